@@ -1,0 +1,89 @@
+import express, { type NextFunction, type Request, type Response } from "express";
+import helmet from "helmet";
+import { pinoHttp } from "pino-http";
+import type { Config } from "./config.js";
+import type { Db } from "./db/index.js";
+import { AppError, notFound } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { PUBLIC_DIR, VIEWS_DIR } from "./paths.js";
+import { renderPage, wantsJson } from "./web/render.js";
+import * as format from "./web/format.js";
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+}
+
+/** Builds the Express app; it does not listen. */
+export function buildApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.set("views", VIEWS_DIR);
+  app.set("view engine", "ejs");
+  app.set("trust proxy", deps.config.TRUST_PROXY);
+  app.disable("x-powered-by");
+  app.locals.format = format;
+  app.locals.appName = "Truecost";
+
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
+  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") }));
+  app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
+
+  app.get("/healthz", (_req, res) => {
+    const ok = deps.db.prepare("SELECT 1 AS ok").get() as { ok: number };
+    res.json({ status: ok.ok === 1 ? "ok" : "degraded", database: "ok" });
+  });
+  app.get("/", (req, res) => renderPage(req, res, "home", { title: "Truecost" }));
+
+  app.use((_req, _res, next) => next(notFound()));
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** A strict policy: no inline scripts or styles, nothing from other origins. */
+function cspDirectives() {
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", "data:"],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  };
+}
+
+/** One error middleware: a page for HTML, JSON for JSON; above 499 the message is logged, not shown. */
+function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = err instanceof AppError ? err.status : httpStatusOf(err);
+    const id = err instanceof AppError ? err.id : status === 500 ? "internal" : "bad_request";
+    const message =
+      status >= 500 ? "Something went wrong on our side. Nothing you submitted was lost; please try again." : err instanceof AppError ? err.message : publicMessage(err, status);
+    if (status >= 500) logger.error({ err, url: req.originalUrl }, "request failed");
+    if (res.headersSent) return;
+    if (wantsJson(req)) {
+      res.status(status).json({ error: { id, message, ...(err instanceof AppError && err.fields ? { fields: err.fields } : {}) } });
+      return;
+    }
+    renderPage(req, res, "error", { title: status === 404 ? "Not found" : "Error", status, message }, status).catch((renderErr) => {
+      logger.error({ err: renderErr }, "error page failed");
+      res.status(status).type("text").send(message);
+    });
+  };
+}
+
+/** Status of errors raised by body parsers and the like (they carry status or statusCode). */
+function httpStatusOf(err: unknown): number {
+  const s = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+  return typeof s === "number" && s >= 400 && s < 600 ? s : 500;
+}
+
+function publicMessage(err: unknown, status: number): string {
+  if (status === 413) return "What you sent is too large.";
+  if (status === 400) return "The request could not be read. Please check what you entered and try again.";
+  return err instanceof Error && status < 500 ? err.message : "Request refused.";
+}

@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { z } from "zod";
+import { resolveFromCwd } from "./paths.js";
+
+const boolish = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** Every setting Truecost reads from the environment, with its default and one line of help. */
+export const CONFIG_KEYS = {
+  PORT: { schema: z.coerce.number().int().min(1).max(65535).default(3000), help: "TCP port the web server listens on." },
+  HOST: { schema: z.string().min(1).default("127.0.0.1"), help: "Address the web server binds to (0.0.0.0 to accept remote connections)." },
+  DATA_DIR: { schema: z.string().min(1).default("./data"), help: "Folder for the SQLite database, uploaded evidence, reports and the generated session secret." },
+  BASE_URL: { schema: z.url({ protocol: /^https?$/ }).optional(), help: "Public address of the app, used in emailed links; defaults to http://localhost:PORT." },
+  SMTP_URL: { schema: z.url({ protocol: /^smtps?$/ }).optional(), help: "SMTP server for outgoing mail (smtp://user:pass@host:587); unset keeps messages in the in-app outbox." },
+  MAIL_FROM: { schema: z.string().min(3).default("Truecost <truecost@localhost>"), help: "Sender address of outgoing mail." },
+  LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), help: "pino log level." },
+  TRUST_PROXY: { schema: z.union([boolish, z.coerce.number().int().min(0)]).default(false), help: "Express 'trust proxy': true, false or the number of proxies in front of the app." },
+  SESSION_SECRET: { schema: z.string().min(32, "must be at least 32 characters").optional(), help: "Secret for signing cookies and CSRF tokens; generated once under DATA_DIR when unset." },
+  SESSION_IDLE_MINUTES: { schema: z.coerce.number().int().min(1).max(10080).default(120), help: "A signed-in session ends after this many minutes without a request." },
+  SESSION_MAX_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(12), help: "A signed-in session ends this many hours after sign-in, whatever the activity." },
+  UPLOAD_MAX_MB: { schema: z.coerce.number().min(0.1).max(100).default(10), help: "Largest evidence file a vendor may upload, in MiB." },
+  VENDOR_QUOTA_MB: { schema: z.coerce.number().min(1).max(2000).default(100), help: "Total evidence a vendor may upload for one evaluation, in MiB." },
+  REMINDER_DAYS: { schema: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days, e.g. 7,1").default("7,1"), help: "Days before the due date on which automatic reminders go out (one also goes out on the due date)." },
+} as const;
+
+type Keys = typeof CONFIG_KEYS;
+export type Config = { [K in keyof Keys]: z.output<Keys[K]["schema"]> } & { sessionSecret: string; baseUrl: string; dataDir: string };
+
+export class ConfigError extends Error {}
+
+const envSchema = z.object(
+  Object.fromEntries(Object.entries(CONFIG_KEYS).map(([k, v]) => [k, v.schema])) as { [K in keyof Keys]: Keys[K]["schema"] },
+);
+
+/** Parses the environment; a bad value throws a ConfigError naming the key and what is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const input = Object.fromEntries(Object.keys(CONFIG_KEYS).map((k) => [k, env[k] === "" ? undefined : env[k]]));
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]);
+      return `  ${key}=${JSON.stringify(env[key] ?? "")}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every key and its meaning.`);
+  }
+  const c = parsed.data;
+  const dataDir = resolveFromCwd(c.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const baseUrl = (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
+  return { ...c, dataDir, baseUrl, sessionSecret: c.SESSION_SECRET ?? readOrCreateSecret(dataDir) } as Config;
+}
+
+/** Reads the generated session secret, creating it once (mode 600); it is never printed. */
+function readOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, "session-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  return secret;
+}

@@ -1,0 +1,26 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export type Db = Database.Database;
+
+/** The database file for a data folder. */
+export function dbPath(dataDir: string): string {
+  return join(dataDir, "truecost.db");
+}
+
+/** Opens the database with WAL, foreign keys and a busy timeout. */
+export function openDb(file: string): Db {
+  if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
+
+/** Current time as ISO-8601 UTC text, the one timestamp format stored. */
+export function nowIso(date: Date = new Date()): string {
+  return date.toISOString();
+}

@@ -1,0 +1,18 @@
+/** An error a user can be shown: a stable id, an HTTP status and a message safe to display. */
+export class AppError extends Error {
+  constructor(
+    readonly id: string,
+    readonly status: number,
+    message: string,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what = "This page") => new AppError("not_found", 404, `${what} does not exist or you cannot see it.`);
+export const forbidden = (message = "You do not have access to this.") => new AppError("forbidden", 403, message);
+export const unauthorized = (message = "Please sign in.") => new AppError("unauthorized", 401, message);
+export const badRequest = (message: string, fields?: Record<string, string>) => new AppError("bad_request", 400, message, fields);
+export const conflict = (message: string) => new AppError("conflict", 409, message);
+export const tooLarge = (message: string) => new AppError("too_large", 413, message);

@@ -1,0 +1,66 @@
+/** Formatting for pages and the PDF: money from minor units, shares, dates. */
+
+const minorDigitsCache = new Map<string, number>();
+
+/** Number of minor-unit digits of an ISO 4217 currency (2 for EUR, 0 for JPY). */
+export function minorDigits(currency: string): number {
+  let d = minorDigitsCache.get(currency);
+  if (d === undefined) {
+    try {
+      d = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      d = 2;
+    }
+    minorDigitsCache.set(currency, d);
+  }
+  return d;
+}
+
+/** Formats integer minor units as money, e.g. 1234500 EUR → "€12,345". Whole units unless cents are asked for. */
+export function money(minor: number, currency: string, opts: { cents?: boolean } = {}): string {
+  const digits = minorDigits(currency);
+  const value = minor / 10 ** digits;
+  return new Intl.NumberFormat("en-GB", {
+    style: "currency",
+    currency,
+    minimumFractionDigits: opts.cents ? digits : 0,
+    maximumFractionDigits: opts.cents ? digits : 0,
+  }).format(value);
+}
+
+/** Compact money for charts and tight tables: €1.2m, €350k. */
+export function moneyShort(minor: number, currency: string): string {
+  const value = minor / 10 ** minorDigits(currency);
+  return new Intl.NumberFormat("en-GB", { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(value);
+}
+
+/** Converts a decimal amount typed by a user to integer minor units. */
+export function toMinor(amount: number, currency: string): number {
+  return Math.round(amount * 10 ** minorDigits(currency));
+}
+
+/** Converts integer minor units to a decimal amount for a form field. */
+export function fromMinor(minor: number, currency: string): number {
+  return minor / 10 ** minorDigits(currency);
+}
+
+/** A share as a percentage: 0.257 → "25.7%". */
+export function percent(share: number, digits = 1): string {
+  return `${(share * 100).toFixed(digits)}%`;
+}
+
+/** An ISO date or timestamp as "12 Mar 2027". */
+export function date(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+}
+
+/** An ISO timestamp as "12 Mar 2027, 14:05 UTC". */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${date(iso)}, ${d.toISOString().slice(11, 16)} UTC`;
+}

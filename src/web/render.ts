@@ -1,0 +1,20 @@
+import type { Request, Response } from "express";
+
+/** Renders a page view inside views/layout.ejs; locals reach both. */
+export async function renderPage(req: Request, res: Response, view: string, locals: Record<string, unknown> = {}, status = 200): Promise<void> {
+  const all = { ...res.locals, ...locals, path: req.path };
+  const body = await renderView(res, view, all);
+  const html = await renderView(res, "layout", { ...all, body });
+  res.status(status).type("html").send(html);
+}
+
+function renderView(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    res.app.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? "")));
+  });
+}
+
+/** True when the client asked for JSON rather than a page. */
+export function wantsJson(req: Request): boolean {
+  return req.path.startsWith("/api/") || (req.accepts(["html", "json"]) === "json");
+}

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach } from "vitest";
+import { buildApp } from "../src/app.js";
+import { loadConfig, type Config } from "../src/config.js";
+import { dbPath, openDb, type Db } from "../src/db/index.js";
+import { migrate } from "../src/db/migrate.js";
+import { createLogger } from "../src/logger.js";
+import { syncQuestionSets } from "../src/questions/repo.js";
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+
+/** A fresh temporary data folder, removed after the test. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "truecost-test-"));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export interface TestContext {
+  db: Db;
+  config: Config;
+  dataDir: string;
+}
+
+/** A fresh database built by the real migrations, with the question sets loaded. */
+export function makeDb(env: Record<string, string> = {}): TestContext {
+  const dataDir = tempDir();
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
+  const db = openDb(dbPath(dataDir));
+  cleanups.push(() => db.close());
+  migrate(db);
+  syncQuestionSets(db);
+  return { db, config, dataDir };
+}
+
+/** The app over a fresh temporary database, as the server builds it. */
+export function buildTestApp(env: Record<string, string> = {}) {
+  const ctx = makeDb(env);
+  const app = buildApp({ db: ctx.db, config: ctx.config, logger: createLogger("silent") });
+  return { ...ctx, app };
+}
