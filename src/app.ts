@@ -7,7 +7,7 @@ import { AppError, notFound } from "./errors.js";
 import type { Logger } from "./logger.js";
 import { PUBLIC_DIR, VIEWS_DIR } from "./paths.js";
 import { renderPage, wantsJson } from "./web/render.js";
-import * as format from "./web/format.js";
+import * as format from "./format.js";
 
 export interface AppDeps {
   db: Db;

@@ -5,7 +5,15 @@ import { dbPath, openDb, type Db } from "./db/index.js";
 import { migrate } from "./db/migrate.js";
 import { loadQuestionSetFile, QuestionSetError, summarise } from "./questions/loader.js";
 import { listQuestionSets, syncQuestionSets } from "./questions/repo.js";
-import { resolveFromCwd } from "./paths.js";
+import { resolveFromCwd, ROOT } from "./paths.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { BundleError, importBundle } from "./bundles/import.js";
+import { exportBundle } from "./bundles/export.js";
+import { listEvaluations } from "./evaluations/repo.js";
+import { scoreEvaluation } from "./evaluations/scoring.js";
+import { verifyAudit } from "./audit/repo.js";
+import { scoreTable } from "./cli/score-table.js";
 
 /** Opens the configured database, migrated and with the question sets loaded. */
 export function openAppDb(): Db {
@@ -71,12 +79,98 @@ questions
     db.close();
   });
 
+/** Parses an evaluation id argument, or exits with a message. */
+function evaluationId(raw: string): number {
+  const id = Number(raw);
+  if (!Number.isInteger(id) || id < 1) {
+    console.error(`"${raw}" is not an evaluation id; run "truecost evaluations" to list them.`);
+    process.exit(1);
+  }
+  return id;
+}
+
+program
+  .command("import")
+  .argument("<file>", "an evaluation bundle (JSON)")
+  .description("validate an evaluation bundle and store it in one transaction; prints the new evaluation id")
+  .action((file: string) => {
+    const db = openAppDb();
+    const id = importBundle(db, readFileSync(resolveFromCwd(file), "utf8"), "cli");
+    console.log(`Imported evaluation ${id}.`);
+    console.log(id);
+    db.close();
+  });
+
+program
+  .command("export")
+  .argument("<evaluation-id>")
+  .description("print an evaluation as a bundle (JSON), the format import reads")
+  .action((raw: string) => {
+    const db = openAppDb();
+    const bundle = exportBundle(db, evaluationId(raw));
+    if (!bundle) fail(`No evaluation ${raw}; run "truecost evaluations" to list them.`);
+    process.stdout.write(JSON.stringify(bundle, null, 2) + "\n");
+    db.close();
+  });
+
+program
+  .command("score")
+  .argument("<evaluation-id>")
+  .option("--json", "print the cost model's whole output as JSON (money in integer minor units)")
+  .description("print vendors by adjusted total, with entry price, hidden share, flags and rank flips")
+  .action((raw: string, opts: { json?: boolean }) => {
+    const db = openAppDb();
+    const scored = scoreEvaluation(db, evaluationId(raw));
+    if (!scored) fail(`No evaluation ${raw}; run "truecost evaluations" to list them.`);
+    console.log(opts.json ? JSON.stringify(scored.result, null, 2) : scoreTable(scored));
+    db.close();
+  });
+
+program
+  .command("demo")
+  .description("load the demo evaluation (three vendors, one rank flip); prints its id as the last line")
+  .action(() => {
+    const db = openAppDb();
+    const id = importBundle(db, readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"), "demo");
+    console.log(`Loaded the demo evaluation. Try: npx truecost score ${id}`);
+    console.log(id);
+    db.close();
+  });
+
+program
+  .command("evaluations")
+  .description("list evaluations with their ids, newest first")
+  .action(() => {
+    const db = openAppDb();
+    const rows = listEvaluations(db, { limit: 10_000 });
+    if (rows.length === 0) console.log('No evaluations yet. "truecost demo" loads one.');
+    for (const r of rows) console.log(`${String(r.id).padStart(5)}  ${r.status.padEnd(8)} due ${r.dueDate}  ${r.submittedCount}/${r.vendorCount} submitted  ${r.title}`);
+    db.close();
+  });
+
+const auditCmd = program.command("audit").description("the audit log");
+auditCmd
+  .command("verify")
+  .description("check the audit log's hash chain; reports the first entry changed or removed")
+  .action(() => {
+    const db = openAppDb();
+    const r = verifyAudit(db);
+    db.close();
+    if (r.ok) console.log(`Audit log intact: ${r.entries} entries.`);
+    else fail(`Audit log broken at entry ${r.firstBadId}: ${r.problem}.`);
+  });
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
 /** Runs the CLI; known errors print a clear message and exit 1, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof QuestionSetError) {
+    if (err instanceof ConfigError || err instanceof QuestionSetError || err instanceof BundleError) {
       console.error(err.message);
       process.exit(1);
     }

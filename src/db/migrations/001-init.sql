@@ -156,6 +156,9 @@ CREATE TABLE answer_history (
 );
 CREATE TRIGGER answer_history_no_update BEFORE UPDATE ON answer_history
 BEGIN SELECT RAISE(ABORT, 'answer_history is append-only'); END;
+CREATE TRIGGER answer_history_no_delete BEFORE DELETE ON answer_history
+WHEN (SELECT count(*) FROM vendors WHERE id = OLD.vendor_id) > 0
+BEGIN SELECT RAISE(ABORT, 'answer_history is append-only'); END;
 
 CREATE TABLE attachments (
   id            INTEGER PRIMARY KEY,
@@ -209,6 +212,8 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_evaluation ON audit_log(evaluation_id, id);
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 
 CREATE TABLE email_outbox (

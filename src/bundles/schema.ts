@@ -1,0 +1,63 @@
+import { z } from "zod";
+import { ROLES, TIERS } from "../domain.js";
+import { EVALUATION_STATUSES } from "../evaluations/repo.js";
+import { VENDOR_STATUSES } from "../vendors/repo.js";
+
+const minor = z.number("must be an amount in minor units").int("must be a whole number of minor units").min(0, "cannot be negative").max(100_000_000_000_000, "is too large");
+const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO-8601 timestamp" });
+
+export const BundleMessageSchema = z.strictObject({
+  author: z.enum(["buyer", "vendor"]),
+  authorName: z.string().trim().min(1).max(200),
+  body: z.string().trim().min(1, "cannot be empty").max(10_000),
+  createdAt: isoTime,
+});
+
+export const BundleClarificationSchema = z.strictObject({
+  questionKey: z.string().min(1),
+  visibility: z.enum(["vendor", "internal"]),
+  status: z.enum(["open", "resolved"]),
+  messages: z.array(BundleMessageSchema).min(1, "a clarification needs at least one message"),
+});
+
+export const BundleVendorSchema = z.strictObject({
+  name: z.string().trim().min(1, "cannot be empty").max(200),
+  contactName: z.string().trim().min(1, "cannot be empty").max(200),
+  contactEmail: z.email("must be an email address").max(320),
+  status: z.enum(VENDOR_STATUSES).default("in_progress"),
+  submittedAt: isoTime.nullable().default(null),
+  declinedReason: z.string().max(2000).nullable().default(null),
+  /** Answers by question key; each value is checked against its question's type on import. */
+  answers: z.record(z.string(), z.unknown()).default({}),
+  clarifications: z.array(BundleClarificationSchema).default([]),
+});
+
+/** One evaluation with its settings, vendors, answers and clarifications, as `truecost export` prints it. */
+export const BundleSchema = z.strictObject({
+  format: z.literal("truecost-evaluation", "must be \"truecost-evaluation\""),
+  formatVersion: z.literal(1, "must be 1"),
+  questionSet: z.strictObject({ id: z.string().min(1), version: z.number().int().min(1) }),
+  evaluation: z.strictObject({
+    title: z.string().trim().min(1, "cannot be empty").max(200),
+    description: z.string().max(5000).default(""),
+    tier: z.enum(TIERS),
+    horizonYears: z.number().int().min(1, "must be at least 1 year").max(10, "must be at most 10 years"),
+    currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code such as EUR"),
+    dayRateMinor: minor,
+    valueEstimateMinor: minor.nullable().default(null),
+    dueDate: z.iso.date("must be a date (YYYY-MM-DD)"),
+    status: z.enum(EVALUATION_STATUSES).default("open"),
+    roles: z.array(z.enum(ROLES)).min(1, "send at least one role section").refine((r) => new Set(r).size === r.length, "lists a role twice"),
+    assumptions: z.record(z.string(), z.number().finite().min(0, "cannot be negative")).default({}),
+    settings: z
+      .strictObject({
+        sensitivityRange: z.number().gt(0).max(0.9).optional(),
+        unevidencedIncludedAsPartial: z.boolean().optional(),
+      })
+      .default({}),
+  }),
+  vendors: z.array(BundleVendorSchema).max(50, "at most 50 vendors"),
+});
+
+export type Bundle = z.infer<typeof BundleSchema>;
+export type BundleInput = z.input<typeof BundleSchema>;

@@ -1,0 +1,109 @@
+import type { Db } from "../db/index.js";
+import { nowIso } from "../db/index.js";
+import type { Role, Tier } from "../domain.js";
+
+export const EVALUATION_STATUSES = ["draft", "open", "closed", "decided"] as const;
+export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
+
+export interface EvaluationSettings {
+  sensitivityRange?: number;
+  unevidencedIncludedAsPartial?: boolean;
+}
+
+export interface Evaluation {
+  id: number;
+  title: string;
+  description: string;
+  tier: Tier;
+  horizonYears: number;
+  currency: string;
+  valueEstimateMinor: number | null;
+  dayRateMinor: number;
+  dueDate: string;
+  questionSetId: number;
+  roles: Role[];
+  assumptions: Record<string, number>;
+  settings: EvaluationSettings;
+  status: EvaluationStatus;
+  createdBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export type NewEvaluation = Pick<
+  Evaluation,
+  "title" | "description" | "tier" | "horizonYears" | "currency" | "valueEstimateMinor" | "dayRateMinor" | "dueDate" | "questionSetId" | "roles" | "assumptions" | "settings"
+> & { status?: EvaluationStatus; createdBy?: number | null };
+
+const columns = `id, title, description, tier, horizon_years AS horizonYears, currency, value_estimate_minor AS valueEstimateMinor,
+  day_rate_minor AS dayRateMinor, due_date AS dueDate, question_set_id AS questionSetId, roles, assumptions, settings, status,
+  created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt`;
+
+type Row = Omit<Evaluation, "roles" | "assumptions" | "settings"> & { roles: string; assumptions: string; settings: string };
+
+function toEvaluation(r: Row): Evaluation {
+  return { ...r, roles: JSON.parse(r.roles) as Role[], assumptions: JSON.parse(r.assumptions) as Record<string, number>, settings: JSON.parse(r.settings) as EvaluationSettings };
+}
+
+export function insertEvaluation(db: Db, e: NewEvaluation): number {
+  return Number(
+    db
+      .prepare(`INSERT INTO evaluations (title, description, tier, horizon_years, currency, value_estimate_minor, day_rate_minor, due_date,
+        question_set_id, roles, assumptions, settings, status, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(e.title, e.description, e.tier, e.horizonYears, e.currency, e.valueEstimateMinor, e.dayRateMinor, e.dueDate, e.questionSetId,
+        JSON.stringify(e.roles), JSON.stringify(e.assumptions), JSON.stringify(e.settings), e.status ?? "draft", e.createdBy ?? null).lastInsertRowid,
+  );
+}
+
+export function findEvaluation(db: Db, id: number): Evaluation | undefined {
+  const r = db.prepare(`SELECT ${columns} FROM evaluations WHERE id = ?`).get(id) as Row | undefined;
+  return r && toEvaluation(r);
+}
+
+export function updateEvaluation(db: Db, id: number, e: Omit<NewEvaluation, "createdBy" | "status">): void {
+  db.prepare(`UPDATE evaluations SET title = ?, description = ?, tier = ?, horizon_years = ?, currency = ?, value_estimate_minor = ?,
+    day_rate_minor = ?, due_date = ?, question_set_id = ?, roles = ?, assumptions = ?, settings = ?, updated_at = ? WHERE id = ?`).run(
+    e.title, e.description, e.tier, e.horizonYears, e.currency, e.valueEstimateMinor, e.dayRateMinor, e.dueDate, e.questionSetId,
+    JSON.stringify(e.roles), JSON.stringify(e.assumptions), JSON.stringify(e.settings), nowIso(), id,
+  );
+}
+
+export function setEvaluationStatus(db: Db, id: number, status: EvaluationStatus): void {
+  db.prepare("UPDATE evaluations SET status = ?, updated_at = ?, closed_at = CASE WHEN ? IN ('closed', 'decided') THEN ? ELSE NULL END WHERE id = ?").run(
+    status, nowIso(), status, nowIso(), id,
+  );
+}
+
+export interface EvaluationListItem {
+  id: number;
+  title: string;
+  status: EvaluationStatus;
+  dueDate: string;
+  tier: Tier;
+  createdAt: string;
+  vendorCount: number;
+  submittedCount: number;
+}
+
+/** Evaluations newest first, optionally only those a user is a member of, filtered by title. */
+export function listEvaluations(db: Db, opts: { memberId?: number; search?: string; limit?: number } = {}): EvaluationListItem[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (opts.memberId !== undefined) (where.push("e.id IN (SELECT evaluation_id FROM evaluation_members WHERE user_id = ?)"), args.push(opts.memberId));
+  if (opts.search) (where.push("e.title LIKE ? ESCAPE '\\'"), args.push("%" + opts.search.replace(/[\\%_]/g, "\\$&") + "%"));
+  return db
+    .prepare(`SELECT e.id, e.title, e.status, e.due_date AS dueDate, e.tier, e.created_at AS createdAt,
+        (SELECT count(*) FROM vendors v WHERE v.evaluation_id = e.id) AS vendorCount,
+        (SELECT count(*) FROM vendors v WHERE v.evaluation_id = e.id AND v.status = 'submitted') AS submittedCount
+      FROM evaluations e ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY e.created_at DESC, e.id DESC LIMIT ?`)
+    .all(...args, opts.limit ?? 200) as EvaluationListItem[];
+}
+
+export function addMember(db: Db, evaluationId: number, userId: number): void {
+  db.prepare("INSERT OR IGNORE INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(evaluationId, userId);
+}
+
+export function isMember(db: Db, evaluationId: number, userId: number): boolean {
+  return db.prepare("SELECT 1 FROM evaluation_members WHERE evaluation_id = ? AND user_id = ?").get(evaluationId, userId) !== undefined;
+}

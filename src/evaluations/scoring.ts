@@ -1,0 +1,44 @@
+import { answersByVendor } from "../answers/repo.js";
+import type { Db } from "../db/index.js";
+import { runModel, type ModelInput, type ModelResult } from "../model/index.js";
+import { getQuestionSet } from "../questions/repo.js";
+import type { QuestionSet } from "../questions/schema.js";
+import { evidenceCounts, listVendors, type Vendor } from "../vendors/repo.js";
+import { findEvaluation, type Evaluation } from "./repo.js";
+
+export interface Scored {
+  evaluation: Evaluation;
+  set: QuestionSet;
+  vendors: Vendor[];
+  result: ModelResult;
+}
+
+/** The cost model's input for an evaluation as stored: the one path from the database to the model. */
+export function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], set: QuestionSet): ModelInput {
+  const answers = answersByVendor(db, evaluation.id);
+  const evidence = evidenceCounts(db, evaluation.id);
+  return {
+    set,
+    evaluation: {
+      tier: evaluation.tier,
+      horizonYears: evaluation.horizonYears,
+      currency: evaluation.currency,
+      dayRateMinor: evaluation.dayRateMinor,
+      valueEstimateMinor: evaluation.valueEstimateMinor,
+      roles: evaluation.roles,
+      assumptions: evaluation.assumptions,
+      sensitivityRange: evaluation.settings.sensitivityRange,
+      unevidencedIncludedAsPartial: evaluation.settings.unevidencedIncludedAsPartial,
+    },
+    vendors: vendors.filter((v) => v.status !== "declined").map((v) => ({ id: String(v.id), name: v.name, answers: answers.get(v.id) ?? {}, evidence: evidence.get(v.id) ?? {} })),
+  };
+}
+
+/** Scores an evaluation: every figure a page, PDF, CSV, API or CLI shows comes from here. */
+export function scoreEvaluation(db: Db, evaluationId: number): Scored | undefined {
+  const evaluation = findEvaluation(db, evaluationId);
+  if (!evaluation) return undefined;
+  const set = getQuestionSet(db, evaluation.questionSetId);
+  const vendors = listVendors(db, evaluationId);
+  return { evaluation, set, vendors, result: runModel(modelInput(db, evaluation, vendors, set)) };
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+import { COVERAGE, type CoverageStatus } from "../domain.js";
+import type { Question, QuestionSet } from "./schema.js";
+
+/** Largest amount accepted, in minor units (a trillion in major units): beyond any real quote, well inside 2^53. */
+export const MAX_MINOR = 100_000_000_000_000;
+
+export const CoverageAnswerSchema = z.strictObject({
+  status: z.enum(COVERAGE),
+  /** A separate price for the item, outside the headline quote, in minor units. */
+  price: z.number().int("must be a whole number of minor units").min(0, "cannot be negative").max(MAX_MINOR, "is too large").optional(),
+});
+export type CoverageAnswer = z.infer<typeof CoverageAnswerSchema>;
+
+/** A stored answer: its shape depends on the question type. */
+export type AnswerValue = CoverageAnswer | number | boolean | string | string[];
+
+const cache = new WeakMap<Question, z.ZodType<AnswerValue>>();
+
+/** The zod schema an answer to this question must satisfy. */
+export function answerSchema(q: Question): z.ZodType<AnswerValue> {
+  let s = cache.get(q);
+  if (!s) {
+    s = buildSchema(q);
+    cache.set(q, s);
+  }
+  return s;
+}
+
+function bounded(q: Question, base: z.ZodNumber): z.ZodNumber {
+  let s = base;
+  if (q.min !== undefined) s = s.min(q.min, `must be at least ${q.min}`);
+  if (q.max !== undefined) s = s.max(q.max, `must be at most ${q.max}`);
+  return s;
+}
+
+function buildSchema(q: Question): z.ZodType<AnswerValue> {
+  const values = (q.options ?? []).map((o) => o.value) as [string, ...string[]];
+  switch (q.type) {
+    case "coverage":
+      return CoverageAnswerSchema.refine((a) => q.allow_na || a.status !== "not_applicable", {
+        message: "'Not applicable' is not an accepted answer to this question",
+        path: ["status"],
+      });
+    case "money":
+      return z.number("must be an amount").int("must be a whole number of minor units").min(0, "cannot be negative").max(MAX_MINOR, "is too large");
+    case "number":
+      return bounded(q, z.number("must be a number").finite("must be a finite number").max(1e12, "is too large").min(-1e12, "is too small"));
+    case "percent":
+      return bounded(q, z.number("must be a percentage").min(0, "must be at least 0").max(100, "must be at most 100"));
+    case "yes_no":
+      return z.boolean("must be yes or no");
+    case "single_choice":
+      return z.enum(values, "must be one of the listed options");
+    case "multi_choice":
+      return z
+        .array(z.enum(values, "must be one of the listed options"))
+        .min(1, "choose at least one option")
+        .refine((a) => new Set(a).size === a.length, "lists an option twice");
+    case "date":
+      return z.iso.date("must be a date (YYYY-MM-DD)");
+    case "text":
+      return z.string("must be text").trim().min(1, "cannot be empty").max(10_000, "is longer than 10,000 characters");
+  }
+}
+
+/** The coverage status of an answer, or undefined when the answer is not a coverage answer. */
+export function coverageStatus(value: AnswerValue | undefined): CoverageStatus | undefined {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value.status : undefined;
+}
+
+/** Whether a question is shown given the other answers (shows_if); hidden questions are neither asked nor priced. */
+export function isShown(q: Question, answers: Readonly<Record<string, AnswerValue | undefined>>): boolean {
+  if (!q.shows_if) return true;
+  const other = answers[q.shows_if.question];
+  if (other === undefined) return false;
+  const actual = coverageStatus(other) ?? other;
+  if (Array.isArray(actual)) return actual.some((v) => q.shows_if!.in.includes(v));
+  return q.shows_if.in.includes(actual as string | boolean);
+}
+
+/** Index of questions by key for a set. */
+export function questionIndex(set: QuestionSet): Map<string, { question: Question; role: string }> {
+  const m = new Map<string, { question: Question; role: string }>();
+  for (const s of set.sections) for (const q of s.questions) m.set(q.key, { question: q, role: s.role });
+  return m;
+}

@@ -1,0 +1,53 @@
+import type { Db } from "../db/index.js";
+
+export const VENDOR_STATUSES = ["invited", "in_progress", "submitted", "declined"] as const;
+export type VendorStatus = (typeof VENDOR_STATUSES)[number];
+
+export interface Vendor {
+  id: number;
+  evaluationId: number;
+  name: string;
+  contactName: string;
+  contactEmail: string;
+  status: VendorStatus;
+  submittedAt: string | null;
+  submissionHash: string | null;
+  declinedReason: string | null;
+  reopenReason: string | null;
+  createdAt: string;
+}
+
+const columns = `id, evaluation_id AS evaluationId, name, contact_name AS contactName, contact_email AS contactEmail, status,
+  submitted_at AS submittedAt, submission_hash AS submissionHash, declined_reason AS declinedReason, reopen_reason AS reopenReason, created_at AS createdAt`;
+
+export function insertVendor(db: Db, v: Pick<Vendor, "evaluationId" | "name" | "contactName" | "contactEmail"> & Partial<Pick<Vendor, "status" | "submittedAt" | "declinedReason">>): number {
+  return Number(
+    db
+      .prepare("INSERT INTO vendors (evaluation_id, name, contact_name, contact_email, status, submitted_at, declined_reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .run(v.evaluationId, v.name, v.contactName, v.contactEmail, v.status ?? "invited", v.submittedAt ?? null, v.declinedReason ?? null).lastInsertRowid,
+  );
+}
+
+export function findVendor(db: Db, id: number): Vendor | undefined {
+  return db.prepare(`SELECT ${columns} FROM vendors WHERE id = ?`).get(id) as Vendor | undefined;
+}
+
+/** Vendors of an evaluation in the order they were added. */
+export function listVendors(db: Db, evaluationId: number): Vendor[] {
+  return db.prepare(`SELECT ${columns} FROM vendors WHERE evaluation_id = ? ORDER BY id`).all(evaluationId) as Vendor[];
+}
+
+/** Number of live evidence files per question key, per vendor of an evaluation. */
+export function evidenceCounts(db: Db, evaluationId: number): Map<number, Record<string, number>> {
+  const out = new Map<number, Record<string, number>>();
+  const rows = db
+    .prepare(`SELECT a.vendor_id AS vendorId, a.question_key AS questionKey, count(*) AS n FROM attachments a JOIN vendors v ON v.id = a.vendor_id
+      WHERE v.evaluation_id = ? AND a.deleted_at IS NULL GROUP BY a.vendor_id, a.question_key`)
+    .all(evaluationId) as { vendorId: number; questionKey: string; n: number }[];
+  for (const r of rows) {
+    const m = out.get(r.vendorId) ?? {};
+    m[r.questionKey] = r.n;
+    out.set(r.vendorId, m);
+  }
+  return out;
+}
