@@ -40,7 +40,8 @@ function context(input: ModelInput, assumptions: Record<string, number>, detail:
   const questions = input.set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role, asked: roles.has(s.role) })));
   const peerMax: Record<string, number> = {};
   for (const { q, asked } of questions) {
-    if (!q.quote || !asked) continue;
+    const priced = q.quote !== undefined || (q.type === "number" && q.estimate !== undefined);
+    if (!priced || !asked) continue;
     for (const v of input.vendors) {
       const a = v.answers[q.key];
       if (typeof a === "number" && isShown(q, v.answers)) peerMax[q.key] = Math.max(peerMax[q.key] ?? 0, a);

@@ -13,7 +13,7 @@ export interface ScoreContext extends EstimateContext {
   set: QuestionSet;
   evaluation: ModelEvaluation;
   questions: { q: Question; role: Role; asked: boolean }[];
-  /** Highest amount any vendor quoted per money question, for pricing a blank one. */
+  /** Highest answer any vendor gave per price or day-count question, for pricing a blank one. */
   peerMax: Record<string, number>;
 }
 
@@ -34,7 +34,7 @@ export function scoreVendor(ctx: ScoreContext, vendor: ModelVendor): VendorResul
   for (const item of ctx.questions) if (item.q.quote) lines.push(quoteLine(ctx, item, vendor.answers, bases));
   for (const item of ctx.questions) {
     const line = item.q.type === "coverage" ? coverageLine(ctx, item, vendor, bases) : item.q.type === "number" && item.q.estimate ? daysLine(ctx, item, vendor.answers, bases) : null;
-    if (line && line.total + line.amount > 0) lines.push(line);
+    if (line && (line.amount > 0 || line.unknown)) lines.push(line);
   }
   return totals(ctx, vendor, lines, asked, answered);
 }
@@ -102,8 +102,11 @@ function daysLine(ctx: ScoreContext, item: ScoreContext["questions"][number], an
       ctx.detail ? `The vendor expects ${days} buyer days${q.nature === "recurring" ? " a year" : ""} at ${money(ctx.dayRateMinor, ctx.currency)} a day.` : "");
   }
   const est = estimateItem(q.estimate!, bases, ctx);
-  return makeLine(ctx, item, "hidden", false, est.amount, true, null, est.used,
-    ctx.detail ? `${item.asked ? "Not answered" : "Not asked (section not sent)"}; priced at ${est.how}.` : "");
+  const peerDays = ctx.peerMax[q.key] ?? 0;
+  const usePeer = peerDays * ctx.dayRateMinor > est.amount;
+  const how = usePeer ? `the most days another vendor gave (${peerDays}) at ${money(ctx.dayRateMinor, ctx.currency)} a day` : est.how;
+  return makeLine(ctx, item, "hidden", false, Math.max(est.amount, peerDays * ctx.dayRateMinor), true, null, est.used,
+    ctx.detail ? `${item.asked ? "Not answered" : "Not asked (section not sent)"}; priced at ${how}, so that silence never looks cheaper.` : "");
 }
 
 function pct(x: number): string {
