@@ -16,22 +16,28 @@ export function minorDigits(currency: string): number {
   return d;
 }
 
+// Building an Intl.NumberFormat costs far more than using one: keep one per currency and style.
+const formatters = new Map<string, Intl.NumberFormat>();
+function formatter(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  let f = formatters.get(key);
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+
 /** Formats integer minor units as money, e.g. 1234500 EUR → "€12,345". Whole units unless cents are asked for. */
 export function money(minor: number, currency: string, opts: { cents?: boolean } = {}): string {
   const digits = minorDigits(currency);
-  const value = minor / 10 ** digits;
-  return new Intl.NumberFormat("en-GB", {
-    style: "currency",
-    currency,
-    minimumFractionDigits: opts.cents ? digits : 0,
-    maximumFractionDigits: opts.cents ? digits : 0,
-  }).format(value);
+  const shown = opts.cents ? digits : 0;
+  return formatter(`${currency}:${shown}`, () =>
+    new Intl.NumberFormat("en-GB", { style: "currency", currency, minimumFractionDigits: shown, maximumFractionDigits: shown }),
+  ).format(minor / 10 ** digits);
 }
 
 /** Compact money for charts and tight tables: €1.2m, €350k. */
 export function moneyShort(minor: number, currency: string): string {
-  const value = minor / 10 ** minorDigits(currency);
-  return new Intl.NumberFormat("en-GB", { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(value);
+  return formatter(`${currency}:short`, () =>
+    new Intl.NumberFormat("en-GB", { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }),
+  ).format(minor / 10 ** minorDigits(currency));
 }
 
 /** Converts a decimal amount typed by a user to integer minor units. */

@@ -42,12 +42,14 @@ describe("configuration", () => {
   });
 
   it("stops the CLI with the key in the message and no stack trace", () => {
+    const { BASE_URL: _setByVitest, ...env } = process.env;
     const res = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "migrate"], {
-      env: { ...process.env, PORT: "not-a-port", DATA_DIR: tempDir() },
+      env: { ...env, PORT: "not-a-port", DATA_DIR: tempDir() },
       encoding: "utf8",
     });
     expect(res.status).toBe(1);
-    expect(res.stderr).toContain("PORT=");
+    expect(res.stderr).toContain('PORT="not-a-port"');
+    expect(res.stderr).not.toContain("BASE_URL");
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 });

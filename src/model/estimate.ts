@@ -26,18 +26,19 @@ export interface EstimateContext {
 /** Prices an item from its question's rule: the larger of a share of a base and a number of buyer days. */
 export function estimateItem(rule: NonNullable<Question["estimate"]>, bases: Bases, ctx: EstimateContext): Estimate {
   const used: Record<string, number> = {};
+  // Totals-only runs (sensitivity) skip the provenance they would throw away.
   let byShare = 0;
   let byDays = 0;
   const parts: string[] = [];
   if (rule.share !== undefined && rule.of !== undefined) {
     const share = ctx.assumptions[rule.share] ?? 0;
-    used[rule.share] = share;
+    if (ctx.detail) used[rule.share] = share;
     byShare = share * bases[rule.of];
     if (ctx.detail) parts.push(`${percent(share, 0)} (${rule.share}) of ${BASIS_LABELS[rule.of]} ${money(bases[rule.of], ctx.currency)}`);
   }
   if (rule.days !== undefined) {
     const days = ctx.assumptions[rule.days] ?? 0;
-    used[rule.days] = days;
+    if (ctx.detail) used[rule.days] = days;
     byDays = days * ctx.dayRateMinor;
     if (ctx.detail) parts.push(`${days} buyer days (${rule.days}) at ${money(ctx.dayRateMinor, ctx.currency)} a day`);
   }

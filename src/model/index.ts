@@ -18,7 +18,8 @@ export function resolveAssumptions(set: QuestionSet, evaluation: ModelEvaluation
 /** Runs the cost model over every vendor: lines, totals, flags, ROI, rankings, rank flips and sensitivity. */
 export function runModel(input: ModelInput): ModelResult {
   const assumptions = resolveAssumptions(input.set, input.evaluation);
-  const vendors = scoreAll(input, assumptions, true);
+  const ctx = context(input, assumptions);
+  const vendors = scoreAll(ctx, input, assumptions, true);
   const entry = rank(vendors, (v) => v.entryPrice);
   const adjusted = rank(vendors, (v) => v.adjustedTotal);
   const rankFlips = flips(vendors, entry, adjusted);
@@ -31,11 +32,12 @@ export function runModel(input: ModelInput): ModelResult {
     vendors,
     ranking: { entry, adjusted },
     rankFlips,
-    sensitivity: sensitivity(input, assumptions, adjusted[0] ?? null),
+    sensitivity: sensitivity(ctx, input, assumptions, adjusted[0] ?? null),
   };
 }
 
-function context(input: ModelInput, assumptions: Record<string, number>, detail: boolean): ScoreContext {
+/** The parts of a scoring context that do not depend on the assumptions: built once per run. */
+function context(input: ModelInput, assumptions: Record<string, number>): ScoreContext {
   const roles = new Set(input.evaluation.roles);
   const questions = input.set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role, asked: roles.has(s.role) })));
   const peerMax: Record<string, number> = {};
@@ -47,11 +49,11 @@ function context(input: ModelInput, assumptions: Record<string, number>, detail:
       if (typeof a === "number" && isShown(q, v.answers)) peerMax[q.key] = Math.max(peerMax[q.key] ?? 0, a);
     }
   }
-  return { set: input.set, evaluation: input.evaluation, questions, peerMax, assumptions, dayRateMinor: input.evaluation.dayRateMinor, currency: input.evaluation.currency, detail };
+  return { set: input.set, evaluation: input.evaluation, questions, peerMax, assumptions, dayRateMinor: input.evaluation.dayRateMinor, currency: input.evaluation.currency, detail: true };
 }
 
-function scoreAll(input: ModelInput, assumptions: Record<string, number>, detail: boolean): VendorResult[] {
-  const ctx = context(input, assumptions, detail);
+function scoreAll(base: ScoreContext, input: ModelInput, assumptions: Record<string, number>, detail: boolean): VendorResult[] {
+  const ctx = { ...base, assumptions, detail };
   return input.vendors.map((v) => scoreVendor(ctx, v));
 }
 
@@ -99,7 +101,7 @@ function cheapByExclusion(vendors: VendorResult[], entry: string[], adjusted: st
 }
 
 /** Each cost assumption moved down and up by the range: every vendor's total and whether the leader changes. */
-function sensitivity(input: ModelInput, assumptions: Record<string, number>, leader: string | null): ModelResult["sensitivity"] {
+function sensitivity(ctx: ScoreContext, input: ModelInput, assumptions: Record<string, number>, leader: string | null): ModelResult["sensitivity"] {
   const range = input.evaluation.sensitivityRange ?? 0.3;
   const rows: SensitivityRow[] = [];
   for (const a of input.set.assumptions) {
@@ -108,8 +110,8 @@ function sensitivity(input: ModelInput, assumptions: Record<string, number>, lea
     const clamp = (x: number) => Math.min(a.max ?? Infinity, Math.max(a.min ?? 0, x));
     const low = clamp(base * (1 - range));
     const high = clamp(base * (1 + range));
-    const lowRun = scoreAll(input, { ...assumptions, [a.key]: low }, false);
-    const highRun = scoreAll(input, { ...assumptions, [a.key]: high }, false);
+    const lowRun = scoreAll(ctx, input, { ...assumptions, [a.key]: low }, false);
+    const highRun = scoreAll(ctx, input, { ...assumptions, [a.key]: high }, false);
     const totals: SensitivityRow["totals"] = {};
     lowRun.forEach((v, i) => (totals[v.vendorId] = { low: v.adjustedTotal, high: highRun[i]!.adjustedTotal }));
     const leaderLow = rank(lowRun, (v) => v.adjustedTotal)[0] ?? "";

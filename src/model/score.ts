@@ -25,11 +25,12 @@ export function scoreVendor(ctx: ScoreContext, vendor: ModelVendor): VendorResul
   const bases: Bases = { implementation_fee: 0, annual_licence: 0, annual_run_cost: 0 };
   let asked = 0;
   let answered = 0;
-  for (const item of ctx.questions) {
-    if (!item.asked || !isShown(item.q, vendor.answers)) continue;
-    asked++;
-    if (vendor.answers[item.q.key] !== undefined) answered++;
-  }
+  if (ctx.detail)
+    for (const item of ctx.questions) {
+      if (!item.asked || !isShown(item.q, vendor.answers)) continue;
+      asked++;
+      if (vendor.answers[item.q.key] !== undefined) answered++;
+    }
   // Quoted prices first: the bases of every share-based estimate come from them.
   for (const item of ctx.questions) if (item.q.quote) lines.push(quoteLine(ctx, item, vendor.answers, bases));
   for (const item of ctx.questions) {
@@ -64,6 +65,7 @@ function coverageLine(ctx: ScoreContext, item: ScoreContext["questions"][number]
   if (item.asked && !isShown(q, vendor.answers)) return null;
   const value = item.asked ? vendor.answers[q.key] : undefined;
   const status = coverageStatus(value);
+  if (status === "not_applicable" || (status === "included" && !(q.evidence && ctx.evaluation.unevidencedIncludedAsPartial))) return null;
   const price = value !== undefined && typeof value === "object" && !Array.isArray(value) ? value.price : undefined;
   const est = estimateItem(q.estimate!, bases, ctx);
   const partial = ctx.assumptions[MODEL_ASSUMPTIONS.partialShare] ?? 0.5;
@@ -74,11 +76,8 @@ function coverageLine(ctx: ScoreContext, item: ScoreContext["questions"][number]
       const why = item.asked ? "Not answered" : "Not asked (section not sent)";
       return makeLine(ctx, item, "hidden", false, est.amount, true, answer, est.used, d ? `${why}; priced in full at ${est.how}, so that silence never looks cheaper.` : "");
     }
-    case "not_applicable":
-      return null;
     case "included": {
-      const unevidenced = q.evidence && ctx.evaluation.unevidencedIncludedAsPartial && !(vendor.evidence?.[q.key] ?? 0);
-      if (!unevidenced) return null;
+      if ((vendor.evidence?.[q.key] ?? 0) > 0) return null;
       return makeLine(ctx, item, "hidden", false, est.amount * partial, false, answer, { ...est.used, [MODEL_ASSUMPTIONS.partialShare]: partial },
         d ? `Claimed as included without the evidence asked for, so priced as partial: ${pct(partial)} of ${est.how}.` : "");
     }

@@ -1,0 +1,80 @@
+import { spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../../src/paths.js";
+import { tempDir } from "../helpers.js";
+
+/** Runs the CLI from source, as `npx truecost` runs the built one (without the BASE_URL vitest sets). */
+function cli(args: string[], dataDir: string) {
+  const { BASE_URL: _vite, ...env } = process.env;
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), ...args], {
+    cwd: ROOT, env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" }, encoding: "utf8",
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("truecost CLI", () => {
+  it("demo → score shows the rank flip; --json gives the model's contract; evaluations lists it", () => {
+    const data = tempDir();
+    const demo = cli(["demo"], data);
+    expect(demo.code).toBe(0);
+    const id = demo.out.trim().split("\n").at(-1);
+    expect(id).toMatch(/^\d+$/);
+
+    const table = cli(["score", id!], data);
+    expect(table.code).toBe(0);
+    expect(table.out).toContain("Swiftpilot AI is cheapest at entry but third once hidden costs are priced.");
+    expect(table.out).toMatch(/1 {2}Northwind Cognitive +€339,000 +#3 +€739,000/);
+
+    const json = JSON.parse(cli(["score", id!, "--json"], data).out);
+    expect(json.currency).toBe("EUR");
+    const v = json.vendors[0];
+    for (const k of ["lines", "entryPrice", "adjustedTotal", "hiddenTotal", "unknownTotal", "hiddenShare", "byLayer", "byPhase", "byNature", "byYear", "flags", "confidence", "roi"]) expect(v).toHaveProperty(k);
+    for (const k of ["kind", "layer", "phase", "nature", "amount", "total", "questionKey", "answer", "assumptions", "unknown", "reason"]) expect(v.lines[0]).toHaveProperty(k);
+    expect(Number.isInteger(v.adjustedTotal)).toBe(true);
+    expect(json.rankFlips).toHaveLength(2);
+    expect(json.sensitivity.rows.length).toBeGreaterThan(10);
+
+    const list = cli(["evaluations"], data);
+    expect(list.out).toMatch(new RegExp(`^\\s*${id}\\s+open\\s+due 2027-01-29\\s+2/3 submitted\\s+Claims intake assistant`, "m"));
+  }, 60_000);
+
+  it("export → import through files, and audit verify", () => {
+    const data = tempDir();
+    const id = cli(["demo"], data).out.trim().split("\n").at(-1)!;
+    const exported = cli(["export", id], data);
+    const file = join(data, "bundle.json");
+    writeFileSync(file, exported.out);
+    const imported = cli(["import", file], data);
+    expect(imported.code).toBe(0);
+    const id2 = imported.out.trim().split("\n").at(-1)!;
+    expect(cli(["export", id2], data).out).toBe(exported.out);
+    expect(cli(["audit", "verify"], data).out).toContain("Audit log intact: 2 entries.");
+  }, 60_000);
+
+  it("refuses a bad bundle with its paths and exit code 1", () => {
+    const data = tempDir();
+    const file = join(data, "bad.json");
+    writeFileSync(file, JSON.stringify({ format: "truecost-evaluation", formatVersion: 1, questionSet: { id: "ai_production", version: 1 }, evaluation: {}, vendors: [] }));
+    const r = cli(["import", file], data);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("evaluation.title:");
+    expect(r.err).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it("questions validate prints the summary, and refuses a broken file with its path", () => {
+    const data = tempDir();
+    const ok = cli(["questions", "validate", "questions/ai-production.yaml"], data);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/valid — .*55 questions/);
+    expect(ok.out).toMatch(/roles +cto 14, cfo 14, product 13, procurement 14/);
+    expect(ok.out).toContain("assumptions used by estimates");
+    const bad = join(data, "bad.yaml");
+    writeFileSync(bad, "id: x\ntitle: Broken set\ndescription: nothing here at all\nassumptions: []\nsections: []\n");
+    const r = cli(["questions", "validate", bad], data);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("bad.yaml is not a valid question set");
+    expect(r.err).toContain("assumptions:");
+  }, 60_000);
+});
