@@ -6,6 +6,7 @@ import { answerSchema, questionIndex } from "../questions/answers.js";
 import { findQuestionSetByVersion, getQuestionSet } from "../questions/repo.js";
 import { formatPath, type QuestionSet } from "../questions/schema.js";
 import { insertVendor } from "../vendors/repo.js";
+import { refreshProgress } from "../vendors/service.js";
 import { BundleSchema, type Bundle } from "./schema.js";
 
 export interface BundleProblem {
@@ -77,6 +78,7 @@ export function importBundle(db: Db, text: string, actor: string): number {
         saveAnswer(db, { vendorId, questionKey: key, value: clean, expectedRevision: 0, actor: `import:${actor}` });
       }
       for (const c of v.clarifications) insertClarification(db, vendorId, c);
+      refreshProgress(db, vendorId);
     }
     audit(db, evaluationId, actor, "evaluation.imported", { title: e.title, vendors: bundle.vendors.length });
     return evaluationId;

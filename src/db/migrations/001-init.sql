@@ -13,9 +13,10 @@ CREATE TABLE users (
 );
 
 -- One-time links to set a password (first admin, invited users); only a hash is stored.
+-- The first admin's setup link has no user yet.
 CREATE TABLE user_tokens (
   id          INTEGER PRIMARY KEY,
-  user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  user_id     INTEGER REFERENCES users(id) ON DELETE CASCADE,
   token_hash  TEXT NOT NULL UNIQUE,
   purpose     TEXT NOT NULL CHECK (purpose IN ('setup', 'invite', 'reset')),
   expires_at  TEXT NOT NULL,
@@ -113,15 +114,19 @@ CREATE TABLE vendors (
   submission_hash TEXT,
   declined_reason TEXT,
   reopen_reason   TEXT,
+  progress        TEXT NOT NULL DEFAULT '{}', -- JSON role -> {answered, required}, kept current by every save
   created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
 CREATE INDEX vendors_evaluation ON vendors(evaluation_id);
 
 -- Access links: role IS NULL is the main contact; a role is a section delegated to a colleague.
+-- token_hash finds a link; token_enc (AES-GCM under a key derived from the session secret) lets
+-- reminders repeat the link, so the database alone never reveals a working token.
 CREATE TABLE vendor_links (
   id            INTEGER PRIMARY KEY,
   vendor_id     INTEGER NOT NULL REFERENCES vendors(id) ON DELETE CASCADE,
   token_hash    TEXT NOT NULL UNIQUE,
+  token_enc     TEXT NOT NULL,
   role          TEXT CHECK (role IN ('cto', 'cfo', 'product', 'procurement')),
   holder_name   TEXT NOT NULL,
   holder_email  TEXT NOT NULL,
@@ -224,8 +229,10 @@ CREATE TABLE email_outbox (
   dedupe_key      TEXT UNIQUE,     -- e.g. reminder:vendor:7:days-1, so a step is never sent twice
   to_addr         TEXT NOT NULL,
   subject         TEXT NOT NULL,
-  body_text       TEXT NOT NULL,
-  status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'held')),
+  body_text       TEXT NOT NULL,   -- {{link}} stands for the link in link_enc, filled in when sent or shown
+  link_enc        TEXT,            -- the message's link, encrypted like vendor_links.token_enc
+  vendor_link_id  INTEGER REFERENCES vendor_links(id) ON DELETE SET NULL,
+  status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed', 'held')), -- held: no SMTP_URL
   attempts        INTEGER NOT NULL DEFAULT 0,
   last_error      TEXT,
   next_attempt_at TEXT,

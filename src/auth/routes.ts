@@ -1,0 +1,102 @@
+import { Router, type Request, type Response } from "express";
+import { rateLimit } from "express-rate-limit";
+import { audit } from "../audit/repo.js";
+import type { Config } from "../config.js";
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto.js";
+import type { Db } from "../db/index.js";
+import { notFound } from "../errors.js";
+import { parseForm, type FieldErrors } from "../web/forms.js";
+import { renderPage } from "../web/render.js";
+import { limitByAddress } from "../web/security.js";
+import { LoginSchema, MIN_PASSWORD, safeNext, SetPasswordSchema, SetupSchema } from "./schema.js";
+import { endSession, sessionOptions, startSession } from "./sessions.js";
+import { countUsers, findLiveUserToken, findUser, findUserByEmail, insertUser, setPassword, useUserToken } from "./users.js";
+
+const SIGN_IN_FAILED = "That email and password do not match an active account.";
+const TOO_MANY = "Too many sign-in attempts. Wait 15 minutes and try again.";
+
+/** Sign-in, sign-out, the first admin's setup and setting a password from an emailed link. */
+export function authRoutes(db: Db, config: Config): Router {
+  const r = Router();
+  const opts = sessionOptions(config);
+  const loginPage = (req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors, status: number, message?: string) =>
+    renderPage(req, res, "auth/login", { title: "Sign in", values, errors, message }, status);
+  const perAccount = rateLimit({
+    windowMs: 15 * 60_000, limit: 5, skipSuccessfulRequests: true, standardHeaders: false, legacyHeaders: false,
+    keyGenerator: (req) => `account:${String(req.body?.email ?? "").trim().toLowerCase()}`,
+    handler: (req, res) => loginPage(req, res, { email: req.body?.email, next: req.body?.next }, {}, 429, TOO_MANY),
+  });
+  const perAddress = limitByAddress(15, 30, TOO_MANY);
+
+  r.get("/login", (req, res) => {
+    if (countUsers(db) === 0) return renderPage(req, res, "auth/no-users", { title: "Set up Truecost" });
+    if (req.user) return res.redirect(303, safeNext(String(req.query.next ?? "")));
+    return loginPage(req, res, { next: req.query.next }, {}, 200);
+  });
+
+  r.post("/login", perAddress, perAccount, async (req, res) => {
+    const form = parseForm(LoginSchema, req.body);
+    if (!form.ok) return loginPage(req, res, req.body, form.errors, 400);
+    const user = findUserByEmail(db, form.data.email);
+    // Hash even for an unknown account, so that timing does not tell which emails exist.
+    const ok = await verifyPassword(form.data.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    if (!user || !ok || user.disabledAt || !user.passwordHash) return loginPage(req, res, { email: form.data.email, next: form.data.next }, {}, 401, SIGN_IN_FAILED);
+    startSession(db, req, res, { userId: user.id }, opts);
+    audit(db, null, `user:${user.id}`, "user.signed_in", { email: user.email });
+    res.redirect(303, safeNext(form.data.next));
+  });
+
+  r.post("/logout", (req, res) => {
+    if (req.user) audit(db, null, `user:${req.user.id}`, "user.signed_out", {});
+    endSession(db, req, res, opts);
+    res.redirect(303, "/login");
+  });
+
+  r.get("/setup/:token", (req, res) => {
+    if (!findLiveUserToken(db, req.params.token) || countUsers(db) > 0) throw notFound("This setup link");
+    return renderPage(req, res, "auth/setup", { title: "Create the first administrator", values: {}, errors: {}, minPassword: MIN_PASSWORD });
+  });
+
+  r.post("/setup/:token", async (req, res) => {
+    const token = findLiveUserToken(db, req.params.token);
+    if (!token || token.purpose !== "setup" || countUsers(db) > 0) throw notFound("This setup link");
+    const form = parseForm(SetupSchema, req.body);
+    if (!form.ok) return renderPage(req, res, "auth/setup", { title: "Create the first administrator", values: { name: req.body?.name, email: req.body?.email }, errors: form.errors, minPassword: MIN_PASSWORD }, 400);
+    const hash = await hashPassword(form.data.password);
+    const userId = db.transaction(() => {
+      if (countUsers(db) > 0) return null;
+      const id = insertUser(db, { email: form.data.email, name: form.data.name, role: "admin", passwordHash: hash });
+      useUserToken(db, token.id);
+      audit(db, null, `user:${id}`, "user.first_admin_created", { email: form.data.email });
+      return id;
+    }).immediate();
+    if (userId === null) throw notFound("This setup link");
+    startSession(db, req, res, { userId }, opts);
+    res.redirect(303, "/evaluations");
+  });
+
+  r.get("/password/:token", (req, res) => {
+    const token = findLiveUserToken(db, req.params.token);
+    const user = token?.userId ? findUser(db, token.userId) : undefined;
+    if (!token || !user || user.disabledAt) throw notFound("This link");
+    return renderPage(req, res, "auth/password", { title: "Set your password", account: user, errors: {}, minPassword: MIN_PASSWORD });
+  });
+
+  r.post("/password/:token", async (req, res) => {
+    const token = findLiveUserToken(db, req.params.token);
+    const user = token?.userId ? findUser(db, token.userId) : undefined;
+    if (!token || !user || user.disabledAt) throw notFound("This link");
+    const form = parseForm(SetPasswordSchema, req.body);
+    if (!form.ok) return renderPage(req, res, "auth/password", { title: "Set your password", account: user, errors: form.errors, minPassword: MIN_PASSWORD }, 400);
+    const hash = await hashPassword(form.data.password);
+    db.transaction(() => {
+      setPassword(db, user.id, hash);
+      useUserToken(db, token.id);
+      db.prepare("DELETE FROM sessions WHERE user_id = ?").run(user.id);
+      audit(db, null, `user:${user.id}`, "user.password_set", {});
+    })();
+    startSession(db, req, res, { userId: user.id }, opts);
+    res.redirect(303, "/evaluations");
+  });
+  return r;
+}

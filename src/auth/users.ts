@@ -1,0 +1,113 @@
+import type { Db } from "../db/index.js";
+import { nowIso } from "../db/index.js";
+import type { Role } from "../domain.js";
+import { hashToken, newToken } from "../crypto.js";
+
+export const USER_ROLES = ["admin", "buyer", "committee"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  role: UserRole;
+  committeeRole: Role | null;
+  passwordHash: string | null;
+  disabledAt: string | null;
+  createdAt: string;
+}
+
+const columns = `id, email, name, role, committee_role AS committeeRole, password_hash AS passwordHash, disabled_at AS disabledAt, created_at AS createdAt`;
+
+export function countUsers(db: Db): number {
+  return db.prepare("SELECT count(*) FROM users").pluck().get() as number;
+}
+
+export function findUser(db: Db, id: number): User | undefined {
+  return db.prepare(`SELECT ${columns} FROM users WHERE id = ?`).get(id) as User | undefined;
+}
+
+export function findUserByEmail(db: Db, email: string): User | undefined {
+  return db.prepare(`SELECT ${columns} FROM users WHERE email = ?`).get(email.trim()) as User | undefined;
+}
+
+export function listUsers(db: Db): User[] {
+  return db.prepare(`SELECT ${columns} FROM users ORDER BY disabled_at IS NOT NULL, role, name`).all() as User[];
+}
+
+export function insertUser(db: Db, u: { email: string; name: string; role: UserRole; committeeRole?: Role | null; passwordHash?: string | null }): number {
+  return Number(
+    db.prepare("INSERT INTO users (email, name, role, committee_role, password_hash) VALUES (?, ?, ?, ?, ?)")
+      .run(u.email.trim(), u.name.trim(), u.role, u.committeeRole ?? null, u.passwordHash ?? null).lastInsertRowid,
+  );
+}
+
+export function setPassword(db: Db, userId: number, passwordHash: string): void {
+  db.prepare("UPDATE users SET password_hash = ? WHERE id = ?").run(passwordHash, userId);
+}
+
+export function setDisabled(db: Db, userId: number, disabled: boolean): void {
+  db.prepare("UPDATE users SET disabled_at = ? WHERE id = ?").run(disabled ? nowIso() : null, userId);
+  if (disabled) db.prepare("DELETE FROM sessions WHERE user_id = ?").run(userId);
+}
+
+export interface UserToken {
+  id: number;
+  userId: number | null;
+  purpose: "setup" | "invite" | "reset";
+  expiresAt: string;
+  usedAt: string | null;
+}
+
+/** Creates a one-time set-password token; returns the token (only its hash is stored). */
+export function createUserToken(db: Db, userId: number | null, purpose: UserToken["purpose"], validHours: number): string {
+  const token = newToken();
+  db.prepare("INSERT INTO user_tokens (user_id, token_hash, purpose, expires_at) VALUES (?, ?, ?, ?)").run(
+    userId, hashToken(token), purpose, nowIso(new Date(Date.now() + validHours * 3600_000)),
+  );
+  return token;
+}
+
+/** A token that exists, is unused and has not expired. */
+export function findLiveUserToken(db: Db, token: string, now = new Date()): UserToken | undefined {
+  const t = db.prepare("SELECT id, user_id AS userId, purpose, expires_at AS expiresAt, used_at AS usedAt FROM user_tokens WHERE token_hash = ?").get(hashToken(token)) as UserToken | undefined;
+  return t && !t.usedAt && t.expiresAt > nowIso(now) ? t : undefined;
+}
+
+export function useUserToken(db: Db, id: number): void {
+  db.prepare("UPDATE user_tokens SET used_at = ? WHERE id = ?").run(nowIso(), id);
+}
+
+/** API tokens: a user's key for the JSON read API. */
+export function createApiToken(db: Db, userId: number, name: string, createdBy: number): string {
+  const token = "tc_" + newToken(32);
+  db.prepare("INSERT INTO api_tokens (user_id, name, token_hash, created_by) VALUES (?, ?, ?, ?)").run(userId, name, hashToken(token), createdBy);
+  return token;
+}
+
+export function findUserByApiToken(db: Db, token: string): User | undefined {
+  const row = db.prepare("SELECT id, user_id AS userId FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL").get(hashToken(token)) as { id: number; userId: number } | undefined;
+  if (!row) return undefined;
+  db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(nowIso(), row.id);
+  const user = findUser(db, row.userId);
+  return user && !user.disabledAt ? user : undefined;
+}
+
+export interface ApiTokenRow {
+  id: number;
+  userId: number;
+  userName: string;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export function listApiTokens(db: Db): ApiTokenRow[] {
+  return db.prepare(`SELECT t.id, t.user_id AS userId, u.name AS userName, t.name, t.created_at AS createdAt, t.last_used_at AS lastUsedAt, t.revoked_at AS revokedAt
+    FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.revoked_at IS NOT NULL, t.id DESC`).all() as ApiTokenRow[];
+}
+
+export function revokeApiToken(db: Db, id: number): boolean {
+  return db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), id).changes > 0;
+}

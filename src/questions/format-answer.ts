@@ -1,0 +1,29 @@
+import { COVERAGE_LABELS } from "../domain.js";
+import { money } from "../format.js";
+import type { AnswerValue, CoverageAnswer } from "./answers.js";
+import type { Question } from "./schema.js";
+
+/** An answer in words, as pages and the PDF show it; "—" when unanswered. */
+export function formatAnswer(q: Question, value: AnswerValue | null | undefined, currency: string): string {
+  if (value === null || value === undefined) return "—";
+  switch (q.type) {
+    case "coverage": {
+      const c = value as CoverageAnswer;
+      return COVERAGE_LABELS[c.status] + (c.price !== undefined ? `; priced separately at ${money(c.price, currency)}${q.nature === "recurring" ? " a year" : ""}` : "");
+    }
+    case "money":
+      return money(value as number, currency) + (q.nature === "recurring" ? " a year" : "");
+    case "number":
+      return `${(value as number).toLocaleString("en-GB")}${q.unit ? " " + q.unit : ""}`;
+    case "percent":
+      return `${value as number}%`;
+    case "yes_no":
+      return value ? "Yes" : "No";
+    case "single_choice":
+      return q.options?.find((o) => o.value === value)?.label ?? String(value);
+    case "multi_choice":
+      return (value as string[]).map((v) => q.options?.find((o) => o.value === v)?.label ?? v).join("; ");
+    default:
+      return String(value);
+  }
+}

@@ -1,0 +1,40 @@
+import type { NextFunction, Request, Response } from "express";
+import { doubleCsrf } from "csrf-csrf";
+import { rateLimit, ipKeyGenerator } from "express-rate-limit";
+import type { Config } from "../config.js";
+import { newToken } from "../crypto.js";
+
+const ANON_COOKIE = "tc_anon";
+
+/** Gives a visitor without a session a random id, so that forms before sign-in carry a CSRF token too. */
+export function anonymousId(secure: boolean) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.sessionRaw && !req.cookies?.[ANON_COOKIE]) {
+      const id = newToken(16);
+      res.cookie(ANON_COOKIE, id, { httpOnly: true, sameSite: "lax", secure, path: "/" });
+      req.cookies[ANON_COOKIE] = id;
+    }
+    next();
+  };
+}
+
+/** CSRF protection on every state change (double-submit cookie bound to the session): forms send _csrf, scripts the x-csrf-token header. */
+export function csrf(config: Config) {
+  const secure = config.baseUrl.startsWith("https:");
+  return doubleCsrf({
+    getSecret: () => config.sessionSecret,
+    getSessionIdentifier: (req) => req.sessionRaw ?? (req.cookies?.[ANON_COOKIE] as string | undefined) ?? "",
+    cookieName: secure ? "__Host-tc.csrf" : "tc_csrf",
+    cookieOptions: { sameSite: "lax", secure, httpOnly: true, path: "/" },
+    getCsrfTokenFromRequest: (req) => (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : req.headers["x-csrf-token"]),
+  });
+}
+
+/** A limiter per client address, answering 429 through the error middleware. */
+export function limitByAddress(windowMinutes: number, limit: number, message: string) {
+  return rateLimit({
+    windowMs: windowMinutes * 60_000, limit, standardHeaders: "draft-8", legacyHeaders: false,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? "unknown"),
+    handler: (_req, _res, next) => next(Object.assign(new Error(message), { status: 429, expose: true })),
+  });
+}
