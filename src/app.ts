@@ -1,6 +1,18 @@
+import cookieParser from "cookie-parser";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
 import { pinoHttp } from "pino-http";
+import { adminRoutes } from "./admin/routes.js";
+import { apiRoutes } from "./api/routes.js";
+import { auditRoutes } from "./audit/routes.js";
+import { authRoutes } from "./auth/routes.js";
+import { loadSession, sessionOptions } from "./auth/sessions.js";
+import { FLAG_LABELS } from "./domain.js";
+import { evaluationRoutes } from "./evaluations/routes.js";
+import { outboxRoutes } from "./mail/routes.js";
+import { formatAnswer } from "./questions/format-answer.js";
+import { vendorRoutes } from "./vendors/routes.js";
+import { anonymousId, csrf } from "./web/security.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db/index.js";
 import { AppError, notFound } from "./errors.js";
@@ -23,17 +35,42 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.disable("x-powered-by");
   app.locals.format = format;
-  app.locals.appName = "Truecost";
+  app.locals.formatAnswer = formatAnswer;
+  app.locals.flagLabels = FLAG_LABELS;
 
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") }));
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
+  app.get("/favicon.ico", (_req, res) => res.status(204).end());
 
   app.get("/healthz", (_req, res) => {
     const ok = deps.db.prepare("SELECT 1 AS ok").get() as { ok: number };
     res.json({ status: ok.ok === 1 ? "ok" : "degraded", database: "ok" });
   });
-  app.get("/", (req, res) => renderPage(req, res, "home", { title: "Truecost" }));
+  const { db, config } = deps;
+  const sessions = sessionOptions(config);
+  const { doubleCsrfProtection } = csrf(config);
+  app.use(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 2000 }));
+  app.use(express.json({ limit: "256kb" }));
+  app.use(cookieParser());
+  app.use(loadSession(db, sessions));
+  app.use(anonymousId(sessions.secure));
+  app.use(doubleCsrfProtection);
+  app.use((req, res, next) => {
+    res.locals.user = req.user;
+    // Generated on first use by a page, so JSON responses set no token cookie.
+    Object.defineProperty(res.locals, "csrfToken", { enumerable: true, configurable: true, get: () => req.csrfToken!() });
+    next();
+  });
+
+  app.get("/", (req, res) => (req.user ? res.redirect(303, "/evaluations") : renderPage(req, res, "home", { title: "Truecost" })));
+  app.use(authRoutes(db, config));
+  app.use(apiRoutes(db));
+  app.use(evaluationRoutes(db, config));
+  app.use(vendorRoutes(db, config));
+  app.use(auditRoutes(db));
+  app.use(outboxRoutes(db, config));
+  app.use(adminRoutes(db, config));
 
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(deps.logger));
@@ -83,7 +120,10 @@ function httpStatusOf(err: unknown): number {
 }
 
 function publicMessage(err: unknown, status: number): string {
+  if ((err as { code?: string }).code === "EBADCSRFTOKEN")
+    return "This form expired or was opened in another session. Go back, reload the page and send it again — your browser keeps what you typed when you go back.";
   if (status === 413) return "What you sent is too large.";
+  if (status === 429) return err instanceof Error ? err.message : "Too many requests. Wait a few minutes and try again.";
   if (status === 400) return "The request could not be read. Please check what you entered and try again.";
   return err instanceof Error && status < 500 ? err.message : "Request refused.";
 }

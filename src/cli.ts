@@ -12,7 +12,8 @@ import { BundleError, importBundle } from "./bundles/import.js";
 import { exportBundle } from "./bundles/export.js";
 import { listEvaluations } from "./evaluations/repo.js";
 import { scoreEvaluation } from "./evaluations/scoring.js";
-import { verifyAudit } from "./audit/repo.js";
+import { audit, verifyAudit } from "./audit/repo.js";
+import { createUserToken, findUserByEmail, insertUser } from "./auth/users.js";
 import { scoreTable } from "./cli/score-table.js";
 
 /** Opens the configured database, migrated and with the question sets loaded. */
@@ -158,6 +159,28 @@ auditCmd
     db.close();
     if (r.ok) console.log(`Audit log intact: ${r.entries} entries.`);
     else fail(`Audit log broken at entry ${r.firstBadId}: ${r.problem}.`);
+  });
+
+const adminCmd = program.command("admin").description("accounts");
+adminCmd
+  .command("create")
+  .requiredOption("--email <email>", "the administrator's email")
+  .requiredOption("--name <name>", "the administrator's name")
+  .description("create an administrator and print a one-time link to set the password")
+  .action((opts: { email: string; name: string }) => {
+    const config = loadConfig();
+    const db = openAppDb();
+    const email = opts.email.trim();
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(`"${email}" is not an email address.`);
+    if (findUserByEmail(db, email)) fail(`A user with the email ${email} already exists.`);
+    const token = db.transaction(() => {
+      const id = insertUser(db, { email, name: opts.name, role: "admin" });
+      audit(db, null, "cli", "user.invited", { email, role: "admin" });
+      return createUserToken(db, id, "invite", 7 * 24);
+    })();
+    console.log(`Created administrator ${opts.name} <${email}>. Set the password here (valid 7 days):`);
+    console.log(`${config.baseUrl}/password/${token}`);
+    db.close();
   });
 
 function fail(message: string): never {

@@ -4,6 +4,9 @@ import { dbPath, openDb } from "./db/index.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { syncQuestionSets } from "./questions/repo.js";
+import { countUsers, createUserToken } from "./auth/users.js";
+import { createMailer, processOutbox } from "./mail/outbox.js";
+import { runReminders } from "./vendors/invitations.js";
 
 /** Migrates, loads question sets and listens; returns a function that stops the server. */
 export async function startServer(): Promise<() => Promise<void>> {
@@ -22,8 +25,25 @@ export async function startServer(): Promise<() => Promise<void>> {
   });
   logger.info(`Truecost is serving ${config.baseUrl} (data in ${config.dataDir})`);
   console.log(`Truecost is running at ${config.baseUrl}`);
+  if (countUsers(db) === 0) {
+    const token = createUserToken(db, null, "setup", 24);
+    console.log(`No account exists yet. Create the first administrator (this link works once, for 24 hours):\n  ${config.baseUrl}/setup/${token}`);
+  }
+  const mailer = createMailer(config);
+  const tick = () => {
+    try {
+      runReminders(db, config);
+    } catch (err) {
+      logger.error({ err }, "reminders failed");
+    }
+    processOutbox(db, mailer, config, logger).catch((err) => logger.error({ err }, "outbox failed"));
+  };
+  const timer = setInterval(tick, 30_000);
+  timer.unref();
+  setImmediate(tick);
   return () =>
     new Promise((resolve) => {
+      clearInterval(timer);
       server.close(() => {
         db.close();
         resolve();

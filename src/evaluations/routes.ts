@@ -77,13 +77,7 @@ export function evaluationRoutes(db: Db, config: Config): Router {
     res.redirect(303, `/evaluations/${id}`);
   });
 
-  r.get("/evaluations/:id", requireUser, load, (req, res) => {
-    const e = evaluationOf(res);
-    const set = getQuestionSet(db, e.questionSetId);
-    const members = db.prepare("SELECT u.id, u.name, u.email, u.role, u.committee_role AS committeeRole FROM evaluation_members m JOIN users u ON u.id = m.user_id WHERE m.evaluation_id = ? ORDER BY u.name").all(e.id);
-    const addable = listUsers(db).filter((u) => !u.disabledAt && !(members as { id: number }[]).some((m) => m.id === u.id));
-    return renderPage(req, res, "evaluations/show", { title: e.title, set, vendors: listVendors(db, e.id), links: listLinksOfEvaluation(db, e.id), members, addable, vendorErrors: {}, vendorValues: {} });
-  });
+  r.get("/evaluations/:id", requireUser, load, (req, res) => renderEvaluationPage(db, req, res));
 
   r.get("/evaluations/:id/edit", requireUser, buyers, load, (req, res) => formPage(req, res, valuesOf(evaluationOf(res)), {}));
 
@@ -129,6 +123,17 @@ export function evaluationRoutes(db: Db, config: Config): Router {
     res.redirect(303, `/evaluations/${e.id}#members`);
   });
   return r;
+}
+
+/** The evaluation overview; the add-vendor form's errors and values when it was refused. */
+export function renderEvaluationPage(db: Db, req: Request, res: Response, vendorErrors: FieldErrors = {}, vendorValues: Values = {}): Promise<void> {
+  const e = evaluationOf(res);
+  const members = db.prepare("SELECT u.id, u.name, u.email, u.role, u.committee_role AS committeeRole FROM evaluation_members m JOIN users u ON u.id = m.user_id WHERE m.evaluation_id = ? ORDER BY u.name").all(e.id) as { id: number }[];
+  const addable = listUsers(db).filter((u) => !u.disabledAt && !members.some((m) => m.id === u.id));
+  const status = Object.keys(vendorErrors).length ? 400 : 200;
+  return renderPage(req, res, "evaluations/show", {
+    title: e.title, set: getQuestionSet(db, e.questionSetId), vendors: listVendors(db, e.id), links: listLinksOfEvaluation(db, e.id), members, addable, vendorErrors, vendorValues,
+  }, status);
 }
 
 function dropAssumptions(body: Values): Values {

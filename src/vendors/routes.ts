@@ -1,0 +1,149 @@
+import { Router, type Request, type Response } from "express";
+import { answerHistory, listAnswers } from "../answers/repo.js";
+import { audit } from "../audit/repo.js";
+import { addMessage, findClarification, listClarifications, openClarification, resolveClarification } from "../clarifications/repo.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/index.js";
+import { nowIso } from "../db/index.js";
+import { badRequest, notFound } from "../errors.js";
+import { scoreEvaluation } from "../evaluations/scoring.js";
+import { enqueue } from "../mail/outbox.js";
+import { questionIndex } from "../questions/answers.js";
+import { parseForm } from "../web/forms.js";
+import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
+import { renderPage } from "../web/render.js";
+import { clarificationEmail, reopenEmail } from "./emails.js";
+import { inviteVendor, remindVendor } from "./invitations.js";
+import { extendLink, findLink, linkToken, linkUrl, listLinks, mainLink, revokeLink } from "./links.js";
+import { renderEvaluationPage } from "../evaluations/routes.js";
+import { findVendor, insertVendor, type Vendor } from "./repo.js";
+import { ClarificationSchema, ExtendSchema, MessageSchema, ReopenSchema, VendorFormSchema } from "./schema.js";
+
+/** The buyer's side of vendors: adding and inviting them, their links, reminders, review, clarifications, reopening. */
+export function vendorRoutes(db: Db, config: Config): Router {
+  const r = Router();
+  const buyers = [requireUser, requireRole("admin", "buyer"), loadEvaluation(db)];
+  const readers = [requireUser, loadEvaluation(db)];
+  const vendorOf = (req: Request, res: Response): Vendor => {
+    const v = findVendor(db, idParam(req, "vid"));
+    if (!v || v.evaluationId !== evaluationOf(res).id) throw notFound("This vendor");
+    return v;
+  };
+  const back = (res: Response, path = "") => res.redirect(303, `/evaluations/${evaluationOf(res).id}${path}`);
+  const actor = (req: Request) => `user:${req.user!.id}`;
+
+  r.post("/evaluations/:id/vendors", ...buyers, (req, res) => {
+    const e = evaluationOf(res);
+    const form = parseForm(VendorFormSchema, req.body);
+    if (!form.ok) return renderEvaluationPage(db, req, res, form.errors, req.body);
+    if (e.status === "closed" || e.status === "decided") throw badRequest("This evaluation is closed: reopen it to add vendors.");
+    const id = db.transaction(() => {
+      const id = insertVendor(db, { evaluationId: e.id, name: form.data.name, contactName: form.data.contactName, contactEmail: form.data.contactEmail });
+      audit(db, e.id, actor(req), "vendor.added", { vendor: form.data.name, contact: form.data.contactEmail });
+      return id;
+    })();
+    if (form.data.invite) inviteVendor(db, config, e, findVendor(db, id)!, req.user!);
+    back(res, "#vendors");
+  });
+
+  r.post("/evaluations/:id/vendors/:vid/invite", ...buyers, (req, res) => {
+    const e = evaluationOf(res);
+    if (e.status === "closed" || e.status === "decided") throw badRequest("This evaluation is closed: reopen it to send invitations.");
+    inviteVendor(db, config, e, vendorOf(req, res), req.user!);
+    back(res, "#vendors");
+  });
+
+  r.post("/evaluations/:id/vendors/:vid/remind", ...buyers, (req, res) => {
+    const v = vendorOf(req, res);
+    if (v.status === "submitted" || v.status === "declined") throw badRequest(`${v.name} has ${v.status === "submitted" ? "submitted" : "declined"}: there is nothing to remind them of.`);
+    if (remindVendor(db, config, evaluationOf(res), v, req.user!) === null) throw badRequest(`${v.name} has no working link: send the invitation again.`);
+    back(res, "#vendors");
+  });
+
+  r.post("/evaluations/:id/links/:lid/:action", ...buyers, (req, res) => {
+    const e = evaluationOf(res);
+    const link = findLink(db, idParam(req, "lid"));
+    const v = link && findVendor(db, link.vendorId);
+    if (!link || !v || v.evaluationId !== e.id) throw notFound("This link");
+    const action = req.params.action;
+    if (action === "revoke") {
+      db.transaction(() => (revokeLink(db, link.id), audit(db, e.id, actor(req), "link.revoked", { vendor: v.name, link: link.id, role: link.role })))();
+    } else if (action === "extend") {
+      const form = parseForm(ExtendSchema, req.body);
+      if (!form.ok) throw badRequest(`Extend by: ${form.errors.days}`, form.errors);
+      const from = Math.max(Date.parse(link.expiresAt), Date.now());
+      const expiresAt = nowIso(new Date(from + form.data.days * 86400_000));
+      db.transaction(() => (extendLink(db, link.id, expiresAt), audit(db, e.id, actor(req), "link.extended", { vendor: v.name, link: link.id, expiresAt })))();
+    } else if (action === "reissue" && link.role === null) {
+      inviteVendor(db, config, e, v, req.user!);
+    } else throw notFound();
+    back(res, `/vendors/${v.id}#links`);
+  });
+
+  r.get("/evaluations/:id/vendors/:vid", ...readers, (req, res) => {
+    const e = evaluationOf(res);
+    const v = vendorOf(req, res);
+    const scored = scoreEvaluation(db, e.id)!;
+    const result = scored.result.vendors.find((x) => x.vendorId === String(v.id));
+    const attachments = db.prepare("SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size, created_at AS createdAt FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(v.id);
+    return renderPage(req, res, "vendors/review", {
+      title: `${v.name} — ${e.title}`, wide: true, vendor: v, set: scored.set, result, answers: listAnswers(db, v.id), history: answerHistory(db, v.id),
+      clarifications: listClarifications(db, v.id), links: listLinks(db, v.id), attachments, errors: {}, values: {},
+    });
+  });
+
+  r.post("/evaluations/:id/vendors/:vid/reopen", ...buyers, (req, res) => {
+    const e = evaluationOf(res);
+    const v = vendorOf(req, res);
+    const form = parseForm(ReopenSchema, req.body);
+    if (!form.ok) throw badRequest(form.errors.reason!, form.errors);
+    if (v.status !== "submitted") throw badRequest(`${v.name} has not submitted: there is nothing to reopen.`);
+    db.transaction(() => {
+      db.prepare("UPDATE vendors SET status = 'in_progress', reopen_reason = ? WHERE id = ?").run(form.data.reason, v.id);
+      sendWithLink(v, reopenEmail(e, v, form.data.reason, req.user!), "reopened");
+      audit(db, e.id, actor(req), "vendor.reopened", { vendor: v.name, reason: form.data.reason });
+    })();
+    back(res, `/vendors/${v.id}`);
+  });
+
+  /** Queues a message to the vendor's main contact with its current link. */
+  const sendWithLink = (v: Vendor, mail: { subject: string; body: string }, kind: string) => {
+    const link = mainLink(db, v.id);
+    const token = link && linkToken(link, config.sessionSecret);
+    enqueue(db, config, { to: v.contactEmail, subject: mail.subject, body: token ? mail.body : mail.body.replace("{{link}}", "(ask us for a new link)"), kind, link: token ? linkUrl(config.baseUrl, token) : undefined, vendorLinkId: link?.id, evaluationId: v.evaluationId, vendorId: v.id });
+  };
+
+  r.post("/evaluations/:id/vendors/:vid/clarifications", ...buyers, (req, res) => {
+    const e = evaluationOf(res);
+    const v = vendorOf(req, res);
+    const form = parseForm(ClarificationSchema, req.body);
+    if (!form.ok) throw badRequest(Object.values(form.errors).join(" "), form.errors);
+    const q = questionIndex(scoreEvaluation(db, e.id)!.set).get(form.data.questionKey);
+    if (!q) throw badRequest("That question is not in this questionnaire.", { questionKey: "Choose a question of this questionnaire" });
+    db.transaction(() => {
+      const id = openClarification(db, { vendorId: v.id, questionKey: q.question.key, visibility: form.data.visibility, userId: req.user!.id, authorName: req.user!.name, body: form.data.body });
+      if (form.data.visibility === "vendor") sendWithLink(v, clarificationEmail(e, v, q.question.text, form.data.body, req.user!), "clarification");
+      audit(db, e.id, actor(req), "clarification.opened", { vendor: v.name, question: q.question.key, visibility: form.data.visibility, id });
+    })();
+    back(res, `/vendors/${v.id}#q-${q.question.key}`);
+  });
+
+  r.post("/evaluations/:id/clarifications/:cid/:action", ...buyers, (req, res) => {
+    const e = evaluationOf(res);
+    const c = findClarification(db, idParam(req, "cid"));
+    const v = c && findVendor(db, c.vendorId);
+    if (!c || !v || v.evaluationId !== e.id) throw notFound("This clarification");
+    if (req.params.action === "resolve") {
+      db.transaction(() => (resolveClarification(db, c.id, req.user!.id), audit(db, e.id, actor(req), "clarification.resolved", { vendor: v.name, question: c.questionKey, id: c.id })))();
+    } else if (req.params.action === "reply") {
+      const form = parseForm(MessageSchema, req.body);
+      if (!form.ok) throw badRequest(form.errors.body!, form.errors);
+      db.transaction(() => {
+        addMessage(db, c.id, { authorKind: "buyer", userId: req.user!.id, authorName: req.user!.name, body: form.data.body });
+        audit(db, e.id, actor(req), "clarification.replied", { vendor: v.name, question: c.questionKey, id: c.id });
+      })();
+    } else throw notFound();
+    back(res, `/vendors/${v.id}#q-${c.questionKey}`);
+  });
+  return r;
+}
