@@ -12,6 +12,8 @@ import { evaluationRoutes } from "./evaluations/routes.js";
 import { outboxRoutes } from "./mail/routes.js";
 import { formatAnswer } from "./questions/format-answer.js";
 import { vendorRoutes } from "./vendors/routes.js";
+import { portalRoutes } from "./portal/routes.js";
+import { submissionRoutes } from "./portal/submission-routes.js";
 import { anonymousId, csrf } from "./web/security.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db/index.js";
@@ -37,6 +39,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.locals.format = format;
   app.locals.formatAnswer = formatAnswer;
   app.locals.flagLabels = FLAG_LABELS;
+  app.locals.uploadMaxMb = deps.config.UPLOAD_MAX_MB;
 
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") }));
@@ -49,7 +52,7 @@ export function buildApp(deps: AppDeps): express.Express {
   });
   const { db, config } = deps;
   const sessions = sessionOptions(config);
-  const { doubleCsrfProtection } = csrf(config);
+  const { doubleCsrfProtection, validateRequest } = csrf(config);
   app.use(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 2000 }));
   app.use(express.json({ limit: "256kb" }));
   app.use(cookieParser());
@@ -68,6 +71,8 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(apiRoutes(db));
   app.use(evaluationRoutes(db, config));
   app.use(vendorRoutes(db, config));
+  app.use(portalRoutes(db, config));
+  app.use(submissionRoutes(db, config, validateRequest));
   app.use(auditRoutes(db));
   app.use(outboxRoutes(db, config));
   app.use(adminRoutes(db, config));
@@ -113,8 +118,9 @@ function errorHandler(logger: Logger) {
   };
 }
 
-/** Status of errors raised by body parsers and the like (they carry status or statusCode). */
+/** Status of errors raised by body parsers, multer and the like. */
 function httpStatusOf(err: unknown): number {
+  if ((err as { name?: string }).name === "MulterError") return (err as { code?: string }).code === "LIMIT_FILE_SIZE" ? 413 : 400;
   const s = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
   return typeof s === "number" && s >= 400 && s < 600 ? s : 500;
 }
@@ -122,6 +128,8 @@ function httpStatusOf(err: unknown): number {
 function publicMessage(err: unknown, status: number): string {
   if ((err as { code?: string }).code === "EBADCSRFTOKEN")
     return "This form expired or was opened in another session. Go back, reload the page and send it again — your browser keeps what you typed when you go back.";
+  if ((err as { code?: string }).code === "LIMIT_FILE_SIZE") return "The file is larger than the size allowed for one file. Attach a smaller file, or split it.";
+  if ((err as { name?: string }).name === "MulterError") return "The upload could not be read: attach one file with the form's Upload button.";
   if (status === 413) return "What you sent is too large.";
   if (status === 429) return err instanceof Error ? err.message : "Too many requests. Wait a few minutes and try again.";
   if (status === 400) return "The request could not be read. Please check what you entered and try again.";

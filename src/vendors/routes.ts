@@ -16,6 +16,8 @@ import { clarificationEmail, reopenEmail } from "./emails.js";
 import { inviteVendor, remindVendor } from "./invitations.js";
 import { extendLink, findLink, linkToken, linkUrl, listLinks, mainLink, revokeLink } from "./links.js";
 import { renderEvaluationPage } from "../evaluations/routes.js";
+import { sendAttachment } from "../portal/submission-routes.js";
+import { findAttachment } from "../portal/uploads.js";
 import { findVendor, insertVendor, type Vendor } from "./repo.js";
 import { ClarificationSchema, ExtendSchema, MessageSchema, ReopenSchema, VendorFormSchema } from "./schema.js";
 
@@ -90,6 +92,13 @@ export function vendorRoutes(db: Db, config: Config): Router {
       title: `${v.name} — ${e.title}`, wide: true, vendor: v, set: scored.set, result, answers: listAnswers(db, v.id), history: answerHistory(db, v.id),
       clarifications: listClarifications(db, v.id), links: listLinks(db, v.id), attachments, errors: {}, values: {},
     });
+  });
+
+  r.get("/evaluations/:id/attachments/:aid", ...readers, (req, res) => {
+    const a = findAttachment(db, idParam(req, "aid"));
+    const v = a && findVendor(db, a.vendorId);
+    if (!a || a.deletedAt || !v || v.evaluationId !== evaluationOf(res).id) throw notFound("This file");
+    sendAttachment(res, config, a);
   });
 
   r.post("/evaluations/:id/vendors/:vid/reopen", ...buyers, (req, res) => {

@@ -27,6 +27,8 @@ export function csrf(config: Config) {
     cookieName: secure ? "__Host-tc.csrf" : "tc_csrf",
     cookieOptions: { sameSite: "lax", secure, httpOnly: true, path: "/" },
     getCsrfTokenFromRequest: (req) => (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : req.headers["x-csrf-token"]),
+    // Evidence uploads are multipart: their route checks the token once multer has read the body.
+    skipCsrfProtection: (req) => req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data"),
   });
 }
 

@@ -1,0 +1,95 @@
+import { toMinor } from "../format.js";
+import { answerSchema, type AnswerValue } from "../questions/answers.js";
+import type { Question } from "../questions/schema.js";
+
+/** What the form posts for one question: `q` its value(s), `p` a coverage item's separate price. */
+export interface RawAnswer {
+  q?: string | string[];
+  p?: string;
+}
+
+export type Parsed = { ok: true; value: AnswerValue | null } | { ok: false; error: string };
+
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? "") : (v ?? "")).trim();
+
+/** Turns typed money ("12,500.50", "€ 1 200") into minor units, or an error. */
+function parseMoney(raw: string, currency: string): number | string {
+  const clean = raw.replace(/[\s,'’]/g, "").replace(/^[^\d.-]+/, "");
+  if (!/^\d{1,13}(\.\d{1,2})?$/.test(clean)) return "Enter an amount as a number, e.g. 125000 or 125,000.50";
+  return toMinor(Number(clean), currency);
+}
+
+/** Parses one question's posted fields into an answer (null clears it), checked by the question's zod schema. */
+export function parseAnswer(q: Question, raw: RawAnswer, currency: string): Parsed {
+  let value: unknown;
+  switch (q.type) {
+    case "coverage": {
+      const status = one(raw.q);
+      const price = one(raw.p);
+      if (!status && !price) return { ok: true, value: null };
+      if (!status) return { ok: false, error: "Choose whether the item is included before giving a separate price" };
+      let p: number | undefined;
+      if (price) {
+        const m = parseMoney(price, currency);
+        if (typeof m === "string") return { ok: false, error: `Separate price: ${m}` };
+        p = m;
+      }
+      value = p === undefined ? { status } : { status, price: p };
+      break;
+    }
+    case "money": {
+      const s = one(raw.q);
+      if (!s) return { ok: true, value: null };
+      const m = parseMoney(s, currency);
+      if (typeof m === "string") return { ok: false, error: m };
+      value = m;
+      break;
+    }
+    case "number":
+    case "percent": {
+      const s = one(raw.q).replace(/[\s,%]/g, "");
+      if (!s) return { ok: true, value: null };
+      if (!/^-?\d+(\.\d+)?$/.test(s)) return { ok: false, error: "Enter a number, e.g. 12 or 12.5" };
+      value = Number(s);
+      break;
+    }
+    case "yes_no": {
+      const s = one(raw.q);
+      if (!s) return { ok: true, value: null };
+      value = s === "yes" ? true : s === "no" ? false : s;
+      break;
+    }
+    case "multi_choice": {
+      const list = (Array.isArray(raw.q) ? raw.q : raw.q ? [raw.q] : []).map((x) => String(x)).filter((x) => x !== "");
+      if (list.length === 0) return { ok: true, value: null };
+      value = list;
+      break;
+    }
+    default: {
+      const s = one(raw.q);
+      if (!s) return { ok: true, value: null };
+      value = s;
+    }
+  }
+  const r = answerSchema(q).safeParse(value);
+  if (!r.success) {
+    const msg = r.error.issues[0]!.message;
+    return { ok: false, error: msg.charAt(0).toUpperCase() + msg.slice(1) };
+  }
+  return { ok: true, value: r.data };
+}
+
+/** The form fields that show an answer again (the inverse of parseAnswer). */
+export function toRaw(q: Question, value: AnswerValue | null | undefined, currency: string, fromMinor: (m: number, c: string) => number): RawAnswer {
+  if (value === null || value === undefined) return {};
+  switch (q.type) {
+    case "coverage": {
+      const c = value as { status: string; price?: number };
+      return { q: c.status, p: c.price === undefined ? "" : String(fromMinor(c.price, currency)) };
+    }
+    case "money": return { q: String(fromMinor(value as number, currency)) };
+    case "yes_no": return { q: value ? "yes" : "no" };
+    case "multi_choice": return { q: value as string[] };
+    default: return { q: String(value) };
+  }
+}

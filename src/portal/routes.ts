@@ -1,0 +1,149 @@
+import { Router, type Request, type Response } from "express";
+import { listAnswers, type StoredAnswer } from "../answers/repo.js";
+import { audit } from "../audit/repo.js";
+import { sessionOptions, startSession } from "../auth/sessions.js";
+import { listClarifications } from "../clarifications/repo.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/index.js";
+import { ROLES, type Role } from "../domain.js";
+import { badRequest, forbidden, notFound } from "../errors.js";
+import { fromMinor } from "../format.js";
+import { isShown, type AnswerValue } from "../questions/answers.js";
+import { formatAnswer } from "../questions/format-answer.js";
+import { estimateMinutes, progressOf } from "../questions/progress.js";
+import type { Question } from "../questions/schema.js";
+import { findLinkByToken, isLive, touchLink } from "../vendors/links.js";
+import { renderPage } from "../web/render.js";
+import { limitByAddress } from "../web/security.js";
+import { canAnswer, deadLink, portalActor, portalContext, portalOf, type PortalContext } from "./access.js";
+import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
+import { saveVendorAnswer } from "./service.js";
+
+const VENDOR_SESSION_HOURS = 72;
+
+export interface QuestionView {
+  q: Question;
+  stored: StoredAnswer | undefined;
+  raw: RawAnswer;
+  revision: number;
+  shown: boolean;
+  error?: string;
+  conflict?: { theirs: string; by: string; at: string };
+}
+
+/** The vendor portal's entry and answering pages. */
+export function portalRoutes(db: Db, config: Config): Router {
+  const r = Router();
+  const ctx = portalContext(db);
+  const opts = sessionOptions(config);
+
+  r.get("/v/:token", limitByAddress(1, 30, "Too many attempts to open links from your address. Wait a minute and try again."), (req, res) => {
+    const link = findLinkByToken(db, String(req.params.token));
+    if (!link || !isLive(link)) return deadLink(req, res);
+    startSession(db, req, res, { vendorLinkId: link.id }, opts, VENDOR_SESSION_HOURS);
+    touchLink(db, link.id);
+    audit(db, null, `vendor-link:${link.id}`, "vendor.link_opened", { link: link.id });
+    // The token leaves the address bar: the session cookie carries access from here on.
+    res.redirect(303, link.role ? `/portal/sections/${link.role}` : "/portal");
+  });
+
+  r.get("/portal", ctx, (req, res) => {
+    const p = portalOf(res);
+    if (!p.isMain) return res.redirect(303, `/portal/sections/${p.link.role}`);
+    const values = currentValues(db, p);
+    const progress = progressOf(p.set, p.evaluation.roles, values);
+    const sections = p.set.sections.filter((s) => p.evaluation.roles.includes(s.role)).map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
+    const delegations = db.prepare("SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL").all(p.vendor.id);
+    const buyer = p.evaluation.createdBy ? db.prepare("SELECT name, email FROM users WHERE id = ?").get(p.evaluation.createdBy) : undefined;
+    const clarifications = listClarifications(db, p.vendor.id, { vendorView: true });
+    const questionText = Object.fromEntries(p.set.sections.flatMap((s) => s.questions.map((q) => [q.key, { text: q.text, role: s.role }])));
+    return renderPage(req, res, "portal/landing", { title: p.evaluation.title, p, sections, delegations, buyer, clarifications, questionText, errors: {}, values: {} });
+  });
+
+  r.get("/portal/sections/:role", ctx, (req, res) => sectionPage(req, res, roleParam(req, portalOf(res)), new Map()));
+
+  /** The plain save of a whole section, for browsers without JavaScript. */
+  r.post("/portal/sections/:role", ctx, (req, res) => {
+    const p = portalOf(res);
+    const role = roleParam(req, p);
+    if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
+    const section = p.set.sections.find((s) => s.role === role)!;
+    const outcome = new Map<string, Partial<QuestionView>>();
+    const stored = listAnswers(db, p.vendor.id);
+    for (const q of section.questions) {
+      const raw: RawAnswer = { q: req.body[`q_${q.key}`], p: req.body[`p_${q.key}`] };
+      const expected = Number(req.body[`rev_${q.key}`] ?? 0);
+      const parsed = parseAnswer(q, raw, p.evaluation.currency);
+      if (!parsed.ok) {
+        outcome.set(q.key, { raw, error: parsed.error, revision: expected });
+        continue;
+      }
+      const before = stored.get(q.key);
+      if ((before?.value ?? null) === null && parsed.value === null) continue;
+      const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, parsed.value, expected, portalActor(p));
+      if (!result.ok) outcome.set(q.key, { raw, revision: result.current.revision, conflict: conflictOf(q, result.current, p) });
+    }
+    if (outcome.size === 0) return res.redirect(303, `/portal/sections/${role}?saved=1`);
+    return sectionPage(req, res, role, outcome, 409);
+  });
+
+  /** Autosave of one answer (JSON), used by the page's script. */
+  r.post("/portal/answers/:key", ctx, (req, res) => {
+    const p = portalOf(res);
+    const entry = p.set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role }))).find((x) => x.q.key === req.params.key);
+    if (!entry || !canAnswer(p, entry.role)) throw notFound("This question");
+    if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
+    const body = (req.body ?? {}) as { q?: unknown; p?: unknown; revision?: unknown };
+    const raw: RawAnswer = { q: typeof body.q === "string" || Array.isArray(body.q) ? (body.q as string | string[]) : undefined, p: typeof body.p === "string" ? body.p : undefined };
+    const expected = Number(body.revision);
+    if (!Number.isInteger(expected) || expected < 0) throw badRequest("revision must be the answer's revision number", { revision: "must be a whole number" });
+    const parsed = parseAnswer(entry.q, raw, p.evaluation.currency);
+    if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
+    const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p));
+    if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
+    const progress = progressOf(p.set, p.evaluation.roles, currentValues(db, p))[entry.role]!;
+    res.json({ saved: true, revision: result.revision, progress, shown: shownMap(p, currentValues(db, p)) });
+  });
+
+  const sectionPage = (req: Request, res: Response, role: Role, outcome: Map<string, Partial<QuestionView>>, status = 200) => {
+    const p = portalOf(res);
+    const section = p.set.sections.find((s) => s.role === role)!;
+    const stored = listAnswers(db, p.vendor.id);
+    const values = currentValues(db, p);
+    const questions: QuestionView[] = section.questions.map((q) => {
+      const s = stored.get(q.key);
+      return { q, stored: s, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
+    });
+    const progress = progressOf(p.set, p.evaluation.roles, values)[role]!;
+    const clarifications = listClarifications(db, p.vendor.id, { vendorView: true });
+    const files = db.prepare("SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { questionKey: string }[];
+    const roles = p.set.sections.filter((s) => canAnswer(p, s.role)).map((s) => ({ role: s.role, title: s.title }));
+    return renderPage(req, res, "portal/section", {
+      title: `${section.title} — ${p.evaluation.title}`, p, section, questions, progress, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
+      hasErrors: [...outcome.values()].some((o) => o.error), hasConflicts: [...outcome.values()].some((o) => o.conflict), scripts: ["portal.js"],
+    }, status);
+  };
+  return r;
+}
+
+function roleParam(req: Request, p: PortalContext): Role {
+  const role = req.params.role as Role;
+  if (!(ROLES as readonly string[]).includes(role) || !canAnswer(p, role)) throw notFound("This section");
+  return role;
+}
+
+/** The vendor's current answer values. */
+export function currentValues(db: Db, p: PortalContext): Record<string, AnswerValue> {
+  const out: Record<string, AnswerValue> = {};
+  for (const a of listAnswers(db, p.vendor.id).values()) if (a.value !== null) out[a.questionKey] = a.value;
+  return out;
+}
+
+function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { theirs: string; by: string; at: string } {
+  return { theirs: formatAnswer(q, current.value, p.evaluation.currency), by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else", at: current.updatedAt };
+}
+
+/** Which questions are shown given the answers (shows_if), for the script to toggle. */
+function shownMap(p: PortalContext, values: Record<string, AnswerValue>): Record<string, boolean> {
+  return Object.fromEntries(p.set.sections.flatMap((s) => s.questions.filter((q) => q.shows_if).map((q) => [q.key, isShown(q, values)])));
+}

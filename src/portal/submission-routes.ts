@@ -1,0 +1,146 @@
+import { Router, type Request, type Response } from "express";
+import { join } from "node:path";
+import { audit } from "../audit/repo.js";
+import { addMessage, findClarification } from "../clarifications/repo.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/index.js";
+import { nowIso } from "../db/index.js";
+
+import { badRequest, forbidden, notFound } from "../errors.js";
+import { enqueue } from "../mail/outbox.js";
+import { missingRequired } from "../questions/progress.js";
+import { delegationEmail } from "../vendors/emails.js";
+import { createLink, findLink, linkUrl, revokeLink } from "../vendors/links.js";
+import { findVendor } from "../vendors/repo.js";
+import { DelegateSchema, MessageSchema, ReopenSchema } from "../vendors/schema.js";
+import { parseForm } from "../web/forms.js";
+import { idParam } from "../web/guards.js";
+import { renderPage } from "../web/render.js";
+import { canAnswer, portalActor, portalContext, portalOf, requireMain } from "./access.js";
+import { answersCopyPdf } from "./copy-pdf.js";
+import { currentValues } from "./routes.js";
+import { submit } from "./service.js";
+import { findAttachment, storeEvidence, uploadMiddleware, uploadsDir } from "./uploads.js";
+
+/** Review, submit, decline, the PDF copy, delegation, clarification replies and evidence files. */
+export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
+  const r = Router();
+  const ctx = portalContext(db);
+  const editable = (_req: Request, res: Response, next: (err?: unknown) => void) => (portalOf(res).editable ? next() : next(forbidden("This questionnaire can no longer be changed.")));
+
+  r.get("/portal/review", ctx, requireMain, (req, res) => {
+    const p = portalOf(res);
+    const missing = missingRequired(p.set, p.evaluation.roles, currentValues(db, p));
+    return renderPage(req, res, "portal/review", { title: `Review — ${p.evaluation.title}`, p, missing, titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])) });
+  });
+
+  r.post("/portal/submit", ctx, requireMain, editable, async (req, res) => {
+    const p = portalOf(res);
+    const missing = missingRequired(p.set, p.evaluation.roles, currentValues(db, p));
+    if (missing.length) return renderPage(req, res, "portal/review", { title: `Review — ${p.evaluation.title}`, p, missing, titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])), refused: true }, 400);
+    const hash = submit(db, p.vendor, p.evaluation.id, portalActor(p));
+    enqueue(db, config, {
+      to: p.vendor.contactEmail, kind: "submission_receipt", evaluationId: p.evaluation.id, vendorId: p.vendor.id,
+      subject: `Received: ${p.vendor.name}'s answers to "${p.evaluation.title}"`,
+      body: `Dear ${p.vendor.contactName},\n\nThank you: ${p.vendor.name}'s questionnaire for "${p.evaluation.title}" was submitted on ${new Date().toUTCString()}.\n\nSubmission SHA-256: ${hash}\n\nYou can download a PDF copy of exactly what you sent from your questionnaire link.\n`,
+    });
+    res.redirect(303, "/portal?submitted=1");
+  });
+
+  r.post("/portal/decline", ctx, requireMain, editable, (req, res) => {
+    const p = portalOf(res);
+    const form = parseForm(ReopenSchema, req.body);
+    if (!form.ok) throw badRequest(`Reason: ${form.errors.reason}`, form.errors);
+    db.transaction(() => {
+      db.prepare("UPDATE vendors SET status = 'declined', declined_reason = ? WHERE id = ?").run(form.data.reason, p.vendor.id);
+      audit(db, p.evaluation.id, portalActor(p), "vendor.declined", { vendor: p.vendor.name, reason: form.data.reason });
+    })();
+    res.redirect(303, "/portal");
+  });
+
+  r.get("/portal/copy.pdf", ctx, requireMain, async (_req, res) => {
+    const p = portalOf(res);
+    const v = findVendor(db, p.vendor.id)!;
+    const files = db.prepare("SELECT question_key AS questionKey, original_name AS name, sha256 FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL").all(v.id) as { questionKey: string; name: string; sha256: string }[];
+    const pdf = await answersCopyPdf(p.evaluation, p.set, v, currentValues(db, p), files);
+    res.type("application/pdf").attachment(`${v.name.replace(/[^\w.-]+/g, "-")}-answers.pdf`).send(pdf);
+  });
+
+  r.post("/portal/delegations", ctx, requireMain, editable, (req, res) => {
+    const p = portalOf(res);
+    const form = parseForm(DelegateSchema, req.body);
+    if (!form.ok || !canAnswer(p, form.data.role)) throw badRequest(form.ok ? "That section is not part of this questionnaire." : Object.values(form.errors).join(" "), form.ok ? { role: "Choose a section of this questionnaire" } : form.errors);
+    const { role, name, email } = form.data;
+    db.transaction(() => {
+      const old = db.prepare("SELECT id FROM vendor_links WHERE vendor_id = ? AND role = ? AND revoked_at IS NULL").pluck().all(p.vendor.id, role) as number[];
+      for (const id of old) revokeLink(db, id);
+      const link = createLink(db, config.sessionSecret, { vendorId: p.vendor.id, role, holderName: name, holderEmail: email, expiresAt: p.link.expiresAt });
+      const mail = delegationEmail(p.evaluation, p.set, p.vendor, role, { name }, p.vendor.contactName);
+      enqueue(db, config, { to: email, subject: mail.subject, body: mail.body, kind: "delegation", link: linkUrl(config.baseUrl, link.token), vendorLinkId: link.id, evaluationId: p.evaluation.id, vendorId: p.vendor.id });
+      audit(db, p.evaluation.id, portalActor(p), "vendor.section_delegated", { vendor: p.vendor.name, role, to: email });
+    })();
+    res.redirect(303, `/portal?delegated=${role}`);
+  });
+
+  r.post("/portal/delegations/:lid/revoke", ctx, requireMain, (req, res) => {
+    const p = portalOf(res);
+    const link = findLink(db, idParam(req, "lid"));
+    if (!link || link.vendorId !== p.vendor.id || link.role === null) throw notFound("This delegation");
+    db.transaction(() => (revokeLink(db, link.id), audit(db, p.evaluation.id, portalActor(p), "vendor.section_taken_back", { vendor: p.vendor.name, role: link.role })))();
+    res.redirect(303, "/portal");
+  });
+
+  r.post("/portal/clarifications/:cid/reply", ctx, (req, res) => {
+    const p = portalOf(res);
+    const c = findClarification(db, idParam(req, "cid"));
+    const role = c && p.set.sections.find((s) => s.questions.some((q) => q.key === c.questionKey))?.role;
+    if (!c || c.vendorId !== p.vendor.id || c.visibility !== "vendor" || !role || !canAnswer(p, role)) throw notFound("This clarification");
+    const form = parseForm(MessageSchema, req.body);
+    if (!form.ok) throw badRequest(form.errors.body!, form.errors);
+    db.transaction(() => {
+      addMessage(db, c.id, { authorKind: "vendor", linkId: p.link.id, authorName: p.link.holderName, body: form.data.body });
+      audit(db, p.evaluation.id, portalActor(p), "clarification.replied", { vendor: p.vendor.name, question: c.questionKey, id: c.id });
+    })();
+    res.redirect(303, `/portal/sections/${role}#q-${c.questionKey}`);
+  });
+
+  // Multipart bodies are read by multer, so their CSRF token is checked after it.
+  r.post("/portal/questions/:key/files", ctx, editable, uploadMiddleware(config), async (req, res) => {
+    if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and attach the file again.");
+    const p = portalOf(res);
+    const entry = p.set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role }))).find((x) => x.q.key === req.params.key);
+    if (!entry || !entry.q.evidence || !canAnswer(p, entry.role)) throw notFound("This question");
+    if (!req.file) throw badRequest("Choose a file to attach.", { file: "Choose a file" });
+    const stored = await storeEvidence(db, config, { vendorId: p.vendor.id, questionKey: entry.q.key, name: req.file.originalname, buffer: req.file.buffer, actor: portalActor(p) });
+    if (!stored.ok) throw badRequest(stored.message, { file: stored.message });
+    audit(db, p.evaluation.id, portalActor(p), "evidence.uploaded", { vendor: p.vendor.name, question: entry.q.key, file: stored.id });
+    if (req.accepts(["html", "json"]) === "json") return res.json({ id: stored.id });
+    res.redirect(303, `/portal/sections/${entry.role}#q-${entry.q.key}`);
+  });
+
+  r.post("/portal/files/:aid/delete", ctx, editable, (req, res) => {
+    const p = portalOf(res);
+    const a = findAttachment(db, idParam(req, "aid"));
+    const role = a && p.set.sections.find((s) => s.questions.some((q) => q.key === a.questionKey))?.role;
+    if (!a || a.vendorId !== p.vendor.id || a.deletedAt || !role || !canAnswer(p, role)) throw notFound("This file");
+    db.transaction(() => {
+      db.prepare("UPDATE attachments SET deleted_at = ? WHERE id = ?").run(nowIso(), a.id);
+      audit(db, p.evaluation.id, portalActor(p), "evidence.removed", { vendor: p.vendor.name, question: a.questionKey, file: a.id });
+    })();
+    res.redirect(303, `/portal/sections/${role}#q-${a.questionKey}`);
+  });
+
+  r.get("/portal/files/:aid", ctx, (req, res) => {
+    const p = portalOf(res);
+    const a = findAttachment(db, idParam(req, "aid"));
+    if (!a || a.vendorId !== p.vendor.id || a.deletedAt) throw notFound("This file");
+    sendAttachment(res, config, a);
+  });
+  return r;
+}
+
+/** Sends a stored evidence file as a download, never inline. */
+export function sendAttachment(res: Response, config: Pick<Config, "dataDir">, a: { storedName: string; originalName: string; mimeType: string }): void {
+  res.download(join(uploadsDir(config), a.storedName), a.originalName, { headers: { "Content-Type": a.mimeType, "X-Content-Type-Options": "nosniff" }, dotfiles: "deny" });
+}
+

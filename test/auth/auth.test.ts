@@ -1,0 +1,101 @@
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { createUserToken } from "../../src/auth/users.js";
+import { buildTestApp } from "../helpers.js";
+import { makeUser, PASSWORD } from "../factories.js";
+import { csrfOf, fieldError, signIn } from "../web.js";
+
+describe("accounts", () => {
+  it("creates the first admin from the one-time setup link, then refuses the link", async () => {
+    const { app, db } = buildTestApp();
+    const noUsers = await request(app).get("/login");
+    expect(noUsers.text).toContain("Set up Truecost");
+    const token = createUserToken(db, null, "setup", 24);
+    const agent = request.agent(app);
+    const form = await agent.get(`/setup/${token}`);
+    expect(form.text).toContain("<h1>Create the first administrator</h1>");
+    const short = await agent.post(`/setup/${token}`).type("form").send({ _csrf: csrfOf(form.text), name: "Ada", email: "ada@buyer.example", password: "short", confirm: "short" });
+    expect(short.status).toBe(400);
+    expect(fieldError(short.text, "password")).toBe("Use at least 12 characters");
+    expect(short.text).toContain('value="ada@buyer.example"');
+    const ok = await agent.post(`/setup/${token}`).type("form").send({ _csrf: csrfOf(short.text), name: "Ada", email: "ada@buyer.example", password: PASSWORD, confirm: PASSWORD });
+    expect(ok.status).toBe(303);
+    const dash = await agent.get("/evaluations");
+    expect(dash.text).toContain("<h1>Evaluations</h1>");
+    expect(dash.text).toContain("Ada · admin");
+    expect((await request(app).get(`/setup/${token}`)).status).toBe(404);
+    const row = db.prepare("SELECT password_hash FROM users").pluck().get() as string;
+    expect(row).toMatch(/^scrypt\$32768\$8\$1\$/);
+  });
+
+  it("gives the same message for a wrong email and a wrong password, and renews the session id at sign-in", async () => {
+    const { app, db } = buildTestApp();
+    const u = await makeUser(db, "buyer");
+    const agent = request.agent(app);
+    const page = await agent.get("/login");
+    const wrongPw = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email: u.email, password: "wrong password here" });
+    const wrongEmail = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email: "nobody@x.example", password: PASSWORD });
+    expect(wrongPw.status).toBe(401);
+    expect(wrongEmail.status).toBe(401);
+    const msg = (html: string) => /role="alert">([^<]*)</.exec(html)?.[1];
+    expect(msg(wrongPw.text)).toBe("That email and password do not match an active account.");
+    expect(msg(wrongEmail.text)).toBe(msg(wrongPw.text));
+    const ok = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email: u.email, password: PASSWORD });
+    const cookie = String(ok.headers["set-cookie"]).match(/tc_session=([^;]+)/)?.[1];
+    expect(cookie).toBeTruthy();
+    expect(String(ok.headers["set-cookie"])).toMatch(/tc_session=[^;]+;.*HttpOnly.*SameSite=Lax/i);
+    const again = await agent.post("/login").type("form").send({ _csrf: csrfOf((await agent.get("/evaluations")).text), email: u.email, password: PASSWORD });
+    expect(String(again.headers["set-cookie"]).match(/tc_session=([^;]+)/)?.[1]).not.toBe(cookie);
+    expect(db.prepare("SELECT count(*) FROM sessions WHERE user_id = ?").pluck().get(u.id)).toBe(1);
+  });
+
+  it("rate-limits sign-in per account", async () => {
+    const { app, db } = buildTestApp();
+    const u = await makeUser(db, "buyer");
+    const agent = request.agent(app);
+    const token = csrfOf((await agent.get("/login")).text);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await agent.post("/login").type("form").send({ _csrf: token, email: u.email, password: "not the password" })).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    const blocked = await agent.post("/login").type("form").send({ _csrf: token, email: u.email, password: PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(blocked.text).toContain("Too many sign-in attempts");
+  });
+
+  it("expires idle sessions and ends disabled users' sessions", async () => {
+    const { app, db } = buildTestApp();
+    const u = await makeUser(db, "buyer");
+    const agent = await signIn(app, u.email);
+    expect((await agent.get("/evaluations")).status).toBe(200);
+    db.prepare("UPDATE sessions SET last_seen_at = '2000-01-01T00:00:00.000Z'").run();
+    const idle = await agent.get("/evaluations");
+    expect(idle.status).toBe(303);
+    expect(idle.headers.location).toBe("/login?next=%2Fevaluations");
+    const again = await signIn(app, u.email);
+    db.prepare("UPDATE users SET disabled_at = '2020-01-01' WHERE id = ?").run(u.id);
+    expect((await again.get("/evaluations")).status).toBe(303);
+  });
+
+  it("lets an admin invite a user who sets a password from the emailed link", async () => {
+    const { app, db, config } = buildTestApp();
+    const admin = await makeUser(db, "admin");
+    const agent = await signIn(app, admin.email);
+    const page = await agent.get("/admin/users");
+    const bad = await agent.post("/admin/users").type("form").send({ _csrf: csrfOf(page.text), name: "Cho", email: "not-an-email", role: "buyer" });
+    expect(bad.status).toBe(400);
+    expect(fieldError(bad.text, "email")).toBe("Enter an email address such as name@company.com");
+    expect(bad.text).toContain('value="Cho"');
+    const ok = await agent.post("/admin/users").type("form").send({ _csrf: csrfOf(page.text), name: "Cho", email: "cho@buyer.example", role: "committee", committeeRole: "cfo" });
+    expect(ok.text).toContain("Invitation to cho@buyer.example queued");
+    const outbox = await agent.get("/outbox");
+    const link = /value="(http:\/\/localhost:\d+\/password\/[\w-]+)"/.exec(outbox.text)![1]!;
+    expect(link.startsWith(config.baseUrl)).toBe(true);
+    const path = new URL(link).pathname;
+    const invitee = request.agent(app);
+    const form = await invitee.get(path);
+    expect(form.text).toContain("For <strong>Cho</strong>");
+    const set = await invitee.post(path).type("form").send({ _csrf: csrfOf(form.text), password: PASSWORD, confirm: PASSWORD });
+    expect(set.status).toBe(303);
+    expect((await invitee.get("/evaluations")).text).toContain("Cho · committee");
+  });
+});

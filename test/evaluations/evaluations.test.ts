@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { findEvaluation } from "../../src/evaluations/repo.js";
+import { latestQuestionSets } from "../../src/questions/repo.js";
+import { buildTestApp } from "../helpers.js";
+import { importDemo, makeEvaluation, makeUser, makeVendor } from "../factories.js";
+import { csrfOf, fieldError, postForm, signIn } from "../web.js";
+
+const valid = (setId: number) => ({
+  title: "Contract review copilot", description: "Drafts first-pass reviews of supplier contracts.", questionSetId: String(setId),
+  roles: ["cto", "cfo", "product", "procurement"], tier: "production", horizonYears: "3", currency: "EUR", dayRate: "850", valueEstimate: "250,000",
+  dueDate: "2099-03-31", sensitivityPercent: "30", action: "save",
+});
+
+describe("evaluations", () => {
+  it("creates an evaluation from a question set, with the tier's assumptions and one changed", async () => {
+    const { app, db } = buildTestApp();
+    const buyer = await makeUser(db, "buyer");
+    const agent = await signIn(app, buyer.email);
+    const setId = latestQuestionSets(db)[0]!.id;
+    const form = await agent.get("/evaluations/new");
+    expect(form.text).toContain("<h1>New evaluation</h1>");
+    expect(form.text).toMatch(/Annual software maintenance is commonly 18–22% of licence fees \(Forrester, 2010\)/);
+    const res = await agent.post("/evaluations").type("form").send({ _csrf: csrfOf(form.text), ...valid(setId), a_ops_share: "0.25", a_partial_share: "0.5" });
+    expect(res.status).toBe(303);
+    const id = Number(String(res.headers.location).split("/").at(-1));
+    const e = findEvaluation(db, id)!;
+    expect(e).toMatchObject({ title: "Contract review copilot", dayRateMinor: 85_000, valueEstimateMinor: 25_000_000, assumptions: { ops_share: 0.25 }, status: "draft" });
+    const page = await agent.get(`/evaluations/${id}`);
+    expect(page.text).toContain("<h1>Contract review copilot</h1>");
+    expect(page.text).toContain("<dd>€850</dd>");
+    expect(page.text).toContain("1 changed from the defaults");
+  });
+
+  it("re-renders the form with each message next to its field and keeps what was typed", async () => {
+    const { app, db } = buildTestApp();
+    const buyer = await makeUser(db, "buyer");
+    const agent = await signIn(app, buyer.email);
+    const setId = latestQuestionSets(db)[0]!.id;
+    const res = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), title: "AI", currency: "EURO", dayRate: "eight hundred", roles: [], dueDate: "2001-01-01", a_ops_share: "-1", horizonYears: "40" });
+    expect(res.status).toBe(400);
+    expect(fieldError(res.text, "title")).toBe("Give the evaluation a title of at least 3 characters");
+    expect(fieldError(res.text, "currency")).toBe("Enter an ISO 4217 currency code, e.g. EUR, USD, GBP");
+    expect(fieldError(res.text, "dayRate")).toBe("Enter the day rate as a number, e.g. 950 or 950.50");
+    expect(fieldError(res.text, "horizonYears")).toBe("At most 10 years");
+    expect(fieldError(res.text, "a_ops_share")).toBe("At least 0");
+    expect(res.text).toContain("Send at least one role section");
+    expect(res.text).toContain('value="eight hundred"');
+    expect(res.text).toContain('value="-1"');
+    expect(res.text).toContain("Drafts first-pass reviews of supplier contracts.");
+  });
+
+  it("shows the dashboard newest first with per-section progress, and searches by title", async () => {
+    const { app, db } = buildTestApp();
+    const admin = await makeUser(db, "admin");
+    makeEvaluation(db, admin.id, { title: "Older evaluation" });
+    importDemo(db);
+    const agent = await signIn(app, admin.email);
+    const dash = await agent.get("/evaluations");
+    const titles = [...dash.text.matchAll(/class="card-title"><a href="\/evaluations\/\d+">([^<]+)</g)].map((m) => m[1]);
+    expect(titles).toEqual(["Claims intake assistant — production rollout (demo)", "Older evaluation"]);
+    expect(dash.text).toMatch(/Meridian Automation<\/td><td><span class="status status-in_progress">in progress<\/span><\/td>\s*<td class="num" title="14 of 14 required questions answered">14\/14<\/td>/);
+    expect(dash.text).toContain("2 of 3 vendors submitted");
+    const search = await agent.get("/evaluations?q=older");
+    expect(search.text).toContain("Older evaluation");
+    expect(search.text).not.toContain("Claims intake");
+  });
+
+  it("refuses to change roles, question set or currency once invitations went out, and resets an assumption", async () => {
+    const { app, db } = buildTestApp();
+    const buyer = await makeUser(db, "buyer");
+    const id = makeEvaluation(db, buyer.id, { assumptions: { ops_share: 0.4 } });
+    const agent = await signIn(app, buyer.email);
+    const vid = makeVendor(db, id);
+    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}/invite`, {});
+    expect(findEvaluation(db, id)!.status).toBe("open");
+    const edit = await agent.get(`/evaluations/${id}/edit`);
+    expect(edit.text).toContain("Invitations have gone out");
+    const setId = String(findEvaluation(db, id)!.questionSetId);
+    const res = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), roles: ["cto", "cfo"], currency: "USD" });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("The role sections cannot change once invitations have gone out");
+    expect(res.text).toContain("The currency cannot change once invitations have gone out");
+    const reset = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), title: "Renamed while resetting", a_ops_share: "0.4", reset: "ops_share" });
+    expect(reset.text).toContain("is back to its default for the tier");
+    expect(reset.text).toMatch(/id="a_ops_share" name="a_ops_share" type="text" inputmode="decimal" value=""/);
+    expect(reset.text).toContain('value="Renamed while resetting"');
+    const saved = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), title: "Renamed" });
+    expect(saved.status).toBe(303);
+    expect(findEvaluation(db, id)).toMatchObject({ title: "Renamed", assumptions: {} });
+    const log = await agent.get(`/evaluations/${id}/audit?action=assumptions`);
+    expect(log.text).toContain("<code>assumptions.changed</code>");
+    expect(log.text).not.toContain("<code>vendor.invited</code>");
+  });
+
+  it("closes and reopens an evaluation", async () => {
+    const { app, db } = buildTestApp();
+    const buyer = await makeUser(db, "buyer");
+    const id = makeEvaluation(db, buyer.id);
+    db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(id);
+    const agent = await signIn(app, buyer.email);
+    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/status`, { action: "close" });
+    expect(findEvaluation(db, id)!.status).toBe("closed");
+    expect((await agent.get(`/evaluations/${id}`)).text).toContain("Reopen the evaluation");
+    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/status`, { action: "reopen" });
+    expect(findEvaluation(db, id)!.status).toBe("open");
+    const again = await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/status`, { action: "reopen" });
+    expect(again.status).toBe(400);
+    expect(again.text).toContain("This evaluation is open: it cannot be reopened now.");
+  });
+});

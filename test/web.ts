@@ -1,0 +1,40 @@
+import type { Express } from "express";
+import request from "supertest";
+import { expect } from "vitest";
+import { PASSWORD } from "./factories.js";
+
+export type Agent = ReturnType<typeof request.agent>;
+
+/** The CSRF token in a page's first form. */
+export function csrfOf(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error("no CSRF token on the page");
+  return m[1]!;
+}
+
+/** An agent signed in as `email`. */
+export async function signIn(app: Express, email: string): Promise<Agent> {
+  const agent = request.agent(app);
+  const page = await agent.get("/login");
+  const res = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email, password: PASSWORD });
+  expect(res.status, res.text.slice(0, 500)).toBe(303);
+  return agent;
+}
+
+/** Posts a form the way a browser does: first loads `from` for its CSRF token. */
+export async function postForm(agent: Agent, from: string, to: string, fields: Record<string, string | string[]>) {
+  const page = await agent.get(from);
+  return agent.post(to).type("form").send({ _csrf: csrfOf(page.text), ...fields });
+}
+
+/** Text content of the first element matching a simple selector-ish regex, whitespace collapsed. */
+export function textOf(html: string, re: RegExp): string | undefined {
+  const m = re.exec(html);
+  return m ? m[1]!.replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim() : undefined;
+}
+
+/** The message shown next to a field. */
+export function fieldError(html: string, field: string): string | undefined {
+  const id = "f-" + field.replace(/[^\w-]/g, "-");
+  return textOf(html, new RegExp(`id="${id}-error">([^<]*)<`)) ?? textOf(html, new RegExp(`id="${field}-error">([^<]*)<`));
+}
