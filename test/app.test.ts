@@ -26,8 +26,11 @@ describe("app shell", () => {
     expect(html.status).toBe(404);
     expect(html.text).toContain("Page not found");
     expect(html.text).not.toMatch(/at .*\.ts:\d+/);
-    const json = await request(app).get("/api/nothing");
+    const json = await request(app).get("/no/such/thing").set("Accept", "application/json");
     expect(json.status).toBe(404);
     expect(json.body.error.id).toBe("not_found");
+    const api = await request(app).get("/api/evaluations");
+    expect(api.status).toBe(401);
+    expect(api.body.error).toEqual({ id: "unauthorized", message: "Please sign in." });
   });
 });

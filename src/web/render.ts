@@ -16,5 +16,5 @@ function renderView(res: Response, view: string, locals: Record<string, unknown>
 
 /** True when the client asked for JSON rather than a page. */
 export function wantsJson(req: Request): boolean {
-  return req.path.startsWith("/api/") || (req.accepts(["html", "json"]) === "json");
+  return req.originalUrl.startsWith("/api/") || req.accepts(["html", "json"]) === "json";
 }
