@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { buildApp } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { dbPath, openDb, type Db } from "../src/db/index.js";
@@ -10,14 +10,19 @@ import { createLogger } from "../src/logger.js";
 import { syncQuestionSets } from "../src/questions/repo.js";
 
 const cleanups: (() => void)[] = [];
+const fileCleanups: (() => void)[] = [];
 afterEach(() => {
   while (cleanups.length) cleanups.pop()!();
 });
+afterAll(() => {
+  while (fileCleanups.length) fileCleanups.pop()!();
+});
+let shared = false;
 
 /** A fresh temporary data folder, removed after the test. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), "truecost-test-"));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  (shared ? fileCleanups : cleanups).push(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
@@ -32,7 +37,7 @@ export function makeDb(env: Record<string, string> = {}): TestContext {
   const dataDir = tempDir();
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", ...env });
   const db = openDb(dbPath(dataDir));
-  cleanups.push(() => db.close());
+  (shared ? fileCleanups : cleanups).push(() => db.close());
   migrate(db);
   syncQuestionSets(db);
   return { db, config, dataDir };
@@ -43,4 +48,14 @@ export function buildTestApp(env: Record<string, string> = {}) {
   const ctx = makeDb(env);
   const app = buildApp({ db: ctx.db, config: ctx.config, logger: createLogger("silent") });
   return { ...ctx, app };
+}
+
+/** One app for a whole test file (built at module level), removed after the file's last test. */
+export function buildSharedApp(env: Record<string, string> = {}) {
+  shared = true;
+  try {
+    return buildTestApp(env);
+  } finally {
+    shared = false;
+  }
 }

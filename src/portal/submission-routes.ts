@@ -133,7 +133,8 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   r.get("/portal/files/:aid", ctx, (req, res) => {
     const p = portalOf(res);
     const a = findAttachment(db, idParam(req, "aid"));
-    if (!a || a.vendorId !== p.vendor.id || a.deletedAt) throw notFound("This file");
+    const role = a && p.set.sections.find((s) => s.questions.some((q) => q.key === a.questionKey))?.role;
+    if (!a || a.vendorId !== p.vendor.id || a.deletedAt || !role || !canAnswer(p, role)) throw notFound("This file");
     sendAttachment(res, config, a);
   });
   return r;

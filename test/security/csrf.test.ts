@@ -1,0 +1,35 @@
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { buildTestApp } from "../helpers.js";
+import { makeUser } from "../factories.js";
+import { signIn } from "../web.js";
+import { invitedVendor, openLink } from "../portal/helpers.js";
+import { declaredRoutes } from "./routes.js";
+
+describe("CSRF", () => {
+  it("refuses every POST the app declares when it carries no token, for buyers and vendors alike", async () => {
+    const { app, db, config } = buildTestApp();
+    const admin = await makeUser(db, "admin");
+    const { path, evaluationId, vendorId } = await invitedVendor(db, config);
+    const buyer = await signIn(app, admin.email);
+    const vendor = await openLink(app, path);
+    const posts = declaredRoutes(app).filter((r) => r.startsWith("POST ")).map((r) => r.slice(5));
+    expect(posts.length).toBeGreaterThan(25);
+    const fill = (p: string) => p.replace(":id", String(evaluationId)).replace(":vid", String(vendorId)).replace(/:\w+/g, "1");
+    for (const route of posts) {
+      const agent = route.startsWith("/portal") ? vendor : route === "/login" || route.startsWith("/setup") || route.startsWith("/password") ? request.agent(app) : buyer;
+      const before = db.prepare("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM answers) + (SELECT count(*) FROM vendors)").pluck().get();
+      const res = await agent.post(fill(route)).type("form").send({ email: "x@y.example", password: "whatever at all", name: "X" });
+      expect(res.status, route).toBe(403);
+      expect(res.text, route).toMatch(/This form expired|invalid csrf|form expired/i);
+      expect(db.prepare("SELECT (SELECT count(*) FROM audit_log) + (SELECT count(*) FROM answers) + (SELECT count(*) FROM vendors)").pluck().get(), route).toBe(before);
+    }
+    // JSON autosave carries its token in a header: without it, refused too.
+    const json = await vendor.post("/portal/answers/cto_vendor_share").set("Accept", "application/json").send({ q: "10", revision: 0 });
+    expect(json.status).toBe(403);
+    // A token from another session does not work either.
+    const other = await signIn(app, admin.email);
+    const foreign = /name="_csrf" value="([^"]+)"/.exec((await other.get("/evaluations")).text)![1];
+    expect((await buyer.post(`/evaluations/${evaluationId}/status`).type("form").send({ _csrf: foreign, action: "close" })).status).toBe(403);
+  });
+});
