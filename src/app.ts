@@ -5,6 +5,7 @@ import { pinoHttp } from "pino-http";
 import { adminRoutes } from "./admin/routes.js";
 import { apiRoutes } from "./api/routes.js";
 import { auditRoutes } from "./audit/routes.js";
+import { comparisonRoutes } from "./comparison/routes.js";
 import { authRoutes } from "./auth/routes.js";
 import { loadSession, sessionOptions } from "./auth/sessions.js";
 import { FLAG_LABELS } from "./domain.js";
@@ -73,6 +74,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(vendorRoutes(db, config));
   app.use(portalRoutes(db, config));
   app.use(submissionRoutes(db, config, validateRequest));
+  app.use(comparisonRoutes(db, config));
   app.use(auditRoutes(db));
   app.use(outboxRoutes(db, config));
   app.use(adminRoutes(db, config));

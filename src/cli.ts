@@ -6,7 +6,8 @@ import { migrate } from "./db/migrate.js";
 import { loadQuestionSetFile, QuestionSetError, summarise } from "./questions/loader.js";
 import { listQuestionSets, syncQuestionSets } from "./questions/repo.js";
 import { resolveFromCwd, ROOT } from "./paths.js";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { generateReport } from "./report/service.js";
 import { join } from "node:path";
 import { BundleError, importBundle } from "./bundles/import.js";
 import { exportBundle } from "./bundles/export.js";
@@ -159,6 +160,21 @@ auditCmd
     db.close();
     if (r.ok) console.log(`Audit log intact: ${r.entries} entries.`);
     else fail(`Audit log broken at entry ${r.firstBadId}: ${r.problem}.`);
+  });
+
+program
+  .command("report")
+  .argument("<evaluation-id>")
+  .requiredOption("-o, --output <file>", "where to write the PDF")
+  .description("generate the PDF comparison report, store it with its SHA-256, and write a copy to FILE")
+  .action(async (raw: string, opts: { output: string }) => {
+    const config = loadConfig();
+    const db = openAppDb();
+    const report = await generateReport(db, config, evaluationId(raw), { actor: "cli", name: "Truecost CLI" });
+    if (!report) fail(`No evaluation ${raw}; run "truecost evaluations" to list them.`);
+    writeFileSync(resolveFromCwd(opts.output), report.pdf);
+    console.log(`Wrote ${opts.output} (${Math.round(report.pdf.length / 1024)} KB, SHA-256 ${report.sha256}).`);
+    db.close();
   });
 
 const adminCmd = program.command("admin").description("accounts");

@@ -132,6 +132,7 @@ function zeros<K extends string>(keys: readonly K[]): Split<K> {
 
 function totals(ctx: ScoreContext, vendor: ModelVendor, lines: CostLine[], asked: number, answered: number): VendorResult {
   const byLayer = zeros(LAYERS);
+  const hiddenByLayer = zeros(LAYERS);
   const byPhase = zeros(PHASES);
   const byNature = zeros(NATURES);
   const byYear = new Array<number>(ctx.evaluation.horizonYears).fill(0);
@@ -142,7 +143,7 @@ function totals(ctx: ScoreContext, vendor: ModelVendor, lines: CostLine[], asked
     byPhase[l.phase] += l.total;
     byNature[l.nature] += l.total;
     l.years.forEach((y, i) => (byYear[i]! += y));
-    if (l.kind === "hidden") hiddenTotal += l.total;
+    if (l.kind === "hidden") (hiddenTotal += l.total), (hiddenByLayer[l.layer] += l.total);
     else quotedTotal += l.total;
     if (l.unknown) unknownTotal += l.total;
     if (l.headline) entryPrice += l.amount;
@@ -151,7 +152,7 @@ function totals(ctx: ScoreContext, vendor: ModelVendor, lines: CostLine[], asked
     vendorId: vendor.id, name: vendor.name, currency: ctx.currency, lines, entryPrice, quotedTotal, adjustedTotal, hiddenTotal, unknownTotal,
     hiddenShare: adjustedTotal > 0 ? hiddenTotal / adjustedTotal : 0,
     unknownShare: adjustedTotal > 0 ? unknownTotal / adjustedTotal : 0,
-    byLayer, byPhase, byNature, byYear, flags: [], confidence: { evidenced: [], asserted: [], assertedPricedAsPartial: false }, roi: null, asked, answered,
+    byLayer, hiddenByLayer, byPhase, byNature, byYear, flags: [], confidence: { evidenced: [], asserted: [], assertedPricedAsPartial: false }, roi: null, asked, answered,
   };
   if (ctx.detail) {
     result.flags = questionFlags(ctx, vendor);

@@ -94,6 +94,8 @@ export interface VendorResult {
   hiddenShare: number;
   unknownShare: number;
   byLayer: Split<Layer>;
+  /** The hidden total split by layer: where the quote leaves cost to the buyer. */
+  hiddenByLayer: Split<Layer>;
   byPhase: Split<Phase>;
   byNature: Split<Nature>;
   byYear: number[];

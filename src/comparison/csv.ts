@@ -1,0 +1,32 @@
+import { minorDigits } from "../format.js";
+import type { ModelResult } from "../model/index.js";
+import { questionIndex } from "../questions/answers.js";
+import { formatAnswer } from "../questions/format-answer.js";
+import type { QuestionSet } from "../questions/schema.js";
+
+/** A CSV cell: quoted when needed, and never read by a spreadsheet as a formula. */
+function cell(v: string | number | boolean): string {
+  let s = String(v);
+  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** One row per cost line with its provenance, amounts in major units, for finance's own spreadsheets. */
+export function comparisonCsv(result: ModelResult, set: QuestionSet): string {
+  const index = questionIndex(set);
+  const d = minorDigits(result.currency);
+  const major = (m: number) => (m / 10 ** d).toFixed(d);
+  const years = Array.from({ length: result.horizonYears }, (_, i) => `year_${i + 1}`);
+  const head = ["vendor", "currency", "kind", "in_headline", "layer", "phase", "nature", "question_key", "question", "answer", "amount", ...years, "total", "unknown", "assumptions", "reason"];
+  const rows = [head.join(",")];
+  for (const v of result.vendors) {
+    for (const l of v.lines) {
+      const q = index.get(l.questionKey)?.question;
+      rows.push([
+        v.name, result.currency, l.kind, l.headline, l.layer, l.phase, l.nature, l.questionKey, q?.text ?? "", q ? formatAnswer(q, l.answer, result.currency) : "",
+        major(l.amount), ...l.years.map(major), major(l.total), l.unknown, Object.entries(l.assumptions).map(([k, x]) => `${k}=${x}`).join("; "), l.reason,
+      ].map(cell).join(","));
+    }
+  }
+  return rows.join("\r\n") + "\r\n";
+}

@@ -1,0 +1,99 @@
+import { LAYERS, LAYER_LABELS, PHASES, PHASE_LABELS } from "../domain.js";
+import { moneyShort } from "../format.js";
+import type { ModelResult } from "../model/index.js";
+
+/** Drawing primitives in abstract units: the page draws them as SVG, the report as PDF vector graphics. */
+export type Shape =
+  | { kind: "rect"; x: number; y: number; w: number; h: number; fill: string; label?: string }
+  | { kind: "text"; x: number; y: number; text: string; size: number; anchor: "start" | "middle" | "end"; fill: string; bold?: boolean }
+  | { kind: "line"; x1: number; y1: number; x2: number; y2: number; stroke: string; width: number };
+
+export interface Chart {
+  id: string;
+  title: string;
+  /** One sentence saying what the chart shows, for screen readers and the report. */
+  summary: string;
+  width: number;
+  height: number;
+  shapes: Shape[];
+}
+
+export const LAYER_COLORS: Record<string, string> = { value: "#2f6fb5", governance: "#7a4fb0", support: "#c2662d", ownership: "#2d8a6e", rollout: "#b8a12a" };
+export const PHASE_COLORS: Record<string, string> = { discovery: "#8fb3de", implementation: "#2f6fb5", rollout: "#b8a12a", operate: "#c2662d", transition: "#2d8a6e" };
+const YEAR_COLORS = ["#14213d", "#2f6fb5", "#5f93cf", "#8fb3de", "#b9d0ec", "#d6e3f3", "#9aa4b2", "#c2662d", "#b8a12a", "#2d8a6e"];
+const INK = "#1c2430", MUTED = "#5b6675", GRID = "#d9dee5";
+
+interface Series {
+  label: string;
+  color: string;
+  values: number[];
+}
+
+/** Horizontal stacked bars, one per vendor, with a legend and a scale; the layout both renderers draw. */
+function stackedBars(id: string, title: string, summary: string, names: string[], series: Series[], currency: string, width = 720): Chart {
+  const labelW = 170, right = 90, barH = 22, gap = 12, top = 12;
+  const plotW = width - labelW - right;
+  const totals = names.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
+  const max = niceMax(Math.max(1, ...totals));
+  const shapes: Shape[] = [];
+  const plotH = names.length * (barH + gap);
+  for (let t = 0; t <= 4; t++) {
+    const x = labelW + (plotW * t) / 4;
+    shapes.push({ kind: "line", x1: x, y1: top - 4, x2: x, y2: top + plotH - gap + 4, stroke: GRID, width: 1 });
+    shapes.push({ kind: "text", x, y: top + plotH + 10, text: moneyShort((max * t) / 4, currency), size: 9, anchor: "middle", fill: MUTED });
+  }
+  names.forEach((name, i) => {
+    const y = top + i * (barH + gap);
+    shapes.push({ kind: "text", x: labelW - 8, y: y + barH / 2 + 4, text: truncate(name, 26), size: 11, anchor: "end", fill: INK });
+    let x = labelW;
+    for (const s of series) {
+      const v = s.values[i] ?? 0;
+      if (v <= 0) continue;
+      const w = (plotW * v) / max;
+      shapes.push({ kind: "rect", x, y, w, h: barH, fill: s.color, label: `${name} — ${s.label}: ${moneyShort(v, currency)}` });
+      x += w;
+    }
+    shapes.push({ kind: "text", x: x + 6, y: y + barH / 2 + 4, text: moneyShort(totals[i]!, currency), size: 10, anchor: "start", fill: INK, bold: true });
+  });
+  const legendY = top + plotH + 28;
+  let lx = labelW;
+  let ly = legendY;
+  for (const s of series) {
+    const w = 14 + 6 + s.label.length * 6.2 + 16;
+    if (lx + w > width) (lx = labelW), (ly += 18);
+    shapes.push({ kind: "rect", x: lx, y: ly - 9, w: 12, h: 12, fill: s.color });
+    shapes.push({ kind: "text", x: lx + 18, y: ly + 1, text: s.label, size: 10, anchor: "start", fill: INK });
+    lx += w;
+  }
+  return { id, title, summary, width, height: ly + 14, shapes };
+}
+
+/** The smallest round figure (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × a power of ten, times 4 ticks) at or above `x`. */
+function niceMax(x: number): number {
+  const raw = x / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((m) => m * p).find((s) => s >= raw)!;
+  return step * 4;
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n - 1) + "…" : s;
+}
+
+/** The comparison's charts, from the cost model's output and nothing else. */
+export function comparisonCharts(result: ModelResult): Chart[] {
+  const order = result.ranking.adjusted.map((id) => result.vendors.find((v) => v.vendorId === id)!);
+  const names = order.map((v) => v.name);
+  const cur = result.currency;
+  const byLayer = stackedBars("layers", "Adjusted total by cost layer", "Each vendor's adjusted total over the horizon, split into the five cost layers, cheapest first.", names,
+    LAYERS.map((l) => ({ label: LAYER_LABELS[l], color: LAYER_COLORS[l]!, values: order.map((v) => v.byLayer[l]) })), cur);
+  const byPhase = stackedBars("phases", "Funding by phase", "When each vendor's adjusted total is funded, by phase.", names,
+    PHASES.map((p) => ({ label: PHASE_LABELS[p], color: PHASE_COLORS[p]!, values: order.map((v) => v.byPhase[p]) })), cur);
+  const byYear = stackedBars("years", "Funding by year", "Each vendor's adjusted total by year of the horizon.", names,
+    Array.from({ length: result.horizonYears }, (_, y) => ({ label: `Year ${y + 1}`, color: YEAR_COLORS[y % YEAR_COLORS.length]!, values: order.map((v) => v.byYear[y] ?? 0) })), cur);
+  const entryVsAdjusted = stackedBars("entry", "Entry price against adjusted total", "The headline quote, and what the buyer funds beyond it over the horizon.", names, [
+    { label: "Entry price (headline quote)", color: "#9aa4b2", values: order.map((v) => v.entryPrice) },
+    { label: "Beyond the entry price", color: "#b42318", values: order.map((v) => v.adjustedTotal - v.entryPrice) },
+  ], cur);
+  return [entryVsAdjusted, byLayer, byPhase, byYear];
+}

@@ -1,0 +1,34 @@
+import { listAnswers } from "../answers/repo.js";
+import { listClarifications, type Clarification } from "../clarifications/repo.js";
+import { listComments, listDecisions, type Comment, type Decision } from "../comparison/repo.js";
+import type { Db } from "../db/index.js";
+import { scoreEvaluation, type Scored } from "../evaluations/scoring.js";
+import type { AnswerValue } from "../questions/answers.js";
+
+export interface ReportData extends Scored {
+  answers: Map<number, Record<string, AnswerValue>>;
+  files: Map<number, { questionKey: string; name: string; sha256: string }[]>;
+  clarifications: Map<number, Clarification[]>;
+  comments: Comment[];
+  decisions: Decision[];
+  generatedAt: string;
+  generatedBy: string;
+}
+
+/** Everything the PDF report prints, read once; the figures are the cost model's, from scoreEvaluation. */
+export function reportData(db: Db, evaluationId: number, generatedBy: string, now = new Date()): ReportData | undefined {
+  const scored = scoreEvaluation(db, evaluationId);
+  if (!scored) return undefined;
+  const answers = new Map<number, Record<string, AnswerValue>>();
+  const files = new Map<number, { questionKey: string; name: string; sha256: string }[]>();
+  const clarifications = new Map<number, Clarification[]>();
+  const fileQuery = db.prepare("SELECT question_key AS questionKey, original_name AS name, sha256 FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id");
+  for (const v of scored.vendors) {
+    const values: Record<string, AnswerValue> = {};
+    for (const a of listAnswers(db, v.id).values()) if (a.value !== null) values[a.questionKey] = a.value;
+    answers.set(v.id, values);
+    files.set(v.id, fileQuery.all(v.id) as { questionKey: string; name: string; sha256: string }[]);
+    clarifications.set(v.id, listClarifications(db, v.id));
+  }
+  return { ...scored, answers, files, clarifications, comments: listComments(db, evaluationId), decisions: listDecisions(db, evaluationId), generatedAt: now.toISOString(), generatedBy };
+}
