@@ -133,13 +133,19 @@ export async function comparisonReport(data: ReportData): Promise<Buffer> {
   // Committee
   w.heading("Committee comments and decision", 1, root);
   const recorded = data.decisions.find((x) => x.status === "recorded");
-  if (recorded) w.paragraph(`Decision recorded ${dateTime(recorded.recordedAt)}: ${recorded.outcome === "reject_all" ? "reject all offers" : `approve ${recorded.vendorName}${recorded.outcome === "approve_with_conditions" ? ` with conditions: ${recorded.conditions}` : ""}`}. Reason: ${recorded.reason}. Signed by ${recorded.signatures.map((s) => `${s.userName} (${s.committeeRole.toUpperCase()}, ${dateTime(s.signedAt)})`).join(", ")}.`, { size: 10, bold: true });
+  if (recorded) w.paragraph(`Decision recorded ${dateTime(recorded.recordedAt)}: ${sentence(recorded.outcome === "reject_all" ? "reject all offers" : `approve ${recorded.vendorName}${recorded.outcome === "approve_with_conditions" ? ` with conditions: ${recorded.conditions}` : ""}`)} Reason: ${sentence(recorded.reason)} Signed by ${recorded.signatures.map((s) => `${s.userName} (${s.committeeRole.toUpperCase()}, ${dateTime(s.signedAt)})`).join(", ")}.`, { size: 10, bold: true });
   else w.paragraph("No decision recorded yet.", { size: 9.5 });
   for (const c of data.comments) w.paragraph(`${c.userName} (${c.userRole}), ${dateTime(c.createdAt)}: ${c.body}`, { size: 9 });
   if (!data.comments.length) w.paragraph("No comments yet.", { size: 9 });
 
   w.decorate(`${e.title} — vendor comparison, ${date(data.generatedAt)}`);
   return w.finish();
+}
+
+/** Text ending with exactly one full stop (unless it already ends with ! or ?). */
+function sentence(s: string): string {
+  const t = s.trim();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 function round(x: number): string {

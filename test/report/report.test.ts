@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { money, percent } from "../../src/format.js";
+import { scoreEvaluation } from "../../src/evaluations/scoring.js";
+import { comparisonCsv } from "../../src/comparison/csv.js";
+import { reportData } from "../../src/report/data.js";
+import { comparisonReport } from "../../src/report/pdf.js";
+import { generateReport } from "../../src/report/service.js";
+import { saveAnswer } from "../../src/answers/repo.js";
+import { buildTestApp, makeDb } from "../helpers.js";
+import { importDemo, makeEvaluation, makeUser, makeVendor } from "../factories.js";
+import { syntheticAnswers } from "../bench/fixtures.js";
+import { signIn } from "../web.js";
+import { bookmarks, readPdf } from "./pdf-text.js";
+
+const flat = (s: string) => s.replace(/\s+/g, " ");
+
+describe("the comparison's figures are the cost model's, on the page, in the CSV and in the PDF", () => {
+  it("for the demo evaluation", async () => {
+    const { app, db, config } = buildTestApp();
+    const admin = await makeUser(db, "admin", { name: "Ada Admin" });
+    const id = importDemo(db);
+    const result = scoreEvaluation(db, id)!.result;
+    const agent = await signIn(app, admin.email);
+    const page = (await agent.get(`/evaluations/${id}/comparison`)).text;
+    const csv = (await agent.get(`/evaluations/${id}/comparison.csv`)).text;
+    const report = await generateReport(db, config, id, { actor: `user:${admin.id}`, name: "Ada Admin" });
+    const { text, info } = readPdf(report!.pdf);
+    const pdf = flat(text);
+    expect(page).toContain("Swiftpilot AI is cheapest at entry but third once hidden costs are priced.");
+    expect(pdf).toContain("Swiftpilot AI is cheapest at entry but third once hidden costs are priced.");
+    for (const v of result.vendors) {
+      for (const figure of [money(v.entryPrice, "EUR"), money(v.adjustedTotal, "EUR"), percent(v.hiddenShare, 0)]) {
+        expect(page, `${v.name} ${figure} on the page`).toContain(figure);
+        expect(pdf, `${v.name} ${figure} in the PDF`).toContain(figure);
+      }
+      for (const l of v.lines) expect(pdf, `${v.name} ${l.questionKey}`).toContain(money(l.total, "EUR"));
+      // CSV: one row per line; totals add back to the model's adjusted total.
+      const rows = csv.split("\r\n").filter((r) => r.startsWith(`${v.name},`));
+      expect(rows).toHaveLength(v.lines.length);
+      const totalCol = 11 + result.horizonYears;
+      const sum = rows.reduce((s, r) => s + Math.round(Number(r.match(/(?:"[^"]*"|[^,]*)/g)!.filter((_, i) => i % 2 === 0)[totalCol]) * 100), 0);
+      expect(sum).toBe(v.adjustedTotal);
+    }
+    expect(info).toMatch(/Pages:\s+\d+/);
+    expect(info).toContain("Tagged:          yes");
+    const marks = bookmarks(report!.pdf);
+    for (const m of ["Cover", "Executive summary", "Charts", "Red-flag matrix", "Funding by phase and year", "Sensitivity and return", "Vendors: cost lines and provenance", "Northwind Cognitive", "Swiftpilot AI", "Answers side by side", "Open clarifications and unanswered questions", "Assumptions and method", "Committee comments and decision"])
+      expect(marks, m).toContain(m);
+    expect(db.prepare("SELECT sha256 FROM reports WHERE id = ?").pluck().get(report!.id)).toBe(report!.sha256);
+    expect((await agent.get(`/evaluations/${id}/comparison`)).text).toContain(report!.sha256.slice(0, 16));
+  });
+
+  it("for a generated evaluation of five vendors", async () => {
+    const { db, config } = makeDb();
+    const e = makeEvaluation(db, null, { currency: "USD", horizonYears: 4 });
+    const set = scoreEvaluation(db, e)!.set;
+    for (let i = 1; i <= 5; i++) {
+      const v = makeVendor(db, e, { name: `Generated Vendor ${i}` });
+      for (const [k, val] of Object.entries(syntheticAnswers(set, i))) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
+    }
+    const result = scoreEvaluation(db, e)!.result;
+    const pdf = flat(readPdf((await generateReport(db, config, e, { actor: "test", name: "Test" }))!.pdf).text);
+    const csv = comparisonCsv(result, set);
+    for (const v of result.vendors) {
+      expect(pdf).toContain(money(v.adjustedTotal, "USD"));
+      expect(pdf).toContain(money(v.entryPrice, "USD"));
+      expect(csv.split("\r\n").filter((r) => r.startsWith(`${v.name},`))).toHaveLength(v.lines.length);
+    }
+  });
+});
+
+describe("a demanding report", () => {
+  it("10 vendors with long, non-Latin names and long answers, one that answered nothing: valid, complete, nothing dropped", async () => {
+    const { db } = makeDb();
+    const e = makeEvaluation(db, null, { title: "Αξιολόγηση — оценка поставщиков — 評価 (a deliberately long evaluation title that must wrap cleanly on the cover)" });
+    const set = scoreEvaluation(db, e)!.set;
+    const names = ["Ωμέγα Τεχνητή Νοημοσύνη Α.Ε.", "Сибирские Нейросети ООО", "株式会社AIソリューション", "Zürich Künstliche Intelligenz GmbH & Co. KG — Abteilung für sehr lange Namen",
+      "Vendor Five", "Vendor Six", "Vendor Seven", "Vendor Eight", "Vendor Nine"];
+    names.forEach((n, i) => {
+      const v = makeVendor(db, e, { name: n, contactEmail: `v${i}@x.example` });
+      const answers = syntheticAnswers(set, i + 11);
+      answers.proc_subprocessors = "We subcontract hosting; ".repeat(60) + "<script>alert('x')</script>";
+      for (const [k, val] of Object.entries(answers)) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
+    });
+    makeVendor(db, e, { name: "Silent Vendor" });
+    const data = reportData(db, e, "Committee secretary")!;
+    const pdf = await comparisonReport(data);
+    const { text, info } = readPdf(pdf);
+    expect(info).toMatch(/Pages:\s+(\d+)/);
+    expect(Number(/Pages:\s+(\d+)/.exec(info)![1])).toBeGreaterThan(20);
+    const words = flat(text);
+    for (const n of ["Ωμέγα Τεχνητή Νοημοσύνη Α.Ε.", "Сибирские Нейросети ООО", "Silent Vendor", "Zürich Künstliche Intelligenz"]) expect(words).toContain(n);
+    // Japanese is outside the embedded font: shown through the fallback (a CJK font, or its code points), never silently dropped.
+    expect(words.includes("株式会社AIソリューション") || words.includes("[U+682A][U+5F0F][U+4F1A][U+793E]AI")).toBe(true);
+    for (const section of ["Executive summary", "Red-flag matrix", "Funding by phase and year", "Sensitivity and return", "Answers side by side", "Open clarifications and unanswered questions", "Assumptions and method", "Committee comments and decision"])
+      expect(words).toContain(section);
+    expect(words).toMatch(/Silent Vendor .*priced in full as unknown/);
+    expect(words).toContain("<script>alert('x')</script>");
+    expect(bookmarks(pdf).filter((b) => names.includes(b) || b === "Silent Vendor")).toHaveLength(10);
+    // Running header and page numbers on every page after the cover.
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)![1]);
+    expect(words).toContain(`Page ${pages} of ${pages}`);
+  }, 60_000);
+});
