@@ -1,0 +1,44 @@
+import { existsSync, mkdirSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { ROOT } from "../../src/paths.js";
+import { buildSharedApp } from "../helpers.js";
+
+export const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Debian's Chromium, as CI installs it (never a downloaded browser). */
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}
+
+/** The real app listening on 127.0.0.1, over a fresh database. */
+export async function serve(env: Record<string, string> = {}) {
+  const probe = buildSharedApp({ ...env, BASE_URL: "http://127.0.0.1:1" });
+  const server = probe.app.listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  const port = (server.address() as AddressInfo).port;
+  // Emailed links must point at the port the server actually took.
+  (probe.config as { baseUrl: string }).baseUrl = `http://127.0.0.1:${port}`;
+  return { ...probe, url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Where screenshots go (kept by CI as artefacts). */
+export function shotsDir(name: string): string {
+  const dir = join(ROOT, "test-artifacts", "screenshots", name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+let axeSource: string | undefined;
+/** Runs axe-core's WCAG 2.1 A/AA rules on the page; returns the violations. */
+export async function axe(page: Page): Promise<{ id: string; impact: string; nodes: { target: string[] }[]; help: string }[]> {
+  axeSource ??= (await import("axe-core")).default.source;
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: never[] }> } }).axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations;
+  });
+}
