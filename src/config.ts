@@ -23,6 +23,7 @@ export const CONFIG_KEYS = {
   SESSION_MAX_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(12), help: "A signed-in session ends this many hours after sign-in, whatever the activity." },
   UPLOAD_MAX_MB: { schema: z.coerce.number().min(0.1).max(100).default(10), help: "Largest evidence file a vendor may upload, in MiB." },
   VENDOR_QUOTA_MB: { schema: z.coerce.number().min(1).max(2000).default(100), help: "Total evidence a vendor may upload for one evaluation, in MiB." },
+  LINK_FAILURES_PER_10_MIN: { schema: z.coerce.number().int().min(1).max(100000).default(20), help: "Unknown or dead vendor links one address may try in ten minutes before it is refused." },
   REMINDER_DAYS: { schema: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days, e.g. 7,1").default("7,1"), help: "Days before the due date on which automatic reminders go out (one also goes out on the due date)." },
 } as const;
 

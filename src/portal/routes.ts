@@ -37,7 +37,8 @@ export function portalRoutes(db: Db, config: Config): Router {
   const ctx = portalContext(db);
   const opts = sessionOptions(config);
 
-  r.get("/v/:token", limitByAddress(1, 30, "Too many attempts to open links from your address. Wait a minute and try again."), (req, res) => {
+  // Only dead links count: guessing tokens is slowed down, a team opening real links is not.
+  r.get("/v/:token", limitByAddress(10, config.LINK_FAILURES_PER_10_MIN, "Too many attempts to open links from your address. Wait ten minutes and try again.", true), (req, res) => {
     const link = findLinkByToken(db, String(req.params.token));
     if (!link || !isLive(link)) return deadLink(req, res);
     startSession(db, req, res, { vendorLinkId: link.id }, opts, VENDOR_SESSION_HOURS);

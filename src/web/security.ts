@@ -32,10 +32,10 @@ export function csrf(config: Config) {
   });
 }
 
-/** A limiter per client address, answering 429 through the error middleware. */
-export function limitByAddress(windowMinutes: number, limit: number, message: string) {
+/** A limiter per client address, answering 429 through the error middleware; `failuresOnly` counts only refused requests. */
+export function limitByAddress(windowMinutes: number, limit: number, message: string, failuresOnly = false) {
   return rateLimit({
-    windowMs: windowMinutes * 60_000, limit, standardHeaders: "draft-8", legacyHeaders: false,
+    windowMs: windowMinutes * 60_000, limit, standardHeaders: "draft-8", legacyHeaders: false, skipSuccessfulRequests: failuresOnly,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? "unknown"),
     handler: (_req, _res, next) => next(Object.assign(new Error(message), { status: 429, expose: true })),
   });

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { ROOT } from "../../src/paths.js";
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+    s.on("error", reject);
+  });
+}
+
+/** Runs the CLI from source in a child process (no vitest variables in its environment). */
+export function cliProcess(args: string[], env: Record<string, string>): ChildProcess {
+  const { BASE_URL: _b, ...rest } = process.env;
+  return spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), ...args], { cwd: ROOT, env: { ...rest, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Starts the real server as a child process and waits until /healthz answers. */
+export async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
+  const child = cliProcess(["serve"], { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", BASE_URL: `http://127.0.0.1:${port}` });
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error("server did not start");
+}
+
+/** Kills a child with SIGKILL and waits for it to be gone. */
+export function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill("SIGKILL");
+  });
+}
+
+/** A cookie-keeping client for one simulated vendor. */
+export class VendorClient {
+  private cookies = new Map<string, string>();
+  csrf = "";
+  constructor(private base: string) {}
+  private header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const res = await fetch(this.base + path, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: this.header() } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair!.indexOf("=");
+      this.cookies.set(pair!.slice(0, i), pair!.slice(i + 1));
+    }
+    return res;
+  }
+  async open(linkPath: string, section: string): Promise<void> {
+    await this.request(linkPath);
+    const html = await (await this.request(`/portal/sections/${section}`)).text();
+    this.csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+  }
+  save(key: string, q: string, revision: number): Promise<Response> {
+    return this.request(`/portal/answers/${key}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": this.csrf }, body: JSON.stringify({ q, revision }) });
+  }
+}
