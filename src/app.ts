@@ -109,8 +109,9 @@ function errorHandler(logger: Logger) {
       status >= 500 ? "Something went wrong on our side. Nothing you submitted was lost; please try again." : err instanceof AppError ? err.message : publicMessage(err, status);
     if (status >= 500) logger.error({ err, url: req.originalUrl }, "request failed");
     if (res.headersSent) return;
+    const fields = err instanceof AppError ? err.fields : (err as { type?: string }).type === "entity.parse.failed" ? { body: "is not valid JSON" } : undefined;
     if (wantsJson(req)) {
-      res.status(status).json({ error: { id, message, ...(err instanceof AppError && err.fields ? { fields: err.fields } : {}) } });
+      res.status(status).json({ error: { id, message, ...(fields ? { fields } : {}) } });
       return;
     }
     renderPage(req, res, "error", { title: status === 404 ? "Not found" : "Error", status, message }, status).catch((renderErr) => {
@@ -130,8 +131,8 @@ function httpStatusOf(err: unknown): number {
 function publicMessage(err: unknown, status: number): string {
   if ((err as { code?: string }).code === "EBADCSRFTOKEN")
     return "This form expired or was opened in another session. Go back, reload the page and send it again — your browser keeps what you typed when you go back.";
-  if ((err as { code?: string }).code === "LIMIT_FILE_SIZE") return "The file is larger than the size allowed for one file. Attach a smaller file, or split it.";
-  if ((err as { name?: string }).name === "MulterError") return "The upload could not be read: attach one file with the form's Upload button.";
+  if ((err as { code?: string }).code === "LIMIT_FILE_SIZE") return "Evidence file: it is larger than the size allowed for one file. Attach a smaller file, or split it.";
+  if ((err as { name?: string }).name === "MulterError") return "Evidence file: the upload could not be read. Attach one file with the form's Upload button.";
   if (status === 413) return "What you sent is too large.";
   if (status === 429) return err instanceof Error ? err.message : "Too many requests. Wait a few minutes and try again.";
   if (status === 400) return "The request could not be read. Please check what you entered and try again.";

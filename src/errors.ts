@@ -16,3 +16,9 @@ export const unauthorized = (message = "Please sign in.") => new AppError("unaut
 export const badRequest = (message: string, fields?: Record<string, string>) => new AppError("bad_request", 400, message, fields);
 export const conflict = (message: string) => new AppError("conflict", 409, message);
 export const tooLarge = (message: string) => new AppError("too_large", 413, message);
+
+/** A refused form shown on the error page: each message is named by its field's label. */
+export function invalid(errors: Record<string, string>, labels: Record<string, string>): AppError {
+  const message = Object.entries(errors).map(([k, m]) => `${labels[k] ?? k}: ${m}`).join(" · ");
+  return new AppError("invalid", 400, message, errors);
+}

@@ -4,7 +4,7 @@ import { findUserByEmail, listUsers } from "../auth/users.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { TIERS, type Tier } from "../domain.js";
-import { badRequest } from "../errors.js";
+import { badRequest, invalid } from "../errors.js";
 import { fromMinor } from "../format.js";
 import { findQuestionSetRow, getQuestionSet, latestQuestionSets } from "../questions/repo.js";
 import { listLinksOfEvaluation, listVendors, listVendorsOf } from "../vendors/repo.js";
@@ -115,7 +115,7 @@ export function evaluationRoutes(db: Db, config: Config): Router {
   r.post("/evaluations/:id/members", requireUser, buyers, load, (req, res) => {
     const e = evaluationOf(res);
     const user = findUserByEmail(db, String(req.body.email ?? ""));
-    if (!user || user.disabledAt) throw badRequest("No active user has that email. An administrator can invite them under Users first.");
+    if (!user || user.disabledAt) throw invalid({ email: "No active user has that email. An administrator can invite them under Users first." }, { email: "Colleague" });
     db.transaction(() => {
       addMember(db, e.id, user.id);
       audit(db, e.id, `user:${req.user!.id}`, "evaluation.member_added", { member: user.email, role: user.role });

@@ -6,7 +6,7 @@ import { listClarifications } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { ROLES, type Role } from "../domain.js";
-import { badRequest, forbidden, notFound } from "../errors.js";
+import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
 import { isShown, type AnswerValue } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
@@ -97,7 +97,7 @@ export function portalRoutes(db: Db, config: Config): Router {
     const body = (req.body ?? {}) as { q?: unknown; p?: unknown; revision?: unknown };
     const raw: RawAnswer = { q: typeof body.q === "string" || Array.isArray(body.q) ? (body.q as string | string[]) : undefined, p: typeof body.p === "string" ? body.p : undefined };
     const expected = Number(body.revision);
-    if (!Number.isInteger(expected) || expected < 0) throw badRequest("revision must be the answer's revision number", { revision: "must be a whole number" });
+    if (!Number.isInteger(expected) || expected < 0) throw invalid({ revision: "must be the whole revision number the page was given" }, { revision: "revision" });
     const parsed = parseAnswer(entry.q, raw, p.evaluation.currency);
     if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
     const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p));

@@ -6,7 +6,7 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { nowIso } from "../db/index.js";
 
-import { badRequest, forbidden, notFound } from "../errors.js";
+import { forbidden, invalid, notFound } from "../errors.js";
 import { enqueue } from "../mail/outbox.js";
 import { missingRequired } from "../questions/progress.js";
 import { delegationEmail } from "../vendors/emails.js";
@@ -50,7 +50,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   r.post("/portal/decline", ctx, requireMain, editable, (req, res) => {
     const p = portalOf(res);
     const form = parseForm(ReopenSchema, req.body);
-    if (!form.ok) throw badRequest(`Reason: ${form.errors.reason}`, form.errors);
+    if (!form.ok) throw invalid(form.errors, { reason: "Reason" });
     db.transaction(() => {
       db.prepare("UPDATE vendors SET status = 'declined', declined_reason = ? WHERE id = ?").run(form.data.reason, p.vendor.id);
       audit(db, p.evaluation.id, portalActor(p), "vendor.declined", { vendor: p.vendor.name, reason: form.data.reason });
@@ -69,7 +69,9 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   r.post("/portal/delegations", ctx, requireMain, editable, (req, res) => {
     const p = portalOf(res);
     const form = parseForm(DelegateSchema, req.body);
-    if (!form.ok || !canAnswer(p, form.data.role)) throw badRequest(form.ok ? "That section is not part of this questionnaire." : Object.values(form.errors).join(" "), form.ok ? { role: "Choose a section of this questionnaire" } : form.errors);
+    const labels = { role: "Section", name: "Colleague's name", email: "Colleague's email" };
+    if (!form.ok) throw invalid(form.errors, labels);
+    if (!canAnswer(p, form.data.role)) throw invalid({ role: "Choose a section of this questionnaire" }, labels);
     const { role, name, email } = form.data;
     db.transaction(() => {
       const old = db.prepare("SELECT id FROM vendor_links WHERE vendor_id = ? AND role = ? AND revoked_at IS NULL").pluck().all(p.vendor.id, role) as number[];
@@ -96,7 +98,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const role = c && p.set.sections.find((s) => s.questions.some((q) => q.key === c.questionKey))?.role;
     if (!c || c.vendorId !== p.vendor.id || c.visibility !== "vendor" || !role || !canAnswer(p, role)) throw notFound("This clarification");
     const form = parseForm(MessageSchema, req.body);
-    if (!form.ok) throw badRequest(form.errors.body!, form.errors);
+    if (!form.ok) throw invalid(form.errors, { body: "Your reply" });
     db.transaction(() => {
       addMessage(db, c.id, { authorKind: "vendor", linkId: p.link.id, authorName: p.link.holderName, body: form.data.body });
       audit(db, p.evaluation.id, portalActor(p), "clarification.replied", { vendor: p.vendor.name, question: c.questionKey, id: c.id });
@@ -110,9 +112,9 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const p = portalOf(res);
     const entry = p.set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role }))).find((x) => x.q.key === req.params.key);
     if (!entry || !entry.q.evidence || !canAnswer(p, entry.role)) throw notFound("This question");
-    if (!req.file) throw badRequest("Choose a file to attach.", { file: "Choose a file" });
+    if (!req.file) throw invalid({ file: "Choose a file to attach" }, { file: "Evidence file" });
     const stored = await storeEvidence(db, config, { vendorId: p.vendor.id, questionKey: entry.q.key, name: req.file.originalname, buffer: req.file.buffer, actor: portalActor(p) });
-    if (!stored.ok) throw badRequest(stored.message, { file: stored.message });
+    if (!stored.ok) throw invalid({ file: stored.message }, { file: "Evidence file" });
     audit(db, p.evaluation.id, portalActor(p), "evidence.uploaded", { vendor: p.vendor.name, question: entry.q.key, file: stored.id });
     if (req.accepts(["html", "json"]) === "json") return res.json({ id: stored.id });
     res.redirect(303, `/portal/sections/${entry.role}#q-${entry.q.key}`);

@@ -2,7 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileTypeFromBuffer } from "file-type";
+import type { RequestHandler } from "express";
 import multer from "multer";
+import { invalid } from "../errors.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 
@@ -18,9 +20,14 @@ export function uploadsDir(config: Pick<Config, "dataDir">): string {
   return join(config.dataDir, "uploads");
 }
 
-/** multer holding one file in memory, up to the per-file limit. */
-export function uploadMiddleware(config: Pick<Config, "UPLOAD_MAX_MB">) {
-  return multer({ storage: multer.memoryStorage(), limits: { fileSize: Math.round(config.UPLOAD_MAX_MB * 1024 * 1024), files: 1, fields: 5, parts: 8 } }).single("file");
+/** multer holding one file in memory, up to the per-file limit; a body it cannot parse is a 400 that names the file field. */
+export function uploadMiddleware(config: Pick<Config, "UPLOAD_MAX_MB">): RequestHandler {
+  const single = multer({ storage: multer.memoryStorage(), limits: { fileSize: Math.round(config.UPLOAD_MAX_MB * 1024 * 1024), files: 1, fields: 5, parts: 8 } }).single("file");
+  return (req, res, next) =>
+    single(req, res, (err?: unknown) => {
+      if (!err || err instanceof multer.MulterError) return next(err);
+      next(invalid({ file: "The upload could not be read. Attach the file again with the Upload button." }, { file: "Evidence file" }));
+    });
 }
 
 /** A name safe to show and to send back: no path, no control characters, bounded length. */

@@ -34,7 +34,14 @@ export function parseQuestionSet(text: string, file: string): QuestionSet {
       doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}` : "(yaml)", message: e.message.split("\n")[0] ?? e.code })),
     );
   }
-  const parsed = QuestionSetSchema.safeParse(doc.toJS({ maxAliasCount: 50 }));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 50 });
+  } catch (err) {
+    // Unresolved or excessive aliases surface only when the document is converted.
+    throw new QuestionSetError(file, [{ path: "(yaml)", message: (err as Error).message.split("\n")[0] ?? "unreadable YAML" }]);
+  }
+  const parsed = QuestionSetSchema.safeParse(data);
   if (!parsed.success) {
     throw new QuestionSetError(file, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   }

@@ -5,7 +5,7 @@ import { addMessage, findClarification, listClarifications, openClarification, r
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { nowIso } from "../db/index.js";
-import { badRequest, notFound } from "../errors.js";
+import { badRequest, invalid, notFound } from "../errors.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
 import { enqueue } from "../mail/outbox.js";
 import { questionIndex } from "../questions/answers.js";
@@ -72,7 +72,7 @@ export function vendorRoutes(db: Db, config: Config): Router {
       db.transaction(() => (revokeLink(db, link.id), audit(db, e.id, actor(req), "link.revoked", { vendor: v.name, link: link.id, role: link.role })))();
     } else if (action === "extend") {
       const form = parseForm(ExtendSchema, req.body);
-      if (!form.ok) throw badRequest(`Extend by: ${form.errors.days}`, form.errors);
+      if (!form.ok) throw invalid(form.errors, { days: "Extend by (days)" });
       const from = Math.max(Date.parse(link.expiresAt), Date.now());
       const expiresAt = nowIso(new Date(from + form.data.days * 86400_000));
       db.transaction(() => (extendLink(db, link.id, expiresAt), audit(db, e.id, actor(req), "link.extended", { vendor: v.name, link: link.id, expiresAt })))();
@@ -105,7 +105,7 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const e = evaluationOf(res);
     const v = vendorOf(req, res);
     const form = parseForm(ReopenSchema, req.body);
-    if (!form.ok) throw badRequest(form.errors.reason!, form.errors);
+    if (!form.ok) throw invalid(form.errors, { reason: "Reason" });
     if (v.status !== "submitted") throw badRequest(`${v.name} has not submitted: there is nothing to reopen.`);
     db.transaction(() => {
       db.prepare("UPDATE vendors SET status = 'in_progress', reopen_reason = ? WHERE id = ?").run(form.data.reason, v.id);
@@ -126,9 +126,9 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const e = evaluationOf(res);
     const v = vendorOf(req, res);
     const form = parseForm(ClarificationSchema, req.body);
-    if (!form.ok) throw badRequest(Object.values(form.errors).join(" "), form.errors);
+    if (!form.ok) throw invalid(form.errors, { questionKey: "Question", visibility: "Who sees it", body: "Message" });
     const q = questionIndex(scoreEvaluation(db, e.id)!.set).get(form.data.questionKey);
-    if (!q) throw badRequest("That question is not in this questionnaire.", { questionKey: "Choose a question of this questionnaire" });
+    if (!q) throw invalid({ questionKey: "Choose a question of this questionnaire" }, { questionKey: "Question" });
     db.transaction(() => {
       const id = openClarification(db, { vendorId: v.id, questionKey: q.question.key, visibility: form.data.visibility, userId: req.user!.id, authorName: req.user!.name, body: form.data.body });
       if (form.data.visibility === "vendor") sendWithLink(v, clarificationEmail(e, v, q.question.text, form.data.body, req.user!), "clarification");
@@ -146,7 +146,7 @@ export function vendorRoutes(db: Db, config: Config): Router {
       db.transaction(() => (resolveClarification(db, c.id, req.user!.id), audit(db, e.id, actor(req), "clarification.resolved", { vendor: v.name, question: c.questionKey, id: c.id })))();
     } else if (req.params.action === "reply") {
       const form = parseForm(MessageSchema, req.body);
-      if (!form.ok) throw badRequest(form.errors.body!, form.errors);
+      if (!form.ok) throw invalid(form.errors, { body: "Reply" });
       db.transaction(() => {
         addMessage(db, c.id, { authorKind: "buyer", userId: req.user!.id, authorName: req.user!.name, body: form.data.body });
         audit(db, e.id, actor(req), "clarification.replied", { vendor: v.name, question: c.questionKey, id: c.id });

@@ -62,7 +62,7 @@ describe("evidence uploads", () => {
     const agent = await openLink(app, path);
     const res = await upload(agent, "cto_controls", "big.pdf", Buffer.concat([PDF, Buffer.alloc(200 * 1024, 32)]));
     expect(res.status).toBe(413);
-    expect(res.text).toContain("The file is larger than the size allowed for one file.");
+    expect(res.text).toContain("it is larger than the size allowed for one file.");
     expect(db.prepare("SELECT count(*) FROM attachments").pluck().get()).toBe(0);
   });
 
