@@ -42,7 +42,12 @@ export function buildApp(deps: AppDeps): express.Express {
   app.locals.flagLabels = FLAG_LABELS;
   app.locals.uploadMaxMb = deps.config.UPLOAD_MAX_MB;
 
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === "/healthz" } }));
+  // Small request and response records: the default serializers copy every header, on every autosave.
+  app.use(pinoHttp({
+    logger: deps.logger,
+    autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/static/") === true },
+    serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/^\/v\/[\w-]+/, "/v/[token]") }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
+  }));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") }));
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
   app.get("/favicon.ico", (_req, res) => res.status(204).end());

@@ -1,5 +1,4 @@
-import type { Db } from "../db/index.js";
-import { nowIso } from "../db/index.js";
+import { nowIso, sql, type Db } from "../db/index.js";
 import type { AnswerValue } from "../questions/answers.js";
 
 export interface StoredAnswer {
@@ -16,15 +15,14 @@ const parse = (r: Row): StoredAnswer => ({ ...r, value: r.value === null ? null 
 
 /** A vendor's answers by question key, with their revisions. */
 export function listAnswers(db: Db, vendorId: number): Map<string, StoredAnswer> {
-  const rows = db.prepare(`SELECT ${columns} FROM answers WHERE vendor_id = ?`).all(vendorId) as Row[];
+  const rows = sql(db, `SELECT ${columns} FROM answers WHERE vendor_id = ?`).all(vendorId) as Row[];
   return new Map(rows.map((r) => [r.questionKey, parse(r)]));
 }
 
 /** Answer values of every vendor of an evaluation, for the cost model; cleared answers are left out. */
 export function answersByVendor(db: Db, evaluationId: number): Map<number, Record<string, AnswerValue>> {
   const out = new Map<number, Record<string, AnswerValue>>();
-  const rows = db
-    .prepare(`SELECT a.vendor_id AS vendorId, a.question_key AS questionKey, a.value FROM answers a JOIN vendors v ON v.id = a.vendor_id
+  const rows = sql(db, `SELECT a.vendor_id AS vendorId, a.question_key AS questionKey, a.value FROM answers a JOIN vendors v ON v.id = a.vendor_id
       WHERE v.evaluation_id = ? AND a.value IS NOT NULL`)
     .all(evaluationId) as { vendorId: number; questionKey: string; value: string }[];
   for (const r of rows) {
@@ -45,16 +43,16 @@ export type SaveResult =
  */
 export function saveAnswer(db: Db, a: { vendorId: number; questionKey: string; value: AnswerValue | null; expectedRevision: number; actor: string }): SaveResult {
   return db.transaction((): SaveResult => {
-    const cur = db.prepare(`SELECT ${columns} FROM answers WHERE vendor_id = ? AND question_key = ?`).get(a.vendorId, a.questionKey) as Row | undefined;
+    const cur = sql(db, `SELECT ${columns} FROM answers WHERE vendor_id = ? AND question_key = ?`).get(a.vendorId, a.questionKey) as Row | undefined;
     const currentRevision = cur?.revision ?? 0;
     const json = a.value === null ? null : JSON.stringify(a.value);
     if (cur && cur.value === json) return { ok: true, revision: currentRevision, changed: false };
     if (currentRevision !== a.expectedRevision) return { ok: false, current: cur ? parse(cur) : { questionKey: a.questionKey, value: null, revision: 0, updatedBy: "", updatedAt: "" } };
     const revision = currentRevision + 1;
     const now = nowIso();
-    if (cur) db.prepare("UPDATE answers SET value = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?").run(json, revision, a.actor, now, a.vendorId, a.questionKey);
-    else db.prepare("INSERT INTO answers (vendor_id, question_key, value, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, json, revision, a.actor, now);
-    db.prepare("INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, revision, json, a.actor, now);
+    if (cur) sql(db, "UPDATE answers SET value = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?").run(json, revision, a.actor, now, a.vendorId, a.questionKey);
+    else sql(db, "INSERT INTO answers (vendor_id, question_key, value, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, json, revision, a.actor, now);
+    sql(db, "INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, revision, json, a.actor, now);
     return { ok: true, revision, changed: true };
   })();
 }
@@ -69,8 +67,7 @@ export interface HistoryEntry {
 
 /** Every change of a vendor's answers, newest first. */
 export function answerHistory(db: Db, vendorId: number, questionKey?: string): HistoryEntry[] {
-  const rows = db
-    .prepare(`SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
+  const rows = sql(db, `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
       WHERE vendor_id = ? ${questionKey ? "AND question_key = ?" : ""} ORDER BY changed_at DESC, revision DESC`)
     .all(...(questionKey ? [vendorId, questionKey] : [vendorId])) as (Omit<HistoryEntry, "value"> & { value: string | null })[];
   return rows.map((r) => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) }));

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { nowIso, type Db } from "../db/index.js";
+import { nowIso, sql, type Db } from "../db/index.js";
 
 export interface AuditEntry {
   id: number;
@@ -20,11 +20,11 @@ function entryHash(prevHash: string, e: { id: number; evaluationId: number | nul
 
 /** Appends an audit entry chained to the previous one; call inside the transaction of the change it records. */
 export function audit(db: Db, evaluationId: number | null, actor: string, action: string, detail: Record<string, unknown> = {}): void {
-  const last = db.prepare("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as { id: number; hash: string } | undefined;
+  const last = sql(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as { id: number; hash: string } | undefined;
   const id = (last?.id ?? 0) + 1;
   const row = { id, evaluationId, actor, action, detail: JSON.stringify(detail), createdAt: nowIso() };
   const prevHash = last?.hash ?? GENESIS;
-  db.prepare("INSERT INTO audit_log (id, evaluation_id, actor, action, detail, created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
+  sql(db, "INSERT INTO audit_log (id, evaluation_id, actor, action, detail, created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
     id, evaluationId, actor, action, row.detail, row.createdAt, prevHash, entryHash(prevHash, row),
   );
 }
@@ -43,8 +43,7 @@ export function listAudit(db: Db, f: AuditFilter = {}): AuditEntry[] {
   if (f.evaluationId !== undefined) (where.push("evaluation_id = ?"), args.push(f.evaluationId));
   if (f.action) (where.push("action LIKE ? ESCAPE '\\'"), args.push(f.action.replace(/[\\%_]/g, "\\$&") + "%"));
   if (f.actor) (where.push("actor LIKE ? ESCAPE '\\'"), args.push("%" + f.actor.replace(/[\\%_]/g, "\\$&") + "%"));
-  const rows = db
-    .prepare(`SELECT id, evaluation_id AS evaluationId, actor, action, detail, created_at AS createdAt, prev_hash AS prevHash, hash
+  const rows = sql(db, `SELECT id, evaluation_id AS evaluationId, actor, action, detail, created_at AS createdAt, prev_hash AS prevHash, hash
       FROM audit_log ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT ?`)
     .all(...args, f.limit ?? 500) as (Omit<AuditEntry, "detail"> & { detail: string })[];
   return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as Record<string, unknown> }));
@@ -57,7 +56,7 @@ export function verifyAudit(db: Db): VerifyResult {
   let prevHash = GENESIS;
   let expectedId = 1;
   let n = 0;
-  for (const r of db.prepare("SELECT id, evaluation_id AS evaluationId, actor, action, detail, created_at AS createdAt, prev_hash AS prevHash, hash FROM audit_log ORDER BY id").iterate() as Iterable<
+  for (const r of sql(db, "SELECT id, evaluation_id AS evaluationId, actor, action, detail, created_at AS createdAt, prev_hash AS prevHash, hash FROM audit_log ORDER BY id").iterate() as Iterable<
     Omit<AuditEntry, "detail"> & { detail: string }
   >) {
     n++;

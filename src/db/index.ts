@@ -24,3 +24,14 @@ export function openDb(file: string): Db {
 export function nowIso(date: Date = new Date()): string {
   return date.toISOString();
 }
+
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** A prepared statement, prepared once per connection and reused (preparing costs more than running on hot paths). */
+export function sql(db: Db, text: string): Database.Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let s = m.get(text);
+  if (!s) m.set(text, (s = db.prepare(text)));
+  return s;
+}

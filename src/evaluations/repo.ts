@@ -1,5 +1,4 @@
-import type { Db } from "../db/index.js";
-import { nowIso } from "../db/index.js";
+import { nowIso, sql, type Db } from "../db/index.js";
 import type { Role, Tier } from "../domain.js";
 
 export const EVALUATION_STATUSES = ["draft", "open", "closed", "decided"] as const;
@@ -48,8 +47,7 @@ function toEvaluation(r: Row): Evaluation {
 
 export function insertEvaluation(db: Db, e: NewEvaluation): number {
   return Number(
-    db
-      .prepare(`INSERT INTO evaluations (title, description, tier, horizon_years, currency, value_estimate_minor, day_rate_minor, due_date,
+    sql(db, `INSERT INTO evaluations (title, description, tier, horizon_years, currency, value_estimate_minor, day_rate_minor, due_date,
         question_set_id, roles, assumptions, settings, status, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(e.title, e.description, e.tier, e.horizonYears, e.currency, e.valueEstimateMinor, e.dayRateMinor, e.dueDate, e.questionSetId,
         JSON.stringify(e.roles), JSON.stringify(e.assumptions), JSON.stringify(e.settings), e.status ?? "draft", e.createdBy ?? null).lastInsertRowid,
@@ -57,12 +55,12 @@ export function insertEvaluation(db: Db, e: NewEvaluation): number {
 }
 
 export function findEvaluation(db: Db, id: number): Evaluation | undefined {
-  const r = db.prepare(`SELECT ${columns} FROM evaluations WHERE id = ?`).get(id) as Row | undefined;
+  const r = sql(db, `SELECT ${columns} FROM evaluations WHERE id = ?`).get(id) as Row | undefined;
   return r && toEvaluation(r);
 }
 
 export function updateEvaluation(db: Db, id: number, e: Omit<NewEvaluation, "createdBy" | "status">): void {
-  db.prepare(`UPDATE evaluations SET title = ?, description = ?, tier = ?, horizon_years = ?, currency = ?, value_estimate_minor = ?,
+  sql(db, `UPDATE evaluations SET title = ?, description = ?, tier = ?, horizon_years = ?, currency = ?, value_estimate_minor = ?,
     day_rate_minor = ?, due_date = ?, question_set_id = ?, roles = ?, assumptions = ?, settings = ?, updated_at = ? WHERE id = ?`).run(
     e.title, e.description, e.tier, e.horizonYears, e.currency, e.valueEstimateMinor, e.dayRateMinor, e.dueDate, e.questionSetId,
     JSON.stringify(e.roles), JSON.stringify(e.assumptions), JSON.stringify(e.settings), nowIso(), id,
@@ -70,7 +68,7 @@ export function updateEvaluation(db: Db, id: number, e: Omit<NewEvaluation, "cre
 }
 
 export function setEvaluationStatus(db: Db, id: number, status: EvaluationStatus): void {
-  db.prepare("UPDATE evaluations SET status = ?, updated_at = ?, closed_at = CASE WHEN ? IN ('closed', 'decided') THEN ? ELSE NULL END WHERE id = ?").run(
+  sql(db, "UPDATE evaluations SET status = ?, updated_at = ?, closed_at = CASE WHEN ? IN ('closed', 'decided') THEN ? ELSE NULL END WHERE id = ?").run(
     status, nowIso(), status, nowIso(), id,
   );
 }
@@ -92,8 +90,7 @@ export function listEvaluations(db: Db, opts: { memberId?: number; search?: stri
   const args: unknown[] = [];
   if (opts.memberId !== undefined) (where.push("e.id IN (SELECT evaluation_id FROM evaluation_members WHERE user_id = ?)"), args.push(opts.memberId));
   if (opts.search) (where.push("e.title LIKE ? ESCAPE '\\'"), args.push("%" + opts.search.replace(/[\\%_]/g, "\\$&") + "%"));
-  return db
-    .prepare(`SELECT e.id, e.title, e.status, e.due_date AS dueDate, e.tier, e.created_at AS createdAt,
+  return sql(db, `SELECT e.id, e.title, e.status, e.due_date AS dueDate, e.tier, e.created_at AS createdAt,
         (SELECT count(*) FROM vendors v WHERE v.evaluation_id = e.id) AS vendorCount,
         (SELECT count(*) FROM vendors v WHERE v.evaluation_id = e.id AND v.status = 'submitted') AS submittedCount
       FROM evaluations e ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY e.created_at DESC, e.id DESC LIMIT ?`)
@@ -101,9 +98,9 @@ export function listEvaluations(db: Db, opts: { memberId?: number; search?: stri
 }
 
 export function addMember(db: Db, evaluationId: number, userId: number): void {
-  db.prepare("INSERT OR IGNORE INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(evaluationId, userId);
+  sql(db, "INSERT OR IGNORE INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(evaluationId, userId);
 }
 
 export function isMember(db: Db, evaluationId: number, userId: number): boolean {
-  return db.prepare("SELECT 1 FROM evaluation_members WHERE evaluation_id = ? AND user_id = ?").get(evaluationId, userId) !== undefined;
+  return sql(db, "SELECT 1 FROM evaluation_members WHERE evaluation_id = ? AND user_id = ?").get(evaluationId, userId) !== undefined;
 }

@@ -102,8 +102,8 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
     const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p));
     if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
-    const progress = progressOf(p.set, p.evaluation.roles, currentValues(db, p))[entry.role]!;
-    res.json({ saved: true, revision: result.revision, progress, shown: shownMap(p, currentValues(db, p)) });
+    const values = result.values ?? currentValues(db, p);
+    res.json({ saved: true, revision: result.revision, progress: progressOf(p.set, p.evaluation.roles, values)[entry.role]!, shown: shownMap(p, values) });
   });
 
   const sectionPage = (req: Request, res: Response, role: Role, outcome: Map<string, Partial<QuestionView>>, status = 200) => {

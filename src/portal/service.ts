@@ -7,12 +7,14 @@ import type { AnswerValue } from "../questions/answers.js";
 import { refreshProgress, answerValues } from "../vendors/service.js";
 import type { Vendor } from "../vendors/repo.js";
 
-/** Saves one answer for a vendor in one transaction: revision check, history, progress, status and audit together. */
-export function saveVendorAnswer(db: Db, vendor: Vendor, evaluationId: number, key: string, value: AnswerValue | null, expectedRevision: number, actor: string): SaveResult {
-  return db.transaction((): SaveResult => {
-    const r = saveAnswer(db, { vendorId: vendor.id, questionKey: key, value, expectedRevision, actor });
+export type VendorSave = SaveResult & { values?: Record<string, AnswerValue> };
+
+/** Saves one answer for a vendor in one transaction: revision check, history, progress, status and audit together; a change returns the answers after it. */
+export function saveVendorAnswer(db: Db, vendor: Vendor, evaluationId: number, key: string, value: AnswerValue | null, expectedRevision: number, actor: string): VendorSave {
+  return db.transaction((): VendorSave => {
+    const r: VendorSave = saveAnswer(db, { vendorId: vendor.id, questionKey: key, value, expectedRevision, actor });
     if (r.ok && r.changed) {
-      refreshProgress(db, vendor.id);
+      r.values = refreshProgress(db, vendor.id).values;
       if (vendor.status === "invited") db.prepare("UPDATE vendors SET status = 'in_progress' WHERE id = ? AND status = 'invited'").run(vendor.id);
       audit(db, evaluationId, actor, "answer.changed", { vendor: vendor.name, question: key, revision: r.revision });
     }

@@ -1,4 +1,4 @@
-import type { Db } from "../db/index.js";
+import { sql, type Db } from "../db/index.js";
 import { QUESTIONS_DIR } from "../paths.js";
 import { loadQuestionSetFile, QuestionSetError, questionSetFiles, type LoadedQuestionSet } from "./loader.js";
 import { QuestionSetSchema, type QuestionSet } from "./schema.js";
@@ -82,16 +82,15 @@ export function findQuestionSetByVersion(db: Db, setKey: string, version: number
     | undefined;
 }
 
-/** The frozen content of a stored version; versions never change, so they are cached by hash. */
+/** The frozen content of a stored version; versions never change, so they are cached by hash (and the hash by row). */
 export function getQuestionSet(db: Db, id: number): QuestionSet {
-  const row = db.prepare("SELECT content_hash, content FROM question_sets WHERE id = ?").get(id) as
-    | { content_hash: string; content: string }
-    | undefined;
-  if (!row) throw new Error(`question set ${id} not found`);
-  let set = cache.get(row.content_hash);
+  const hash = sql(db, "SELECT content_hash FROM question_sets WHERE id = ?").pluck().get(id) as string | undefined;
+  if (hash === undefined) throw new Error(`question set ${id} not found`);
+  let set = cache.get(hash);
   if (!set) {
-    set = QuestionSetSchema.parse(JSON.parse(row.content));
-    cache.set(row.content_hash, set);
+    const content = sql(db, "SELECT content FROM question_sets WHERE id = ?").pluck().get(id) as string;
+    set = QuestionSetSchema.parse(JSON.parse(content));
+    cache.set(hash, set);
   }
   return set;
 }

@@ -1,5 +1,4 @@
-import type { Db } from "../db/index.js";
-import { nowIso } from "../db/index.js";
+import { nowIso, sql, type Db } from "../db/index.js";
 import type { Role } from "../domain.js";
 import { hashToken, newToken, seal, unseal } from "../crypto.js";
 
@@ -35,7 +34,7 @@ export function defaultExpiry(dueDate: string): string {
 export function createLink(db: Db, secret: string, l: { vendorId: number; role: Role | null; holderName: string; holderEmail: string; expiresAt: string }): { id: number; token: string } {
   const token = newToken(24);
   const id = Number(
-    db.prepare("INSERT INTO vendor_links (vendor_id, token_hash, token_enc, role, holder_name, holder_email, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    sql(db, "INSERT INTO vendor_links (vendor_id, token_hash, token_enc, role, holder_name, holder_email, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .run(l.vendorId, hashToken(token), seal(token, secret), l.role, l.holderName, l.holderEmail, l.expiresAt).lastInsertRowid,
   );
   return { id, token };
@@ -44,20 +43,20 @@ export function createLink(db: Db, secret: string, l: { vendorId: number; role: 
 /** The link a token opens, found by its hash (the index lookup compares whole digests); undefined when unknown. */
 export function findLinkByToken(db: Db, token: string): VendorLink | undefined {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return undefined;
-  return db.prepare(`SELECT ${columns} FROM vendor_links WHERE token_hash = ?`).get(hashToken(token)) as VendorLink | undefined;
+  return sql(db, `SELECT ${columns} FROM vendor_links WHERE token_hash = ?`).get(hashToken(token)) as VendorLink | undefined;
 }
 
 export function findLink(db: Db, id: number): VendorLink | undefined {
-  return db.prepare(`SELECT ${columns} FROM vendor_links WHERE id = ?`).get(id) as VendorLink | undefined;
+  return sql(db, `SELECT ${columns} FROM vendor_links WHERE id = ?`).get(id) as VendorLink | undefined;
 }
 
 export function listLinks(db: Db, vendorId: number): VendorLink[] {
-  return db.prepare(`SELECT ${columns} FROM vendor_links WHERE vendor_id = ? ORDER BY revoked_at IS NOT NULL, role IS NOT NULL, id DESC`).all(vendorId) as VendorLink[];
+  return sql(db, `SELECT ${columns} FROM vendor_links WHERE vendor_id = ? ORDER BY revoked_at IS NOT NULL, role IS NOT NULL, id DESC`).all(vendorId) as VendorLink[];
 }
 
 /** The live main-contact link of a vendor. */
 export function mainLink(db: Db, vendorId: number, now = new Date()): VendorLink | undefined {
-  return db.prepare(`SELECT ${columns} FROM vendor_links WHERE vendor_id = ? AND role IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1`).get(vendorId, nowIso(now)) as VendorLink | undefined;
+  return sql(db, `SELECT ${columns} FROM vendor_links WHERE vendor_id = ? AND role IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1`).get(vendorId, nowIso(now)) as VendorLink | undefined;
 }
 
 /** Whether a link opens the questionnaire now. */
@@ -71,14 +70,14 @@ export function linkToken(l: VendorLink, secret: string): string | undefined {
 }
 
 export function revokeLink(db: Db, id: number): void {
-  db.prepare("UPDATE vendor_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), id);
-  db.prepare("DELETE FROM sessions WHERE vendor_link_id = ?").run(id);
+  sql(db, "UPDATE vendor_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), id);
+  sql(db, "DELETE FROM sessions WHERE vendor_link_id = ?").run(id);
 }
 
 export function extendLink(db: Db, id: number, expiresAt: string): void {
-  db.prepare("UPDATE vendor_links SET expires_at = ? WHERE id = ?").run(expiresAt, id);
+  sql(db, "UPDATE vendor_links SET expires_at = ? WHERE id = ?").run(expiresAt, id);
 }
 
 export function touchLink(db: Db, id: number): void {
-  db.prepare("UPDATE vendor_links SET last_used_at = ? WHERE id = ?").run(nowIso(), id);
+  sql(db, "UPDATE vendor_links SET last_used_at = ? WHERE id = ?").run(nowIso(), id);
 }

@@ -1,5 +1,5 @@
 import { listAnswers } from "../answers/repo.js";
-import type { Db } from "../db/index.js";
+import { sql, type Db } from "../db/index.js";
 import { findEvaluation } from "../evaluations/repo.js";
 import type { AnswerValue } from "../questions/answers.js";
 import { progressOf, type Progress } from "../questions/progress.js";
@@ -12,11 +12,12 @@ export function answerValues(db: Db, vendorId: number): Record<string, AnswerVal
   return out;
 }
 
-/** Recomputes a vendor's stored progress after its answers changed; call in the same transaction. */
-export function refreshProgress(db: Db, vendorId: number): Progress {
-  const v = db.prepare("SELECT evaluation_id AS evaluationId FROM vendors WHERE id = ?").get(vendorId) as { evaluationId: number };
+/** Recomputes a vendor's stored progress after its answers changed (call in the same transaction); returns it with the answers it counted. */
+export function refreshProgress(db: Db, vendorId: number): { progress: Progress; values: Record<string, AnswerValue> } {
+  const v = sql(db, "SELECT evaluation_id AS evaluationId FROM vendors WHERE id = ?").get(vendorId) as { evaluationId: number };
   const e = findEvaluation(db, v.evaluationId)!;
-  const progress = progressOf(getQuestionSet(db, e.questionSetId), e.roles, answerValues(db, vendorId));
-  db.prepare("UPDATE vendors SET progress = ? WHERE id = ?").run(JSON.stringify(progress), vendorId);
-  return progress;
+  const values = answerValues(db, vendorId);
+  const progress = progressOf(getQuestionSet(db, e.questionSetId), e.roles, values);
+  sql(db, "UPDATE vendors SET progress = ? WHERE id = ?").run(JSON.stringify(progress), vendorId);
+  return { progress, values };
 }

@@ -1,18 +1,55 @@
+import { benchLoad } from "./load.js";
 import { benchModel } from "./model.js";
+import { benchScale } from "./scale.js";
+import { benchAutosave, benchPages, benchPdf, type Pair } from "./web.js";
 
 const f = (ms: number) => `${ms.toFixed(2)} ms`;
+const only = process.argv[2];
+const want = (name: string) => !only || only === name;
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
-/** `npm run bench`: every benchmark, with ratios against baselines measured in the same run. */
+function pair(p: Pair, target: number, p99Max?: number) {
+  console.log(`${p.name}`);
+  console.log(`  Truecost   ${p.truecost.rps.toFixed(0).padStart(6)} req/s  p50 ${p.truecost.p50} ms  p99 ${p.truecost.p99} ms  (${p.truecost.requests} requests, ${p.truecost.non2xx} non-2xx, ${p.truecost.errors} errors)`);
+  console.log(`  bare Express ${p.baseline.rps.toFixed(0).padStart(4)} req/s  p50 ${p.baseline.p50} ms  p99 ${p.baseline.p99} ms`);
+  const ok = p.ratio >= target && (p99Max === undefined || p.truecost.p99 < p99Max);
+  console.log(`  ratio ${p.ratio.toFixed(2)} (target ≥ ${target}${p99Max ? `, p99 < ${p99Max} ms` : ""}) — ${ok ? "met" : "NOT MET"}`);
+}
+
+/** `npm run bench [model|autosave|pages|pdf|scale|load]`: ratios against baselines measured in the same run. */
 async function main() {
-  const only = process.argv[2];
-  if (!only || only === "model") {
+  console.log(`Truecost benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import("node:os")).cpus().length} cores\n`);
+  if (want("model")) {
     const m = benchModel();
     console.log("Cost model: 10 vendors × 100 questions, full sensitivity run");
-    console.log(`  runModel               median ${f(m.model.median)}  p95 ${f(m.model.p95)}  (${m.sensitivityRows} assumptions × 2 re-scorings)`);
-    console.log(`  baseline structuredClone(input)  median ${f(m.baseline.median)}`);
-    console.log(`  ratio model/baseline   ${m.ratio.toFixed(1)}×`);
-    console.log(`  target: median under ${m.targetMs} ms — ${m.pass ? "met" : "NOT MET"}`);
+    console.log(`  runModel median ${f(m.model.median)}  p95 ${f(m.model.p95)}  (${m.sensitivityRows} assumptions × 2 re-scorings); baseline structuredClone(input) ${f(m.baseline.median)}; ratio ${m.ratio.toFixed(1)}×`);
+    console.log(`  target: median under ${m.targetMs} ms — ${m.pass ? "met" : "NOT MET"}\n`);
+  }
+  if (want("autosave")) pair(await benchAutosave(seconds), 0.5, 50), console.log();
+  if (want("pages")) {
+    const [section, comparison] = await benchPages(seconds);
+    pair(section!, 1 / 3);
+    pair(comparison!, 0);
+    console.log();
+  }
+  if (want("pdf")) {
+    const p = await benchPdf(10);
+    console.log("PDF report, 5 vendors × the default set");
+    console.log(`  Truecost (pdfkit, in-process) median ${f(p.truecostMs)} (${Math.round(p.pdfBytes / 1024)} KB)  headless Chromium printing the comparison page ${f(p.chromiumMs)}`);
+    console.log(`  Chromium / Truecost ${p.ratio.toFixed(1)}× (target ≥ 3) — ${p.ratio >= 3 ? "met" : "NOT MET"}\n`);
+  }
+  if (want("scale")) {
+    const s = await benchScale();
+    console.log(`Scale: ${s.evaluations} evaluations, ${s.vendors} vendors, ${s.answers} answers`);
+    console.log(`  import ${(s.importMs / 1000).toFixed(1)} s (${(s.answers / (s.importMs / 1000)).toFixed(0)} answers/s); database ${s.sizeMb.toFixed(1)} MiB`);
+    console.log(`  dashboard median ${f(s.dashboard.median)} p95 ${f(s.dashboard.p95)} (target < 50 ms — ${s.dashboard.median < 50 ? "met" : "NOT MET"}); search ${f(s.search.median)}; comparison page ${f(s.comparison.median)}\n`);
+  }
+  if (want("load")) {
+    const l = await benchLoad(200, Number(process.env.LOAD_SECONDS ?? 60));
+    console.log(`Sustained load: ${l.vendors} vendors for ${l.seconds} s against the real server`);
+    console.log(`  ${l.saves} saves (${l.rps.toFixed(0)}/s), ${l.errors} errors, ${l.lost} lost; p50 ${f(l.p50)} p99 ${f(l.p99)}\n`);
   }
 }
 
 await main();
+process.exit(0);

@@ -1,0 +1,35 @@
+import autocannon from "autocannon";
+import express from "express";
+import type { AddressInfo } from "node:net";
+import type { Server } from "node:http";
+
+export interface HttpResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
+
+/** Runs autocannon against a URL for `seconds`; per-connection request setup through `requests`. */
+export async function cannon(url: string, opts: { connections: number; seconds: number; requests?: autocannon.Request[]; headers?: Record<string, string>; method?: string; body?: string }): Promise<HttpResult> {
+  const r = await autocannon({ url, connections: opts.connections, duration: opts.seconds, requests: opts.requests, headers: opts.headers, method: opts.method as never, body: opts.body });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
+}
+
+/** Listens on 127.0.0.1 and returns the base URL and a closer. */
+export async function listen(app: express.Express): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((r) => server.once("listening", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/** The baseline: a bare Express app in the same process setup, answering the same shape of request. */
+export function bareApp(): express.Express {
+  const app = express();
+  app.use(express.json());
+  app.post("/save", (req, res) => res.json({ saved: true, revision: 1, echo: typeof req.body }));
+  app.get("/page", (_req, res) => res.type("html").send("<!doctype html><title>x</title><p>bare</p>"));
+  return app;
+}

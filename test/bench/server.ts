@@ -1,0 +1,18 @@
+import { bareApp, listen } from "./http.js";
+import { buildApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { dbPath, openDb } from "../../src/db/index.js";
+import { createLogger } from "../../src/logger.js";
+
+/** A benchmark server in its own process: `truecost DATA_DIR` or `bare`; prints its URL on the first line. */
+const [mode, dataDir] = process.argv.slice(2);
+if (mode === "bare") {
+  const s = await listen(bareApp());
+  console.log(s.url);
+} else {
+  const config = loadConfig({ DATA_DIR: dataDir!, LOG_LEVEL: "silent", LINK_FAILURES_PER_10_MIN: "100000" });
+  const db = openDb(dbPath(dataDir!));
+  const s = await listen(buildApp({ db, config, logger: createLogger("silent") }));
+  console.log(s.url);
+}
+process.on("SIGTERM", () => process.exit(0));

@@ -1,0 +1,167 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { loadConfig } from "../../src/config.js";
+import { dbPath, openDb } from "../../src/db/index.js";
+import { migrate } from "../../src/db/migrate.js";
+import { syncQuestionSets } from "../../src/questions/repo.js";
+import { saveAnswer } from "../../src/answers/repo.js";
+import { createLink } from "../../src/vendors/links.js";
+import { getQuestionSet } from "../../src/questions/repo.js";
+import { generateReport } from "../../src/report/service.js";
+import { hashPassword } from "../../src/crypto.js";
+import { insertUser } from "../../src/auth/users.js";
+import { makeEvaluation, makeVendor } from "../factories.js";
+import { syntheticAnswers } from "./fixtures.js";
+import type { HttpResult } from "./http.js";
+import { load, type Shot } from "./client.js";
+import { spawn } from "node:child_process";
+import { ROOT } from "../../src/paths.js";
+import { VendorClient } from "../faults/child.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { time } from "./model.js";
+
+const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** A fresh database with an admin and an evaluation of `vendors` vendors with every answer filled, served by a child process. */
+export async function benchApp(vendors: number) {
+  const dataDir = mkdtempSync(join(tmpdir(), "truecost-bench-"));
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent", LINK_FAILURES_PER_10_MIN: "100000" });
+  const db = openDb(dbPath(dataDir));
+  migrate(db);
+  syncQuestionSets(db);
+  const adminId = insertUser(db, { email: "admin@bench.example", name: "Bench Admin", role: "admin", passwordHash: await hashPassword("bench password long") });
+  const e = makeEvaluation(db, adminId);
+  db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(e);
+  const set = getQuestionSet(db, 1);
+  const ids: number[] = [];
+  for (let i = 0; i < vendors; i++) {
+    const v = makeVendor(db, e, { name: `Vendor ${i + 1}`, contactEmail: `v${i}@bench.example` });
+    db.transaction(() => { for (const [k, val] of Object.entries(syntheticAnswers(set, i + 1))) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "bench" }); })();
+    ids.push(v);
+  }
+  const served = await serveChild("truecost", dataDir);
+  (config as { baseUrl: string }).baseUrl = served.url;
+  return { db, config, evaluationId: e, vendorIds: ids, served, dataDir };
+}
+
+/** Starts a benchmark server in a child process, so that the load generator does not share its event loop. */
+export async function serveChild(mode: "truecost" | "bare", dataDir = ""): Promise<{ url: string; close: () => Promise<void> }> {
+  const prof = process.env.BENCH_PROFILE && mode === "truecost" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...prof, join(ROOT, "dist", "test", "bench", "server.js"), mode, dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      out += c.toString();
+      if (out.includes("\n")) resolve(out.split("\n")[0]!.trim());
+    });
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { url, close: () => new Promise<void>((r) => (child.once("exit", () => r()), child.kill("SIGTERM"))) };
+}
+
+/** Opens `n` vendor sessions (each its own vendor) and returns their cookies and CSRF tokens. */
+export async function vendorSessions(b: Awaited<ReturnType<typeof benchApp>>, n: number, section = "cto") {
+  const out: { cookie: string; csrf: string; rev: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const vendorId = b.vendorIds[i % b.vendorIds.length]!;
+    const { token } = createLink(b.db, b.config.sessionSecret, { vendorId, role: null, holderName: "B", holderEmail: "b@x.example", expiresAt: "2100-01-01T00:00:00.000Z" });
+    const c = new VendorClient(b.served.url);
+    await c.open(`/v/${token}`, section);
+    const rev = (b.db.prepare("SELECT revision FROM answers WHERE vendor_id = ? AND question_key = 'cto_vendor_share'").pluck().get(vendorId) as number | undefined) ?? 0;
+    out.push({ cookie: (c as unknown as { header(): string }).header(), csrf: c.csrf, rev });
+  }
+  return out;
+}
+
+/** Signs in the bench admin and returns the session cookie. */
+export async function adminCookie(url: string): Promise<string> {
+  const c = new VendorClient(url);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await c.request("/login")).text())![1]!;
+  await c.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: csrf, email: "admin@bench.example", password: "bench password long" }).toString() });
+  return (c as unknown as { header(): string }).header();
+}
+
+export interface Pair {
+  name: string;
+  truecost: HttpResult;
+  baseline: HttpResult;
+  ratio: number;
+}
+
+/** Autosave through the whole stack (session, CSRF, validation, revision check, write, audit) against a bare handler; one client for both. */
+export async function benchAutosave(seconds: number): Promise<Pair> {
+  const b = await benchApp(50);
+  const sessions = await vendorSessions(b, 50);
+  const truecost = await load(b.served.url, 50, seconds, (i) => {
+    const s = sessions[i]!;
+    let rev = s.rev;
+    let n = 0;
+    return {
+      next: () => ({ method: "POST", path: "/portal/answers/cto_vendor_share", headers: { cookie: s.cookie, "x-csrf-token": s.csrf, "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ q: String(++n % 100), revision: rev }) }),
+      done: (status, body) => {
+        if (status === 200) rev = (JSON.parse(body) as { revision: number }).revision;
+        else if (status === 409) rev = (JSON.parse(body) as { current: { revision: number } }).current.revision;
+      },
+    };
+  });
+  const bare = await serveChild("bare");
+  const baseline = await load(bare.url, 50, seconds, () => {
+    let n = 0;
+    return { next: () => ({ method: "POST", path: "/save", headers: { cookie: "tc_session=x", "x-csrf-token": "y", "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ q: String(++n % 100), revision: 1 }) }) };
+  });
+  await bare.close();
+  const saved = b.db.prepare("SELECT count(*) FROM answer_history WHERE question_key = 'cto_vendor_share' AND changed_by LIKE 'vendor-link:%'").pluck().get() as number;
+  await b.served.close();
+  return { name: `Vendor autosave (50 connections; ${saved} saves written)`, truecost, baseline, ratio: truecost.rps / baseline.rps };
+}
+
+/** A vendor's section page and the comparison page (5 vendors × the default set), each against a bare page. */
+export async function benchPages(seconds: number): Promise<Pair[]> {
+  const b = await benchApp(5);
+  const [s] = await vendorSessions(b, 1);
+  const admin = await adminCookie(b.served.url);
+  const bare = await serveChild("bare");
+  const get = (path: string, cookie: string) => () => ({ next: (): Shot => ({ method: "GET", path, headers: { cookie, accept: "text/html" } }) });
+  const baseline = await load(bare.url, 50, seconds, get("/page", "tc_session=x"));
+  const section = await load(b.served.url, 50, seconds, get("/portal/sections/cto", s!.cookie));
+  const comparison = await load(b.served.url, 50, seconds, get(`/evaluations/${b.evaluationId}/comparison`, admin));
+  await bare.close();
+  await b.served.close();
+  return [
+    { name: "Vendor section page", truecost: section, baseline, ratio: section.rps / baseline.rps },
+    { name: "Comparison page (5 vendors)", truecost: comparison, baseline, ratio: comparison.rps / baseline.rps },
+  ];
+}
+
+/** The PDF report in-process against headless Chromium printing the comparison page, both for 5 vendors. */
+export async function benchPdf(runs: number) {
+  const b = await benchApp(5);
+  const admin = await adminCookie(b.served.url);
+  await generateReport(b.db, b.config, b.evaluationId, { actor: "bench", name: "Bench" });
+  const samples: number[] = [];
+  let pdfBytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    pdfBytes = (await generateReport(b.db, b.config, b.evaluationId, { actor: "bench", name: "Bench" }))!.pdf.length;
+    samples.push(performance.now() - t);
+  }
+  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  const ctx = await browser.newContext();
+  await ctx.addCookies(admin.split("; ").map((c) => ({ name: c.split("=")[0]!, value: c.slice(c.indexOf("=") + 1), domain: "127.0.0.1", path: "/" })));
+  const page = await ctx.newPage();
+  const chrome: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await page.goto(`${b.served.url}/evaluations/${b.evaluationId}/comparison`, { waitUntil: "load" });
+    await page.pdf({ format: "A4" });
+    chrome.push(performance.now() - t);
+  }
+  await browser.close();
+  await b.served.close();
+  const med = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  return { truecostMs: med(samples), chromiumMs: med(chrome), ratio: med(chrome) / med(samples), pdfBytes };
+}
+
+export { time, writeFileSync };
