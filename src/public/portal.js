@@ -104,7 +104,8 @@
 
   function schedule(e) {
     var box = e.target.closest(".question");
-    if (!box || e.target.type === "file") return;
+    // Replies and uploads sit inside a question but belong to their own forms: they are not answers.
+    if (!box || e.target.form !== form) return;
     var key = box.getAttribute("data-key");
     clearTimeout(timers[key]);
     pending[key] = true;
