@@ -35,6 +35,8 @@ export function buildApp(deps: AppDeps): express.Express {
   const app = express();
   app.set("views", VIEWS_DIR);
   app.set("view engine", "ejs");
+  // Compiled templates (and their includes) are kept: recompiling per render costs milliseconds a page.
+  app.set("view cache", process.env.NODE_ENV !== "development");
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.disable("x-powered-by");
   app.locals.format = format;

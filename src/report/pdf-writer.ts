@@ -88,8 +88,8 @@ export class ReportWriter {
     d.addStructure(table);
     const rowHeight = (cells: string[], bold: boolean) =>
       Math.max(...cells.map((c, i) => { const f = this.fit(c, bold); d.font(f.font).fontSize(size); return d.heightOfString(f.text, { width: widths[i]! - 2 * pad }); })) + 2 * pad;
-    const drawRow = (cells: string[], header: boolean, fill?: string) => {
-      const h = rowHeight(cells, header);
+    const drawRow = (cells: string[], header: boolean, fill?: string, known?: number) => {
+      const h = known ?? rowHeight(cells, header);
       const y = d.y;
       table.add(d.struct("TR", {}, () => {
         if (fill || header) d.rect(this.left, y, this.width, h).fill(header ? "#e8ecf2" : fill!);
@@ -105,14 +105,16 @@ export class ReportWriter {
       d.y = y + h;
     };
     const headers = columns.map((c) => c.header);
-    this.ensure(rowHeight(headers, true) + (rows[0] ? rowHeight(rows[0], false) : 0));
-    drawRow(headers, true);
+    const headerH = rowHeight(headers, true);
+    const heights = rows.map((r) => rowHeight(r, false));
+    this.ensure(headerH + (heights[0] ?? 0));
+    drawRow(headers, true, undefined, headerH);
     rows.forEach((r, i) => {
-      if (d.y + rowHeight(r, false) > this.bottom) {
+      if (d.y + heights[i]! > this.bottom) {
         d.addPage();
-        drawRow(headers, true);
+        drawRow(headers, true, undefined, headerH);
       }
-      drawRow(r, false, opts.shade?.(i));
+      drawRow(r, false, opts.shade?.(i), heights[i]);
     });
     table.end();
     d.moveDown(0.8);
