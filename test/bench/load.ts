@@ -1,31 +1,15 @@
 import { openDb, dbPath } from "../../src/db/index.js";
-import { freePort, kill, startServer, VendorClient } from "../faults/child.js";
-import { loadConfig } from "../../src/config.js";
-import { migrate } from "../../src/db/migrate.js";
-import { syncQuestionSets } from "../../src/questions/repo.js";
-import { createLink } from "../../src/vendors/links.js";
-import { makeEvaluation, makeVendor } from "../factories.js";
+import { freePort, kill, prepareVendors, startServer, VendorClient } from "../faults/child.js";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 
 const KEYS = ["cto_vendor_share", "cfo_price_cap", "product_review_effort", "product_stabilisation_weeks", "proc_min_term"];
-const SECTION: Record<string, string> = { cto_vendor_share: "cto", cfo_price_cap: "cfo", product_review_effort: "product", product_stabilisation_weeks: "product", proc_min_term: "procurement" };
 
 /** `vendors` simulated vendors answering for `seconds` against the real server (a child process) on 127.0.0.1. */
 export async function benchLoad(vendors = 200, seconds = 60) {
-  const dataDir = mkdtempSync(join(tmpdir(), "truecost-load-"));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-  const db = openDb(dbPath(dataDir));
-  migrate(db);
-  syncQuestionSets(db);
-  const e = makeEvaluation(db, null);
-  db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(e);
-  const links = Array.from({ length: vendors }, (_, i) => {
-    const v = makeVendor(db, e, { name: `Load vendor ${i}`, contactEmail: `l${i}@x.example` });
-    return { v, path: `/v/${createLink(db, config.sessionSecret, { vendorId: v, role: null, holderName: "L", holderEmail: "l@x.example", expiresAt: "2100-01-01T00:00:00.000Z" }).token}` };
-  });
-  db.close();
+  const { dataDir, vendors: prepared } = await prepareVendors(mkdtempSync(join(tmpdir(), "truecost-load-")), vendors);
+  const links = prepared.map((p) => ({ v: p.id, path: p.path }));
   const port = await freePort();
   const server = await startServer(dataDir, port);
   const base = `http://127.0.0.1:${port}`;
@@ -63,6 +47,5 @@ export async function benchLoad(vendors = 200, seconds = 60) {
   const lost = acked.filter((a) => q.get(a.v, a.key, a.revision) !== JSON.stringify(a.value)).length;
   check.close();
   latencies.sort((x, y) => x - y);
-  void SECTION;
   return { vendors, seconds, saves: acked.length, errors, lost, p50: latencies[Math.floor(latencies.length / 2)]!, p99: latencies[Math.floor(latencies.length * 0.99)]!, rps: acked.length / seconds };
 }

@@ -72,3 +72,26 @@ export class VendorClient {
     return this.request(`/portal/answers/${key}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": this.csrf }, body: JSON.stringify({ q, revision }) });
   }
 }
+
+/** A data folder (under `dir`) with an open evaluation of `n` invited vendors; returns their ids and link paths. */
+export async function prepareVendors(dir: string, n: number): Promise<{ dataDir: string; vendors: { id: number; path: string }[] }> {
+  const { loadConfig } = await import("../../src/config.js");
+  const { dbPath, openDb } = await import("../../src/db/index.js");
+  const { migrate } = await import("../../src/db/migrate.js");
+  const { syncQuestionSets } = await import("../../src/questions/repo.js");
+  const { createLink } = await import("../../src/vendors/links.js");
+  const { makeEvaluation, makeVendor } = await import("../factories.js");
+  const config = loadConfig({ DATA_DIR: dir, LOG_LEVEL: "silent" });
+  const db = openDb(dbPath(dir));
+  migrate(db);
+  syncQuestionSets(db);
+  const e = makeEvaluation(db, null);
+  db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(e);
+  const vendors = Array.from({ length: n }, (_, i) => {
+    const id = makeVendor(db, e, { name: `Vendor ${i}`, contactEmail: `v${i}@x.example` });
+    const { token } = createLink(db, config.sessionSecret, { vendorId: id, role: null, holderName: "V", holderEmail: `v${i}@x.example`, expiresAt: "2100-01-01T00:00:00.000Z" });
+    return { id, path: `/v/${token}` };
+  });
+  db.close();
+  return { dataDir: dir, vendors };
+}

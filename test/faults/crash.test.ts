@@ -1,39 +1,20 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../../src/config.js";
 import { dbPath, openDb } from "../../src/db/index.js";
-import { migrate } from "../../src/db/migrate.js";
-import { syncQuestionSets } from "../../src/questions/repo.js";
-import { createLink } from "../../src/vendors/links.js";
 import { ROOT } from "../../src/paths.js";
-import { makeEvaluation, makeVendor } from "../factories.js";
 import { tempDir } from "../helpers.js";
-import { cliProcess, freePort, kill, startServer, VendorClient } from "./child.js";
+import { cliProcess, freePort, kill, prepareVendors, startServer, VendorClient } from "./child.js";
 
-/** A data folder with an open evaluation of `n` invited vendors; returns their link paths. */
 function prepare(n: number) {
-  const dataDir = tempDir();
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent" });
-  const db = openDb(dbPath(dataDir));
-  migrate(db);
-  syncQuestionSets(db);
-  const e = makeEvaluation(db, null);
-  db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(e);
-  const vendors = Array.from({ length: n }, (_, i) => {
-    const id = makeVendor(db, e, { name: `Vendor ${i}`, contactEmail: `v${i}@x.example` });
-    const { token } = createLink(db, config.sessionSecret, { vendorId: id, role: null, holderName: "V", holderEmail: `v${i}@x.example`, expiresAt: "2100-01-01T00:00:00.000Z" });
-    return { id, path: `/v/${token}` };
-  });
-  db.close();
-  return { dataDir, vendors };
+  return prepareVendors(tempDir(), n);
 }
 
 const KEYS = ["cto_vendor_share", "cfo_price_cap"];
 
 describe("crash safety", () => {
   it("keeps every acknowledged save, with its history, when the server is killed mid-run by 100 autosaving vendors", async () => {
-    const { dataDir, vendors } = prepare(100);
+    const { dataDir, vendors } = await prepare(100);
     const port = await freePort();
     let server = await startServer(dataDir, port);
     const acked: { vendorId: number; key: string; value: number; revision: number }[] = [];
@@ -83,7 +64,7 @@ describe("crash safety", () => {
   }, 90_000);
 
   it("imports all or nothing when killed during an import", async () => {
-    const { dataDir } = prepare(1);
+    const { dataDir } = await prepare(1);
     const demo = JSON.parse(readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"));
     // A large bundle: 50 vendors with every answer, so that the import takes a while.
     demo.vendors = Array.from({ length: 50 }, (_, i) => ({ ...demo.vendors[i % 3], name: `Bulk vendor ${i}`, contactEmail: `b${i}@x.example` }));
@@ -105,7 +86,7 @@ describe("crash safety", () => {
   }, 90_000);
 
   it("leaves no report row without its file when killed during report generation", async () => {
-    const { dataDir } = prepare(1);
+    const { dataDir } = await prepare(1);
     const child0 = cliProcess(["demo"], { DATA_DIR: dataDir });
     await new Promise((r) => child0.once("exit", r));
     for (const delay of [300, 600, 900]) {

@@ -7,7 +7,7 @@ import { csrfOf, type Agent } from "../web.js";
 import { delegatedPath, invitedVendor, openLink } from "../portal/helpers.js";
 
 type Caller = "anonymous" | "vendorA" | "vendorB" | "colleagueB" | "expired" | "revoked";
-type Outcome = "ok" | "login" | 401 | 403 | 404 | 410;
+type Outcome = "ok" | "login" | 400 | 401 | 403 | 404 | 410;
 const ctx = buildSharedApp();
 const agents = {} as Record<Exclude<Caller, "anonymous">, Agent>;
 const tokens = {} as Record<Exclude<Caller, "anonymous">, string>;
