@@ -81,7 +81,7 @@ export function portalRoutes(db: Db, config: Config): Router {
       }
       const before = stored.get(q.key);
       if ((before?.value ?? null) === null && parsed.value === null) continue;
-      const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, parsed.value, expected, portalActor(p));
+      const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
       if (!result.ok) outcome.set(q.key, { raw, revision: result.current.revision, conflict: conflictOf(q, result.current, p) });
     }
     if (outcome.size === 0) return res.redirect(303, `/portal/sections/${role}?saved=1`);
@@ -100,10 +100,11 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!Number.isInteger(expected) || expected < 0) throw invalid({ revision: "must be the whole revision number the page was given" }, { revision: "revision" });
     const parsed = parseAnswer(entry.q, raw, p.evaluation.currency);
     if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
-    const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p));
+    const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
     if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
     const values = result.values ?? currentValues(db, p);
-    res.json({ saved: true, revision: result.revision, progress: progressOf(p.set, p.evaluation.roles, values)[entry.role]!, shown: shownMap(p, values) });
+    const progress = (result.progress ?? progressOf(p.set, p.evaluation.roles, values))[entry.role]!;
+    res.json({ saved: true, revision: result.revision, progress, shown: shownMap(p, values) });
   });
 
   const sectionPage = (req: Request, res: Response, role: Role, outcome: Map<string, Partial<QuestionView>>, status = 200) => {

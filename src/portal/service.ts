@@ -6,15 +6,18 @@ import { nowIso } from "../db/index.js";
 import type { AnswerValue } from "../questions/answers.js";
 import { refreshProgress, answerValues } from "../vendors/service.js";
 import type { Vendor } from "../vendors/repo.js";
+import type { Progress } from "../questions/progress.js";
+import type { QuestionSet } from "../questions/schema.js";
+import type { Role } from "../domain.js";
 
-export type VendorSave = SaveResult & { values?: Record<string, AnswerValue> };
+export type VendorSave = SaveResult & { values?: Record<string, AnswerValue>; progress?: Progress };
 
-/** Saves one answer for a vendor in one transaction: revision check, history, progress, status and audit together; a change returns the answers after it. */
-export function saveVendorAnswer(db: Db, vendor: Vendor, evaluationId: number, key: string, value: AnswerValue | null, expectedRevision: number, actor: string): VendorSave {
+/** Saves one answer for a vendor in one transaction: revision check, history, progress, status and audit together; a change returns the answers and progress after it. */
+export function saveVendorAnswer(db: Db, vendor: Vendor, evaluationId: number, key: string, value: AnswerValue | null, expectedRevision: number, actor: string, scope?: { set: QuestionSet; roles: readonly Role[] }): VendorSave {
   return db.transaction((): VendorSave => {
     const r: VendorSave = saveAnswer(db, { vendorId: vendor.id, questionKey: key, value, expectedRevision, actor });
     if (r.ok && r.changed) {
-      r.values = refreshProgress(db, vendor.id).values;
+      Object.assign(r, refreshProgress(db, vendor.id, scope));
       if (vendor.status === "invited") db.prepare("UPDATE vendors SET status = 'in_progress' WHERE id = ? AND status = 'invited'").run(vendor.id);
       audit(db, evaluationId, actor, "answer.changed", { vendor: vendor.name, question: key, revision: r.revision });
     }

@@ -4,6 +4,8 @@ import { findEvaluation } from "../evaluations/repo.js";
 import type { AnswerValue } from "../questions/answers.js";
 import { progressOf, type Progress } from "../questions/progress.js";
 import { getQuestionSet } from "../questions/repo.js";
+import type { QuestionSet } from "../questions/schema.js";
+import type { Role } from "../domain.js";
 
 /** A vendor's answer values by key (cleared answers left out). */
 export function answerValues(db: Db, vendorId: number): Record<string, AnswerValue> {
@@ -13,11 +15,15 @@ export function answerValues(db: Db, vendorId: number): Record<string, AnswerVal
 }
 
 /** Recomputes a vendor's stored progress after its answers changed (call in the same transaction); returns it with the answers it counted. */
-export function refreshProgress(db: Db, vendorId: number): { progress: Progress; values: Record<string, AnswerValue> } {
-  const v = sql(db, "SELECT evaluation_id AS evaluationId FROM vendors WHERE id = ?").get(vendorId) as { evaluationId: number };
-  const e = findEvaluation(db, v.evaluationId)!;
+export function refreshProgress(db: Db, vendorId: number, known?: { set: QuestionSet; roles: readonly Role[] }): { progress: Progress; values: Record<string, AnswerValue> } {
+  let scope = known;
+  if (!scope) {
+    const v = sql(db, "SELECT evaluation_id AS evaluationId FROM vendors WHERE id = ?").get(vendorId) as { evaluationId: number };
+    const e = findEvaluation(db, v.evaluationId)!;
+    scope = { set: getQuestionSet(db, e.questionSetId), roles: e.roles };
+  }
   const values = answerValues(db, vendorId);
-  const progress = progressOf(getQuestionSet(db, e.questionSetId), e.roles, values);
+  const progress = progressOf(scope.set, scope.roles, values);
   sql(db, "UPDATE vendors SET progress = ? WHERE id = ?").run(JSON.stringify(progress), vendorId);
   return { progress, values };
 }
