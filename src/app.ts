@@ -37,6 +37,8 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set("view engine", "ejs");
   // Compiled templates (and their includes) are kept: recompiling per render costs milliseconds a page.
   app.set("view cache", process.env.NODE_ENV !== "development");
+  // Includes name absolute paths under views/: EJS then resolves them without a file-system lookup per include.
+  app.set("view options", { root: VIEWS_DIR });
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.disable("x-powered-by");
   app.locals.format = format;

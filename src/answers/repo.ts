@@ -19,6 +19,13 @@ export function listAnswers(db: Db, vendorId: number): Map<string, StoredAnswer>
   return new Map(rows.map((r) => [r.questionKey, parse(r)]));
 }
 
+/** The values of stored answers by key, leaving out cleared ones. */
+export function valuesOf(stored: Map<string, StoredAnswer>): Record<string, AnswerValue> {
+  const out: Record<string, AnswerValue> = {};
+  for (const a of stored.values()) if (a.value !== null) out[a.questionKey] = a.value;
+  return out;
+}
+
 /** Answer values of every vendor of an evaluation, for the cost model; cleared answers are left out. */
 export function answersByVendor(db: Db, evaluationId: number): Map<number, Record<string, AnswerValue>> {
   const out = new Map<number, Record<string, AnswerValue>>();

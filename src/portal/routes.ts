@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from "express";
-import { listAnswers, type StoredAnswer } from "../answers/repo.js";
+import { listAnswers, valuesOf, type StoredAnswer } from "../answers/repo.js";
+import { answerValues } from "../vendors/service.js";
 import { audit } from "../audit/repo.js";
 import { sessionOptions, startSession } from "../auth/sessions.js";
 import { listClarifications } from "../clarifications/repo.js";
@@ -111,7 +112,7 @@ export function portalRoutes(db: Db, config: Config): Router {
     const p = portalOf(res);
     const section = p.set.sections.find((s) => s.role === role)!;
     const stored = listAnswers(db, p.vendor.id);
-    const values = currentValues(db, p);
+    const values = valuesOf(stored);
     const questions: QuestionView[] = section.questions.map((q) => {
       const s = stored.get(q.key);
       return { q, stored: s, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
@@ -136,9 +137,7 @@ function roleParam(req: Request, p: PortalContext): Role {
 
 /** The vendor's current answer values. */
 export function currentValues(db: Db, p: PortalContext): Record<string, AnswerValue> {
-  const out: Record<string, AnswerValue> = {};
-  for (const a of listAnswers(db, p.vendor.id).values()) if (a.value !== null) out[a.questionKey] = a.value;
-  return out;
+  return answerValues(db, p.vendor.id);
 }
 
 function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { theirs: string; by: string; at: string } {

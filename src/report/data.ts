@@ -1,4 +1,4 @@
-import { listAnswers } from "../answers/repo.js";
+import { listAnswers, valuesOf } from "../answers/repo.js";
 import { listClarifications, type Clarification } from "../clarifications/repo.js";
 import { listComments, listDecisions, type Comment, type Decision } from "../comparison/repo.js";
 import type { Db } from "../db/index.js";
@@ -24,9 +24,7 @@ export function reportData(db: Db, evaluationId: number, generatedBy: string, no
   const clarifications = new Map<number, Clarification[]>();
   const fileQuery = db.prepare("SELECT question_key AS questionKey, original_name AS name, sha256 FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id");
   for (const v of scored.vendors) {
-    const values: Record<string, AnswerValue> = {};
-    for (const a of listAnswers(db, v.id).values()) if (a.value !== null) values[a.questionKey] = a.value;
-    answers.set(v.id, values);
+    answers.set(v.id, valuesOf(listAnswers(db, v.id)));
     files.set(v.id, fileQuery.all(v.id) as { questionKey: string; name: string; sha256: string }[]);
     clarifications.set(v.id, listClarifications(db, v.id));
   }

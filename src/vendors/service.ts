@@ -1,4 +1,4 @@
-import { listAnswers } from "../answers/repo.js";
+import { listAnswers, valuesOf } from "../answers/repo.js";
 import { sql, type Db } from "../db/index.js";
 import { findEvaluation } from "../evaluations/repo.js";
 import type { AnswerValue } from "../questions/answers.js";
@@ -9,9 +9,7 @@ import type { Role } from "../domain.js";
 
 /** A vendor's answer values by key (cleared answers left out). */
 export function answerValues(db: Db, vendorId: number): Record<string, AnswerValue> {
-  const out: Record<string, AnswerValue> = {};
-  for (const a of listAnswers(db, vendorId).values()) if (a.value !== null) out[a.questionKey] = a.value;
-  return out;
+  return valuesOf(listAnswers(db, vendorId));
 }
 
 /** Recomputes a vendor's stored progress after its answers changed (call in the same transaction); returns it with the answers it counted. */
