@@ -32,6 +32,7 @@ export async function startServer(): Promise<() => Promise<void>> {
   const mailer = createMailer(config);
   const tick = () => {
     try {
+      db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(new Date().toISOString());
       runReminders(db, config);
     } catch (err) {
       logger.error({ err }, "reminders failed");
