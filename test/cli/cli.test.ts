@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "../../src/paths.js";
@@ -15,6 +15,16 @@ function cli(args: string[], dataDir: string) {
 }
 
 describe("truecost CLI", () => {
+  it("is runnable as `npx truecost` once npm ci has built it", () => {
+    // npm ci runs `prepare`, which builds dist/ and marks the bin executable.
+    if (!existsSync(join(ROOT, "dist", "src", "cli.js"))) spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
+    expect(statSync(join(ROOT, "dist", "src", "cli.js")).mode & 0o111).not.toBe(0);
+    const { BASE_URL: _vite, ...env } = process.env;
+    const r = spawnSync("npx", ["--no-install", "truecost", "--help"], { cwd: ROOT, env: { ...env, DATA_DIR: tempDir() }, encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    for (const c of ["serve", "migrate", "questions", "import", "export", "score", "demo", "evaluations", "report", "backup", "admin", "audit"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${c}\\b`));
+  }, 60_000);
+
   it("demo → score shows the rank flip; --json gives the model's contract; evaluations lists it", () => {
     const data = tempDir();
     const demo = cli(["demo"], data);
