@@ -14,7 +14,9 @@ export interface HttpResult {
 
 /** Runs autocannon against a URL for `seconds`; per-connection request setup through `requests`. */
 export async function cannon(url: string, opts: { connections: number; seconds: number; requests?: autocannon.Request[]; headers?: Record<string, string>; method?: string; body?: string }): Promise<HttpResult> {
-  const r = await autocannon({ url, connections: opts.connections, duration: opts.seconds, requests: opts.requests, headers: opts.headers, method: opts.method as never, body: opts.body });
+  // autocannon refuses keys present with undefined values (method: undefined is "not supported").
+  const extra = Object.fromEntries(Object.entries({ requests: opts.requests, headers: opts.headers, method: opts.method, body: opts.body }).filter(([, v]) => v !== undefined));
+  const r = await autocannon({ url, connections: opts.connections, duration: opts.seconds, ...extra });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
 }
 

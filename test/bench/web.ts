@@ -13,8 +13,8 @@ import { hashPassword } from "../../src/crypto.js";
 import { insertUser } from "../../src/auth/users.js";
 import { makeEvaluation, makeVendor } from "../factories.js";
 import { syntheticAnswers } from "./fixtures.js";
-import type { HttpResult } from "./http.js";
-import { load, type Shot } from "./client.js";
+import type autocannon from "autocannon";
+import { cannon, type HttpResult } from "./http.js";
 import { spawn } from "node:child_process";
 import { ROOT } from "../../src/paths.js";
 import { VendorClient } from "../faults/child.js";
@@ -50,6 +50,8 @@ export async function benchApp(vendors: number) {
 export async function serveChild(mode: "truecost" | "bare", dataDir = ""): Promise<{ url: string; close: () => Promise<void> }> {
   const prof = process.env.BENCH_PROFILE && mode === "truecost" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...prof, join(ROOT, "dist", "test", "bench", "server.js"), mode, dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+  // A benchmark that fails must not leave its servers running.
+  process.once("exit", () => child.kill("SIGKILL"));
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (c: Buffer) => {
@@ -90,31 +92,33 @@ export interface Pair {
   ratio: number;
 }
 
-/** Autosave through the whole stack (session, CSRF, validation, revision check, write, audit) against a bare handler; one client for both. */
+/** Autosave through the whole stack (session, CSRF, validation, revision check, write, audit) with autocannon, against a bare handler. */
 export async function benchAutosave(seconds: number): Promise<Pair> {
   const b = await benchApp(50);
   const sessions = await vendorSessions(b, 50);
-  const truecost = await load(b.served.url, 50, seconds, (i) => {
-    const s = sessions[i]!;
-    let rev = s.rev;
-    let n = 0;
-    return {
-      next: () => ({ method: "POST", path: "/portal/answers/cto_vendor_share", headers: { cookie: s.cookie, "x-csrf-token": s.csrf, "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ q: String(++n % 100), revision: rev }) }),
-      done: (status, body) => {
-        if (status === 200) rev = (JSON.parse(body) as { revision: number }).revision;
-        else if (status === 409) rev = (JSON.parse(body) as { current: { revision: number } }).current.revision;
-      },
-    };
-  });
+  let next = 0;
+  // Each connection takes one vendor's session and follows its answer's revision, so every request is a real write.
+  const request: autocannon.Request = {
+    setupRequest: (req, ctx) => {
+      const c = ctx as { s?: { cookie: string; csrf: string; rev: number }; rev: number; n: number };
+      if (!c.s) (c.s = sessions[next++ % sessions.length]!), (c.rev = c.s.rev), (c.n = 0);
+      c.n++;
+      return { ...req, method: "POST", path: "/portal/answers/cto_vendor_share", headers: { cookie: c.s.cookie, "x-csrf-token": c.s.csrf, "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ q: String(c.n % 100), revision: c.rev }) };
+    },
+    onResponse: (status, body, ctx) => {
+      const c = ctx as { rev: number };
+      if (status === 200) c.rev = (JSON.parse(body) as { revision: number }).revision;
+      else if (status === 409) c.rev = (JSON.parse(body) as { current: { revision: number } }).current.revision;
+    },
+  };
+  // autocannon resets a connection's context after its list of requests: a long list of the same request keeps it.
+  const truecost = await cannon(b.served.url, { connections: 50, seconds, requests: new Array<autocannon.Request>(100_000).fill(request) });
   const bare = await serveChild("bare");
-  const baseline = await load(bare.url, 50, seconds, () => {
-    let n = 0;
-    return { next: () => ({ method: "POST", path: "/save", headers: { cookie: "tc_session=x", "x-csrf-token": "y", "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ q: String(++n % 100), revision: 1 }) }) };
-  });
+  const baseline = await cannon(bare.url + "/save", { connections: 50, seconds, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ q: "10", revision: 1 }) });
   await bare.close();
   const saved = b.db.prepare("SELECT count(*) FROM answer_history WHERE question_key = 'cto_vendor_share' AND changed_by LIKE 'vendor-link:%'").pluck().get() as number;
   await b.served.close();
-  return { name: `Vendor autosave (50 connections; ${saved} saves written)`, truecost, baseline, ratio: truecost.rps / baseline.rps };
+  return { name: `Vendor autosave (autocannon, 50 connections; ${saved} saves written)`, truecost, baseline, ratio: truecost.rps / baseline.rps };
 }
 
 /** A vendor's section page and the comparison page (5 vendors × the default set), each against a bare page. */
@@ -123,10 +127,9 @@ export async function benchPages(seconds: number): Promise<Pair[]> {
   const [s] = await vendorSessions(b, 1);
   const admin = await adminCookie(b.served.url);
   const bare = await serveChild("bare");
-  const get = (path: string, cookie: string) => () => ({ next: (): Shot => ({ method: "GET", path, headers: { cookie, accept: "text/html" } }) });
-  const baseline = await load(bare.url, 50, seconds, get("/page", "tc_session=x"));
-  const section = await load(b.served.url, 50, seconds, get("/portal/sections/cto", s!.cookie));
-  const comparison = await load(b.served.url, 50, seconds, get(`/evaluations/${b.evaluationId}/comparison`, admin));
+  const baseline = await cannon(bare.url + "/page", { connections: 50, seconds });
+  const section = await cannon(b.served.url + "/portal/sections/cto", { connections: 50, seconds, headers: { cookie: s!.cookie } });
+  const comparison = await cannon(`${b.served.url}/evaluations/${b.evaluationId}/comparison`, { connections: 50, seconds, headers: { cookie: admin } });
   await bare.close();
   await b.served.close();
   return [
