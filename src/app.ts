@@ -79,7 +79,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.get("/", (req, res) => (req.user ? res.redirect(303, "/evaluations") : renderPage(req, res, "home", { title: "Truecost" })));
   app.use(authRoutes(db, config));
   app.use(apiRoutes(db));
-  app.use(evaluationRoutes(db, config));
+  app.use(evaluationRoutes(db));
   app.use(vendorRoutes(db, config));
   app.use(portalRoutes(db, config));
   app.use(submissionRoutes(db, config, validateRequest));

@@ -1,7 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { audit } from "../audit/repo.js";
 import { findUserByEmail, listUsers } from "../auth/users.js";
-import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { TIERS, type Tier } from "../domain.js";
 import { badRequest, invalid } from "../errors.js";
@@ -37,7 +36,7 @@ export function invitationsSent(db: Db, evaluationId: number): boolean {
   return listLinksOfEvaluation(db, evaluationId).length > 0;
 }
 
-export function evaluationRoutes(db: Db, config: Config): Router {
+export function evaluationRoutes(db: Db): Router {
   const r = Router();
   const buyers = requireRole("admin", "buyer");
   const load = loadEvaluation(db);

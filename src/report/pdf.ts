@@ -1,6 +1,6 @@
 import { FLAGS, FLAG_LABELS, LAYERS, LAYER_LABELS, NATURES, PHASES, PHASE_LABELS, ROLE_LABELS, TIER_LABELS } from "../domain.js";
 import { date, dateTime, money, percent } from "../format.js";
-import { ordinal } from "../model/index.js";
+
 import { FLAG_SENTENCES } from "../model/flags.js";
 import { isShown } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";

@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { loadConfig } from "../../src/config.js";
@@ -20,7 +19,6 @@ import { ROOT } from "../../src/paths.js";
 import { VendorClient } from "../faults/child.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { time } from "./model.js";
 
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -167,4 +165,3 @@ export async function benchPdf(runs: number) {
   return { truecostMs: med(samples), chromiumMs: med(chrome), ratio: med(chrome) / med(samples), pdfBytes };
 }
 
-export { time, writeFileSync };
