@@ -15,6 +15,8 @@ import { listEvaluations } from "./evaluations/repo.js";
 import { scoreEvaluation } from "./evaluations/scoring.js";
 import { audit, verifyAudit } from "./audit/repo.js";
 import { createUserToken, findUserByEmail, insertUser } from "./auth/users.js";
+import { InviteUserSchema } from "./auth/schema.js";
+import { parseForm } from "./web/forms.js";
 import { scoreTable } from "./cli/score-table.js";
 
 /** Opens the configured database, migrated and with the question sets loaded. */
@@ -26,6 +28,18 @@ export function openAppDb(): Db {
   for (const err of sync.refused) console.error(err.message);
   return db;
 }
+
+/** Runs a command body with the app's database open, and closes it afterwards. */
+async function withDb<T>(fn: (db: Db) => T | Promise<T>): Promise<T> {
+  const db = openAppDb();
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+const noEvaluation = (raw: string): never => fail(`No evaluation ${raw}; run "truecost evaluations" to list them.`);
 
 const program = new Command();
 program.name("truecost").description("Vendor due diligence for production AI systems: adjusted budgets from vendors' answers.");
@@ -73,13 +87,13 @@ questions
 questions
   .command("list")
   .description("load questions/ into the database and list every stored version")
-  .action(() => {
-    const db = openAppDb();
-    const rows = listQuestionSets(db);
-    if (rows.length === 0) console.log("No question sets stored.");
-    for (const r of rows) console.log(`${String(r.id).padStart(4)}  ${r.setKey} v${r.version}  ${r.contentHash.slice(0, 12)}  ${r.sourceFile}  "${r.title}"  loaded ${r.loadedAt}`);
-    db.close();
-  });
+  .action(() =>
+    withDb((db) => {
+      const rows = listQuestionSets(db);
+      if (rows.length === 0) console.log("No question sets stored.");
+      for (const r of rows) console.log(`${String(r.id).padStart(4)}  ${r.setKey} v${r.version}  ${r.contentHash.slice(0, 12)}  ${r.sourceFile}  "${r.title}"  loaded ${r.loadedAt}`);
+    }),
+  );
 
 /** Parses an evaluation id argument, or exits with a message. */
 function evaluationId(raw: string): number {
@@ -95,69 +109,65 @@ program
   .command("import")
   .argument("<file>", "an evaluation bundle (JSON)")
   .description("validate an evaluation bundle and store it in one transaction; prints the new evaluation id")
-  .action((file: string) => {
-    const db = openAppDb();
-    const id = importBundle(db, readFileSync(resolveFromCwd(file), "utf8"), "cli");
-    console.log(`Imported evaluation ${id}.`);
-    console.log(id);
-    db.close();
-  });
+  .action((file: string) =>
+    withDb((db) => {
+      const id = importBundle(db, readFileSync(resolveFromCwd(file), "utf8"), "cli");
+      console.log(`Imported evaluation ${id}.`);
+      console.log(id);
+    }),
+  );
 
 program
   .command("export")
   .argument("<evaluation-id>")
   .description("print an evaluation as a bundle (JSON), the format import reads")
-  .action((raw: string) => {
-    const db = openAppDb();
-    const bundle = exportBundle(db, evaluationId(raw));
-    if (!bundle) fail(`No evaluation ${raw}; run "truecost evaluations" to list them.`);
-    process.stdout.write(JSON.stringify(bundle, null, 2) + "\n");
-    db.close();
-  });
+  .action((raw: string) =>
+    withDb((db) => {
+      const bundle = exportBundle(db, evaluationId(raw)) ?? noEvaluation(raw);
+      process.stdout.write(JSON.stringify(bundle, null, 2) + "\n");
+    }),
+  );
 
 program
   .command("score")
   .argument("<evaluation-id>")
   .option("--json", "print the cost model's whole output as JSON (money in integer minor units)")
   .description("print vendors by adjusted total, with entry price, hidden share, flags and rank flips")
-  .action((raw: string, opts: { json?: boolean }) => {
-    const db = openAppDb();
-    const scored = scoreEvaluation(db, evaluationId(raw));
-    if (!scored) fail(`No evaluation ${raw}; run "truecost evaluations" to list them.`);
-    console.log(opts.json ? JSON.stringify(scored.result, null, 2) : scoreTable(scored));
-    db.close();
-  });
+  .action((raw: string, opts: { json?: boolean }) =>
+    withDb((db) => {
+      const scored = scoreEvaluation(db, evaluationId(raw)) ?? noEvaluation(raw);
+      console.log(opts.json ? JSON.stringify(scored.result, null, 2) : scoreTable(scored));
+    }),
+  );
 
 program
   .command("demo")
   .description("load the demo evaluation (three vendors, one rank flip); prints its id as the last line")
-  .action(() => {
-    const db = openAppDb();
-    const id = importBundle(db, readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"), "demo");
-    console.log(`Loaded the demo evaluation. Try: npx truecost score ${id}`);
-    console.log(id);
-    db.close();
-  });
+  .action(() =>
+    withDb((db) => {
+      const id = importBundle(db, readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"), "demo");
+      console.log(`Loaded the demo evaluation. Try: npx truecost score ${id}`);
+      console.log(id);
+    }),
+  );
 
 program
   .command("evaluations")
   .description("list evaluations with their ids, newest first")
-  .action(() => {
-    const db = openAppDb();
-    const rows = listEvaluations(db, { limit: 10_000 });
-    if (rows.length === 0) console.log('No evaluations yet. "truecost demo" loads one.');
-    for (const r of rows) console.log(`${String(r.id).padStart(5)}  ${r.status.padEnd(8)} due ${r.dueDate}  ${r.submittedCount}/${r.vendorCount} submitted  ${r.title}`);
-    db.close();
-  });
+  .action(() =>
+    withDb((db) => {
+      const rows = listEvaluations(db, { limit: 10_000 });
+      if (rows.length === 0) console.log('No evaluations yet. "truecost demo" loads one.');
+      for (const r of rows) console.log(`${String(r.id).padStart(5)}  ${r.status.padEnd(8)} due ${r.dueDate}  ${r.submittedCount}/${r.vendorCount} submitted  ${r.title}`);
+    }),
+  );
 
 const auditCmd = program.command("audit").description("the audit log");
 auditCmd
   .command("verify")
   .description("check the audit log's hash chain; reports the first entry changed or removed")
-  .action(() => {
-    const db = openAppDb();
-    const r = verifyAudit(db);
-    db.close();
+  .action(async () => {
+    const r = await withDb(verifyAudit);
     if (r.ok) console.log(`Audit log intact: ${r.entries} entries.`);
     else fail(`Audit log broken at entry ${r.firstBadId}: ${r.problem}.`);
   });
@@ -167,15 +177,13 @@ program
   .argument("<evaluation-id>")
   .requiredOption("-o, --output <file>", "where to write the PDF")
   .description("generate the PDF comparison report, store it with its SHA-256, and write a copy to FILE")
-  .action(async (raw: string, opts: { output: string }) => {
-    const config = loadConfig();
-    const db = openAppDb();
-    const report = await generateReport(db, config, evaluationId(raw), { actor: "cli", name: "Truecost CLI" });
-    if (!report) fail(`No evaluation ${raw}; run "truecost evaluations" to list them.`);
-    writeFileSync(resolveFromCwd(opts.output), report.pdf);
-    console.log(`Wrote ${opts.output} (${Math.round(report.pdf.length / 1024)} KB, SHA-256 ${report.sha256}).`);
-    db.close();
-  });
+  .action((raw: string, opts: { output: string }) =>
+    withDb(async (db) => {
+      const report = (await generateReport(db, loadConfig(), evaluationId(raw), { actor: "cli", name: "Truecost CLI" })) ?? noEvaluation(raw);
+      writeFileSync(resolveFromCwd(opts.output), report.pdf);
+      console.log(`Wrote ${opts.output} (${Math.round(report.pdf.length / 1024)} KB, SHA-256 ${report.sha256}).`);
+    }),
+  );
 
 program
   .command("backup")
@@ -202,21 +210,22 @@ adminCmd
   .requiredOption("--email <email>", "the administrator's email")
   .requiredOption("--name <name>", "the administrator's name")
   .description("create an administrator and print a one-time link to set the password")
-  .action((opts: { email: string; name: string }) => {
-    const config = loadConfig();
-    const db = openAppDb();
-    const email = opts.email.trim();
-    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(`"${email}" is not an email address.`);
-    if (findUserByEmail(db, email)) fail(`A user with the email ${email} already exists.`);
-    const token = db.transaction(() => {
-      const id = insertUser(db, { email, name: opts.name, role: "admin" });
-      audit(db, null, "cli", "user.invited", { email, role: "admin" });
-      return createUserToken(db, id, "invite", 7 * 24);
-    })();
-    console.log(`Created administrator ${opts.name} <${email}>. Set the password here (valid 7 days):`);
-    console.log(`${config.baseUrl}/password/${token}`);
-    db.close();
-  });
+  .action((opts: { email: string; name: string }) =>
+    withDb((db) => {
+      // The same rules as the invitation form in the app.
+      const form = parseForm(InviteUserSchema, { ...opts, role: "admin" });
+      if (!form.ok) fail(Object.entries(form.errors).map(([k, m]) => `--${k}: ${m}`).join("\n"));
+      const { email, name } = form.data;
+      if (findUserByEmail(db, email)) fail(`A user with the email ${email} already exists.`);
+      const token = db.transaction(() => {
+        const id = insertUser(db, { email, name, role: "admin" });
+        audit(db, null, "cli", "user.invited", { email, role: "admin" });
+        return createUserToken(db, id, "invite", 7 * 24);
+      })();
+      console.log(`Created administrator ${name} <${email}>. Set the password here (valid 7 days):`);
+      console.log(`${loadConfig().baseUrl}/password/${token}`);
+    }),
+  );
 
 function fail(message: string): never {
   console.error(message);

@@ -1,4 +1,17 @@
 import { SMTPServer } from "smtp-server";
+import { afterEach } from "vitest";
+
+const running: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (running.length) await running.pop()!();
+});
+
+/** A real SMTP server for one test, stopped after it. */
+export async function smtpForTest() {
+  const smtp = await startSmtp();
+  running.push(smtp.close);
+  return smtp;
+}
 
 export interface Received {
   from: string;

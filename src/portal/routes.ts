@@ -52,7 +52,7 @@ export function portalRoutes(db: Db, config: Config): Router {
   r.get("/portal", ctx, (req, res) => {
     const p = portalOf(res);
     if (!p.isMain) return res.redirect(303, `/portal/sections/${p.link.role}`);
-    const values = currentValues(db, p);
+    const values = answerValues(db, p.vendor.id);
     const progress = progressOf(p.set, p.evaluation.roles, values);
     const sections = p.set.sections.filter((s) => p.evaluation.roles.includes(s.role)).map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
     const delegations = db.prepare("SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL").all(p.vendor.id);
@@ -103,7 +103,7 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
     const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
     if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
-    const values = result.values ?? currentValues(db, p);
+    const values = result.values ?? answerValues(db, p.vendor.id);
     const progress = (result.progress ?? progressOf(p.set, p.evaluation.roles, values))[entry.role]!;
     res.json({ saved: true, revision: result.revision, progress, shown: shownMap(p, values) });
   });
@@ -135,10 +135,6 @@ function roleParam(req: Request, p: PortalContext): Role {
   return role;
 }
 
-/** The vendor's current answer values. */
-export function currentValues(db: Db, p: PortalContext): Record<string, AnswerValue> {
-  return answerValues(db, p.vendor.id);
-}
 
 function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { theirs: string; by: string; at: string } {
   return { theirs: formatAnswer(q, current.value, p.evaluation.currency), by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else", at: current.updatedAt };

@@ -18,7 +18,7 @@ import { idParam } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
 import { canAnswer, portalActor, portalContext, portalOf, requireMain } from "./access.js";
 import { answersCopyPdf } from "./copy-pdf.js";
-import { currentValues } from "./routes.js";
+import { answerValues } from "../vendors/service.js";
 import { submit } from "./service.js";
 import { findAttachment, storeEvidence, uploadMiddleware, uploadsDir } from "./uploads.js";
 
@@ -28,16 +28,22 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   const ctx = portalContext(db);
   const editable = (_req: Request, res: Response, next: (err?: unknown) => void) => (portalOf(res).editable ? next() : next(forbidden("This questionnaire can no longer be changed.")));
 
-  r.get("/portal/review", ctx, requireMain, (req, res) => {
+  /** The review page: what is still missing, and the submit button once nothing is. */
+  const review = (req: Request, res: Response, missing: ReturnType<typeof missingRequired>, refused = false) => {
     const p = portalOf(res);
-    const missing = missingRequired(p.set, p.evaluation.roles, currentValues(db, p));
-    return renderPage(req, res, "portal/review", { title: `Review — ${p.evaluation.title}`, p, missing, titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])) });
-  });
+    return renderPage(req, res, "portal/review", { title: `Review — ${p.evaluation.title}`, p, missing, titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])), refused }, refused ? 400 : 200);
+  };
+  const missingOf = (res: Response) => {
+    const p = portalOf(res);
+    return missingRequired(p.set, p.evaluation.roles, answerValues(db, p.vendor.id));
+  };
+
+  r.get("/portal/review", ctx, requireMain, (req, res) => review(req, res, missingOf(res)));
 
   r.post("/portal/submit", ctx, requireMain, editable, async (req, res) => {
     const p = portalOf(res);
-    const missing = missingRequired(p.set, p.evaluation.roles, currentValues(db, p));
-    if (missing.length) return renderPage(req, res, "portal/review", { title: `Review — ${p.evaluation.title}`, p, missing, titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])), refused: true }, 400);
+    const missing = missingOf(res);
+    if (missing.length) return review(req, res, missing, true);
     const hash = submit(db, p.vendor, p.evaluation.id, portalActor(p));
     enqueue(db, config, {
       to: p.vendor.contactEmail, kind: "submission_receipt", evaluationId: p.evaluation.id, vendorId: p.vendor.id,
@@ -62,7 +68,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const p = portalOf(res);
     const v = findVendor(db, p.vendor.id)!;
     const files = db.prepare("SELECT question_key AS questionKey, original_name AS name, sha256 FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL").all(v.id) as { questionKey: string; name: string; sha256: string }[];
-    const pdf = await answersCopyPdf(p.evaluation, p.set, v, currentValues(db, p), files);
+    const pdf = await answersCopyPdf(p.evaluation, p.set, v, answerValues(db, p.vendor.id), files);
     res.type("application/pdf").attachment(`${v.name.replace(/[^\w.-]+/g, "-")}-answers.pdf`).send(pdf);
   });
 

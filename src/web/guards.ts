@@ -12,11 +12,14 @@ export function requireUser(req: Request, res: Response, next: NextFunction): vo
   next(unauthorized());
 }
 
-/** Users with one of the roles. */
+const ROLE_NAMES: Record<UserRole, string> = { admin: "administrators", buyer: "buyers", committee: "committee members" };
+
+/** Users with one of the roles; the refusal says who may. */
 export function requireRole(...roles: UserRole[]) {
+  const who = roles.map((r) => ROLE_NAMES[r]).join(" and ");
   return (req: Request, _res: Response, next: NextFunction) => {
     if (!req.user) return next(unauthorized());
-    if (!roles.includes(req.user.role)) return next(forbidden(roles.includes("buyer") ? "Only procurement (buyers and admins) can do this." : "Only an administrator can do this."));
+    if (!roles.includes(req.user.role)) return next(forbidden(`Only ${who} can do this.`));
     next();
   };
 }

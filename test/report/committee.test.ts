@@ -57,11 +57,15 @@ describe("committee comments and sign-off", () => {
     const vid = db.prepare("SELECT id FROM vendors LIMIT 1").pluck().get();
     for (const [to, body] of [[`/evaluations/${id}/edit`, { title: "x" }], [`/evaluations/${id}/status`, { action: "close" }], [`/evaluations/${id}/vendors`, { name: "X" }],
       [`/evaluations/${id}/vendors/${vid}/reopen`, { reason: "Because I can" }], [`/evaluations/${id}/vendors/${vid}/clarifications`, { questionKey: "cto_controls", visibility: "vendor", body: "Hi there" }]] as const) {
-      expect((await postForm(a, `/evaluations/${id}`, to, body)).status, to).toBe(403);
+      const refused = await postForm(a, `/evaluations/${id}`, to, body);
+      expect(refused.status, to).toBe(403);
+      expect(refused.text, to).toContain("Only administrators and buyers can do this.");
     }
     const buyer = await makeUser(db, "buyer");
     db.prepare("INSERT INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(id, buyer.id);
     const b = await signIn(app, buyer.email);
-    expect((await postForm(b, `/evaluations/${id}/comparison`, `/evaluations/${id}/decisions`, { outcome: "reject_all", reason: "None fits." })).status).toBe(403);
+    const refused = await postForm(b, `/evaluations/${id}/comparison`, `/evaluations/${id}/decisions`, { outcome: "reject_all", reason: "None fits." });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain("Only committee members and administrators can do this.");
   });
 });

@@ -1,25 +1,20 @@
 import request from "supertest";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { saveAnswer } from "../../src/answers/repo.js";
 import { createMailer, processOutbox } from "../../src/mail/outbox.js";
 import { generateReport } from "../../src/report/service.js";
 import { buildTestApp } from "../helpers.js";
 import { makeUser } from "../factories.js";
 import { postForm, signIn } from "../web.js";
-import { startSmtp } from "../smtp.js";
+import { smtpForTest } from "../smtp.js";
 import { readPdf } from "../report/pdf-text.js";
 import { invitedVendor, openLink } from "../portal/helpers.js";
 
 const XSS = `<script>alert("x")</script><img src=x onerror=alert(1)>`;
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-});
 
 describe("script and HTML payloads stay inert", () => {
   it("in every page, in email and in the PDF", async () => {
-    const smtp = await startSmtp();
-    closers.push(smtp.close);
+    const smtp = await smtpForTest();
     const { app, db, config } = buildTestApp({ SMTP_URL: smtp.url });
     const admin = await makeUser(db, "admin", { name: `Admin ${XSS}` });
     const agent = await signIn(app, admin.email);

@@ -1,22 +1,17 @@
 import request from "supertest";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { createMailer, processOutbox } from "../../src/mail/outbox.js";
 import { reminderStep, runReminders } from "../../src/vendors/invitations.js";
 import { buildTestApp } from "../helpers.js";
 import { makeEvaluation, makeUser, makeVendor } from "../factories.js";
-import { bodyOf, startSmtp } from "../smtp.js";
+import { bodyOf, smtpForTest } from "../smtp.js";
 import { postForm, signIn } from "../web.js";
 
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (closers.length) await closers.pop()!();
-});
 
 describe("invitations", () => {
   it("delivers the invitation through a real SMTP server, with a link that opens the vendor's questionnaire", async () => {
-    const smtp = await startSmtp();
-    closers.push(smtp.close);
+    const smtp = await smtpForTest();
     const { app, db, config } = buildTestApp({ SMTP_URL: smtp.url });
     const buyer = await makeUser(db, "buyer", { name: "Bea Buyer" });
     const id = makeEvaluation(db, buyer.id, { title: "Invoice matching assistant" });
@@ -47,8 +42,7 @@ describe("invitations", () => {
   });
 
   it("keeps failed sends, retries them and shows them; nothing is lost", async () => {
-    const smtp = await startSmtp();
-    closers.push(smtp.close);
+    const smtp = await smtpForTest();
     const { app, db, config } = buildTestApp({ SMTP_URL: smtp.url });
     const buyer = await makeUser(db, "buyer");
     const id = makeEvaluation(db, buyer.id);
