@@ -55,12 +55,14 @@ export function percent(share: number, digits = 1): string {
   return `${(share * 100).toFixed(digits)}%`;
 }
 
+const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+
 /** An ISO date or timestamp as "12 Mar 2027". */
 export function date(iso: string | null | undefined): string {
   if (!iso) return "—";
   const d = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+  return DATE.format(d);
 }
 
 /** An ISO timestamp as "12 Mar 2027, 14:05 UTC". */

@@ -1,6 +1,4 @@
 import PDFDocument from "pdfkit";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import type { Evaluation } from "../evaluations/repo.js";
 import { dateTime } from "../format.js";
 import type { AnswerValue } from "../questions/answers.js";
@@ -8,16 +6,12 @@ import { isShown } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { QuestionSet } from "../questions/schema.js";
 import type { Vendor } from "../vendors/repo.js";
-
-const fontDir = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
-/** The embedded Unicode fonts (DejaVu: Latin, Greek, Cyrillic and more). */
-export const FONTS = { regular: join(fontDir, "DejaVuSans.ttf"), bold: join(fontDir, "DejaVuSans-Bold.ttf"), light: join(fontDir, "DejaVuSans-ExtraLight.ttf") };
+import { FONTS, useFonts } from "../report/fonts.js";
 
 /** A PDF copy of exactly what a vendor sent, with the submission's hash. */
 export function answersCopyPdf(e: Evaluation, set: QuestionSet, v: Vendor, answers: Record<string, AnswerValue>, files: { questionKey: string; name: string; sha256: string }[]): Promise<Buffer> {
   const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: `${v.name} — answers to "${e.title}"`, Author: v.name, Subject: "Due-diligence questionnaire answers", Creator: "Truecost" }, bufferPages: true });
-  doc.registerFont("body", FONTS.regular);
-  doc.registerFont("bold", FONTS.bold);
+  useFonts(doc, { body: FONTS.regular, bold: FONTS.bold });
   const chunks: Buffer[] = [];
   doc.on("data", (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import PDFDocument from "pdfkit";
-import { FONTS } from "../portal/copy-pdf.js";
+import { FONTS, useFonts } from "./fonts.js";
+import { PdfText } from "./pdf-text.js";
 import type { Chart } from "./charts.js";
 
 /** Fonts tried, in order, for text the embedded DejaVu font cannot draw (e.g. Japanese). */
@@ -16,6 +17,11 @@ export interface Column {
 
 type Glyphs = { hasGlyphForCodePoint(cp: number): boolean };
 
+/** Text that needs no glyph check: printable ASCII and line feeds, which DejaVu always draws. */
+const PRINTABLE_ASCII = /^[\x20-\x7e\n]*$/;
+/** Whether DejaVu draws a code point, remembered for the process (the parsed font is shared, see fonts.ts). */
+const HAS_GLYPH = new Map<number, boolean>();
+
 /** A thin layer over pdfkit: fonts with fallback, tagged headings with bookmarks, wrapped paragraphs, tables that break across pages. */
 export class ReportWriter {
   readonly doc: PDFKit.PDFDocument;
@@ -23,12 +29,13 @@ export class ReportWriter {
   readonly width: number;
   private glyphs?: Glyphs;
   private fallback?: string;
+  private readonly text: PdfText;
 
   constructor(info: PDFKit.DocumentInfo) {
     this.doc = new PDFDocument({ size: "A4", margins: { top: 64, bottom: 60, left: 50, right: 50 }, bufferPages: true, tagged: true, lang: "en-GB", displayTitle: true, info, autoFirstPage: true, pdfVersion: "1.7" });
     this.width = this.doc.page.width - 100;
-    this.doc.registerFont("body", FONTS.regular);
-    this.doc.registerFont("bold", FONTS.bold);
+    this.text = new PdfText(this.doc);
+    useFonts(this.doc, { bold: FONTS.bold, body: FONTS.regular });
     if (FALLBACK_FONTS[0]) {
       this.doc.registerFont("fallback", FALLBACK_FONTS[0]);
       this.fallback = "fallback";
@@ -40,13 +47,22 @@ export class ReportWriter {
   /** Text the chosen font can draw: a fallback font when one is installed, else each missing character as its code point, never dropped. */
   fit(text: string, bold = false): { font: string; text: string } {
     const base = bold ? "bold" : "body";
+    if (PRINTABLE_ASCII.test(text)) return { font: base, text };
     let missing = false;
-    for (const ch of text) if (!this.glyphs!.hasGlyphForCodePoint(ch.codePointAt(0)!) && ch.trim() !== "") (missing = true);
+    for (const ch of text) if (!this.has(ch)) (missing = true);
     if (!missing) return { font: base, text };
     if (this.fallback) return { font: this.fallback, text };
     let out = "";
-    for (const ch of text) out += this.glyphs!.hasGlyphForCodePoint(ch.codePointAt(0)!) || ch.trim() === "" ? ch : `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`;
+    for (const ch of text) out += this.has(ch) ? ch : `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`;
     return { font: base, text: out };
+  }
+
+  /** Whether the body font draws a character (white space always counts as drawn); remembered per code point. */
+  private has(ch: string): boolean {
+    const cp = ch.codePointAt(0)!;
+    let known = HAS_GLYPH.get(cp);
+    if (known === undefined) HAS_GLYPH.set(cp, (known = this.glyphs!.hasGlyphForCodePoint(cp) || ch.trim() === ""));
+    return known;
   }
 
   get bottom(): number {
@@ -73,8 +89,13 @@ export class ReportWriter {
     const d = this.doc;
     const f = this.fit(text, opts.bold);
     d.font(f.font).fontSize(opts.size ?? 10);
-    this.ensure(Math.min(d.heightOfString(f.text, { width: this.width }), 80));
-    d.addStructure(d.struct("P", {}, () => d.fillColor(opts.color ?? "#1c2430").text(f.text, this.left, d.y, { width: this.width, paragraphGap: opts.gap ?? 6 })));
+    const { lines } = this.text.layout(f.text, this.width);
+    this.ensure(Math.min(lines.length * d.currentLineHeight(true), 80));
+    d.addStructure(d.struct("P", {}, () => {
+      d.fillColor(opts.color ?? "#1c2430");
+      d.y = this.text.draw(lines, this.left, d.y, this.width, { bottom: this.bottom }) + (opts.gap ?? 6);
+    }));
+    d.x = this.left;
   }
 
   /** A table whose rows never split: a row that does not fit starts a new page, where the header is repeated. */
@@ -83,38 +104,60 @@ export class ReportWriter {
     const size = opts.size ?? 8.5;
     const pad = 3;
     const total = columns.reduce((s, c) => s + c.width, 0);
-    const widths = columns.map((c) => (c.width / total) * this.width);
+    // A table whose columns have no headers (a list of labels and values) gets no header row.
+    const hasHeader = columns.some((c) => c.header);
+    const all = hasHeader ? [columns.map((c) => c.header), ...rows] : rows;
+    const fonts = all.map((cells, r) => cells.map((c, i) => this.fit(c, (hasHeader && r === 0) || (opts.boldFirst === true && i === 0))));
+    // Each cell is laid out once; the row's height and its drawing both come from these lines.
+    const layout = (widths: number[]) => {
+      const need = widths.map(() => 0);
+      const laid = fonts.map((cells) => {
+        let lines = 1;
+        const out = cells.map((f, i) => {
+          d.font(f.font).fontSize(size);
+          const l = this.text.layout(f.text, widths[i]! - 2 * pad);
+          lines = Math.max(lines, l.lines.length);
+          need[i] = Math.max(need[i]!, l.widest + 2 * pad + 0.5);
+          return { font: f.font, lines: l.lines };
+        });
+        return { cells: out, height: lines * d.currentLineHeight(true) + 2 * pad };
+      });
+      return { laid, need };
+    };
+    let widths = columns.map((c) => (c.width / total) * this.width);
+    let { laid, need } = layout(widths);
+    // A word wider than its column would be broken: give that column room from the others, and lay out again.
+    if (need.some((n, i) => n > widths[i]!)) {
+      widths = spread(widths, need);
+      ({ laid } = layout(widths));
+    }
     const table = d.struct("Table");
     d.addStructure(table);
-    const rowHeight = (cells: string[], bold: boolean) =>
-      Math.max(...cells.map((c, i) => { const f = this.fit(c, bold); d.font(f.font).fontSize(size); return d.heightOfString(f.text, { width: widths[i]! - 2 * pad }); })) + 2 * pad;
-    const drawRow = (cells: string[], header: boolean, fill?: string, known?: number) => {
-      const h = known ?? rowHeight(cells, header);
+    const drawRow = (row: (typeof laid)[number], header: boolean, fill?: string) => {
       const y = d.y;
       table.add(d.struct("TR", {}, () => {
-        if (fill || header) d.rect(this.left, y, this.width, h).fill(header ? "#e8ecf2" : fill!);
+        if (fill || header) d.rect(this.left, y, this.width, row.height).fill(header ? "#e8ecf2" : fill!);
+        d.fillColor(header ? "#3b4656" : "#1c2430");
         let x = this.left;
-        cells.forEach((c, i) => {
-          const f = this.fit(c, header || (opts.boldFirst === true && i === 0));
-          d.font(f.font).fontSize(size).fillColor(header ? "#3b4656" : "#1c2430").text(f.text, x + pad, y + pad, { width: widths[i]! - 2 * pad, align: columns[i]!.align ?? "left", lineBreak: true });
+        row.cells.forEach((c, i) => {
+          d.font(c.font).fontSize(size);
+          this.text.draw(c.lines, x + pad, y + pad, widths[i]! - 2 * pad, { align: columns[i]!.align });
           x += widths[i]!;
         });
-        d.moveTo(this.left, y + h).lineTo(this.left + this.width, y + h).lineWidth(0.4).strokeColor("#d9dee5").stroke();
+        d.moveTo(this.left, y + row.height).lineTo(this.left + this.width, y + row.height).lineWidth(0.4).strokeColor("#d9dee5").stroke();
       }));
       d.x = this.left;
-      d.y = y + h;
+      d.y = y + row.height;
     };
-    const headers = columns.map((c) => c.header);
-    const headerH = rowHeight(headers, true);
-    const heights = rows.map((r) => rowHeight(r, false));
-    this.ensure(headerH + (heights[0] ?? 0));
-    drawRow(headers, true, undefined, headerH);
-    rows.forEach((r, i) => {
-      if (d.y + heights[i]! > this.bottom) {
+    const header = hasHeader ? laid.shift() : undefined;
+    this.ensure((header?.height ?? 0) + (laid[0]?.height ?? 0));
+    if (header) drawRow(header, true);
+    laid.forEach((r, i) => {
+      if (d.y + r.height > this.bottom) {
         d.addPage();
-        drawRow(headers, true, undefined, headerH);
+        if (header) drawRow(header, true);
       }
-      drawRow(r, false, opts.shade?.(i), heights[i]);
+      drawRow(r, false, opts.shade?.(i));
     });
     table.end();
     d.moveDown(0.8);
@@ -173,4 +216,16 @@ export class ReportWriter {
     this.doc.end();
     return done;
   }
+}
+
+/**
+ * Column widths that break no word where the table allows: a column narrower than its widest word
+ * takes the room it needs from columns with room to spare, in proportion to their spare room.
+ */
+export function spread(widths: number[], need: number[]): number[] {
+  const deficit = widths.reduce((s, w, i) => s + Math.max(0, need[i]! - w), 0);
+  const spare = widths.reduce((s, w, i) => s + Math.max(0, w - need[i]!), 0);
+  if (deficit === 0 || spare === 0) return widths;
+  const given = Math.min(deficit, spare);
+  return widths.map((w, i) => (need[i]! > w ? w + ((need[i]! - w) / deficit) * given : w - (Math.max(0, w - need[i]!) / spare) * given));
 }

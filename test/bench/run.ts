@@ -33,7 +33,7 @@ async function main() {
     console.log();
   }
   if (want("pdf")) {
-    const p = await benchPdf(10);
+    const p = await benchPdf(20);
     console.log("PDF report, 5 vendors × the default set");
     console.log(`  Truecost (pdfkit, in-process) median ${f(p.truecostMs)} (${Math.round(p.pdfBytes / 1024)} KB)  headless Chromium printing the comparison page ${f(p.chromiumMs)}`);
     console.log(`  Chromium / Truecost ${p.ratio.toFixed(1)}× (target ≥ 3) — ${p.ratio >= 3 ? "met" : "NOT MET"}\n`);
