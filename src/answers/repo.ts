@@ -1,4 +1,4 @@
-import { nowIso, sql, type Db } from "../db/index.js";
+import { nowIso, sql, transaction, type Db } from "../db/index.js";
 import type { AnswerValue } from "../questions/answers.js";
 
 export interface StoredAnswer {
@@ -41,27 +41,38 @@ export function answersByVendor(db: Db, evaluationId: number): Map<number, Recor
 }
 
 export type SaveResult =
-  | { ok: true; revision: number; changed: boolean }
+  | { ok: true; revision: number; changed: boolean; /** Whether the question had a (non-cleared) answer before. */ wasAnswered: boolean }
   | { ok: false; current: StoredAnswer };
+
+export interface AnswerWrite {
+  vendorId: number;
+  questionKey: string;
+  value: AnswerValue | null;
+  expectedRevision: number;
+  actor: string;
+}
 
 /**
  * Writes an answer if the caller saw the latest revision (0 = no answer yet); otherwise returns the
  * current answer so the caller can show both values. Every change is appended to the history.
  */
-export function saveAnswer(db: Db, a: { vendorId: number; questionKey: string; value: AnswerValue | null; expectedRevision: number; actor: string }): SaveResult {
-  return db.transaction((): SaveResult => {
-    const cur = sql(db, `SELECT ${columns} FROM answers WHERE vendor_id = ? AND question_key = ?`).get(a.vendorId, a.questionKey) as Row | undefined;
-    const currentRevision = cur?.revision ?? 0;
-    const json = a.value === null ? null : JSON.stringify(a.value);
-    if (cur && cur.value === json) return { ok: true, revision: currentRevision, changed: false };
-    if (currentRevision !== a.expectedRevision) return { ok: false, current: cur ? parse(cur) : { questionKey: a.questionKey, value: null, revision: 0, updatedBy: "", updatedAt: "" } };
-    const revision = currentRevision + 1;
-    const now = nowIso();
-    if (cur) sql(db, "UPDATE answers SET value = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?").run(json, revision, a.actor, now, a.vendorId, a.questionKey);
-    else sql(db, "INSERT INTO answers (vendor_id, question_key, value, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, json, revision, a.actor, now);
-    sql(db, "INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, revision, json, a.actor, now);
-    return { ok: true, revision, changed: true };
-  })();
+export function saveAnswer(db: Db, a: AnswerWrite): SaveResult {
+  return transaction(db, writeAnswer)(db, a);
+}
+
+function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
+  const cur = sql(db, `SELECT ${columns} FROM answers WHERE vendor_id = ? AND question_key = ?`).get(a.vendorId, a.questionKey) as Row | undefined;
+  const currentRevision = cur?.revision ?? 0;
+  const json = a.value === null ? null : JSON.stringify(a.value);
+  const wasAnswered = cur !== undefined && cur.value !== null;
+  if (cur && cur.value === json) return { ok: true, revision: currentRevision, changed: false, wasAnswered };
+  if (currentRevision !== a.expectedRevision) return { ok: false, current: cur ? parse(cur) : { questionKey: a.questionKey, value: null, revision: 0, updatedBy: "", updatedAt: "" } };
+  const revision = currentRevision + 1;
+  const now = nowIso();
+  if (cur) sql(db, "UPDATE answers SET value = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?").run(json, revision, a.actor, now, a.vendorId, a.questionKey);
+  else sql(db, "INSERT INTO answers (vendor_id, question_key, value, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, json, revision, a.actor, now);
+  sql(db, "INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, revision, json, a.actor, now);
+  return { ok: true, revision, changed: true, wasAnswered };
 }
 
 export interface HistoryEntry {

@@ -35,3 +35,18 @@ export function sql(db: Db, text: string): Database.Statement {
   if (!s) m.set(text, (s = db.prepare(text)));
   return s;
 }
+
+const transactions = new WeakMap<Db, Map<object, Database.Transaction<(...args: never[]) => unknown>>>();
+
+/**
+ * A transaction function made once per connection and reused: better-sqlite3 builds a new wrapper
+ * each time `db.transaction` is called, which costs more than a small write on a hot path. `fn`
+ * must be a module-level function (it is the cache key); it gets the arguments the call gets.
+ */
+export function transaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): Database.Transaction<(...args: A) => R> {
+  let m = transactions.get(db);
+  if (!m) transactions.set(db, (m = new Map()));
+  let t = m.get(fn);
+  if (!t) m.set(fn, (t = db.transaction(fn) as unknown as Database.Transaction<(...args: never[]) => unknown>));
+  return t as unknown as Database.Transaction<(...args: A) => R>;
+}

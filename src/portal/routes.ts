@@ -9,7 +9,7 @@ import type { Db } from "../db/index.js";
 import { ROLES, type Role } from "../domain.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
-import { isShown, type AnswerValue } from "../questions/answers.js";
+import { isShown, questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import { estimateMinutes, progressOf } from "../questions/progress.js";
 import type { Question } from "../questions/schema.js";
@@ -92,8 +92,9 @@ export function portalRoutes(db: Db, config: Config): Router {
   /** Autosave of one answer (JSON), used by the page's script. */
   r.post("/portal/answers/:key", ctx, (req, res) => {
     const p = portalOf(res);
-    const entry = p.set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role }))).find((x) => x.q.key === req.params.key);
-    if (!entry || !canAnswer(p, entry.role)) throw notFound("This question");
+    const found = questionIndex(p.set).get(req.params.key as string);
+    if (!found || !canAnswer(p, found.role)) throw notFound("This question");
+    const entry = { q: found.question, role: found.role };
     if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
     const body = (req.body ?? {}) as { q?: unknown; p?: unknown; revision?: unknown };
     const raw: RawAnswer = { q: typeof body.q === "string" || Array.isArray(body.q) ? (body.q as string | string[]) : undefined, p: typeof body.p === "string" ? body.p : undefined };
@@ -103,9 +104,7 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
     const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
     if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
-    const values = result.values ?? answerValues(db, p.vendor.id);
-    const progress = (result.progress ?? progressOf(p.set, p.evaluation.roles, values))[entry.role]!;
-    res.json({ saved: true, revision: result.revision, progress, shown: shownMap(p, values) });
+    res.json({ saved: true, revision: result.revision, progress: result.progress[entry.role], shown: result.shown });
   });
 
   const sectionPage = (req: Request, res: Response, role: Role, outcome: Map<string, Partial<QuestionView>>, status = 200) => {
@@ -140,7 +139,3 @@ function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { the
   return { theirs: formatAnswer(q, current.value, p.evaluation.currency), by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else", at: current.updatedAt };
 }
 
-/** Which questions are shown given the answers (shows_if), for the script to toggle. */
-function shownMap(p: PortalContext, values: Record<string, AnswerValue>): Record<string, boolean> {
-  return Object.fromEntries(p.set.sections.flatMap((s) => s.questions.filter((q) => q.shows_if).map((q) => [q.key, isShown(q, values)])));
-}

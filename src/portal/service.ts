@@ -1,28 +1,57 @@
 import { createHash } from "node:crypto";
 import { saveAnswer, type SaveResult } from "../answers/repo.js";
 import { audit } from "../audit/repo.js";
-import type { Db } from "../db/index.js";
-import { nowIso } from "../db/index.js";
-import type { AnswerValue } from "../questions/answers.js";
-import { refreshProgress, answerValues } from "../vendors/service.js";
+import { nowIso, sql, transaction, type Db } from "../db/index.js";
+import { shownMap, showsIfSources, type AnswerValue } from "../questions/answers.js";
+import { refreshProgress, answerValues, storedProgress } from "../vendors/service.js";
 import type { Vendor } from "../vendors/repo.js";
 import type { Progress } from "../questions/progress.js";
 import type { QuestionSet } from "../questions/schema.js";
 import type { Role } from "../domain.js";
 
-export type VendorSave = SaveResult & { values?: Record<string, AnswerValue>; progress?: Progress };
+export type VendorSave =
+  | (Extract<SaveResult, { ok: true }> & {
+      /** The vendor's progress after the save. */
+      progress: Progress;
+      /** Which conditional questions are shown, when this answer decides any (shows_if); else left out, as nothing changed. */
+      shown?: Record<string, boolean>;
+    })
+  | Extract<SaveResult, { ok: false }>;
 
-/** Saves one answer for a vendor in one transaction: revision check, history, progress, status and audit together; a change returns the answers and progress after it. */
+interface VendorWrite {
+  vendor: Vendor;
+  evaluationId: number;
+  key: string;
+  value: AnswerValue | null;
+  expectedRevision: number;
+  actor: string;
+  scope: { set: QuestionSet; roles: readonly Role[] } | undefined;
+}
+
+/**
+ * Saves one answer for a vendor in one transaction: revision check, history, progress, status and
+ * audit together. Progress is recounted only when it can change: when the question gains or loses
+ * its answer, or when other questions' visibility depends on it; otherwise the stored progress stands.
+ */
 export function saveVendorAnswer(db: Db, vendor: Vendor, evaluationId: number, key: string, value: AnswerValue | null, expectedRevision: number, actor: string, scope?: { set: QuestionSet; roles: readonly Role[] }): VendorSave {
-  return db.transaction((): VendorSave => {
-    const r: VendorSave = saveAnswer(db, { vendorId: vendor.id, questionKey: key, value, expectedRevision, actor });
-    if (r.ok && r.changed) {
-      Object.assign(r, refreshProgress(db, vendor.id, scope));
-      if (vendor.status === "invited") db.prepare("UPDATE vendors SET status = 'in_progress' WHERE id = ? AND status = 'invited'").run(vendor.id);
-      audit(db, evaluationId, actor, "answer.changed", { vendor: vendor.name, question: key, revision: r.revision });
-    }
-    return r;
-  }).immediate();
+  return transaction(db, writeVendorAnswer).immediate(db, { vendor, evaluationId, key, value, expectedRevision, actor, scope });
+}
+
+function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
+  const r = saveAnswer(db, { vendorId: w.vendor.id, questionKey: w.key, value: w.value, expectedRevision: w.expectedRevision, actor: w.actor });
+  if (!r.ok) return r;
+  if (!r.changed) return { ...r, progress: storedProgress(db, w.vendor.id) };
+  const decides = !w.scope || showsIfSources(w.scope.set).has(w.key);
+  // A vendor's progress is first counted at its first change; until then it is stored empty.
+  const kept = decides || r.wasAnswered !== (w.value !== null) ? undefined : storedProgress(db, w.vendor.id);
+  let out: VendorSave;
+  if (!kept || Object.keys(kept).length === 0) {
+    const { progress, values } = refreshProgress(db, w.vendor.id, w.scope);
+    out = { ...r, progress, shown: w.scope && decides ? shownMap(w.scope.set, values) : undefined };
+  } else out = { ...r, progress: kept };
+  if (w.vendor.status === "invited") sql(db, "UPDATE vendors SET status = 'in_progress' WHERE id = ? AND status = 'invited'").run(w.vendor.id);
+  audit(db, w.evaluationId, w.actor, "answer.changed", { vendor: w.vendor.name, question: w.key, revision: r.revision });
+  return out;
 }
 
 /** The hash that identifies a submission: SHA-256 over the vendor, the time and every answer in key order. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { COVERAGE, type CoverageStatus } from "../domain.js";
+import { COVERAGE, type CoverageStatus, type Role } from "../domain.js";
 import type { Question, QuestionSet } from "./schema.js";
 
 /** Largest amount accepted, in minor units (a trillion in major units): beyond any real quote, well inside 2^53. */
@@ -79,9 +79,25 @@ export function isShown(q: Question, answers: Readonly<Record<string, AnswerValu
   return q.shows_if.in.includes(actual as string | boolean);
 }
 
-/** Index of questions by key for a set. */
-export function questionIndex(set: QuestionSet): Map<string, { question: Question; role: string }> {
-  const m = new Map<string, { question: Question; role: string }>();
-  for (const s of set.sections) for (const q of s.questions) m.set(q.key, { question: q, role: s.role });
+const sources = new WeakMap<QuestionSet, Set<string>>();
+
+/** The questions whose answers decide whether other questions are shown (the targets of shows_if). */
+export function showsIfSources(set: QuestionSet): Set<string> {
+  let s = sources.get(set);
+  if (!s) sources.set(set, (s = new Set(set.sections.flatMap((x) => x.questions.flatMap((q) => (q.shows_if ? [q.shows_if.question] : []))))));
+  return s;
+}
+
+/** Whether each conditional question (one with shows_if) is shown, by key, given the answers. */
+export function shownMap(set: QuestionSet, answers: Readonly<Record<string, AnswerValue | undefined>>): Record<string, boolean> {
+  return Object.fromEntries(set.sections.flatMap((s) => s.questions.filter((q) => q.shows_if).map((q) => [q.key, isShown(q, answers)])));
+}
+
+const indexes = new WeakMap<QuestionSet, ReadonlyMap<string, { question: Question; role: Role }>>();
+
+/** Index of questions by key for a set (built once per set; sets are immutable once loaded). */
+export function questionIndex(set: QuestionSet): ReadonlyMap<string, { question: Question; role: Role }> {
+  let m = indexes.get(set);
+  if (!m) indexes.set(set, (m = new Map(set.sections.flatMap((s) => s.questions.map((q) => [q.key, { question: q, role: s.role }] as const)))));
   return m;
 }

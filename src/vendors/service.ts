@@ -25,3 +25,8 @@ export function refreshProgress(db: Db, vendorId: number, known?: { set: Questio
   sql(db, "UPDATE vendors SET progress = ? WHERE id = ?").run(JSON.stringify(progress), vendorId);
   return { progress, values };
 }
+
+/** A vendor's progress as stored with its answers. */
+export function storedProgress(db: Db, vendorId: number): Progress {
+  return JSON.parse(sql(db, "SELECT progress FROM vendors WHERE id = ?").pluck().get(vendorId) as string) as Progress;
+}
