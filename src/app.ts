@@ -1,7 +1,6 @@
 import cookieParser from "cookie-parser";
 import express, { type NextFunction, type Request, type Response } from "express";
 import helmet from "helmet";
-import { pinoHttp } from "pino-http";
 import { adminRoutes } from "./admin/routes.js";
 import { apiRoutes } from "./api/routes.js";
 import { auditRoutes } from "./audit/routes.js";
@@ -16,6 +15,7 @@ import { vendorRoutes } from "./vendors/routes.js";
 import { portalRoutes } from "./portal/routes.js";
 import { submissionRoutes } from "./portal/submission-routes.js";
 import { anonymousId, csrf } from "./web/security.js";
+import { requestLog } from "./web/request-log.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db/index.js";
 import { AppError, notFound } from "./errors.js";
@@ -41,17 +41,15 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set("view options", { root: VIEWS_DIR });
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.disable("x-powered-by");
+  // Pages carry per-session CSRF tokens and answers change by the second: an ETag (a SHA-1 of every
+  // body, by default) would never match, and costs every response.
+  app.set("etag", false);
   app.locals.format = format;
   app.locals.formatAnswer = formatAnswer;
   app.locals.flagLabels = FLAG_LABELS;
   app.locals.uploadMaxMb = deps.config.UPLOAD_MAX_MB;
 
-  // Small request and response records: the default serializers copy every header, on every autosave.
-  app.use(pinoHttp({
-    logger: deps.logger,
-    autoLogging: { ignore: (req) => req.url === "/healthz" || req.url?.startsWith("/static/") === true },
-    serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/^\/v\/[\w-]+/, "/v/[token]") }), res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }) },
-  }));
+  app.use(requestLog(deps.logger));
   app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") }));
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
   app.get("/favicon.ico", (_req, res) => res.status(204).end());
@@ -69,20 +67,15 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(loadSession(db, sessions));
   app.use(anonymousId(sessions.secure));
   app.use(doubleCsrfProtection);
-  app.use((req, res, next) => {
-    res.locals.user = req.user;
-    // Generated on first use by a page, so JSON responses set no token cookie.
-    Object.defineProperty(res.locals, "csrfToken", { enumerable: true, configurable: true, get: () => req.csrfToken!() });
-    next();
-  });
 
   app.get("/", (req, res) => (req.user ? res.redirect(303, "/evaluations") : renderPage(req, res, "home", { title: "Truecost" })));
+  // The vendor portal first: its autosave is the busiest route, and Express tries routes in order.
+  app.use(portalRoutes(db, config));
+  app.use(submissionRoutes(db, config, validateRequest));
   app.use(authRoutes(db, config));
   app.use(apiRoutes(db));
   app.use(evaluationRoutes(db));
   app.use(vendorRoutes(db, config));
-  app.use(portalRoutes(db, config));
-  app.use(submissionRoutes(db, config, validateRequest));
   app.use(comparisonRoutes(db, config));
   app.use(auditRoutes(db));
   app.use(outboxRoutes(db, config));

@@ -36,6 +36,11 @@ export function sql(db: Db, text: string): Database.Statement {
   return s;
 }
 
+/** A column list ("id, vendor_id AS vendorId, …") qualified by a table alias, for joins. */
+export function qualified(alias: string, columns: string): string {
+  return columns.split(",").map((c) => `${alias}.${c.trim()}`).join(", ");
+}
+
 const transactions = new WeakMap<Db, Map<object, Database.Transaction<(...args: never[]) => unknown>>>();
 
 /**

@@ -35,13 +35,16 @@ export type NewEvaluation = Pick<
   "title" | "description" | "tier" | "horizonYears" | "currency" | "valueEstimateMinor" | "dayRateMinor" | "dueDate" | "questionSetId" | "roles" | "assumptions" | "settings"
 > & { status?: EvaluationStatus; createdBy?: number | null };
 
-const columns = `id, title, description, tier, horizon_years AS horizonYears, currency, value_estimate_minor AS valueEstimateMinor,
+/** The columns of an evaluation row as its fields (for queries that join evaluations; see `toEvaluation`). */
+export const evaluationColumns = `id, title, description, tier, horizon_years AS horizonYears, currency, value_estimate_minor AS valueEstimateMinor,
   day_rate_minor AS dayRateMinor, due_date AS dueDate, question_set_id AS questionSetId, roles, assumptions, settings, status,
   created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt`;
 
 type Row = Omit<Evaluation, "roles" | "assumptions" | "settings"> & { roles: string; assumptions: string; settings: string };
 
-function toEvaluation(r: Row): Evaluation {
+export type EvaluationRow = Row;
+
+export function toEvaluation(r: Row): Evaluation {
   return { ...r, roles: JSON.parse(r.roles) as Role[], assumptions: JSON.parse(r.assumptions) as Record<string, number>, settings: JSON.parse(r.settings) as EvaluationSettings };
 }
 
@@ -55,7 +58,7 @@ export function insertEvaluation(db: Db, e: NewEvaluation): number {
 }
 
 export function findEvaluation(db: Db, id: number): Evaluation | undefined {
-  const r = sql(db, `SELECT ${columns} FROM evaluations WHERE id = ?`).get(id) as Row | undefined;
+  const r = sql(db, `SELECT ${evaluationColumns} FROM evaluations WHERE id = ?`).get(id) as Row | undefined;
   return r && toEvaluation(r);
 }
 

@@ -1,12 +1,12 @@
 import type { NextFunction, Request, Response } from "express";
-import type { Db } from "../db/index.js";
+import { nowIso, qualified, sql, type Db } from "../db/index.js";
 import type { Role } from "../domain.js";
 import { forbidden } from "../errors.js";
-import { findEvaluation, type Evaluation } from "../evaluations/repo.js";
-import { getQuestionSet } from "../questions/repo.js";
+import { evaluationColumns, toEvaluation, type Evaluation, type EvaluationRow } from "../evaluations/repo.js";
+import { questionSetByHash } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
-import { findLink, isLive, type VendorLink } from "../vendors/links.js";
-import { findVendor, type Vendor } from "../vendors/repo.js";
+import { isLive, linkColumns, type VendorLink } from "../vendors/links.js";
+import { toVendor, vendorColumns, type Vendor, type VendorRow } from "../vendors/repo.js";
 import { renderPage } from "../web/render.js";
 
 export interface PortalContext {
@@ -25,22 +25,45 @@ export function deadLink(req: Request, res: Response): Promise<void> {
   return renderPage(req, res, "portal/dead-link", { title: "Link not valid" }, 410);
 }
 
+/** A link with its vendor, evaluation and question set version, in one query (this runs on every vendor request). */
+function contextRow(db: Db, linkId: number): { vendor_links: VendorLink; vendors: VendorRow; evaluations: EvaluationRow; question_sets: { hash: string } } | undefined {
+  // expand(): each table's columns come back as an object under the table's name.
+  return sql(db, (CONTEXT_QUERY ??= `SELECT ${qualified("l", linkColumns)}, ${qualified("v", vendorColumns)}, ${qualified("e", evaluationColumns)}, q.content_hash AS hash
+      FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id JOIN evaluations e ON e.id = v.evaluation_id JOIN question_sets q ON q.id = e.question_set_id
+      WHERE l.id = ?`)).expand(true).get(linkId) as ReturnType<typeof contextRow>;
+}
+let CONTEXT_QUERY: string | undefined;
+
 /** Loads the vendor context of the session; a session whose link was revoked or expired ends here. */
 export function portalContext(db: Db) {
   return (req: Request, res: Response, next: NextFunction) => {
     const linkId = req.session?.vendorLinkId;
-    const link = linkId ? findLink(db, linkId) : undefined;
-    if (!link || !isLive(link)) return void deadLink(req, res).catch(next);
-    const vendor = findVendor(db, link.vendorId)!;
-    const evaluation = findEvaluation(db, vendor.evaluationId)!;
+    const row = linkId ? contextRow(db, linkId) : undefined;
+    if (!row || !isLive(row.vendor_links)) return void deadLink(req, res).catch(next);
+    const link = row.vendor_links;
+    const vendor = toVendor(row.vendors);
+    const evaluation = toEvaluation(row.evaluations);
     const ctx: PortalContext = {
-      link, vendor, evaluation, set: getQuestionSet(db, evaluation.questionSetId), isMain: link.role === null,
+      link, vendor, evaluation, set: questionSetByHash(db, evaluation.questionSetId, row.question_sets.hash), isMain: link.role === null,
       editable: evaluation.status === "open" && (vendor.status === "invited" || vendor.status === "in_progress"),
     };
     res.locals.portal = ctx;
     res.locals.vendorPortal = { vendorName: vendor.name, buyerTitle: evaluation.title };
     next();
   };
+}
+
+/**
+ * Whether a link may still change its questionnaire, read afresh: the link live, the vendor neither
+ * submitted nor declined, the evaluation open. For writes that run after the request's context was
+ * loaded (see db/batch.ts), inside their transaction.
+ */
+export function stillEditable(db: Db, linkId: number, now = new Date()): boolean {
+  const r = sql(db, `SELECT l.revoked_at AS revokedAt, l.expires_at AS expiresAt, v.status AS vendorStatus, e.status AS evaluationStatus
+      FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id JOIN evaluations e ON e.id = v.evaluation_id WHERE l.id = ?`).get(linkId) as
+    | { revokedAt: string | null; expiresAt: string; vendorStatus: string; evaluationStatus: string }
+    | undefined;
+  return !!r && !r.revokedAt && r.expiresAt > nowIso(now) && r.evaluationStatus === "open" && (r.vendorStatus === "invited" || r.vendorStatus === "in_progress");
 }
 
 export function portalOf(res: Response): PortalContext {

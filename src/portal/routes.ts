@@ -6,6 +6,7 @@ import { sessionOptions, startSession } from "../auth/sessions.js";
 import { listClarifications } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
+import { writeBatch } from "../db/batch.js";
 import { ROLES, type Role } from "../domain.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
@@ -16,7 +17,7 @@ import type { Question } from "../questions/schema.js";
 import { findLinkByToken, isLive, touchLink } from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
-import { canAnswer, deadLink, portalActor, portalContext, portalOf, type PortalContext } from "./access.js";
+import { canAnswer, deadLink, portalActor, portalContext, portalOf, stillEditable, type PortalContext } from "./access.js";
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
 import { saveVendorAnswer } from "./service.js";
 
@@ -90,7 +91,7 @@ export function portalRoutes(db: Db, config: Config): Router {
   });
 
   /** Autosave of one answer (JSON), used by the page's script. */
-  r.post("/portal/answers/:key", ctx, (req, res) => {
+  r.post("/portal/answers/:key", ctx, async (req, res) => {
     const p = portalOf(res);
     const found = questionIndex(p.set).get(req.params.key as string);
     if (!found || !canAnswer(p, found.role)) throw notFound("This question");
@@ -102,7 +103,11 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!Number.isInteger(expected) || expected < 0) throw invalid({ revision: "must be the whole revision number the page was given" }, { revision: "revision" });
     const parsed = parseAnswer(entry.q, raw, p.evaluation.currency);
     if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
-    const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
+    // Concurrent autosaves share one commit (group commit); the save checks again, inside it, that the questionnaire still takes changes.
+    const result = await writeBatch(db).run(() => {
+      if (!stillEditable(db, p.link.id)) throw forbidden("This questionnaire can no longer be changed.");
+      return saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
+    });
     if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
     res.json({ saved: true, revision: result.revision, progress: result.progress[entry.role], shown: result.shown });
   });

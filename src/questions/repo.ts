@@ -86,6 +86,11 @@ export function findQuestionSetByVersion(db: Db, setKey: string, version: number
 export function getQuestionSet(db: Db, id: number): QuestionSet {
   const hash = sql(db, "SELECT content_hash FROM question_sets WHERE id = ?").pluck().get(id) as string | undefined;
   if (hash === undefined) throw new Error(`question set ${id} not found`);
+  return questionSetByHash(db, id, hash);
+}
+
+/** The content of stored version `id` whose hash the caller already read (e.g. in a join). */
+export function questionSetByHash(db: Db, id: number, hash: string): QuestionSet {
   let set = cache.get(hash);
   if (!set) {
     const content = sql(db, "SELECT content FROM question_sets WHERE id = ?").pluck().get(id) as string;

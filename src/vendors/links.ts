@@ -15,7 +15,8 @@ export interface VendorLink {
   tokenEnc: string;
 }
 
-const columns = `id, vendor_id AS vendorId, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt,
+/** The columns of a link row as its fields (for queries that join links). */
+export const linkColumns = `id, vendor_id AS vendorId, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt,
   revoked_at AS revokedAt, created_at AS createdAt, last_used_at AS lastUsedAt, token_enc AS tokenEnc`;
 
 /** The address a link's token opens. */
@@ -43,20 +44,20 @@ export function createLink(db: Db, secret: string, l: { vendorId: number; role: 
 /** The link a token opens, found by its hash (the index lookup compares whole digests); undefined when unknown. */
 export function findLinkByToken(db: Db, token: string): VendorLink | undefined {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return undefined;
-  return sql(db, `SELECT ${columns} FROM vendor_links WHERE token_hash = ?`).get(hashToken(token)) as VendorLink | undefined;
+  return sql(db, `SELECT ${linkColumns} FROM vendor_links WHERE token_hash = ?`).get(hashToken(token)) as VendorLink | undefined;
 }
 
 export function findLink(db: Db, id: number): VendorLink | undefined {
-  return sql(db, `SELECT ${columns} FROM vendor_links WHERE id = ?`).get(id) as VendorLink | undefined;
+  return sql(db, `SELECT ${linkColumns} FROM vendor_links WHERE id = ?`).get(id) as VendorLink | undefined;
 }
 
 export function listLinks(db: Db, vendorId: number): VendorLink[] {
-  return sql(db, `SELECT ${columns} FROM vendor_links WHERE vendor_id = ? ORDER BY revoked_at IS NOT NULL, role IS NOT NULL, id DESC`).all(vendorId) as VendorLink[];
+  return sql(db, `SELECT ${linkColumns} FROM vendor_links WHERE vendor_id = ? ORDER BY revoked_at IS NOT NULL, role IS NOT NULL, id DESC`).all(vendorId) as VendorLink[];
 }
 
 /** The live main-contact link of a vendor. */
 export function mainLink(db: Db, vendorId: number, now = new Date()): VendorLink | undefined {
-  return sql(db, `SELECT ${columns} FROM vendor_links WHERE vendor_id = ? AND role IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1`).get(vendorId, nowIso(now)) as VendorLink | undefined;
+  return sql(db, `SELECT ${linkColumns} FROM vendor_links WHERE vendor_id = ? AND role IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1`).get(vendorId, nowIso(now)) as VendorLink | undefined;
 }
 
 /** Whether a link opens the questionnaire now. */

@@ -19,11 +19,13 @@ export interface Vendor {
   createdAt: string;
 }
 
-const columns = `id, evaluation_id AS evaluationId, name, contact_name AS contactName, contact_email AS contactEmail, status,
+/** The columns of a vendor row as its fields (for queries that join vendors; see `toVendor`). */
+export const vendorColumns = `id, evaluation_id AS evaluationId, name, contact_name AS contactName, contact_email AS contactEmail, status,
   submitted_at AS submittedAt, submission_hash AS submissionHash, declined_reason AS declinedReason, reopen_reason AS reopenReason, progress, created_at AS createdAt`;
 
 type Row = Omit<Vendor, "progress"> & { progress: string };
-const toVendor = (r: Row): Vendor => ({ ...r, progress: JSON.parse(r.progress) as Progress });
+export type VendorRow = Row;
+export const toVendor = (r: Row): Vendor => ({ ...r, progress: JSON.parse(r.progress) as Progress });
 
 export function insertVendor(db: Db, v: Pick<Vendor, "evaluationId" | "name" | "contactName" | "contactEmail"> & Partial<Pick<Vendor, "status" | "submittedAt" | "declinedReason">>): number {
   return Number(
@@ -33,19 +35,19 @@ export function insertVendor(db: Db, v: Pick<Vendor, "evaluationId" | "name" | "
 }
 
 export function findVendor(db: Db, id: number): Vendor | undefined {
-  const r = sql(db, `SELECT ${columns} FROM vendors WHERE id = ?`).get(id) as Row | undefined;
+  const r = sql(db, `SELECT ${vendorColumns} FROM vendors WHERE id = ?`).get(id) as Row | undefined;
   return r && toVendor(r);
 }
 
 /** Vendors of an evaluation in the order they were added. */
 export function listVendors(db: Db, evaluationId: number): Vendor[] {
-  return (sql(db, `SELECT ${columns} FROM vendors WHERE evaluation_id = ? ORDER BY id`).all(evaluationId) as Row[]).map(toVendor);
+  return (sql(db, `SELECT ${vendorColumns} FROM vendors WHERE evaluation_id = ? ORDER BY id`).all(evaluationId) as Row[]).map(toVendor);
 }
 
 /** Vendors of several evaluations, for the dashboard. */
 export function listVendorsOf(db: Db, evaluationIds: number[]): Vendor[] {
   if (evaluationIds.length === 0) return [];
-  return (sql(db, `SELECT ${columns} FROM vendors WHERE evaluation_id IN (${evaluationIds.map(() => "?").join(",")}) ORDER BY id`).all(...evaluationIds) as Row[]).map(toVendor);
+  return (sql(db, `SELECT ${vendorColumns} FROM vendors WHERE evaluation_id IN (${evaluationIds.map(() => "?").join(",")}) ORDER BY id`).all(...evaluationIds) as Row[]).map(toVendor);
 }
 
 /** Number of live evidence files per question key, per vendor of an evaluation. */

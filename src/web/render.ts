@@ -1,8 +1,11 @@
 import type { Request, Response } from "express";
 
-/** Renders a page view inside views/layout.ejs; locals reach both. */
+/**
+ * Renders a page view inside views/layout.ejs; locals reach both, with the signed-in user and the
+ * CSRF token for forms (made here, on a page, so that JSON responses set no token cookie).
+ */
 export async function renderPage(req: Request, res: Response, view: string, locals: Record<string, unknown> = {}, status = 200): Promise<void> {
-  const all = { ...res.locals, ...locals, path: req.path };
+  const all = { ...res.locals, user: req.user, csrfToken: req.csrfToken?.(), ...locals, path: req.path };
   const body = await renderView(res, view, all);
   const html = await renderView(res, "layout", { ...all, body });
   res.status(status).type("html").send(html);

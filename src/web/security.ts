@@ -26,7 +26,8 @@ export function csrf(config: Config) {
     getSessionIdentifier: (req) => req.sessionRaw ?? (req.cookies?.[ANON_COOKIE] as string | undefined) ?? "",
     cookieName: secure ? "__Host-tc.csrf" : "tc_csrf",
     cookieOptions: { sameSite: "lax", secure, httpOnly: true, path: "/" },
-    getCsrfTokenFromRequest: (req) => (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : req.headers["x-csrf-token"]),
+    // Scripts send the header (which no other site can set); forms send the field.
+    getCsrfTokenFromRequest: (req) => req.headers["x-csrf-token"] ?? (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined),
     // Evidence uploads are multipart: their route checks the token once multer has read the body.
     skipCsrfProtection: (req) => req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data"),
   });

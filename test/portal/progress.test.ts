@@ -58,3 +58,33 @@ describe("progress kept by autosave", () => {
     }), { numRuns: 150 });
   });
 });
+
+describe("stillEditable: the check a batched autosave repeats inside its transaction", () => {
+  it("is false once the link is revoked or expired, the vendor submitted or declined, or the evaluation closed", async () => {
+    const { db, config } = makeDb();
+    const { createLink } = await import("../../src/vendors/links.js");
+    const { stillEditable } = await import("../../src/portal/access.js");
+    const e = makeEvaluation(db, null);
+    db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(e);
+    const fresh = () => {
+      const v = makeVendor(db, e, { name: `V${Math.random()}` });
+      return { v, link: createLink(db, config.sessionSecret, { vendorId: v, role: null, holderName: "H", holderEmail: "h@x.example", expiresAt: "2100-01-01T00:00:00.000Z" }).id };
+    };
+    const a = fresh();
+    expect(stillEditable(db, a.link)).toBe(true);
+    db.prepare("UPDATE vendor_links SET revoked_at = '2026-01-01T00:00:00.000Z' WHERE id = ?").run(a.link);
+    expect(stillEditable(db, a.link)).toBe(false);
+    const b = fresh();
+    db.prepare("UPDATE vendor_links SET expires_at = '2000-01-01T00:00:00.000Z' WHERE id = ?").run(b.link);
+    expect(stillEditable(db, b.link)).toBe(false);
+    for (const status of ["submitted", "declined"]) {
+      const c = fresh();
+      db.prepare("UPDATE vendors SET status = ? WHERE id = ?").run(status, c.v);
+      expect(stillEditable(db, c.link)).toBe(false);
+    }
+    const d = fresh();
+    db.prepare("UPDATE evaluations SET status = 'closed' WHERE id = ?").run(e);
+    expect(stillEditable(db, d.link)).toBe(false);
+    expect(stillEditable(db, 999_999)).toBe(false);
+  });
+});
