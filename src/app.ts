@@ -16,6 +16,7 @@ import { portalRoutes } from "./portal/routes.js";
 import { submissionRoutes } from "./portal/submission-routes.js";
 import { anonymousId, csrf } from "./web/security.js";
 import { requestLog } from "./web/request-log.js";
+import { viewOptions } from "./web/views.js";
 import type { Config } from "./config.js";
 import type { Db } from "./db/index.js";
 import { AppError, notFound } from "./errors.js";
@@ -36,9 +37,10 @@ export function buildApp(deps: AppDeps): express.Express {
   app.set("views", VIEWS_DIR);
   app.set("view engine", "ejs");
   // Compiled templates (and their includes) are kept: recompiling per render costs milliseconds a page.
-  app.set("view cache", process.env.NODE_ENV !== "development");
+  const development = process.env.NODE_ENV === "development";
+  app.set("view cache", !development);
   // Includes name absolute paths under views/: EJS then resolves them without a file-system lookup per include.
-  app.set("view options", { root: VIEWS_DIR });
+  app.set("view options", viewOptions(VIEWS_DIR, development));
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.disable("x-powered-by");
   // Pages carry per-session CSRF tokens and answers change by the second: an ETag (a SHA-1 of every

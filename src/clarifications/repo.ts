@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.js";
-import { nowIso } from "../db/index.js";
+import { nowIso, sql } from "../db/index.js";
 
 export interface ClarificationMessage {
   id: number;
@@ -22,11 +22,12 @@ export interface Clarification {
 
 /** A vendor's clarifications with their messages; `vendorView` leaves out internal notes. */
 export function listClarifications(db: Db, vendorId: number, opts: { vendorView?: boolean } = {}): Clarification[] {
-  const rows = db
-    .prepare(`SELECT id, vendor_id AS vendorId, question_key AS questionKey, visibility, status, created_at AS createdAt, resolved_at AS resolvedAt
-      FROM clarifications WHERE vendor_id = ? ${opts.vendorView ? "AND visibility = 'vendor'" : ""} ORDER BY status = 'resolved', id DESC`)
-    .all(vendorId) as Omit<Clarification, "messages">[];
-  const msgs = db.prepare("SELECT id, author_kind AS authorKind, author_name AS authorName, body, created_at AS createdAt FROM clarification_messages WHERE clarification_id = ? ORDER BY id");
+  const rows = sql(
+    db,
+    `SELECT id, vendor_id AS vendorId, question_key AS questionKey, visibility, status, created_at AS createdAt, resolved_at AS resolvedAt
+      FROM clarifications WHERE vendor_id = ? ${opts.vendorView ? "AND visibility = 'vendor'" : ""} ORDER BY status = 'resolved', id DESC`,
+  ).all(vendorId) as Omit<Clarification, "messages">[];
+  const msgs = sql(db, "SELECT id, author_kind AS authorKind, author_name AS authorName, body, created_at AS createdAt FROM clarification_messages WHERE clarification_id = ? ORDER BY id");
   return rows.map((r) => ({ ...r, messages: msgs.all(r.id) as ClarificationMessage[] }));
 }
 

@@ -1,19 +1,19 @@
 import { Router, type Request, type Response } from "express";
-import { listAnswers, valuesOf, type StoredAnswer } from "../answers/repo.js";
+import { answersOf, listAnswers, type StoredAnswer } from "../answers/repo.js";
 import { answerValues } from "../vendors/service.js";
 import { audit } from "../audit/repo.js";
 import { sessionOptions, startSession } from "../auth/sessions.js";
 import { listClarifications } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
-import type { Db } from "../db/index.js";
+import { sql, type Db } from "../db/index.js";
 import { writeBatch } from "../db/batch.js";
 import { ROLES, type Role } from "../domain.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
-import { isShown, questionIndex } from "../questions/answers.js";
+import { isShown, questionIndex, type AnswerValue } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import { estimateMinutes, progressOf } from "../questions/progress.js";
-import type { Question } from "../questions/schema.js";
+import type { Question, QuestionSet } from "../questions/schema.js";
 import { findLinkByToken, isLive, touchLink } from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
@@ -25,7 +25,6 @@ const VENDOR_SESSION_HOURS = 72;
 
 export interface QuestionView {
   q: Question;
-  stored: StoredAnswer | undefined;
   raw: RawAnswer;
   revision: number;
   shown: boolean;
@@ -56,8 +55,8 @@ export function portalRoutes(db: Db, config: Config): Router {
     const values = answerValues(db, p.vendor.id);
     const progress = progressOf(p.set, p.evaluation.roles, values);
     const sections = p.set.sections.filter((s) => p.evaluation.roles.includes(s.role)).map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
-    const delegations = db.prepare("SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL").all(p.vendor.id);
-    const buyer = p.evaluation.createdBy ? db.prepare("SELECT name, email FROM users WHERE id = ?").get(p.evaluation.createdBy) : undefined;
+    const delegations = sql(db, "SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL").all(p.vendor.id);
+    const buyer = p.evaluation.createdBy ? sql(db, "SELECT name, email FROM users WHERE id = ?").get(p.evaluation.createdBy) : undefined;
     const clarifications = listClarifications(db, p.vendor.id, { vendorView: true });
     const questionText = Object.fromEntries(p.set.sections.flatMap((s) => s.questions.map((q) => [q.key, { text: q.text, role: s.role }])));
     return renderPage(req, res, "portal/landing", { title: p.evaluation.title, p, sections, delegations, buyer, clarifications, questionText, errors: {}, values: {} });
@@ -115,15 +114,17 @@ export function portalRoutes(db: Db, config: Config): Router {
   const sectionPage = (req: Request, res: Response, role: Role, outcome: Map<string, Partial<QuestionView>>, status = 200) => {
     const p = portalOf(res);
     const section = p.set.sections.find((s) => s.role === role)!;
-    const stored = listAnswers(db, p.vendor.id);
-    const values = valuesOf(stored);
+    // This section's answers and those its questions' visibility depends on; progress as stored with the answers.
+    const stored = answersOf(db, p.vendor.id, sectionKeys(section));
+    const values: Record<string, AnswerValue> = {};
+    for (const [k, a] of stored) if (a.value !== null) values[k] = a.value;
     const questions: QuestionView[] = section.questions.map((q) => {
       const s = stored.get(q.key);
-      return { q, stored: s, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
+      return { q, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
     });
-    const progress = progressOf(p.set, p.evaluation.roles, values)[role]!;
+    const progress = p.vendor.progress[role] ?? progressOf(p.set, p.evaluation.roles, answerValues(db, p.vendor.id))[role]!;
     const clarifications = listClarifications(db, p.vendor.id, { vendorView: true });
-    const files = db.prepare("SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { questionKey: string }[];
+    const files = sql(db, "SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { questionKey: string }[];
     const roles = p.set.sections.filter((s) => canAnswer(p, s.role)).map((s) => ({ role: s.role, title: s.title }));
     return renderPage(req, res, "portal/section", {
       title: `${section.title} — ${p.evaluation.title}`, p, section, questions, progress, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
@@ -144,3 +145,11 @@ function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { the
   return { theirs: formatAnswer(q, current.value, p.evaluation.currency), by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else", at: current.updatedAt };
 }
 
+const keysOfSection = new WeakMap<object, string[]>();
+
+/** The keys of a section's questions and of the questions their visibility depends on (shows_if). */
+function sectionKeys(section: QuestionSet["sections"][number]): string[] {
+  let keys = keysOfSection.get(section);
+  if (!keys) keysOfSection.set(section, (keys = [...new Set(section.questions.flatMap((q) => (q.shows_if ? [q.key, q.shows_if.question] : [q.key])))]));
+  return keys;
+}

@@ -5,6 +5,7 @@ import { dbPath, openDb } from "../../src/db/index.js";
 import { migrate } from "../../src/db/migrate.js";
 import { syncQuestionSets } from "../../src/questions/repo.js";
 import { saveAnswer } from "../../src/answers/repo.js";
+import { refreshProgress } from "../../src/vendors/service.js";
 import { createLink } from "../../src/vendors/links.js";
 import { getQuestionSet } from "../../src/questions/repo.js";
 import { generateReport } from "../../src/report/service.js";
@@ -36,7 +37,11 @@ export async function benchApp(vendors: number) {
   const ids: number[] = [];
   for (let i = 0; i < vendors; i++) {
     const v = makeVendor(db, e, { name: `Vendor ${i + 1}`, contactEmail: `v${i}@bench.example` });
-    db.transaction(() => { for (const [k, val] of Object.entries(syntheticAnswers(set, i + 1))) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "bench" }); })();
+    db.transaction(() => {
+      for (const [k, val] of Object.entries(syntheticAnswers(set, i + 1))) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "bench" });
+      // As an import does: the vendor's progress is stored with its answers.
+      refreshProgress(db, v);
+    })();
     ids.push(v);
   }
   const served = await serveChild("truecost", dataDir);
