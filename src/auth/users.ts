@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.js";
-import { nowIso } from "../db/index.js";
+import { nowIso, sql } from "../db/index.js";
 import type { Role } from "../domain.js";
 import { hashToken, newToken } from "../crypto.js";
 
@@ -17,22 +17,23 @@ export interface User {
   createdAt: string;
 }
 
-const columns = `id, email, name, role, committee_role AS committeeRole, password_hash AS passwordHash, disabled_at AS disabledAt, created_at AS createdAt`;
+/** The columns of a user row as its fields (for queries that join users). */
+export const userColumns = `id, email, name, role, committee_role AS committeeRole, password_hash AS passwordHash, disabled_at AS disabledAt, created_at AS createdAt`;
 
 export function countUsers(db: Db): number {
   return db.prepare("SELECT count(*) FROM users").pluck().get() as number;
 }
 
 export function findUser(db: Db, id: number): User | undefined {
-  return db.prepare(`SELECT ${columns} FROM users WHERE id = ?`).get(id) as User | undefined;
+  return sql(db, `SELECT ${userColumns} FROM users WHERE id = ?`).get(id) as User | undefined;
 }
 
 export function findUserByEmail(db: Db, email: string): User | undefined {
-  return db.prepare(`SELECT ${columns} FROM users WHERE email = ?`).get(email.trim()) as User | undefined;
+  return db.prepare(`SELECT ${userColumns} FROM users WHERE email = ?`).get(email.trim()) as User | undefined;
 }
 
 export function listUsers(db: Db): User[] {
-  return db.prepare(`SELECT ${columns} FROM users ORDER BY disabled_at IS NOT NULL, role, name`).all() as User[];
+  return db.prepare(`SELECT ${userColumns} FROM users ORDER BY disabled_at IS NOT NULL, role, name`).all() as User[];
 }
 
 export function insertUser(db: Db, u: { email: string; name: string; role: UserRole; committeeRole?: Role | null; passwordHash?: string | null }): number {

@@ -1,12 +1,12 @@
 import type { NextFunction, Request, Response } from "express";
-import { nowIso, qualified, sql, type Db } from "../db/index.js";
+import { nowIso, sql, type Db } from "../db/index.js";
 import type { Role } from "../domain.js";
 import { forbidden } from "../errors.js";
-import { evaluationColumns, toEvaluation, type Evaluation, type EvaluationRow } from "../evaluations/repo.js";
+import { toEvaluation, type Evaluation } from "../evaluations/repo.js";
 import { questionSetByHash } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
-import { isLive, linkColumns, type VendorLink } from "../vendors/links.js";
-import { toVendor, vendorColumns, type Vendor, type VendorRow } from "../vendors/repo.js";
+import { isLive, type VendorLink } from "../vendors/links.js";
+import { toVendor, type Vendor } from "../vendors/repo.js";
 import { renderPage } from "../web/render.js";
 
 export interface PortalContext {
@@ -25,26 +25,18 @@ export function deadLink(req: Request, res: Response): Promise<void> {
   return renderPage(req, res, "portal/dead-link", { title: "Link not valid" }, 410);
 }
 
-/** A link with its vendor, evaluation and question set version, in one query (this runs on every vendor request). */
-function contextRow(db: Db, linkId: number): { vendor_links: VendorLink; vendors: VendorRow; evaluations: EvaluationRow; question_sets: { hash: string } } | undefined {
-  // expand(): each table's columns come back as an object under the table's name.
-  return sql(db, (CONTEXT_QUERY ??= `SELECT ${qualified("l", linkColumns)}, ${qualified("v", vendorColumns)}, ${qualified("e", evaluationColumns)}, q.content_hash AS hash
-      FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id JOIN evaluations e ON e.id = v.evaluation_id JOIN question_sets q ON q.id = e.question_set_id
-      WHERE l.id = ?`)).expand(true).get(linkId) as ReturnType<typeof contextRow>;
-}
-let CONTEXT_QUERY: string | undefined;
 
 /** Loads the vendor context of the session; a session whose link was revoked or expired ends here. */
 export function portalContext(db: Db) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const linkId = req.session?.vendorLinkId;
-    const row = linkId ? contextRow(db, linkId) : undefined;
-    if (!row || !isLive(row.vendor_links)) return void deadLink(req, res).catch(next);
-    const link = row.vendor_links;
-    const vendor = toVendor(row.vendors);
-    const evaluation = toEvaluation(row.evaluations);
+    // Read with the session, in the same query (auth/sessions.ts).
+    const row = req.vendorSession;
+    if (!row || !isLive(row.link)) return void deadLink(req, res).catch(next);
+    const link = row.link;
+    const vendor = toVendor(row.vendor);
+    const evaluation = toEvaluation(row.evaluation);
     const ctx: PortalContext = {
-      link, vendor, evaluation, set: questionSetByHash(db, evaluation.questionSetId, row.question_sets.hash), isMain: link.role === null,
+      link, vendor, evaluation, set: questionSetByHash(db, evaluation.questionSetId, row.setHash), isMain: link.role === null,
       editable: evaluation.status === "open" && (vendor.status === "invited" || vendor.status === "in_progress"),
     };
     res.locals.portal = ctx;
