@@ -1,5 +1,5 @@
 import cookieParser from "cookie-parser";
-import express, { type NextFunction, type Request, type Response } from "express";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
 import helmet from "helmet";
 import { adminRoutes } from "./admin/routes.js";
 import { apiRoutes } from "./api/routes.js";
@@ -51,8 +51,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.locals.flagLabels = FLAG_LABELS;
   app.locals.uploadMaxMb = deps.config.UPLOAD_MAX_MB;
 
-  app.use(requestLog(deps.logger));
-  app.use(helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") }));
+  app.use(chain(requestLog(deps.logger), helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") })));
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
   app.get("/favicon.ico", (_req, res) => res.status(204).end());
 
@@ -63,12 +62,15 @@ export function buildApp(deps: AppDeps): express.Express {
   const { db, config } = deps;
   const sessions = sessionOptions(config);
   const { doubleCsrfProtection, validateRequest } = csrf(config);
-  app.use(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 2000 }));
-  app.use(express.json({ limit: "256kb" }));
-  app.use(cookieParser());
-  app.use(loadSession(db, sessions));
-  app.use(anonymousId(sessions.secure));
-  app.use(doubleCsrfProtection);
+  // Every request but static files and health checks: its body, cookies, session and CSRF check, in this order.
+  app.use(chain(
+    express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 2000 }),
+    express.json({ limit: "256kb" }),
+    cookieParser(),
+    loadSession(db, sessions),
+    anonymousId(sessions.secure),
+    doubleCsrfProtection,
+  ));
 
   app.get("/", (req, res) => (req.user ? res.redirect(303, "/evaluations") : renderPage(req, res, "home", { title: "Truecost" })));
   // The vendor portal first: its autosave is the busiest route, and Express tries routes in order.
@@ -86,6 +88,28 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use((_req, _res, next) => next(notFound()));
   app.use(errorHandler(deps.logger));
   return app;
+}
+
+/**
+ * Middleware run in order as one router layer: what every request passes costs one layer's
+ * matching instead of one each. An error (or a middleware throwing) goes to the error handler.
+ */
+export function chain(...steps: RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err) return next(err);
+      const mw = steps[i++];
+      if (!mw) return next();
+      try {
+        const r = mw(req, res, step) as unknown;
+        if (r instanceof Promise) r.catch(next);
+      } catch (e) {
+        next(e);
+      }
+    };
+    step();
+  };
 }
 
 /** A strict policy: no inline scripts or styles, nothing from other origins. */

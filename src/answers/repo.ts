@@ -72,7 +72,8 @@ export function saveAnswer(db: Db, a: AnswerWrite): SaveResult {
   return transaction(db, writeAnswer)(db, a);
 }
 
-function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
+/** `saveAnswer` for a caller already inside a transaction (whose rollback undoes the write). */
+export function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
   const cur = sql(db, `SELECT ${columns} FROM answers WHERE vendor_id = ? AND question_key = ?`).get(a.vendorId, a.questionKey) as Row | undefined;
   const currentRevision = cur?.revision ?? 0;
   const json = a.value === null ? null : JSON.stringify(a.value);

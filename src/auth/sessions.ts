@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Config } from "../config.js";
-import { nowIso, qualified, sql, type Db } from "../db/index.js";
+import { fieldsOf, nowIso, qualified, splitRow, sql, type Db } from "../db/index.js";
 import { hashToken, newToken } from "../crypto.js";
 import { evaluationColumns, type EvaluationRow } from "../evaluations/repo.js";
 import { linkColumns, type VendorLink } from "../vendors/links.js";
@@ -59,14 +59,7 @@ export interface VendorSessionRows {
   setHash: string;
 }
 
-type Joined = {
-  sessions: SessionRow;
-  users: User & { id: number | null };
-  vendor_links: VendorLink & { id: number | null };
-  vendors: VendorRow;
-  evaluations: EvaluationRow;
-  question_sets: { hash: string };
-};
+const SESSION_COLUMNS = "id, user_id AS userId, vendor_link_id AS vendorLinkId, created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt";
 
 /**
  * Loads the session named by the cookie: expired (idle or absolute) sessions are removed; last-seen
@@ -74,20 +67,22 @@ type Joined = {
  * account, or a vendor link with its vendor and evaluation (for the portal, see portal/access.ts).
  */
 export function loadSession(db: Db, opts: SessionOptions) {
-  // expand(): each table's columns come back as an object under the table's name; tables a session does not open are all null.
-  const find = sql(db, `SELECT ${qualified("s", "id, user_id AS userId, vendor_link_id AS vendorLinkId, created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt")},
-      ${qualified("u", userColumns)}, ${qualified("l", linkColumns)}, ${qualified("v", vendorColumns)}, ${qualified("e", evaluationColumns)}, q.content_hash AS hash
+  // Each table's columns in turn; a table the session does not open comes back all null. Read raw and split by the column lists.
+  const lists = [SESSION_COLUMNS, userColumns, linkColumns, vendorColumns, evaluationColumns, "content_hash AS hash"];
+  const tables = lists.map(fieldsOf);
+  const find = sql(db, `SELECT ${["s", "u", "l", "v", "e", "q"].map((alias, i) => qualified(alias, lists[i]!)).join(", ")}
     FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN vendor_links l ON l.id = s.vendor_link_id LEFT JOIN vendors v ON v.id = l.vendor_id
       LEFT JOIN evaluations e ON e.id = v.evaluation_id LEFT JOIN question_sets q ON q.id = e.question_set_id
-    WHERE s.id = ?`).expand(true);
+    WHERE s.id = ?`).raw(true);
   const touch = db.prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ?");
   const remove = db.prepare("DELETE FROM sessions WHERE id = ?");
   return (req: Request, _res: Response, next: NextFunction) => {
     const raw = req.cookies?.[SESSION_COOKIE] as string | undefined;
     if (!raw || raw.length > 100) return next();
-    const joined = find.get(hashToken(raw)) as Joined | undefined;
-    if (!joined) return next();
-    const row = joined.sessions;
+    const found = find.get(hashToken(raw)) as unknown[] | undefined;
+    if (!found) return next();
+    const [session, user, link, vendor, evaluation, set] = splitRow(found, tables);
+    const row = session as unknown as SessionRow;
     const now = Date.now();
     if (Date.parse(row.expiresAt) <= now || now - Date.parse(row.lastSeenAt) > opts.idleMinutes * 60_000) {
       remove.run(row.id);
@@ -96,9 +91,9 @@ export function loadSession(db: Db, opts: SessionOptions) {
     if (now - Date.parse(row.lastSeenAt) > 60_000) touch.run(nowIso(), row.id);
     req.session = row;
     req.sessionRaw = raw;
-    if (row.userId !== null && joined.users.id !== null && !joined.users.disabledAt) req.user = joined.users;
-    if (row.vendorLinkId !== null && joined.vendor_links.id !== null && joined.vendors.id !== null)
-      req.vendorSession = { link: joined.vendor_links as VendorLink, vendor: joined.vendors, evaluation: joined.evaluations, setHash: joined.question_sets.hash };
+    if (row.userId !== null && user!.id !== null && !user!.disabledAt) req.user = user as unknown as User;
+    if (row.vendorLinkId !== null && link!.id !== null && vendor!.id !== null)
+      req.vendorSession = { link: link as unknown as VendorLink, vendor: vendor as unknown as VendorRow, evaluation: evaluation as unknown as EvaluationRow, setHash: set!.hash as string };
     next();
   };
 }

@@ -19,7 +19,7 @@ import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
 import { canAnswer, deadLink, portalActor, portalContext, portalOf, stillEditable, type PortalContext } from "./access.js";
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
-import { saveVendorAnswer } from "./service.js";
+import { saveVendorAnswer, writeVendorAnswer } from "./service.js";
 
 const VENDOR_SESSION_HOURS = 72;
 
@@ -105,7 +105,8 @@ export function portalRoutes(db: Db, config: Config): Router {
     // Concurrent autosaves share one commit (group commit); the save checks again, inside it, that the questionnaire still takes changes.
     const result = await writeBatch(db).run(() => {
       if (!stillEditable(db, p.link.id)) throw forbidden("This questionnaire can no longer be changed.");
-      return saveVendorAnswer(db, p.vendor, p.evaluation.id, entry.q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
+      // The batch runs this in its own savepoint: one failing save is undone alone.
+      return writeVendorAnswer(db, { vendor: p.vendor, evaluationId: p.evaluation.id, key: entry.q.key, value: parsed.value, expectedRevision: expected, actor: portalActor(p), scope: { set: p.set, roles: p.evaluation.roles } });
     });
     if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
     res.json({ saved: true, revision: result.revision, progress: result.progress[entry.role], shown: result.shown });

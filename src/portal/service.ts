@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { saveAnswer, type SaveResult } from "../answers/repo.js";
+import { writeAnswer, type SaveResult } from "../answers/repo.js";
 import { audit } from "../audit/repo.js";
 import { nowIso, sql, transaction, type Db } from "../db/index.js";
 import { shownMap, showsIfSources, type AnswerValue } from "../questions/answers.js";
@@ -18,7 +18,7 @@ export type VendorSave =
     })
   | Extract<SaveResult, { ok: false }>;
 
-interface VendorWrite {
+export interface VendorWrite {
   vendor: Vendor;
   evaluationId: number;
   key: string;
@@ -37,8 +37,9 @@ export function saveVendorAnswer(db: Db, vendor: Vendor, evaluationId: number, k
   return transaction(db, writeVendorAnswer).immediate(db, { vendor, evaluationId, key, value, expectedRevision, actor, scope });
 }
 
-function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
-  const r = saveAnswer(db, { vendorId: w.vendor.id, questionKey: w.key, value: w.value, expectedRevision: w.expectedRevision, actor: w.actor });
+/** `saveVendorAnswer` for a caller already inside a transaction that undoes it on error (e.g. a write batch's savepoint). */
+export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
+  const r = writeAnswer(db, { vendorId: w.vendor.id, questionKey: w.key, value: w.value, expectedRevision: w.expectedRevision, actor: w.actor });
   if (!r.ok) return r;
   if (!r.changed) return { ...r, progress: storedProgress(db, w.vendor.id) };
   const decides = !w.scope || showsIfSources(w.scope.set).has(w.key);

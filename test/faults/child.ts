@@ -15,10 +15,19 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Children still running; a test that fails before killing its server must not leave it behind. */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const c of running) c.kill("SIGKILL");
+});
+
 /** Runs the CLI from source in a child process (no vitest variables in its environment). */
 export function cliProcess(args: string[], env: Record<string, string>): ChildProcess {
   const { BASE_URL: _b, ...rest } = process.env;
-  return spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), ...args], { cwd: ROOT, env: { ...rest, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), ...args], { cwd: ROOT, env: { ...rest, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
 }
 
 /** Starts the real server as a child process and waits until /healthz answers. */
