@@ -10,6 +10,8 @@ export interface HttpResult {
   errors: number;
   non2xx: number;
   requests: number;
+  /** The server process's CPU time per request over the run (set when the server reports it). */
+  cpuUsPerRequest?: number;
 }
 
 /** Runs autocannon against a URL for `seconds`; per-connection request setup through `requests`. */

@@ -4,7 +4,11 @@ import { loadConfig } from "../../src/config.js";
 import { dbPath, openDb } from "../../src/db/index.js";
 import { createLogger } from "../../src/logger.js";
 
-/** A benchmark server in its own process: `truecost DATA_DIR` or `bare`; prints its URL on the first line. */
+/**
+ * A benchmark server in its own process: `truecost DATA_DIR` or `bare`; prints its URL on the first
+ * line, and on SIGUSR2 a line `cpu MICROSECONDS` (the CPU time it has used, user and system), so
+ * that the parent can take the server's CPU cost per request over a run.
+ */
 const [mode, dataDir] = process.argv.slice(2);
 if (mode === "bare") {
   const s = await listen(bareApp());
@@ -16,3 +20,7 @@ if (mode === "bare") {
   console.log(s.url);
 }
 process.on("SIGTERM", () => process.exit(0));
+process.on("SIGUSR2", () => {
+  const u = process.cpuUsage();
+  console.log(`cpu ${u.user + u.system}`);
+});

@@ -49,21 +49,52 @@ export async function benchApp(vendors: number) {
   return { db, config, evaluationId: e, vendorIds: ids, served, dataDir };
 }
 
+export interface Served {
+  url: string;
+  /** The CPU time the server process has used so far, in microseconds. */
+  cpu: () => Promise<number>;
+  close: () => Promise<void>;
+}
+
+/** Runs autocannon against a served child and adds the server's CPU time per request over the run. */
+async function measured(served: Served, path: string, opts: Parameters<typeof cannon>[1]): Promise<HttpResult> {
+  const before = await served.cpu();
+  const r = await cannon(served.url + path, opts);
+  r.cpuUsPerRequest = ((await served.cpu()) - before) / Math.max(1, r.requests);
+  return r;
+}
+
 /** Starts a benchmark server in a child process, so that the load generator does not share its event loop. */
-export async function serveChild(mode: "truecost" | "bare", dataDir = ""): Promise<{ url: string; close: () => Promise<void> }> {
+export async function serveChild(mode: "truecost" | "bare", dataDir = ""): Promise<Served> {
   const prof = process.env.BENCH_PROFILE && mode === "truecost" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...prof, join(ROOT, "dist", "test", "bench", "server.js"), mode, dataDir], { stdio: ["ignore", "pipe", "inherit"] });
   // A benchmark that fails must not leave its servers running.
   process.once("exit", () => child.kill("SIGKILL"));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (c: Buffer) => {
-      out += c.toString();
-      if (out.includes("\n")) resolve(out.split("\n")[0]!.trim());
-    });
+  const lines: string[] = [];
+  let waiting: ((line: string) => void) | undefined;
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => {
+    out += c.toString();
+    let i;
+    while ((i = out.indexOf("\n")) >= 0) {
+      const line = out.slice(0, i).trim();
+      out = out.slice(i + 1);
+      if (waiting) (waiting(line), (waiting = undefined));
+      else lines.push(line);
+    }
+  });
+  const nextLine = () => new Promise<string>((resolve, reject) => {
+    const l = lines.shift();
+    if (l !== undefined) return resolve(l);
+    waiting = resolve;
     child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  return { url, close: () => new Promise<void>((r) => (child.once("exit", () => r()), child.kill("SIGTERM"))) };
+  const url = await nextLine();
+  return {
+    url,
+    cpu: async () => (child.kill("SIGUSR2"), Number((await nextLine()).replace("cpu ", ""))),
+    close: () => new Promise<void>((r) => (child.once("exit", () => r()), child.kill("SIGTERM"))),
+  };
 }
 
 /** Opens `n` vendor sessions (each its own vendor) and returns their cookies and CSRF tokens. */
@@ -115,9 +146,9 @@ export async function benchAutosave(seconds: number): Promise<Pair> {
     },
   };
   // autocannon resets a connection's context after its list of requests: a long list of the same request keeps it.
-  const truecost = await cannon(b.served.url, { connections: 50, seconds, requests: new Array<autocannon.Request>(100_000).fill(request) });
+  const truecost = await measured(b.served, "", { connections: 50, seconds, requests: new Array<autocannon.Request>(100_000).fill(request) });
   const bare = await serveChild("bare");
-  const baseline = await cannon(bare.url + "/save", { connections: 50, seconds, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ q: "10", revision: 1 }) });
+  const baseline = await measured(bare, "/save", { connections: 50, seconds, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ q: "10", revision: 1 }) });
   await bare.close();
   const saved = b.db.prepare("SELECT count(*) FROM answer_history WHERE question_key = 'cto_vendor_share' AND changed_by LIKE 'vendor-link:%'").pluck().get() as number;
   await b.served.close();
@@ -130,9 +161,9 @@ export async function benchPages(seconds: number): Promise<Pair[]> {
   const [s] = await vendorSessions(b, 1);
   const admin = await adminCookie(b.served.url);
   const bare = await serveChild("bare");
-  const baseline = await cannon(bare.url + "/page", { connections: 50, seconds });
-  const section = await cannon(b.served.url + "/portal/sections/cto", { connections: 50, seconds, headers: { cookie: s!.cookie } });
-  const comparison = await cannon(`${b.served.url}/evaluations/${b.evaluationId}/comparison`, { connections: 50, seconds, headers: { cookie: admin } });
+  const baseline = await measured(bare, "/page", { connections: 50, seconds });
+  const section = await measured(b.served, "/portal/sections/cto", { connections: 50, seconds, headers: { cookie: s!.cookie } });
+  const comparison = await measured(b.served, `/evaluations/${b.evaluationId}/comparison`, { connections: 50, seconds, headers: { cookie: admin } });
   await bare.close();
   await b.served.close();
   return [
