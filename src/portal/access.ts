@@ -5,6 +5,7 @@ import { forbidden } from "../errors.js";
 import { toEvaluation, type Evaluation } from "../evaluations/repo.js";
 import { questionSetByHash } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
+import type { Progress } from "../questions/progress.js";
 import { isLive, type VendorLink } from "../vendors/links.js";
 import { toVendor, type Vendor } from "../vendors/repo.js";
 import { renderPage } from "../web/render.js";
@@ -48,14 +49,16 @@ export function portalContext(db: Db) {
 /**
  * Whether a link may still change its questionnaire, read afresh: the link live, the vendor neither
  * submitted nor declined, the evaluation open. For writes that run after the request's context was
- * loaded (see db/batch.ts), inside their transaction.
+ * loaded (see db/batch.ts), inside their transaction. Gives the vendor's stored progress when it may
+ * (read in the same query, for the save's answer), undefined when it may not.
  */
-export function stillEditable(db: Db, linkId: number, now = new Date()): boolean {
-  const r = sql(db, `SELECT l.revoked_at AS revokedAt, l.expires_at AS expiresAt, v.status AS vendorStatus, e.status AS evaluationStatus
+export function stillEditable(db: Db, linkId: number, now = new Date()): { progress: Progress } | undefined {
+  const r = sql(db, `SELECT l.revoked_at AS revokedAt, l.expires_at AS expiresAt, v.status AS vendorStatus, e.status AS evaluationStatus, v.progress
       FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id JOIN evaluations e ON e.id = v.evaluation_id WHERE l.id = ?`).get(linkId) as
-    | { revokedAt: string | null; expiresAt: string; vendorStatus: string; evaluationStatus: string }
+    | { revokedAt: string | null; expiresAt: string; vendorStatus: string; evaluationStatus: string; progress: string }
     | undefined;
-  return !!r && !r.revokedAt && r.expiresAt > nowIso(now) && r.evaluationStatus === "open" && (r.vendorStatus === "invited" || r.vendorStatus === "in_progress");
+  const editable = !!r && !r.revokedAt && r.expiresAt > nowIso(now) && r.evaluationStatus === "open" && (r.vendorStatus === "invited" || r.vendorStatus === "in_progress");
+  return editable ? { progress: JSON.parse(r.progress) as Progress } : undefined;
 }
 
 export function portalOf(res: Response): PortalContext {

@@ -104,9 +104,10 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
     // Concurrent autosaves share one commit (group commit); the save checks again, inside it, that the questionnaire still takes changes.
     const result = await writeBatch(db).run(() => {
-      if (!stillEditable(db, p.link.id)) throw forbidden("This questionnaire can no longer be changed.");
+      const now = stillEditable(db, p.link.id);
+      if (!now) throw forbidden("This questionnaire can no longer be changed.");
       // The batch runs this in its own savepoint: one failing save is undone alone.
-      return writeVendorAnswer(db, { vendor: p.vendor, evaluationId: p.evaluation.id, key: entry.q.key, value: parsed.value, expectedRevision: expected, actor: portalActor(p), scope: { set: p.set, roles: p.evaluation.roles } });
+      return writeVendorAnswer(db, { vendor: p.vendor, evaluationId: p.evaluation.id, key: entry.q.key, value: parsed.value, expectedRevision: expected, actor: portalActor(p), scope: { set: p.set, roles: p.evaluation.roles }, progress: now.progress });
     });
     if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
     res.json({ saved: true, revision: result.revision, progress: result.progress[entry.role], shown: result.shown });
