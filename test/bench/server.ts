@@ -9,6 +9,12 @@ import { createLogger } from "../../src/logger.js";
  * line, and on SIGUSR2 a line `cpu MICROSECONDS` (the CPU time it has used, user and system), so
  * that the parent can take the server's CPU cost per request over a run.
  */
+// Before the URL is printed: the parent may ask for the CPU time as soon as it has the URL.
+process.on("SIGTERM", () => process.exit(0));
+process.on("SIGUSR2", () => {
+  const u = process.cpuUsage();
+  console.log(`cpu ${u.user + u.system}`);
+});
 const [mode, dataDir] = process.argv.slice(2);
 if (mode === "bare") {
   const s = await listen(bareApp());
@@ -19,8 +25,3 @@ if (mode === "bare") {
   const s = await listen(buildApp({ db, config, logger: createLogger("silent") }));
   console.log(s.url);
 }
-process.on("SIGTERM", () => process.exit(0));
-process.on("SIGUSR2", () => {
-  const u = process.cpuUsage();
-  console.log(`cpu ${u.user + u.system}`);
-});
