@@ -59,6 +59,8 @@ function byte(b: number): string {
 
 export class PdfText {
   private readonly words = new Map<PdfFont, Map<string, Word>>();
+  private lastFont?: PdfFont;
+  private lastWords?: Map<string, Word>;
 
   constructor(private readonly doc: PDFKit.PDFDocument) {}
 
@@ -72,8 +74,11 @@ export class PdfText {
 
   private word(text: string): Word {
     const font = this.font;
-    let cache = this.words.get(font);
+    // Most words in a row are in the font of the word before.
+    let cache = font === this.lastFont ? this.lastWords! : this.words.get(font);
     if (!cache) this.words.set(font, (cache = new Map()));
+    this.lastFont = font;
+    this.lastWords = cache;
     let w = cache.get(text);
     if (w) return w;
     const [hex, positions] = font.encode(text);
