@@ -35,5 +35,8 @@ export function bareApp(): express.Express {
   app.use(express.json());
   app.post("/save", (req, res) => res.json({ saved: true, revision: 1, echo: typeof req.body }));
   app.get("/page", (_req, res) => res.type("html").send("<!doctype html><title>x</title><p>bare</p>"));
+  // A static page as large as a vendor's section page: what delivering that many bytes costs by itself.
+  const large = `<!doctype html><title>x</title>${"<p>bare page of a realistic size</p>\n".repeat(560)}`;
+  app.get("/page-20k", (_req, res) => res.type("html").send(large));
   return app;
 }

@@ -124,6 +124,8 @@ export interface Pair {
   truecost: HttpResult;
   baseline: HttpResult;
   ratio: number;
+  /** For a page: bare Express sending a static page of about the same size (context only; the ratio is against `baseline`). */
+  sameSize?: HttpResult;
 }
 
 /** Autosave through the whole stack (session, CSRF, validation, revision check, write, audit) with autocannon, against a bare handler. */
@@ -162,12 +164,13 @@ export async function benchPages(seconds: number): Promise<Pair[]> {
   const admin = await adminCookie(b.served.url);
   const bare = await serveChild("bare");
   const baseline = await measured(bare, "/page", { connections: 50, seconds });
+  const sameSize = await measured(bare, "/page-20k", { connections: 50, seconds });
   const section = await measured(b.served, "/portal/sections/cto", { connections: 50, seconds, headers: { cookie: s!.cookie } });
   const comparison = await measured(b.served, `/evaluations/${b.evaluationId}/comparison`, { connections: 50, seconds, headers: { cookie: admin } });
   await bare.close();
   await b.served.close();
   return [
-    { name: "Vendor section page", truecost: section, baseline, ratio: section.rps / baseline.rps },
+    { name: "Vendor section page", truecost: section, baseline, ratio: section.rps / baseline.rps, sameSize },
     { name: "Comparison page (5 vendors)", truecost: comparison, baseline, ratio: comparison.rps / baseline.rps },
   ];
 }
