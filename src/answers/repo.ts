@@ -19,6 +19,9 @@ export function listAnswers(db: Db, vendorId: number): Map<string, StoredAnswer>
   return new Map(rows.map((r) => [r.questionKey, parse(r)]));
 }
 
+/** The query text of `answersOf` by number of keys. */
+const inList: string[] = [];
+
 /**
  * The stored values and revisions of some of a vendor's questions, by key (cleared answers have
  * value null). Cheaper than every answer with its authorship when a page shows one section.
@@ -26,7 +29,9 @@ export function listAnswers(db: Db, vendorId: number): Map<string, StoredAnswer>
 export function answersOf(db: Db, vendorId: number, keys: readonly string[]): Map<string, { value: AnswerValue | null; revision: number }> {
   const out = new Map<string, { value: AnswerValue | null; revision: number }>();
   if (!keys.length) return out;
-  const rows = sql(db, `SELECT question_key, value, revision FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`).raw(true).all(vendorId, ...keys) as [string, string | null, number][];
+  let text = inList[keys.length];
+  if (!text) inList[keys.length] = text = `SELECT question_key, value, revision FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
+  const rows = sql(db, text).raw(true).all(vendorId, ...keys) as [string, string | null, number][];
   for (const [key, value, revision] of rows) out.set(key, { value: value === null ? null : (JSON.parse(value) as AnswerValue), revision });
   return out;
 }
