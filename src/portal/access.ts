@@ -26,7 +26,6 @@ export function deadLink(req: Request, res: Response): Promise<void> {
   return renderPage(req, res, "portal/dead-link", { title: "Link not valid" }, 410);
 }
 
-
 /** Loads the vendor context of the session; a session whose link was revoked or expired ends here. */
 export function portalContext(db: Db) {
   return (req: Request, res: Response, next: NextFunction) => {

@@ -142,7 +142,6 @@ function roleParam(req: Request, p: PortalContext): Role {
   return role;
 }
 
-
 function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { theirs: string; by: string; at: string } {
   return { theirs: formatAnswer(q, current.value, p.evaluation.currency), by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else", at: current.updatedAt };
 }

@@ -122,7 +122,6 @@ export class PdfText {
     return run ? `${out}(${run})` : out;
   }
 
-
   /** The width of text (one line) in the current font and size. */
   width(text: string): number {
     const size = this.size;

@@ -177,7 +177,7 @@ export class ReportWriter {
         else {
           const f = this.fit(s.text, s.bold);
           d.font(f.font).fontSize(s.size * scale);
-          const w = d.widthOfString(f.text);
+          const w = this.text.width(f.text);
           const x = s.anchor === "end" ? s.x * scale - w : s.anchor === "middle" ? s.x * scale - w / 2 : s.x * scale;
           d.fillColor(s.fill).text(f.text, x0 + x, y0 + s.y * scale - s.size * scale * 0.8, { lineBreak: false });
         }
