@@ -160,6 +160,12 @@ export class PdfText {
             head += ch;
             headWidth += cw;
           }
+          // Kerning makes a piece differ from the sum of its characters: measure it, and give back characters until it fits.
+          headWidth = this.word(head).width * k;
+          while (headWidth > width && [...head].length > 1) {
+            head = [...head].slice(0, -1).join("");
+            headWidth = this.word(head).width * k;
+          }
           if (head === word) break;
           out.push({ text: head, width: headWidth });
           word = word.slice(head.length);
