@@ -50,6 +50,11 @@ export function fromMinor(minor: number, currency: string): number {
   return minor / 10 ** minorDigits(currency);
 }
 
+/** A progress bar's width class step (0, 5, … 100): required questions answered, in steps of 5% (portal.js sets it the same way after a save). */
+export function progressStep(p: { answered: number; required: number }): number {
+  return p.required ? Math.round((20 * p.answered) / p.required) * 5 : 100;
+}
+
 /** A share as a percentage: 0.257 → "25.7%". */
 export function percent(share: number, digits = 1): string {
   return `${(share * 100).toFixed(digits)}%`;

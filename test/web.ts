@@ -2,15 +2,11 @@ import type { Express } from "express";
 import request from "supertest";
 import { expect } from "vitest";
 import { PASSWORD } from "./factories.js";
+import { csrfOf } from "./html.js";
 
 export type Agent = ReturnType<typeof request.agent>;
 
-/** The CSRF token in a page's first form. */
-export function csrfOf(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!m) throw new Error("no CSRF token on the page");
-  return m[1]!;
-}
+export { csrfOf };
 
 /** An agent signed in as `email`. */
 export async function signIn(app: Express, email: string): Promise<Agent> {

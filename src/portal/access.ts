@@ -1,13 +1,13 @@
 import type { NextFunction, Request, Response } from "express";
-import { nowIso, sql, type Db } from "../db/index.js";
+import { sql, type Db } from "../db/index.js";
 import type { Role } from "../domain.js";
 import { forbidden } from "../errors.js";
-import { toEvaluation, type Evaluation } from "../evaluations/repo.js";
+import { toEvaluation, type Evaluation, type EvaluationStatus } from "../evaluations/repo.js";
 import { questionSetByHash } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
 import type { Progress } from "../questions/progress.js";
 import { isLive, type VendorLink } from "../vendors/links.js";
-import { toVendor, type Vendor } from "../vendors/repo.js";
+import { toVendor, type Vendor, type VendorStatus } from "../vendors/repo.js";
 import { renderPage } from "../web/render.js";
 
 export interface PortalContext {
@@ -26,6 +26,11 @@ export function deadLink(req: Request, res: Response): Promise<void> {
   return renderPage(req, res, "portal/dead-link", { title: "Link not valid" }, 410);
 }
 
+/** A questionnaire takes changes while the evaluation is open and the vendor has neither submitted nor declined. */
+function takesChanges(evaluation: EvaluationStatus, vendor: VendorStatus): boolean {
+  return evaluation === "open" && (vendor === "invited" || vendor === "in_progress");
+}
+
 /** Loads the vendor context of the session; a session whose link was revoked or expired ends here. */
 export function portalContext(db: Db) {
   return (req: Request, res: Response, next: NextFunction) => {
@@ -37,7 +42,7 @@ export function portalContext(db: Db) {
     const evaluation = toEvaluation(row.evaluation);
     const ctx: PortalContext = {
       link, vendor, evaluation, set: questionSetByHash(db, evaluation.questionSetId, row.setHash), isMain: link.role === null,
-      editable: evaluation.status === "open" && (vendor.status === "invited" || vendor.status === "in_progress"),
+      editable: takesChanges(evaluation.status, vendor.status),
     };
     res.locals.portal = ctx;
     res.locals.vendorPortal = { vendorName: vendor.name, buyerTitle: evaluation.title };
@@ -54,9 +59,9 @@ export function portalContext(db: Db) {
 export function stillEditable(db: Db, linkId: number, now = new Date()): { progress: Progress } | undefined {
   const r = sql(db, `SELECT l.revoked_at AS revokedAt, l.expires_at AS expiresAt, v.status AS vendorStatus, e.status AS evaluationStatus, v.progress
       FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id JOIN evaluations e ON e.id = v.evaluation_id WHERE l.id = ?`).get(linkId) as
-    | { revokedAt: string | null; expiresAt: string; vendorStatus: string; evaluationStatus: string; progress: string }
+    | { revokedAt: string | null; expiresAt: string; vendorStatus: VendorStatus; evaluationStatus: EvaluationStatus; progress: string }
     | undefined;
-  const editable = !!r && !r.revokedAt && r.expiresAt > nowIso(now) && r.evaluationStatus === "open" && (r.vendorStatus === "invited" || r.vendorStatus === "in_progress");
+  const editable = !!r && isLive(r, now) && takesChanges(r.evaluationStatus, r.vendorStatus);
   return editable ? { progress: JSON.parse(r.progress) as Progress } : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from "express";
 import { answersOf, listAnswers, type StoredAnswer } from "../answers/repo.js";
-import { answerValues } from "../vendors/service.js";
+import { vendorProgress } from "../vendors/service.js";
 import { audit } from "../audit/repo.js";
 import { sessionOptions, startSession } from "../auth/sessions.js";
 import { listClarifications } from "../clarifications/repo.js";
@@ -12,7 +12,7 @@ import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
 import { isShown, questionIndex, type AnswerValue } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
-import { estimateMinutes, progressOf } from "../questions/progress.js";
+import { estimateMinutes } from "../questions/progress.js";
 import type { Question, QuestionSet } from "../questions/schema.js";
 import { findLinkByToken, isLive, touchLink } from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
@@ -52,8 +52,7 @@ export function portalRoutes(db: Db, config: Config): Router {
   r.get("/portal", ctx, (req, res) => {
     const p = portalOf(res);
     if (!p.isMain) return res.redirect(303, `/portal/sections/${p.link.role}`);
-    const values = answerValues(db, p.vendor.id);
-    const progress = progressOf(p.set, p.evaluation.roles, values);
+    const progress = vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles });
     const sections = p.set.sections.filter((s) => p.evaluation.roles.includes(s.role)).map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
     const delegations = sql(db, "SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL").all(p.vendor.id);
     const buyer = p.evaluation.createdBy ? sql(db, "SELECT name, email FROM users WHERE id = ?").get(p.evaluation.createdBy) : undefined;
@@ -124,7 +123,7 @@ export function portalRoutes(db: Db, config: Config): Router {
       const s = stored.get(q.key);
       return { q, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
     });
-    const progress = p.vendor.progress[role] ?? progressOf(p.set, p.evaluation.roles, answerValues(db, p.vendor.id))[role]!;
+    const progress = vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles })[role]!;
     const clarifications = listClarifications(db, p.vendor.id, { vendorView: true });
     const files = sql(db, "SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { questionKey: string }[];
     const roles = p.set.sections.filter((s) => canAnswer(p, s.role)).map((s) => ({ role: s.role, title: s.title }));

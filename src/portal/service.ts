@@ -43,10 +43,11 @@ export function saveVendorAnswer(db: Db, vendor: Vendor, evaluationId: number, k
 export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
   const r = writeAnswer(db, { vendorId: w.vendor.id, questionKey: w.key, value: w.value, expectedRevision: w.expectedRevision, actor: w.actor });
   if (!r.ok) return r;
-  if (!r.changed) return { ...r, progress: w.progress ?? storedProgress(db, w.vendor.id) };
+  const stored = () => w.progress ?? storedProgress(db, w.vendor.id);
+  if (!r.changed) return { ...r, progress: stored() };
   const decides = !w.scope || showsIfSources(w.scope.set).has(w.key);
   // A vendor's progress is first counted at its first change; until then it is stored empty.
-  const kept = decides || r.wasAnswered !== (w.value !== null) ? undefined : (w.progress ?? storedProgress(db, w.vendor.id));
+  const kept = decides || r.wasAnswered !== (w.value !== null) ? undefined : stored();
   let out: VendorSave;
   if (!kept || Object.keys(kept).length === 0) {
     const { progress, values } = refreshProgress(db, w.vendor.id, w.scope);

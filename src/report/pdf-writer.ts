@@ -222,7 +222,7 @@ export class ReportWriter {
  * Column widths that break no word where the table allows: a column narrower than its widest word
  * takes the room it needs from columns with room to spare, in proportion to their spare room.
  */
-export function spread(widths: number[], need: number[]): number[] {
+function spread(widths: number[], need: number[]): number[] {
   const deficit = widths.reduce((s, w, i) => s + Math.max(0, need[i]! - w), 0);
   const spare = widths.reduce((s, w, i) => s + Math.max(0, w - need[i]!), 0);
   if (deficit === 0 || spare === 0) return widths;

@@ -61,7 +61,7 @@ export function mainLink(db: Db, vendorId: number, now = new Date()): VendorLink
 }
 
 /** Whether a link opens the questionnaire now. */
-export function isLive(l: VendorLink, now = new Date()): boolean {
+export function isLive(l: Pick<VendorLink, "revokedAt" | "expiresAt">, now = new Date()): boolean {
   return !l.revokedAt && l.expiresAt > nowIso(now);
 }
 

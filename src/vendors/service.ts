@@ -6,6 +6,7 @@ import { progressOf, type Progress } from "../questions/progress.js";
 import { getQuestionSet } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
 import type { Role } from "../domain.js";
+import type { Vendor } from "./repo.js";
 
 /** A vendor's answer values by key (cleared answers left out). */
 export function answerValues(db: Db, vendorId: number): Record<string, AnswerValue> {
@@ -24,6 +25,14 @@ export function refreshProgress(db: Db, vendorId: number, known?: { set: Questio
   const progress = progressOf(scope.set, scope.roles, values);
   sql(db, "UPDATE vendors SET progress = ? WHERE id = ?").run(JSON.stringify(progress), vendorId);
   return { progress, values };
+}
+
+/**
+ * A vendor's progress for a page: as stored with its answers, counted afresh only while it was never
+ * stored (a vendor that has not changed an answer yet is stored empty).
+ */
+export function vendorProgress(db: Db, vendor: Pick<Vendor, "id" | "progress">, scope: { set: QuestionSet; roles: readonly Role[] }): Progress {
+  return Object.keys(vendor.progress).length ? vendor.progress : progressOf(scope.set, scope.roles, answerValues(db, vendor.id));
 }
 
 /** A vendor's progress as stored with its answers. */

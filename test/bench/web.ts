@@ -20,6 +20,7 @@ import { ROOT } from "../../src/paths.js";
 import { VendorClient } from "../faults/child.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { csrfOf } from "../html.js";
 
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -114,7 +115,7 @@ export async function vendorSessions(b: Awaited<ReturnType<typeof benchApp>>, n:
 /** Signs in the bench admin and returns the session cookie. */
 export async function adminCookie(url: string): Promise<string> {
   const c = new VendorClient(url);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await c.request("/login")).text())![1]!;
+  const csrf = csrfOf(await (await c.request("/login")).text());
   await c.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: csrf, email: "admin@bench.example", password: "bench password long" }).toString() });
   return (c as unknown as { header(): string }).header();
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT } from "../../src/paths.js";
+import { csrfOf } from "../html.js";
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -75,7 +76,7 @@ export class VendorClient {
   async open(linkPath: string, section: string): Promise<void> {
     await this.request(linkPath);
     const html = await (await this.request(`/portal/sections/${section}`)).text();
-    this.csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    this.csrf = csrfOf(html);
   }
   save(key: string, q: string, revision: number): Promise<Response> {
     return this.request(`/portal/answers/${key}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": this.csrf }, body: JSON.stringify({ q, revision }) });

@@ -10,6 +10,7 @@ import type { Config } from "../../src/config.js";
 import type { Role } from "../../src/domain.js";
 import { makeEvaluation, makeUser, makeVendor } from "../factories.js";
 import type { Agent } from "../web.js";
+import { csrfOf } from "../html.js";
 
 /** An invited vendor: the evaluation, the vendor and the path of its link (as emailed). */
 export async function invitedVendor(db: Db, config: Config, over: { evaluationId?: number; name?: string; email?: string } = {}) {
@@ -39,7 +40,7 @@ export async function openLink(app: Express, path: string): Promise<Agent> {
 /** The CSRF token and revision of a question on a section page. */
 export async function sectionState(agent: Agent, role: string, key: string) {
   const page = await agent.get(`/portal/sections/${role}`);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const csrf = csrfOf(page.text);
   const rev = Number(new RegExp(`name="rev_${key}" value="(\\d+)"`).exec(page.text)![1]);
   return { csrf, rev, html: page.text };
 }

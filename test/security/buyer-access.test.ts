@@ -8,6 +8,7 @@ import { inviteVendor } from "../../src/vendors/invitations.js";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { findVendor } from "../../src/vendors/repo.js";
 import { findUser } from "../../src/auth/users.js";
+import { csrfOf } from "../html.js";
 
 type Caller = "anonymous" | "admin" | "buyer" | "otherBuyer" | "committee";
 // Expected outcome per caller: ok = 2xx/3xx success, login = sent to sign in, 401, 403, 404 (not found: another's evaluation is invisible).
@@ -73,7 +74,7 @@ async function call(caller: Caller, method: string, path: string) {
   const agent = caller === "anonymous" ? request.agent(ctx.app) : agents[caller];
   if (method === "GET") return agent.get(path).set("Accept", path.startsWith("/api/") ? "application/json" : "text/html");
   const page = await agent.get(caller === "anonymous" ? "/login" : "/evaluations");
-  const token = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1] ?? "";
+  const token = csrfOf(page.text);
   // An empty form: allowed callers get a validation answer (400), the rest are refused before validation.
   return agent.post(path).type("form").send({ _csrf: token, days: "7" });
 }

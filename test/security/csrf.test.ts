@@ -5,6 +5,7 @@ import { makeUser } from "../factories.js";
 import { signIn } from "../web.js";
 import { invitedVendor, openLink } from "../portal/helpers.js";
 import { declaredRoutes } from "./routes.js";
+import { csrfOf } from "../html.js";
 
 describe("CSRF", () => {
   it("refuses every POST the app declares when it carries no token, for buyers and vendors alike", async () => {
@@ -29,7 +30,7 @@ describe("CSRF", () => {
     expect(json.status).toBe(403);
     // A token from another session does not work either.
     const other = await signIn(app, admin.email);
-    const foreign = /name="_csrf" value="([^"]+)"/.exec((await other.get("/evaluations")).text)![1];
+    const foreign = csrfOf((await other.get("/evaluations")).text);
     expect((await buyer.post(`/evaluations/${evaluationId}/status`).type("form").send({ _csrf: foreign, action: "close" })).status).toBe(403);
   });
 });

@@ -12,6 +12,7 @@ import { buildSharedApp } from "../helpers.js";
 import { makeEvaluation, makeUser, PASSWORD } from "../factories.js";
 import { VendorClient } from "../faults/child.js";
 import { invitedVendor } from "../portal/helpers.js";
+import { csrfOf } from "../html.js";
 
 const RUNS = 1000;
 const ctx = buildSharedApp({ LINK_FAILURES_PER_10_MIN: "100000" });
@@ -63,8 +64,8 @@ beforeAll(async () => {
   ctx.db.prepare("INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', 'B', 'Why?')").run(ids.clar);
   buyer = new VendorClient(base);
   const login = await (await buyer.request("/login")).text();
-  await buyer.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: encode({ email: admin.email, password: PASSWORD }, /name="_csrf" value="([^"]+)"/.exec(login)![1]!) });
-  buyer.csrf = /name="_csrf" value="([^"]+)"/.exec(await (await buyer.request("/evaluations")).text())![1]!;
+  await buyer.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: encode({ email: admin.email, password: PASSWORD }, csrfOf(login)) });
+  buyer.csrf = csrfOf(await (await buyer.request("/evaluations")).text());
   vendor = new VendorClient(base);
   await vendor.open(iv.path, "cto");
 }, 60_000);
