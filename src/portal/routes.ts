@@ -20,17 +20,9 @@ import { limitByAddress } from "../web/security.js";
 import { canAnswer, deadLink, portalActor, portalContext, portalOf, stillEditable, type PortalContext } from "./access.js";
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
 import { saveVendorAnswer, writeVendorAnswer } from "./service.js";
+import { questionsHtml, type QuestionView } from "./questions-html.js";
 
 const VENDOR_SESSION_HOURS = 72;
-
-export interface QuestionView {
-  q: Question;
-  raw: RawAnswer;
-  revision: number;
-  shown: boolean;
-  error?: string;
-  conflict?: { theirs: string; by: string; at: string };
-}
 
 /** The vendor portal's entry and answering pages. */
 export function portalRoutes(db: Db, config: Config): Router {
@@ -125,10 +117,11 @@ export function portalRoutes(db: Db, config: Config): Router {
     });
     const progress = vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles })[role]!;
     const clarifications = listClarifications(db, p.vendor.id, { vendorView: true });
-    const files = sql(db, "SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { questionKey: string }[];
+    const files = sql(db, "SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { id: number; questionKey: string; name: string; size: number }[];
     const roles = p.set.sections.filter((s) => canAnswer(p, s.role)).map((s) => ({ role: s.role, title: s.title }));
+    const html = questionsHtml(questions, { app: req.app, currency: p.evaluation.currency, readOnly: !p.editable, files, clarifications });
     return renderPage(req, res, "portal/section", {
-      title: `${section.title} — ${p.evaluation.title}`, p, section, questions, progress, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
+      title: `${section.title} — ${p.evaluation.title}`, p, section, questions, questionsHtml: html, progress, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
       hasErrors: [...outcome.values()].some((o) => o.error), hasConflicts: [...outcome.values()].some((o) => o.conflict), scripts: ["portal.js"],
     }, status);
   };

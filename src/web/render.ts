@@ -1,20 +1,57 @@
+import { randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
+import { viewTemplate } from "./views.js";
+
+/** Marks where a fragment goes in a rendered page; the nonce keeps any page text from reading as one. */
+const NONCE = randomBytes(6).toString("hex");
+const FRAGMENT = new RegExp(`\u0000${NONCE}f(\\d+)\u0000`);
+
+/**
+ * Markup made outside the views, already encoded (see portal/questions-html.ts): a view prints it
+ * with `<%- name %>` as any other local, and its bytes go into the response as they are, without
+ * passing through one long string and a second encoding.
+ */
+export class Fragment {
+  /** Set by renderPage while the page renders: what the view prints in its place. */
+  mark = "";
+  /** Encoded markup, and text (escaped as it must be) to encode where it stands. */
+  constructor(readonly pieces: (Buffer | string)[]) {}
+  toString(): string {
+    if (!this.mark) throw new Error("a fragment is printed by renderPage's views only");
+    return this.mark;
+  }
+}
 
 /**
  * Renders a page view inside views/layout.ejs; locals reach both, with the signed-in user and the
  * CSRF token for forms (made here, on a page, so that JSON responses set no token cookie).
  */
 export async function renderPage(req: Request, res: Response, view: string, locals: Record<string, unknown> = {}, status = 200): Promise<void> {
-  const all = { ...res.locals, user: req.user, csrfToken: req.csrfToken?.(), ...locals, path: req.path };
-  const body = await renderView(res, view, all);
-  const html = await renderView(res, "layout", { ...all, body });
-  res.status(status).type("html").send(html);
+  const all: Record<string, unknown> = { ...req.app.locals, ...res.locals, user: req.user, csrfToken: req.csrfToken?.(), ...locals, path: req.path };
+  const fragments = Object.values(locals).filter((v): v is Fragment => v instanceof Fragment);
+  fragments.forEach((f, i) => (f.mark = `\u0000${NONCE}f${i}\u0000`));
+  all.body = viewTemplate(req.app, view)(all);
+  const html = viewTemplate(req.app, "layout")(all);
+  res.status(status).type("html").send(fragments.length ? withFragments(html, fragments) : html);
 }
 
-function renderView(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    res.app.render(view, locals, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? "")));
-  });
+/**
+ * The page's bytes: its text with each fragment's pieces where the view printed it (split gives
+ * text, index, text, …), written into one buffer measured first: no buffer per piece.
+ */
+function withFragments(html: string, fragments: Fragment[]): Buffer {
+  const parts = html.split(FRAGMENT);
+  const pieces: (Buffer | string)[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) pieces.push(parts[i]!);
+    else for (const p of fragments[Number(parts[i])]!.pieces) pieces.push(p);
+  }
+  let size = 0;
+  for (const p of pieces) size += typeof p === "string" ? Buffer.byteLength(p) : p.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of pieces) at += typeof p === "string" ? out.write(p, at) : p.copy(out, at);
+  return out;
 }
 
 /** True when the client asked for JSON rather than a page. */

@@ -66,3 +66,24 @@ export function viewOptions(root: string, development: boolean): ejs.Options {
   const names = templateNames(templatesUnder(root).map((f) => readFileSync(f, "utf8")));
   return { root, compileDebug: development, _with: false, destructuredLocals: names, escape: escapeHtml } as ejs.Options;
 }
+
+const compiled = new WeakMap<object, Map<string, ejs.TemplateFunction>>();
+
+/**
+ * A view compiled with the app's options, for code that renders part of a page by itself (see
+ * portal/questions-html.ts). Kept per app while the app caches views, as Express does.
+ */
+export function viewTemplate(app: { get(name: string): unknown; enabled(name: string): boolean }, name: string): ejs.TemplateFunction {
+  const opts = app.get("view options") as ejs.Options & { root: string };
+  const filename = join(opts.root, `${name}.ejs`);
+  const keep = app.enabled("view cache");
+  let cache = compiled.get(app);
+  if (!cache && keep) compiled.set(app, (cache = new Map()));
+  let fn = cache?.get(filename);
+  if (!fn) {
+    // `cache` reaches the template's includes, as Express passes it to views.
+    fn = ejs.compile(String(ejs.fileLoader(filename)), { ...opts, filename, cache: keep, client: false, async: false }) as ejs.TemplateFunction;
+    cache?.set(filename, fn);
+  }
+  return fn;
+}
