@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Clarification } from "../clarifications/repo.js";
 import type { Question } from "../questions/schema.js";
-import { Fragment } from "../web/render.js";
+import { encoded, Fragment } from "../web/render.js";
 import { escapeHtml, viewTemplate } from "../web/views.js";
 import type { RawAnswer } from "./answer-form.js";
 
@@ -68,9 +68,9 @@ export function questionsHtml(views: QuestionView[], ctx: QuestionsContext): Fra
   const view = viewTemplate(ctx.app, VIEW);
   const own = new Set([...ctx.files.map((f) => f.questionKey), ...ctx.clarifications.map((c) => c.questionKey)]);
   const locals = { ...ctx.app.locals, currency: ctx.currency, ro: ctx.readOnly, files: ctx.files, clarifications: ctx.clarifications, at: answerSlots };
-  const out: (Buffer | string)[] = [];
+  const out: Buffer[] = [];
   for (const v of views) {
-    if (v.error || v.conflict || own.has(v.q.key)) out.push(view({ ...locals, questions: [v] }));
+    if (v.error || v.conflict || own.has(v.q.key)) out.push(Buffer.from(view({ ...locals, questions: [v] })));
     else fill(out, preparedOf(v.q, ctx, view), v);
   }
   return new Fragment(out);
@@ -108,12 +108,12 @@ function prepare(q: Question, ctx: QuestionsContext, view: (locals: object) => s
   return { text, slots };
 }
 
-function fill(out: (Buffer | string)[], p: Prepared, v: QuestionView): void {
+function fill(out: Buffer[], p: Prepared, v: QuestionView): void {
   out.push(p.text[0]!);
   for (let i = 0; i < p.slots.length; i++) {
     const s = p.slots[i]!;
     const value = answerSlots[s.slot](v, s.value);
-    if (value) out.push(value);
+    if (value) out.push(encoded(value));
     out.push(p.text[i + 1]!);
   }
 }

@@ -14,8 +14,7 @@ const FRAGMENT = new RegExp(`\u0000${NONCE}f(\\d+)\u0000`);
 export class Fragment {
   /** Set by renderPage while the page renders: what the view prints in its place. */
   mark = "";
-  /** Encoded markup, and text (escaped as it must be) to encode where it stands. */
-  constructor(readonly pieces: (Buffer | string)[]) {}
+  constructor(readonly pieces: Buffer[]) {}
   toString(): string {
     if (!this.mark) throw new Error("a fragment is printed by renderPage's views only");
     return this.mark;
@@ -35,23 +34,31 @@ export async function renderPage(req: Request, res: Response, view: string, loca
   res.status(status).type("html").send(fragments.length ? withFragments(html, fragments) : html);
 }
 
-/**
- * The page's bytes: its text with each fragment's pieces where the view printed it (split gives
- * text, index, text, …), written into one buffer measured first: no buffer per piece.
- */
+/** The page's bytes: its text with each fragment's pieces where the view printed it (split gives text, index, text, …). */
 function withFragments(html: string, fragments: Fragment[]): Buffer {
   const parts = html.split(FRAGMENT);
-  const pieces: (Buffer | string)[] = [];
+  const pieces: Buffer[] = [];
   for (let i = 0; i < parts.length; i++) {
-    if (i % 2 === 0) pieces.push(parts[i]!);
+    if (i % 2 === 0) pieces.push(Buffer.from(parts[i]!));
     else for (const p of fragments[Number(parts[i])]!.pieces) pieces.push(p);
   }
-  let size = 0;
-  for (const p of pieces) size += typeof p === "string" ? Buffer.byteLength(p) : p.length;
-  const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const p of pieces) at += typeof p === "string" ? out.write(p, at) : p.copy(out, at);
-  return out;
+  return Buffer.concat(pieces);
+}
+
+const short = new Map<string, Buffer>();
+
+/**
+ * Text as UTF-8 for a fragment. Short text (an attribute such as ` checked`, a revision number)
+ * repeats from page to page and is encoded once; the set kept is bounded.
+ */
+export function encoded(text: string): Buffer {
+  if (text.length > 12) return Buffer.from(text);
+  let b = short.get(text);
+  if (!b) {
+    if (short.size >= 4096) short.clear();
+    short.set(text, (b = Buffer.from(text)));
+  }
+  return b;
 }
 
 /** True when the client asked for JSON rather than a page. */

@@ -21,16 +21,32 @@ export function anonymousId(secure: boolean) {
 /** CSRF protection on every state change (double-submit cookie bound to the session): forms send _csrf, scripts the x-csrf-token header. */
 export function csrf(config: Config) {
   const secure = config.baseUrl.startsWith("https:");
-  return doubleCsrf({
+  const cookieName = secure ? "__Host-tc.csrf" : "tc_csrf";
+  const cookieOptions = { sameSite: "lax", secure, httpOnly: true, path: "/" } as const;
+  const protection = doubleCsrf({
     getSecret: () => config.sessionSecret,
     getSessionIdentifier: (req) => req.sessionRaw ?? (req.cookies?.[ANON_COOKIE] as string | undefined) ?? "",
-    cookieName: secure ? "__Host-tc.csrf" : "tc_csrf",
-    cookieOptions: { sameSite: "lax", secure, httpOnly: true, path: "/" },
+    cookieName,
+    cookieOptions,
     // Scripts send the header (which no other site can set); forms send the field.
     getCsrfTokenFromRequest: (req) => req.headers["x-csrf-token"] ?? (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined),
     // Evidence uploads are multipart: their route checks the token once multer has read the body.
     skipCsrfProtection: (req) => req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data"),
   });
+  // csrf-csrf sets its cookie again with every token it gives, even one it reuses from the cookie:
+  // a page sets the cookie only when the token changes.
+  const untouched = { cookie: () => untouched } as unknown as Response;
+  const pageToken = (req: Request, res: Response) => {
+    const token = protection.generateCsrfToken(req, untouched);
+    if (token !== req.cookies?.[cookieName]) res.cookie(cookieName, token, cookieOptions);
+    return token;
+  };
+  const doubleCsrfProtection = (req: Request, res: Response, next: NextFunction) =>
+    protection.doubleCsrfProtection(req, res, (err?: unknown) => {
+      req.csrfToken = () => pageToken(req, res);
+      next(err);
+    });
+  return { ...protection, doubleCsrfProtection };
 }
 
 /** A limiter per client address, answering 429 through the error middleware; `failuresOnly` counts only refused requests. */

@@ -11,7 +11,7 @@ const set = getQuestionSet(db, 1);
 const questions = set.sections.flatMap((s) => s.questions);
 
 /** A fragment's bytes as the page would carry them. */
-const text = (f: Fragment) => Buffer.concat(f.pieces.map((p) => (typeof p === "string" ? Buffer.from(p) : p))).toString();
+const text = (f: Fragment) => Buffer.concat(f.pieces).toString();
 
 /** The questions view rendered whole for one question, as the page did before questions were prepared. */
 function whole(v: QuestionView, ctx: { currency: string; readOnly: boolean; files?: unknown[]; clarifications?: unknown[] }): string {
@@ -63,6 +63,6 @@ describe("a section's questions, rendered once and filled in", () => {
   });
 
   it("are printed only into a page renderPage assembles", () => {
-    expect(() => String(new Fragment(["<p>x</p>"]))).toThrow(/renderPage/);
+    expect(() => String(new Fragment([Buffer.from("<p>x</p>")]))).toThrow(/renderPage/);
   });
 });

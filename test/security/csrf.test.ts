@@ -33,4 +33,24 @@ describe("CSRF", () => {
     const foreign = csrfOf((await other.get("/evaluations")).text);
     expect((await buyer.post(`/evaluations/${evaluationId}/status`).type("form").send({ _csrf: foreign, action: "close" })).status).toBe(403);
   });
+
+  it("sets the token cookie when a page's token is new, and not again while the cookie holds a valid one", async () => {
+    const { app, db, config } = buildTestApp();
+    const { path } = await invitedVendor(db, config);
+    const vendor = await openLink(app, path);
+    const setsToken = (res: request.Response) => ([] as string[]).concat(res.headers["set-cookie"] ?? []).some((c) => c.startsWith("tc_csrf="));
+    const first = await vendor.get("/portal");
+    expect(setsToken(first)).toBe(true);
+    const again = await vendor.get("/portal/sections/cto");
+    expect(setsToken(again)).toBe(false);
+    expect(csrfOf(again.text)).toBe(csrfOf(first.text));
+    // A cookie that no longer matches the session (tampered, or from another session) is replaced.
+    vendor.jar.setCookie("tc_csrf=0000.1111; Path=/", "127.0.0.1");
+    const replaced = await vendor.get("/portal/sections/cto");
+    expect(setsToken(replaced)).toBe(true);
+    expect(csrfOf(replaced.text)).not.toBe("0000.1111");
+    // The page's token works for a save.
+    const save = await vendor.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrfOf(replaced.text)).set("Accept", "application/json").send({ q: "10", revision: 0 });
+    expect(save.status).toBe(200);
+  });
 });
