@@ -64,8 +64,8 @@ export function buildApp(deps: AppDeps): express.Express {
   const { doubleCsrfProtection, validateRequest } = csrf(config);
   // Every request but static files and health checks: its body, cookies, session and CSRF check, in this order.
   app.use(chain(
-    express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 2000 }),
-    express.json({ limit: "256kb" }),
+    withBody(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 2000 })),
+    withBody(express.json({ limit: "256kb" })),
     cookieParser(),
     loadSession(db, sessions),
     anonymousId(sessions.secure),
@@ -110,6 +110,11 @@ export function chain(...steps: RequestHandler[]): RequestHandler {
     };
     step();
   };
+}
+
+/** A body parser run only for methods that carry a body: a page view has none to read. */
+function withBody(parser: RequestHandler): RequestHandler {
+  return (req, res, next) => (req.method === "GET" || req.method === "HEAD" ? next() : parser(req, res, next));
 }
 
 /** A strict policy: no inline scripts or styles, nothing from other origins. */

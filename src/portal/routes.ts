@@ -5,7 +5,7 @@ import { audit } from "../audit/repo.js";
 import { sessionOptions, startSession } from "../auth/sessions.js";
 import { listClarifications } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
-import { sql, type Db } from "../db/index.js";
+import { sql, transaction, type Db } from "../db/index.js";
 import { writeBatch } from "../db/batch.js";
 import { ROLES, type Role } from "../domain.js";
 import { forbidden, invalid, notFound } from "../errors.js";
@@ -13,7 +13,7 @@ import { fromMinor } from "../format.js";
 import { isShown, questionIndex, type AnswerValue } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import { estimateMinutes } from "../questions/progress.js";
-import type { Question, QuestionSet } from "../questions/schema.js";
+import type { Question, Section } from "../questions/schema.js";
 import { findLinkByToken, isLive, touchLink } from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
@@ -107,21 +107,17 @@ export function portalRoutes(db: Db, config: Config): Router {
   const sectionPage = (req: Request, res: Response, role: Role, outcome: Map<string, Partial<QuestionView>>, status = 200) => {
     const p = portalOf(res);
     const section = p.set.sections.find((s) => s.role === role)!;
-    // This section's answers and those its questions' visibility depends on; progress as stored with the answers.
-    const stored = answersOf(db, p.vendor.id, sectionKeys(section));
+    const { stored, progress, clarifications, files } = transaction(db, sectionData)(db, p, section);
     const values: Record<string, AnswerValue> = {};
     for (const [k, a] of stored) if (a.value !== null) values[k] = a.value;
     const questions: QuestionView[] = section.questions.map((q) => {
       const s = stored.get(q.key);
       return { q, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
     });
-    const progress = vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles })[role]!;
-    const clarifications = listClarifications(db, p.vendor.id, { vendorView: true });
-    const files = sql(db, "SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { id: number; questionKey: string; name: string; size: number }[];
     const roles = p.set.sections.filter((s) => canAnswer(p, s.role)).map((s) => ({ role: s.role, title: s.title }));
     const html = questionsHtml(questions, { app: req.app, currency: p.evaluation.currency, readOnly: !p.editable, files, clarifications });
     return renderPage(req, res, "portal/section", {
-      title: `${section.title} — ${p.evaluation.title}`, p, section, questions, questionsHtml: html, progress, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
+      title: `${section.title} — ${p.evaluation.title}`, p, section, questions, questionsHtml: html, progress: progress[role]!, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
       hasErrors: [...outcome.values()].some((o) => o.error), hasConflicts: [...outcome.values()].some((o) => o.conflict), scripts: ["portal.js"],
     }, status);
   };
@@ -141,7 +137,21 @@ function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { the
 const keysOfSection = new WeakMap<object, string[]>();
 
 /** The keys of a section's questions and of the questions their visibility depends on (shows_if). */
-function sectionKeys(section: QuestionSet["sections"][number]): string[] {
+/**
+ * What a section page shows of the vendor's data, read as one snapshot: its answers and those its
+ * questions' visibility depends on, the progress stored with them, its threads and files. One
+ * transaction also takes SQLite's read lock once instead of once per query.
+ */
+function sectionData(db: Db, p: PortalContext, section: Section) {
+  return {
+    stored: answersOf(db, p.vendor.id, sectionKeys(section)),
+    progress: vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles }),
+    clarifications: listClarifications(db, p.vendor.id, { vendorView: true }),
+    files: sql(db, "SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { id: number; questionKey: string; name: string; size: number }[],
+  };
+}
+
+function sectionKeys(section: Section): string[] {
   let keys = keysOfSection.get(section);
   if (!keys) keysOfSection.set(section, (keys = [...new Set(section.questions.flatMap((q) => (q.shows_if ? [q.key, q.shows_if.question] : [q.key])))]));
   return keys;

@@ -74,16 +74,17 @@ const compiled = new WeakMap<object, Map<string, ejs.TemplateFunction>>();
  * portal/questions-html.ts). Kept per app while the app caches views, as Express does.
  */
 export function viewTemplate(app: { get(name: string): unknown; enabled(name: string): boolean }, name: string): ejs.TemplateFunction {
+  let cache = compiled.get(app);
+  let fn = cache?.get(name);
+  if (fn) return fn;
   const opts = app.get("view options") as ejs.Options & { root: string };
   const filename = join(opts.root, `${name}.ejs`);
   const keep = app.enabled("view cache");
-  let cache = compiled.get(app);
-  if (!cache && keep) compiled.set(app, (cache = new Map()));
-  let fn = cache?.get(filename);
-  if (!fn) {
-    // `cache` reaches the template's includes, as Express passes it to views.
-    fn = ejs.compile(String(ejs.fileLoader(filename)), { ...opts, filename, cache: keep, client: false, async: false }) as ejs.TemplateFunction;
-    cache?.set(filename, fn);
+  // `cache` reaches the template's includes, as Express passes it to views.
+  fn = ejs.compile(String(ejs.fileLoader(filename)), { ...opts, filename, cache: keep, client: false, async: false }) as ejs.TemplateFunction;
+  if (keep) {
+    if (!cache) compiled.set(app, (cache = new Map()));
+    cache.set(name, fn);
   }
   return fn;
 }
