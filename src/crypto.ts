@@ -1,13 +1,13 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, hash, hkdfSync, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 
 /** A random URL-safe token of `bytes` bytes (default 24: 192 bits). */
 export function newToken(bytes = 24): string {
   return randomBytes(bytes).toString("base64url");
 }
 
-/** The stored form of a token: its SHA-256, hex. */
+/** The stored form of a token: its SHA-256, hex (one-shot: every request with a session hashes its cookie). */
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return hash("sha256", token, "hex");
 }
 
 /** Constant-time comparison of two hex digests. */

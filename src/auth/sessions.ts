@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Config } from "../config.js";
-import { fieldsOf, nowIso, qualified, splitRow, sql, type Db } from "../db/index.js";
+import { fieldsOf, nowIso, qualified, rowSplitter, sql, type Db } from "../db/index.js";
 import { hashToken, newToken } from "../crypto.js";
 import { evaluationColumns, type EvaluationRow } from "../evaluations/repo.js";
 import { linkColumns, type VendorLink } from "../vendors/links.js";
@@ -69,7 +69,7 @@ const SESSION_COLUMNS = "id, user_id AS userId, vendor_link_id AS vendorLinkId, 
 export function loadSession(db: Db, opts: SessionOptions) {
   // Each table's columns in turn; a table the session does not open comes back all null. Read raw and split by the column lists.
   const lists = [SESSION_COLUMNS, userColumns, linkColumns, vendorColumns, evaluationColumns, "content_hash AS hash"];
-  const tables = lists.map(fieldsOf);
+  const split = rowSplitter(lists.map(fieldsOf));
   const find = sql(db, `SELECT ${["s", "u", "l", "v", "e", "q"].map((alias, i) => qualified(alias, lists[i]!)).join(", ")}
     FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN vendor_links l ON l.id = s.vendor_link_id LEFT JOIN vendors v ON v.id = l.vendor_id
       LEFT JOIN evaluations e ON e.id = v.evaluation_id LEFT JOIN question_sets q ON q.id = e.question_set_id
@@ -81,7 +81,7 @@ export function loadSession(db: Db, opts: SessionOptions) {
     if (!raw || raw.length > 100) return next();
     const found = find.get(hashToken(raw)) as unknown[] | undefined;
     if (!found) return next();
-    const [session, user, link, vendor, evaluation, set] = splitRow(found, tables);
+    const [session, user, link, vendor, evaluation, set] = split(found);
     const row = session as unknown as SessionRow;
     const now = Date.now();
     if (Date.parse(row.expiresAt) <= now || now - Date.parse(row.lastSeenAt) > opts.idleMinutes * 60_000) {

@@ -47,17 +47,16 @@ export function fieldsOf(columns: string): string[] {
 }
 
 /**
- * Splits a joined row read in raw mode (an array of values) into one object per table, each with
- * the fields of its column list, in the order the lists were selected. Raw rows cost less to read
- * than named or expanded ones, which matters on queries every request runs.
+ * A function that splits a joined row read in raw mode (an array of values) into one object per
+ * table, each with the fields of its column list, in the order the lists were selected. Raw rows
+ * cost less to read than named or expanded ones, which matters on queries every request runs; the
+ * splitter is generated once from the (constant) field names, so that each object is built as a
+ * literal of one shape instead of property by property.
  */
-export function splitRow(row: readonly unknown[], tables: readonly (readonly string[])[]): Record<string, unknown>[] {
+export function rowSplitter(tables: readonly (readonly string[])[]): (row: readonly unknown[]) => Record<string, unknown>[] {
   let i = 0;
-  return tables.map((fields) => {
-    const o: Record<string, unknown> = {};
-    for (const f of fields) o[f] = row[i++];
-    return o;
-  });
+  const objects = tables.map((fields) => `{ ${fields.map((f) => `${JSON.stringify(f)}: row[${i++}]`).join(", ")} }`);
+  return new Function("row", `return [${objects.join(", ")}];`) as (row: readonly unknown[]) => Record<string, unknown>[];
 }
 
 const transactions = new WeakMap<Db, Map<object, Database.Transaction<(...args: never[]) => unknown>>>();

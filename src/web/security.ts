@@ -18,34 +18,62 @@ export function anonymousId(secure: boolean) {
   };
 }
 
-/** CSRF protection on every state change (double-submit cookie bound to the session): forms send _csrf, scripts the x-csrf-token header. */
+/**
+ * CSRF protection on every state change (double-submit cookie bound to the session, by csrf-csrf):
+ * forms send _csrf, scripts the x-csrf-token header.
+ */
 export function csrf(config: Config) {
   const secure = config.baseUrl.startsWith("https:");
   const cookieName = secure ? "__Host-tc.csrf" : "tc_csrf";
   const cookieOptions = { sameSite: "lax", secure, httpOnly: true, path: "/" } as const;
+  const sessionOf = (req: Request) => req.sessionRaw ?? (req.cookies?.[ANON_COOKIE] as string | undefined) ?? "";
+  // Scripts send the header (which no other site can set); forms send the field.
+  const sentToken = (req: Request) => req.headers["x-csrf-token"] ?? (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined);
+  // Evidence uploads are multipart: their route checks the token once multer has read the body.
+  const skipped = (req: Request) => req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data");
   const protection = doubleCsrf({
     getSecret: () => config.sessionSecret,
-    getSessionIdentifier: (req) => req.sessionRaw ?? (req.cookies?.[ANON_COOKIE] as string | undefined) ?? "",
+    getSessionIdentifier: sessionOf,
     cookieName,
     cookieOptions,
-    // Scripts send the header (which no other site can set); forms send the field.
-    getCsrfTokenFromRequest: (req) => req.headers["x-csrf-token"] ?? (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined),
-    // Evidence uploads are multipart: their route checks the token once multer has read the body.
-    skipCsrfProtection: (req) => req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data"),
+    getCsrfTokenFromRequest: sentToken,
+    skipCsrfProtection: skipped,
   });
+
+  // A cookie token csrf-csrf has verified for a session stays valid for that session (its HMAC of
+  // the same session and value under the same secret): verified pairs are remembered, in a bounded
+  // set, so that pages and saves do not compute the HMAC again on every request.
+  const verified = new Set<string>();
+  const pairOf = (req: Request) => {
+    const cookie = req.cookies?.[cookieName] as unknown;
+    return typeof cookie === "string" && cookie ? `${sessionOf(req)}\u0000${cookie}` : undefined;
+  };
+  const remember = (pair: string | undefined) => {
+    if (!pair) return;
+    if (verified.size >= 10_000) verified.clear();
+    verified.add(pair);
+  };
   // csrf-csrf sets its cookie again with every token it gives, even one it reuses from the cookie:
   // a page sets the cookie only when the token changes.
   const untouched = { cookie: () => untouched } as unknown as Response;
-  const pageToken = (req: Request, res: Response) => {
+  const pageToken = (req: Request, res: Response): string => {
+    const pair = pairOf(req);
+    if (pair && verified.has(pair)) return req.cookies[cookieName] as string;
     const token = protection.generateCsrfToken(req, untouched);
-    if (token !== req.cookies?.[cookieName]) res.cookie(cookieName, token, cookieOptions);
+    if (token === req.cookies?.[cookieName]) remember(pair);
+    else res.cookie(cookieName, token, cookieOptions);
     return token;
   };
-  const doubleCsrfProtection = (req: Request, res: Response, next: NextFunction) =>
-    protection.doubleCsrfProtection(req, res, (err?: unknown) => {
-      req.csrfToken = () => pageToken(req, res);
-      next(err);
-    });
+  // csrf-csrf's doubleCsrfProtection, with verified pairs remembered: what it lets through and what it refuses are unchanged.
+  const doubleCsrfProtection = (req: Request, res: Response, next: NextFunction) => {
+    req.csrfToken = () => pageToken(req, res);
+    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || skipped(req)) return next();
+    const pair = pairOf(req);
+    if (pair && verified.has(pair) && sentToken(req) === req.cookies[cookieName]) return next();
+    if (!protection.validateRequest(req)) return next(protection.invalidCsrfTokenError);
+    remember(pair);
+    next();
+  };
   return { ...protection, doubleCsrfProtection };
 }
 

@@ -52,5 +52,17 @@ describe("CSRF", () => {
     // The page's token works for a save.
     const save = await vendor.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrfOf(replaced.text)).set("Accept", "application/json").send({ q: "10", revision: 0 });
     expect(save.status).toBe(200);
+    // Once verified, the same pair passes again (remembered); anything else is still refused.
+    const again2 = await vendor.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrfOf(replaced.text)).set("Accept", "application/json").send({ q: "11", revision: 1 });
+    expect(again2.status).toBe(200);
+    const wrong = await vendor.post("/portal/answers/cto_vendor_share").set("x-csrf-token", `${csrfOf(replaced.text)}0`).set("Accept", "application/json").send({ q: "12", revision: 2 });
+    expect(wrong.status).toBe(403);
+    const none = await vendor.post("/portal/answers/cto_vendor_share").set("Accept", "application/json").send({ q: "12", revision: 2 });
+    expect(none.status).toBe(403);
+    // The same cookie and token under another session are refused: the pair is bound to the session.
+    const other = await openLink(app, (await invitedVendor(db, config, { name: "Other AI", email: "o@other.example" })).path);
+    other.jar.setCookie(`tc_csrf=${csrfOf(replaced.text)}; Path=/`, "127.0.0.1");
+    const foreign = await other.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrfOf(replaced.text)).set("Accept", "application/json").send({ q: "12", revision: 0 });
+    expect(foreign.status).toBe(403);
   });
 });
