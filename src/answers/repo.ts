@@ -37,9 +37,9 @@ export function answersOf(db: Db, vendorId: number, keys: readonly string[]): Ma
 }
 
 /** The values of stored answers by key, leaving out cleared ones. */
-export function valuesOf(stored: Map<string, StoredAnswer>): Record<string, AnswerValue> {
+export function valuesOf(stored: ReadonlyMap<string, { value: AnswerValue | null }>): Record<string, AnswerValue> {
   const out: Record<string, AnswerValue> = {};
-  for (const a of stored.values()) if (a.value !== null) out[a.questionKey] = a.value;
+  for (const [key, a] of stored) if (a.value !== null) out[key] = a.value;
   return out;
 }
 

@@ -4,6 +4,7 @@ import type { Question } from "../questions/schema.js";
 import { encoded, Fragment } from "../web/render.js";
 import { escapeHtml, viewTemplate } from "../web/views.js";
 import type { RawAnswer } from "./answer-form.js";
+import type { EvidenceFile } from "./uploads.js";
 
 /** A question as the section page shows it: its stored or posted answer, and what a failed save said. */
 export interface QuestionView {
@@ -51,7 +52,7 @@ export interface QuestionsContext {
   app: { get(name: string): unknown; enabled(name: string): boolean; locals: Record<string, unknown> };
   currency: string;
   readOnly: boolean;
-  files: { id: number; questionKey: string; name: string; size: number }[];
+  files: EvidenceFile[];
   clarifications: Clarification[];
 }
 

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { answersOf, listAnswers, type StoredAnswer } from "../answers/repo.js";
+import { answersOf, listAnswers, valuesOf, type StoredAnswer } from "../answers/repo.js";
 import { vendorProgress } from "../vendors/service.js";
 import { audit } from "../audit/repo.js";
 import { sessionOptions, startSession } from "../auth/sessions.js";
@@ -10,7 +10,7 @@ import { writeBatch } from "../db/batch.js";
 import { ROLES, type Role } from "../domain.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
-import { isShown, questionIndex, type AnswerValue } from "../questions/answers.js";
+import { isShown, questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import { estimateMinutes } from "../questions/progress.js";
 import type { Question, Section } from "../questions/schema.js";
@@ -21,6 +21,7 @@ import { canAnswer, deadLink, portalActor, portalContext, portalOf, stillEditabl
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
 import { saveVendorAnswer, writeVendorAnswer } from "./service.js";
 import { questionsHtml, type QuestionView } from "./questions-html.js";
+import { listEvidence } from "./uploads.js";
 
 const VENDOR_SESSION_HOURS = 72;
 
@@ -108,8 +109,7 @@ export function portalRoutes(db: Db, config: Config): Router {
     const p = portalOf(res);
     const section = p.set.sections.find((s) => s.role === role)!;
     const { stored, progress, clarifications, files } = transaction(db, sectionData)(db, p, section);
-    const values: Record<string, AnswerValue> = {};
-    for (const [k, a] of stored) if (a.value !== null) values[k] = a.value;
+    const values = valuesOf(stored);
     const questions: QuestionView[] = section.questions.map((q) => {
       const s = stored.get(q.key);
       return { q, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
@@ -134,9 +134,6 @@ function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { the
   return { theirs: formatAnswer(q, current.value, p.evaluation.currency), by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else", at: current.updatedAt };
 }
 
-const keysOfSection = new WeakMap<object, string[]>();
-
-/** The keys of a section's questions and of the questions their visibility depends on (shows_if). */
 /**
  * What a section page shows of the vendor's data, read as one snapshot: its answers and those its
  * questions' visibility depends on, the progress stored with them, its threads and files. One
@@ -147,10 +144,13 @@ function sectionData(db: Db, p: PortalContext, section: Section) {
     stored: answersOf(db, p.vendor.id, sectionKeys(section)),
     progress: vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles }),
     clarifications: listClarifications(db, p.vendor.id, { vendorView: true }),
-    files: sql(db, "SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(p.vendor.id) as { id: number; questionKey: string; name: string; size: number }[],
+    files: listEvidence(db, p.vendor.id),
   };
 }
 
+const keysOfSection = new WeakMap<object, string[]>();
+
+/** The keys of a section's questions and of the questions their visibility depends on (shows_if). */
 function sectionKeys(section: Section): string[] {
   let keys = keysOfSection.get(section);
   if (!keys) keysOfSection.set(section, (keys = [...new Set(section.questions.flatMap((q) => (q.shows_if ? [q.key, q.shows_if.question] : [q.key])))]));

@@ -20,7 +20,7 @@ import { canAnswer, portalActor, portalContext, portalOf, requireMain } from "./
 import { answersCopyPdf } from "./copy-pdf.js";
 import { answerValues } from "../vendors/service.js";
 import { submit } from "./service.js";
-import { findAttachment, storeEvidence, uploadMiddleware, uploadsDir } from "./uploads.js";
+import { findAttachment, listEvidence, storeEvidence, uploadMiddleware, uploadsDir } from "./uploads.js";
 
 /** Review, submit, decline, the PDF copy, delegation, clarification replies and evidence files. */
 export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
@@ -67,8 +67,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   r.get("/portal/copy.pdf", ctx, requireMain, async (_req, res) => {
     const p = portalOf(res);
     const v = findVendor(db, p.vendor.id)!;
-    const files = db.prepare("SELECT question_key AS questionKey, original_name AS name, sha256 FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL").all(v.id) as { questionKey: string; name: string; sha256: string }[];
-    const pdf = await answersCopyPdf(p.evaluation, p.set, v, answerValues(db, p.vendor.id), files);
+    const pdf = await answersCopyPdf(p.evaluation, p.set, v, answerValues(db, p.vendor.id), listEvidence(db, v.id));
     res.type("application/pdf").attachment(`${v.name.replace(/[^\w.-]+/g, "-")}-answers.pdf`).send(pdf);
   });
 

@@ -6,7 +6,7 @@ import type { RequestHandler } from "express";
 import multer from "multer";
 import { invalid } from "../errors.js";
 import type { Config } from "../config.js";
-import type { Db } from "../db/index.js";
+import { sql, type Db } from "../db/index.js";
 
 /** Types accepted as evidence, by what the bytes are: the name is never trusted. */
 const ALLOWED = new Map<string, string>([
@@ -90,4 +90,20 @@ export interface AttachmentRow {
 export function findAttachment(db: Db, id: number): AttachmentRow | undefined {
   return db.prepare(`SELECT id, vendor_id AS vendorId, question_key AS questionKey, original_name AS originalName, stored_name AS storedName, mime_type AS mimeType,
     size_bytes AS sizeBytes, sha256, deleted_at AS deletedAt FROM attachments WHERE id = ?`).get(id) as AttachmentRow | undefined;
+}
+
+/** A vendor's evidence file as pages, reports and copies list it. */
+export interface EvidenceFile {
+  id: number;
+  questionKey: string;
+  name: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
+
+/** A vendor's evidence files not removed, in the order they were uploaded. */
+export function listEvidence(db: Db, vendorId: number): EvidenceFile[] {
+  return sql(db, `SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size, sha256, created_at AS createdAt
+    FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id`).all(vendorId) as EvidenceFile[];
 }

@@ -1,4 +1,5 @@
 import { listAnswers, valuesOf } from "../answers/repo.js";
+import { listEvidence, type EvidenceFile } from "../portal/uploads.js";
 import { listClarifications, type Clarification } from "../clarifications/repo.js";
 import { listComments, listDecisions, type Comment, type Decision } from "../comparison/repo.js";
 import type { Db } from "../db/index.js";
@@ -7,7 +8,7 @@ import type { AnswerValue } from "../questions/answers.js";
 
 export interface ReportData extends Scored {
   answers: Map<number, Record<string, AnswerValue>>;
-  files: Map<number, { questionKey: string; name: string; sha256: string }[]>;
+  files: Map<number, EvidenceFile[]>;
   clarifications: Map<number, Clarification[]>;
   comments: Comment[];
   decisions: Decision[];
@@ -20,12 +21,11 @@ export function reportData(db: Db, evaluationId: number, generatedBy: string, no
   const scored = scoreEvaluation(db, evaluationId);
   if (!scored) return undefined;
   const answers = new Map<number, Record<string, AnswerValue>>();
-  const files = new Map<number, { questionKey: string; name: string; sha256: string }[]>();
+  const files = new Map<number, EvidenceFile[]>();
   const clarifications = new Map<number, Clarification[]>();
-  const fileQuery = db.prepare("SELECT question_key AS questionKey, original_name AS name, sha256 FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id");
   for (const v of scored.vendors) {
     answers.set(v.id, valuesOf(listAnswers(db, v.id)));
-    files.set(v.id, fileQuery.all(v.id) as { questionKey: string; name: string; sha256: string }[]);
+    files.set(v.id, listEvidence(db, v.id));
     clarifications.set(v.id, listClarifications(db, v.id));
   }
   return { ...scored, answers, files, clarifications, comments: listComments(db, evaluationId), decisions: listDecisions(db, evaluationId), generatedAt: now.toISOString(), generatedBy };

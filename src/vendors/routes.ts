@@ -17,7 +17,7 @@ import { inviteVendor, remindVendor } from "./invitations.js";
 import { extendLink, findLink, linkToken, linkUrl, listLinks, mainLink, revokeLink } from "./links.js";
 import { renderEvaluationPage } from "../evaluations/routes.js";
 import { sendAttachment } from "../portal/submission-routes.js";
-import { findAttachment } from "../portal/uploads.js";
+import { findAttachment, listEvidence } from "../portal/uploads.js";
 import { findVendor, insertVendor, type Vendor } from "./repo.js";
 import { ClarificationSchema, ExtendSchema, MessageSchema, ReopenSchema, VendorFormSchema } from "./schema.js";
 
@@ -87,7 +87,7 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const v = vendorOf(req, res);
     const scored = scoreEvaluation(db, e.id)!;
     const result = scored.result.vendors.find((x) => x.vendorId === String(v.id));
-    const attachments = db.prepare("SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size, created_at AS createdAt FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id").all(v.id);
+    const attachments = listEvidence(db, v.id);
     return renderPage(req, res, "vendors/review", {
       title: `${v.name} — ${e.title}`, wide: true, vendor: v, set: scored.set, result, answers: listAnswers(db, v.id), history: answerHistory(db, v.id),
       clarifications: listClarifications(db, v.id), links: listLinks(db, v.id), attachments, errors: {}, values: {},

@@ -31,7 +31,10 @@ export function csrf(config: Config) {
   const sentToken = (req: Request) => req.headers["x-csrf-token"] ?? (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined);
   // Evidence uploads are multipart: their route checks the token once multer has read the body.
   const skipped = (req: Request) => req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data");
+  // Methods that change nothing carry no token.
+  const ignoredMethods = ["GET", "HEAD", "OPTIONS"] as const;
   const protection = doubleCsrf({
+    ignoredMethods: [...ignoredMethods],
     getSecret: () => config.sessionSecret,
     getSessionIdentifier: sessionOf,
     cookieName,
@@ -67,7 +70,7 @@ export function csrf(config: Config) {
   // csrf-csrf's doubleCsrfProtection, with verified pairs remembered: what it lets through and what it refuses are unchanged.
   const doubleCsrfProtection = (req: Request, res: Response, next: NextFunction) => {
     req.csrfToken = () => pageToken(req, res);
-    if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS" || skipped(req)) return next();
+    if ((ignoredMethods as readonly string[]).includes(req.method) || skipped(req)) return next();
     const pair = pairOf(req);
     if (pair && verified.has(pair) && sentToken(req) === req.cookies[cookieName]) return next();
     if (!protection.validateRequest(req)) return next(protection.invalidCsrfTokenError);
