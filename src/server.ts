@@ -7,6 +7,7 @@ import { syncQuestionSets } from "./questions/repo.js";
 import { countUsers, createUserToken } from "./auth/users.js";
 import { createMailer, processOutbox } from "./mail/outbox.js";
 import { runReminders } from "./vendors/invitations.js";
+import { createHttpServer } from "./web/http-server.js";
 
 /** Migrates, loads question sets and listens; returns a function that stops the server. */
 export async function startServer(): Promise<() => Promise<void>> {
@@ -18,7 +19,7 @@ export async function startServer(): Promise<() => Promise<void>> {
   const sync = syncQuestionSets(db);
   for (const err of sync.refused) logger.error({ file: err.file, problems: err.problems }, "question set refused");
   const app = buildApp({ db, config, logger });
-  const server = app.listen(config.PORT, config.HOST);
+  const server = createHttpServer(app).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);
     server.once("error", reject);

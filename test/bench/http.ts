@@ -2,6 +2,7 @@ import autocannon from "autocannon";
 import express from "express";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { createHttpServer } from "../../src/web/http-server.js";
 
 export interface HttpResult {
   rps: number;
@@ -22,9 +23,12 @@ export async function cannon(url: string, opts: { connections: number; seconds: 
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
 }
 
-/** Listens on 127.0.0.1 and returns the base URL and a closer. */
+/**
+ * Listens on 127.0.0.1 and returns the base URL and a closer. Truecost and the bare baseline both
+ * run on the server Truecost ships (src/web/http-server.ts): the same process setup.
+ */
 export async function listen(app: express.Express): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
-  const server = app.listen(0, "127.0.0.1");
+  const server = createHttpServer(app).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, close: () => new Promise((r) => server.close(() => r())) };
 }

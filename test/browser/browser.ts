@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ROOT } from "../../src/paths.js";
+import { createHttpServer } from "../../src/web/http-server.js";
 import { buildSharedApp } from "../helpers.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -17,7 +18,7 @@ export async function launch(): Promise<Browser> {
 /** The real app listening on 127.0.0.1, over a fresh database. */
 export async function serve(env: Record<string, string> = {}) {
   const probe = buildSharedApp({ ...env, BASE_URL: "http://127.0.0.1:1" });
-  const server = probe.app.listen(0, "127.0.0.1");
+  const server = createHttpServer(probe.app).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   const port = (server.address() as AddressInfo).port;
   // Emailed links must point at the port the server actually took.

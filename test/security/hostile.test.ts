@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BundleError, parseBundle } from "../../src/bundles/import.js";
 import { ROOT } from "../../src/paths.js";
 import { parseQuestionSet, QuestionSetError } from "../../src/questions/loader.js";
+import { createHttpServer } from "../../src/web/http-server.js";
 import { buildSharedApp } from "../helpers.js";
 import { makeEvaluation, makeUser, PASSWORD } from "../factories.js";
 import { VendorClient } from "../faults/child.js";
@@ -50,7 +51,7 @@ function answersHash(): string {
 }
 
 beforeAll(async () => {
-  const server = ctx.app.listen(0, "127.0.0.1");
+  const server = createHttpServer(ctx.app).listen(0, "127.0.0.1");
   await new Promise((r) => server.once("listening", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   close = () => new Promise((r) => server.close(() => r()));
