@@ -36,9 +36,14 @@ export class AppRequest extends http.IncomingMessage {
   csrfToken: unknown = undefined;
 }
 
-/** The response object: `locals`, which Express sets on every response, exists from the start (see AppRequest). */
+/**
+ * The response object: Express's `locals`, and the status Node and Express set on every response
+ * (Node keeps their defaults, 200 and none, on its prototype), exist from the start (see AppRequest).
+ */
 export class AppResponse extends http.ServerResponse {
   locals: unknown = undefined;
+  override statusCode = 200;
+  override statusMessage = undefined as unknown as string;
 }
 
 /** An HTTP server for the app whose requests and responses are AppRequest and AppResponse. */

@@ -24,13 +24,14 @@ export async function cannon(url: string, opts: { connections: number; seconds: 
 }
 
 /**
- * Listens on 127.0.0.1 and returns the base URL and a closer. Truecost and the bare baseline both
- * run on the server Truecost ships (src/web/http-server.ts): the same process setup.
+ * Listens on 127.0.0.1 and returns the base URL and a closer. `server`: the HTTP server Truecost
+ * ships (src/web/http-server.ts, requests with their properties declared), or Express's own
+ * `app.listen` (the stock server a bare Express app gets).
  */
-export async function listen(app: express.Express): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
-  const server = createHttpServer(app).listen(0, "127.0.0.1");
-  await new Promise((r) => server.once("listening", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, close: () => new Promise((r) => server.close(() => r())) };
+export async function listen(app: express.Express, server: "truecost" | "stock"): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+  const s = server === "truecost" ? createHttpServer(app).listen(0, "127.0.0.1") : app.listen(0, "127.0.0.1");
+  await new Promise((r) => s.once("listening", r));
+  return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, server: s, close: () => new Promise((r) => s.close(() => r())) };
 }
 
 /** The baseline: a bare Express app in the same process setup, answering the same shape of request. */

@@ -11,7 +11,9 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 function pair(p: Pair, target: number, p99Max?: number) {
   console.log(`${p.name}`);
   console.log(`  Truecost   ${p.truecost.rps.toFixed(0).padStart(6)} req/s  p50 ${p.truecost.p50} ms  p99 ${p.truecost.p99} ms  (${p.truecost.requests} requests, ${p.truecost.non2xx} non-2xx, ${p.truecost.errors} errors)`);
-  console.log(`  bare Express ${p.baseline.rps.toFixed(0).padStart(4)} req/s  p50 ${p.baseline.p50} ms  p99 ${p.baseline.p99} ms`);
+  console.log(`  bare Express ${p.baseline.rps.toFixed(0).padStart(4)} req/s  p50 ${p.baseline.p50} ms  p99 ${p.baseline.p99} ms  (stock: express() and app.listen)`);
+  if (p.onTruecostServer)
+    console.log(`  (stricter, for context: the bare handler on Truecost's HTTP server ${p.onTruecostServer.rps.toFixed(0)} req/s, ${p.onTruecostServer.cpuUsPerRequest?.toFixed(0)} µs CPU per request; Truecost / that ${(p.truecost.rps / p.onTruecostServer.rps).toFixed(2)}, CPU ${((p.onTruecostServer.cpuUsPerRequest ?? 0) / (p.truecost.cpuUsPerRequest ?? 1)).toFixed(2)})`);
   if (p.sameSize) console.log(`  (for context: bare Express sending a static 20 KB page ${p.sameSize.rps.toFixed(0)} req/s, ${p.sameSize.cpuUsPerRequest?.toFixed(0)} µs CPU per request; Truecost / that ${(p.truecost.rps / p.sameSize.rps).toFixed(2)})`);
   if (p.truecost.cpuUsPerRequest && p.baseline.cpuUsPerRequest)
     console.log(`  server CPU per request: Truecost ${p.truecost.cpuUsPerRequest.toFixed(0)} µs, bare Express ${p.baseline.cpuUsPerRequest.toFixed(0)} µs (ratio ${(p.baseline.cpuUsPerRequest / p.truecost.cpuUsPerRequest).toFixed(2)}; steadier than throughput on a shared machine)`);

@@ -5,7 +5,9 @@ import { dbPath, openDb } from "../../src/db/index.js";
 import { createLogger } from "../../src/logger.js";
 
 /**
- * A benchmark server in its own process: `truecost DATA_DIR` or `bare`; prints its URL on the first
+ * A benchmark server in its own process: `truecost DATA_DIR`, `bare` (a bare Express app on the
+ * stock server, `app.listen`) or `bare-on-truecost-server` (the same app on Truecost's HTTP
+ * server, src/web/http-server.ts); prints its URL on the first
  * line, and on SIGUSR2 a line `cpu MICROSECONDS` (the CPU time it has used, user and system), so
  * that the parent can take the server's CPU cost per request over a run.
  */
@@ -16,12 +18,12 @@ process.on("SIGUSR2", () => {
   console.log(`cpu ${u.user + u.system}`);
 });
 const [mode, dataDir] = process.argv.slice(2);
-if (mode === "bare") {
-  const s = await listen(bareApp());
+if (mode === "bare" || mode === "bare-on-truecost-server") {
+  const s = await listen(bareApp(), mode === "bare" ? "stock" : "truecost");
   console.log(s.url);
 } else {
   const config = loadConfig({ DATA_DIR: dataDir!, LOG_LEVEL: "silent", LINK_FAILURES_PER_10_MIN: "100000" });
   const db = openDb(dbPath(dataDir!));
-  const s = await listen(buildApp({ db, config, logger: createLogger("silent") }));
+  const s = await listen(buildApp({ db, config, logger: createLogger("silent") }), "truecost");
   console.log(s.url);
 }

@@ -65,8 +65,18 @@ async function measured(served: Served, path: string, opts: Parameters<typeof ca
   return r;
 }
 
+/** A bare Express server started for one measurement, then stopped. */
+async function measuredBare(mode: "bare" | "bare-on-truecost-server", path: string, opts: Parameters<typeof cannon>[1]): Promise<HttpResult> {
+  const served = await serveChild(mode);
+  try {
+    return await measured(served, path, opts);
+  } finally {
+    await served.close();
+  }
+}
+
 /** Starts a benchmark server in a child process, so that the load generator does not share its event loop. */
-export async function serveChild(mode: "truecost" | "bare", dataDir = ""): Promise<Served> {
+export async function serveChild(mode: "truecost" | "bare" | "bare-on-truecost-server", dataDir = ""): Promise<Served> {
   const prof = process.env.BENCH_PROFILE && mode === "truecost" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...prof, join(ROOT, "dist", "test", "bench", "server.js"), mode, dataDir], { stdio: ["ignore", "pipe", "inherit"] });
   // A benchmark that fails must not leave its servers running.
@@ -127,6 +137,11 @@ export interface Pair {
   ratio: number;
   /** For a page: bare Express sending a static page of about the same size (context only; the ratio is against `baseline`). */
   sameSize?: HttpResult;
+  /**
+   * The bare handler on Truecost's own HTTP server, whose requests declare their properties up
+   * front (context only, stricter: the ratio is against `baseline`, stock bare Express).
+   */
+  onTruecostServer?: HttpResult;
 }
 
 /** Autosave through the whole stack (session, CSRF, validation, revision check, write, audit) with autocannon, against a bare handler. */
@@ -156,12 +171,12 @@ export async function benchAutosave(seconds: number): Promise<Pair> {
   };
   // autocannon resets a connection's context after its list of requests: a long list of the same request keeps it.
   const truecost = await measured(b.served, "", { connections: 50, seconds, requests: new Array<autocannon.Request>(100_000).fill(request) });
-  const bare = await serveChild("bare");
-  const baseline = await measured(bare, "/save", { connections: 50, seconds, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ q: "10", revision: 1 }) });
-  await bare.close();
+  const bareSave = { connections: 50, seconds, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ q: "10", revision: 1 }) };
+  const baseline = await measuredBare("bare", "/save", bareSave);
+  const onTruecostServer = await measuredBare("bare-on-truecost-server", "/save", bareSave);
   const saved = b.db.prepare("SELECT count(*) FROM answer_history WHERE question_key = 'cto_vendor_share' AND changed_by LIKE 'vendor-link:%'").pluck().get() as number;
   await b.served.close();
-  return { name: `Vendor autosave (autocannon, 50 connections; ${saved} saves written)`, truecost, baseline, ratio: truecost.rps / baseline.rps };
+  return { name: `Vendor autosave (autocannon, 50 connections; ${saved} saves written)`, truecost, baseline, ratio: truecost.rps / baseline.rps, onTruecostServer };
 }
 
 /** A vendor's section page and the comparison page (5 vendors × the default set), each against a bare page. */
@@ -172,12 +187,13 @@ export async function benchPages(seconds: number): Promise<Pair[]> {
   const bare = await serveChild("bare");
   const baseline = await measured(bare, "/page", { connections: 50, seconds });
   const sameSize = await measured(bare, "/page-20k", { connections: 50, seconds });
+  await bare.close();
+  const onTruecostServer = await measuredBare("bare-on-truecost-server", "/page", { connections: 50, seconds });
   const section = await measured(b.served, "/portal/sections/cto", { connections: 50, seconds, headers: { cookie: s!.cookie } });
   const comparison = await measured(b.served, `/evaluations/${b.evaluationId}/comparison`, { connections: 50, seconds, headers: { cookie: admin } });
-  await bare.close();
   await b.served.close();
   return [
-    { name: "Vendor section page", truecost: section, baseline, ratio: section.rps / baseline.rps, sameSize },
+    { name: "Vendor section page", truecost: section, baseline, ratio: section.rps / baseline.rps, sameSize, onTruecostServer },
     { name: "Comparison page (5 vendors)", truecost: comparison, baseline, ratio: comparison.rps / baseline.rps },
   ];
 }

@@ -31,8 +31,8 @@ server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
   res.once("finish", () => {
     const route = `${req.method} ${String((req as { route?: { path?: string } }).route?.path ?? req.url?.split("?")[0])}`;
     seen.add(route);
-    for (const [o, known] of [[req, declaredRequest], [res, declaredResponse]] as const)
-      for (const k of Object.keys(o)) if (!nodeRequest.has(k) && !nodeResponse.has(k) && !nodeLater.has(k) && !known.includes(k)) undeclared.set(route, (undeclared.get(route) ?? new Set()).add(k));
+    for (const [o, node, known, name] of [[req, nodeRequest, declaredRequest, "request"], [res, nodeResponse, declaredResponse, "response"]] as const)
+      for (const k of Object.keys(o)) if (!node.has(k) && !nodeLater.has(k) && !known.includes(k)) undeclared.set(route, (undeclared.get(route) ?? new Set()).add(`${name}.${k}`));
   });
 });
 
@@ -44,10 +44,11 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe("the HTTP server's request and response objects", () => {
-  it("declare nothing that shadows what Express or Node define on their prototypes", () => {
+  it("declare nothing that shadows a getter, setter or method Express or Node define on their prototypes", () => {
     const accessors = (proto: object) => {
       const out = new Set<string>();
-      for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null) for (const k of Object.getOwnPropertyNames(p)) out.add(k);
+      for (let p: object | null = proto; p && p !== Object.prototype; p = Object.getPrototypeOf(p) as object | null)
+        for (const [k, d] of Object.entries(Object.getOwnPropertyDescriptors(p))) if (d.get || d.set || typeof d.value === "function") out.add(k);
       return out;
     };
     const onRequest = accessors(express.request);
@@ -55,7 +56,10 @@ describe("the HTTP server's request and response objects", () => {
     expect(declaredRequest.filter((k) => onRequest.has(k))).toEqual([]);
     expect(declaredResponse.filter((k) => onResponse.has(k))).toEqual([]);
     expect(declaredRequest.length).toBeGreaterThan(10);
-    expect(declaredResponse).toEqual(["locals"]);
+    expect(declaredResponse).toEqual(["locals", "statusCode", "statusMessage"]);
+    // Node's defaults, from its prototype.
+    const res = new AppResponse(new http.IncomingMessage(socket));
+    expect([res.statusCode, res.statusMessage]).toEqual([http.ServerResponse.prototype.statusCode, http.ServerResponse.prototype.statusMessage]);
   });
 
   it("declare every property the app sets on a request, on buyer, vendor, API, upload and refused requests", async () => {
