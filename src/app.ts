@@ -64,8 +64,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const { doubleCsrfProtection, validateRequest } = csrf(config);
   // Every request but static files and health checks: its body, cookies, session and CSRF check, in this order.
   app.use(chain(
-    withBody(express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 2000 })),
-    withBody(express.json({ limit: "256kb" })),
+    bodyParser(),
     cookieParser(),
     loadSession(db, sessions),
     anonymousId(sessions.secure),
@@ -112,9 +111,22 @@ export function chain(...steps: RequestHandler[]): RequestHandler {
   };
 }
 
-/** A body parser run only for methods that carry a body: a page view has none to read. */
-function withBody(parser: RequestHandler): RequestHandler {
-  return (req, res, next) => (req.method === "GET" || req.method === "HEAD" ? next() : parser(req, res, next));
+/**
+ * The request body by its media type: JSON (the autosave) or a form; multipart is left to the
+ * upload route's multer, any other type to the route (which finds no body). The media type is read
+ * once, here: given a type each, body-parser's parsers would each match the header with type-is,
+ * about 5 µs of an autosave. Methods without a body (GET, HEAD) skip it all.
+ */
+function bodyParser(): RequestHandler {
+  const json = express.json({ limit: "256kb", type: () => true });
+  const form = express.urlencoded({ extended: false, limit: "256kb", parameterLimit: 2000, type: () => true });
+  return (req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD") return next();
+    const type = req.headers["content-type"]?.split(";", 1)[0]!.trim().toLowerCase();
+    if (type === "application/json") return json(req, res, next);
+    if (type === "application/x-www-form-urlencoded") return form(req, res, next);
+    next();
+  };
 }
 
 /** A strict policy: no inline scripts or styles, nothing from other origins. */

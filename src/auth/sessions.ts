@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { Config } from "../config.js";
 import { fieldsOf, nowIso, qualified, rowSplitter, sql, type Db } from "../db/index.js";
 import { hashToken, newToken } from "../crypto.js";
-import { evaluationColumns, type EvaluationRow } from "../evaluations/repo.js";
+import { portalEvaluationColumns, type PortalEvaluationRow } from "../evaluations/repo.js";
 import { linkColumns, type VendorLink } from "../vendors/links.js";
 import { vendorColumns, type VendorRow } from "../vendors/repo.js";
 import { userColumns, type User } from "./users.js";
@@ -55,7 +55,7 @@ export function endSession(db: Db, req: Request, res: Response, opts: SessionOpt
 export interface VendorSessionRows {
   link: VendorLink;
   vendor: VendorRow;
-  evaluation: EvaluationRow;
+  evaluation: PortalEvaluationRow;
   setHash: string;
 }
 
@@ -68,7 +68,7 @@ const SESSION_COLUMNS = "id, user_id AS userId, vendor_link_id AS vendorLinkId, 
  */
 export function loadSession(db: Db, opts: SessionOptions) {
   // Each table's columns in turn; a table the session does not open comes back all null. Read raw and split by the column lists.
-  const lists = [SESSION_COLUMNS, userColumns, linkColumns, vendorColumns, evaluationColumns, "content_hash AS hash"];
+  const lists = [SESSION_COLUMNS, userColumns, linkColumns, vendorColumns, portalEvaluationColumns, "content_hash AS hash"];
   const split = rowSplitter(lists.map(fieldsOf));
   const find = sql(db, `SELECT ${["s", "u", "l", "v", "e", "q"].map((alias, i) => qualified(alias, lists[i]!)).join(", ")}
     FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN vendor_links l ON l.id = s.vendor_link_id LEFT JOIN vendors v ON v.id = l.vendor_id
@@ -93,7 +93,7 @@ export function loadSession(db: Db, opts: SessionOptions) {
     req.sessionRaw = raw;
     if (row.userId !== null && user!.id !== null && !user!.disabledAt) req.user = user as unknown as User;
     if (row.vendorLinkId !== null && link!.id !== null && vendor!.id !== null)
-      req.vendorSession = { link: link as unknown as VendorLink, vendor: vendor as unknown as VendorRow, evaluation: evaluation as unknown as EvaluationRow, setHash: set!.hash as string };
+      req.vendorSession = { link: link as unknown as VendorLink, vendor: vendor as unknown as VendorRow, evaluation: evaluation as unknown as PortalEvaluationRow, setHash: set!.hash as string };
     next();
   };
 }

@@ -48,6 +48,15 @@ export function toEvaluation(r: Row): Evaluation {
   return { ...r, roles: JSON.parse(r.roles) as Role[], assumptions: JSON.parse(r.assumptions) as Record<string, number>, settings: JSON.parse(r.settings) as EvaluationSettings };
 }
 
+/** What the vendor portal uses of an evaluation: read with every vendor request, so not its assumptions and settings. */
+export type PortalEvaluation = Pick<Evaluation, "id" | "title" | "description" | "currency" | "dueDate" | "questionSetId" | "roles" | "status" | "createdBy">;
+export type PortalEvaluationRow = Omit<PortalEvaluation, "roles"> & { roles: string };
+export const portalEvaluationColumns = "id, title, description, currency, due_date AS dueDate, question_set_id AS questionSetId, roles, status, created_by AS createdBy";
+
+export function toPortalEvaluation(r: PortalEvaluationRow): PortalEvaluation {
+  return { ...r, roles: JSON.parse(r.roles) as Role[] };
+}
+
 export function insertEvaluation(db: Db, e: NewEvaluation): number {
   return Number(
     sql(db, `INSERT INTO evaluations (title, description, tier, horizon_years, currency, value_estimate_minor, day_rate_minor, due_date,

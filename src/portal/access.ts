@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import { sql, type Db } from "../db/index.js";
 import type { Role } from "../domain.js";
 import { forbidden } from "../errors.js";
-import { toEvaluation, type Evaluation, type EvaluationStatus } from "../evaluations/repo.js";
+import { toPortalEvaluation, type EvaluationStatus, type PortalEvaluation } from "../evaluations/repo.js";
 import { questionSetByHash } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
 import type { Progress } from "../questions/progress.js";
@@ -13,7 +13,7 @@ import { renderPage } from "../web/render.js";
 export interface PortalContext {
   link: VendorLink;
   vendor: Vendor;
-  evaluation: Evaluation;
+  evaluation: PortalEvaluation;
   set: QuestionSet;
   /** The main contact may answer every section and submit; a colleague only the delegated one. */
   isMain: boolean;
@@ -39,7 +39,7 @@ export function portalContext(db: Db) {
     if (!row || !isLive(row.link)) return void deadLink(req, res).catch(next);
     const link = row.link;
     const vendor = toVendor(row.vendor);
-    const evaluation = toEvaluation(row.evaluation);
+    const evaluation = toPortalEvaluation(row.evaluation);
     const ctx: PortalContext = {
       link, vendor, evaluation, set: questionSetByHash(db, evaluation.questionSetId, row.setHash), isMain: link.role === null,
       editable: takesChanges(evaluation.status, vendor.status),

@@ -9,7 +9,7 @@ import type { Vendor } from "../vendors/repo.js";
 import { FONTS, useFonts } from "../report/fonts.js";
 
 /** A PDF copy of exactly what a vendor sent, with the submission's hash. */
-export function answersCopyPdf(e: Evaluation, set: QuestionSet, v: Vendor, answers: Record<string, AnswerValue>, files: { questionKey: string; name: string; sha256: string }[]): Promise<Buffer> {
+export function answersCopyPdf(e: Pick<Evaluation, "title" | "roles" | "currency">, set: QuestionSet, v: Vendor, answers: Record<string, AnswerValue>, files: { questionKey: string; name: string; sha256: string }[]): Promise<Buffer> {
   const doc = new PDFDocument({ size: "A4", margin: 56, info: { Title: `${v.name} — answers to "${e.title}"`, Author: v.name, Subject: "Due-diligence questionnaire answers", Creator: "Truecost" }, bufferPages: true });
   useFonts(doc, { body: FONTS.regular, bold: FONTS.bold });
   const chunks: Buffer[] = [];

@@ -59,7 +59,7 @@ ${contact(buyer)}
 }
 
 /** A section handed to a colleague by the vendor's main contact. */
-export function delegationEmail(e: Evaluation, set: QuestionSet, v: Vendor, role: Role, to: { name: string }, from: string): Email {
+export function delegationEmail(e: Pick<Evaluation, "title" | "dueDate">, set: QuestionSet, v: Vendor, role: Role, to: { name: string }, from: string): Email {
   const s = set.sections.find((x) => x.role === role)!;
   return {
     subject: `${from} asks you to answer the ${ROLE_LABELS[role]} section for "${e.title}"`,

@@ -71,6 +71,24 @@ describe("vendor portal", () => {
     expect(invalid.body.error.message).toBe("Must be at most 100");
   });
 
+  it("reads a save's body by its media type, whatever its case and parameters, and no other", async () => {
+    const { app, db, config } = buildTestApp();
+    const { path, vendorId } = await invitedVendor(db, config);
+    const agent = await openLink(app, path);
+    const { csrf } = await sectionState(agent, "cto", "cto_vendor_share");
+    const post = (type: string, body: string) => agent.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrf).set("Accept", "application/json").set("Content-Type", type).send(body);
+    expect((await post("Application/JSON ; charset=UTF-8", '{"q":"30","revision":0}')).body).toMatchObject({ saved: true, revision: 1 });
+    const form = await post("application/x-www-form-urlencoded", "q=35&revision=1");
+    expect(form.body).toMatchObject({ saved: true, revision: 2 });
+    for (const type of ["text/plain", "application/json-patch+json", "application/jsonx"]) {
+      const refused = await post(type, '{"q":"90","revision":2}');
+      expect(refused.status, type).toBe(400);
+      expect(refused.body.error.fields, type).toEqual({ revision: "must be the whole revision number the page was given" });
+    }
+    expect((await post("application/json; charset=latin1", '{"q":"90","revision":2}')).status).toBe(415);
+    expect(listAnswers(db, vendorId).get("cto_vendor_share")!.value).toBe(35);
+  });
+
   it("loses no update when two sessions save the same answer at once", async () => {
     const { app, db, config } = buildTestApp();
     const { path, vendorId } = await invitedVendor(db, config);
