@@ -31,6 +31,9 @@ interface Word {
 export interface Line {
   text: string;
   width: number;
+  /** Its words as encoded in the font it was laid out in, so that drawing it in that font looks none up again. */
+  words: Word[];
+  font: PdfFont;
 }
 
 const n = (x: number) => String(Math.round(x * 100) / 100);
@@ -137,20 +140,24 @@ export class PdfText {
   layout(text: string, width: number): { lines: Line[]; widest: number } {
     const k = this.size / 1000;
     const space = this.word(" ").width * k;
+    const font = this.font;
     const out: Line[] = [];
     let widest = 0;
     for (const para of text.split("\n")) {
       let line: string | undefined;
       let lineWidth = 0;
+      let words: Word[] = [];
       for (let word of para.split(" ")) {
-        let w = this.word(word).width * k;
+        let encoded = this.word(word);
+        let w = encoded.width * k;
         if (w > widest) widest = w;
         if (line !== undefined && lineWidth + space + w <= width) {
           line += ` ${word}`;
           lineWidth += space + w;
+          words.push(encoded);
           continue;
         }
-        if (line !== undefined) out.push({ text: line, width: lineWidth });
+        if (line !== undefined) out.push({ text: line, width: lineWidth, words, font });
         while (w > width) {
           let head = "";
           let headWidth = 0;
@@ -167,14 +174,16 @@ export class PdfText {
             headWidth = this.word(head).width * k;
           }
           if (head === word) break;
-          out.push({ text: head, width: headWidth });
+          out.push({ text: head, width: headWidth, words: [this.word(head)], font });
           word = word.slice(head.length);
-          w = this.word(word).width * k;
+          encoded = this.word(word);
+          w = encoded.width * k;
         }
         line = word;
         lineWidth = w;
+        words = [encoded];
       }
-      out.push({ text: line ?? "", width: lineWidth });
+      out.push({ text: line ?? "", width: lineWidth, words: line === undefined ? [] : words, font });
     }
     return { lines: out, widest };
   }
@@ -201,7 +210,7 @@ export class PdfText {
       const lx = opts.align === "right" ? x + width - line.width : x;
       if (line.text) {
         const font = this.font;
-        const words = font.subset ? line.text.split(" ").map((w) => this.word(w)) : [];
+        const words = !font.subset ? [] : line.font === font ? line.words : line.text.split(" ").map((w) => this.word(w));
         if (words.length && words.every((w) => w.plain)) {
           (d.page as unknown as { fonts: Record<string, unknown> }).fonts[font.id] ??= font.ref();
           // pdfkit's pages run y downwards; a text matrix that flips y back sets the glyphs upright on the baseline.
