@@ -18,7 +18,7 @@ function pair(p: Pair, target: number, p99Max?: number) {
   if (p.truecost.cpuUsPerRequest && p.baseline.cpuUsPerRequest)
     console.log(`  server CPU per request: Truecost ${p.truecost.cpuUsPerRequest.toFixed(0)} µs, bare Express ${p.baseline.cpuUsPerRequest.toFixed(0)} µs (ratio ${(p.baseline.cpuUsPerRequest / p.truecost.cpuUsPerRequest).toFixed(2)}; steadier than throughput on a shared machine)`);
   const ok = p.ratio >= target && (p99Max === undefined || p.truecost.p99 < p99Max);
-  console.log(`  ratio ${p.ratio.toFixed(2)} (target ≥ ${target}${p99Max ? `, p99 < ${p99Max} ms` : ""}) — ${ok ? "met" : "NOT MET"}`);
+  console.log(`  ratio ${p.ratio.toFixed(2)} (target ≥ ${Number(target.toFixed(2))}${p99Max ? `, p99 < ${p99Max} ms` : ""}) — ${ok ? "met" : "NOT MET"}`);
 }
 
 /** `npm run bench [model|autosave|pages|pdf|scale|load]`: ratios against baselines measured in the same run. */
