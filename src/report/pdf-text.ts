@@ -204,7 +204,8 @@ export class PdfText {
     for (const line of lines) {
       if (opts.bottom !== undefined && y + lh > opts.bottom) {
         flush();
-        d.addPage();
+        // Marked content (a tagged paragraph or cell) is closed on this page and opened again on the next.
+        d.continueOnNewPage();
         y = d.page.margins.top;
       }
       const lx = opts.align === "right" ? x + width - line.width : x;

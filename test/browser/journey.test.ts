@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -11,6 +10,7 @@ import { saveVendorAnswer } from "../../src/portal/service.js";
 import { findVendor } from "../../src/vendors/repo.js";
 import { makeUser, PASSWORD } from "../factories.js";
 import { bodyOf, startSmtp } from "../smtp.js";
+import { readPdf } from "../report/pdf-text.js";
 import { launch, serve, shotsDir } from "./browser.js";
 
 let browser: Browser;
@@ -175,7 +175,7 @@ describe("the whole journey in Chromium", () => {
     await snap(buyer, "comparison");
     const [download] = await Promise.all([buyer.waitForEvent("download"), buyer.click("text=Generate the PDF report")]);
     expect(download.suggestedFilename()).toMatch(/^evaluation-\d+-.*\.pdf$/);
-    const text = execFileSync("pdftotext", [await download.path(), "-"], { encoding: "utf8" }).replace(/\s+/g, " ");
+    const text = readPdf(readFileSync(await download.path())).text.replace(/\s+/g, " ");
     expect(text).toContain("Swiftpilot AI is cheapest at entry but");
     expect(text).toContain("Claims intake assistant");
 

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -10,6 +9,7 @@ import type { Question } from "../../src/questions/schema.js";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { findVendor } from "../../src/vendors/repo.js";
 import { invitedVendor } from "../portal/helpers.js";
+import { readPdf } from "../report/pdf-text.js";
 import { axe, launch, serve, shotsDir } from "./browser.js";
 
 let browser: Browser;
@@ -112,7 +112,7 @@ describe("the vendor journey in Chromium", () => {
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Download a PDF copy of what you sent")]);
     const file = await download.path();
-    const text = execFileSync("pdftotext", [file, "-"], { encoding: "utf8" });
+    const { text } = readPdf(readFileSync(file));
     expect(text).toContain("Answers of Acme AI");
     expect(text).toContain(findVendor(app.db, vendorId)!.submissionHash!);
     expect(readFileSync(file).subarray(0, 5).toString()).toBe("%PDF-");
