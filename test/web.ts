@@ -5,11 +5,13 @@ import { PASSWORD } from "./factories.js";
 import { csrfOf } from "./html.js";
 
 export type Agent = ReturnType<typeof request.agent>;
+/** What supertest drives: the app itself, or the URL of a server already listening. */
+export type Target = Express | string;
 
 export { csrfOf };
 
 /** An agent signed in as `email`. */
-export async function signIn(app: Express, email: string): Promise<Agent> {
+export async function signIn(app: Target, email: string): Promise<Agent> {
   const agent = request.agent(app);
   const page = await agent.get("/login");
   const res = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email, password: PASSWORD });

@@ -1,7 +1,6 @@
-import { randomBytes } from "node:crypto";
 import type { Clarification } from "../clarifications/repo.js";
 import type { Question } from "../questions/schema.js";
-import { encoded, Fragment } from "../web/render.js";
+import { encoded, Fragment, markerPrefix } from "../web/render.js";
 import { escapeHtml, viewTemplate } from "../web/views.js";
 import type { RawAnswer } from "./answer-form.js";
 import type { EvidenceFile } from "./uploads.js";
@@ -40,9 +39,9 @@ interface Prepared {
   slots: { slot: Slot; value?: string }[];
 }
 
-/** Stands for a slot while a question is prepared; the nonce keeps question-set text from ever reading as one. */
-const NONCE = randomBytes(6).toString("hex");
-const MARK = new RegExp(`\u0000${NONCE}(\\d+)\u0000`);
+/** Stands for a slot while a question is prepared. */
+const SLOT = markerPrefix("s");
+const MARK = new RegExp(`${SLOT}(\\d+)\u0000`);
 
 /** Prepared questions by question (question sets are immutable and cached by content) and by what else their markup shows. */
 const prepared = new WeakMap<Question, Map<string, Prepared>>();
@@ -98,7 +97,7 @@ function preparedOf(q: Question, ctx: QuestionsContext, view: (locals: object) =
  */
 function prepare(q: Question, ctx: QuestionsContext, view: (locals: object) => string): Prepared {
   const slots: Prepared["slots"] = [];
-  const mark = (slot: Slot) => (_v: QuestionView, value?: string) => `\u0000${NONCE}${slots.push({ slot, value }) - 1}\u0000`;
+  const mark = (slot: Slot) => (_v: QuestionView, value?: string) => `${SLOT}${slots.push({ slot, value }) - 1}\u0000`;
   const at = Object.fromEntries((Object.keys(answerSlots) as Slot[]).map((s) => [s, mark(s)]));
   const blank: QuestionView = { q, raw: {}, revision: 0, shown: true };
   const parts = view({ ...ctx.app.locals, currency: ctx.currency, ro: ctx.readOnly, files: [], clarifications: [], at, questions: [blank] }).split(MARK);

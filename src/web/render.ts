@@ -2,8 +2,19 @@ import { randomBytes } from "node:crypto";
 import type { Request, Response } from "express";
 import { viewTemplate } from "./views.js";
 
-/** Marks where a fragment goes in a rendered page; the nonce keeps any page text from reading as one. */
+/** Keeps page text (a question set's, a vendor's) from ever reading as a marker. */
 const NONCE = randomBytes(6).toString("hex");
+
+/**
+ * The start of a marker left in rendered text to be cut out afterwards: the marker is this, a
+ * number, and a NUL. `kind` tells markers of different uses apart.
+ */
+export function markerPrefix(kind: string): string {
+  return `\u0000${NONCE}${kind}`;
+}
+
+/** Where renderPage puts a fragment's bytes. */
+const FRAGMENT = markerPrefix("f");
 
 /**
  * Markup made outside the views, already encoded (see portal/questions-html.ts): a view prints it
@@ -27,7 +38,7 @@ export class Fragment {
 export async function renderPage(req: Request, res: Response, view: string, locals: Record<string, unknown> = {}, status = 200): Promise<void> {
   const all: Record<string, unknown> = { ...req.app.locals, ...res.locals, user: req.user, csrfToken: req.csrfToken?.(), ...locals, path: req.path };
   const fragments = Object.values(locals).filter((v): v is Fragment => v instanceof Fragment);
-  fragments.forEach((f, i) => (f.mark = `\u0000${NONCE}f${i}\u0000`));
+  fragments.forEach((f, i) => (f.mark = `${FRAGMENT}${i}\u0000`));
   all.body = viewTemplate(req.app, view)(all);
   const html = viewTemplate(req.app, "layout")(all);
   res.status(status).type("html").send(fragments.length ? withFragments(html, fragments) : html);
@@ -38,14 +49,13 @@ export async function renderPage(req: Request, res: Response, view: string, loca
  * buffer measured first. Marks are found with indexOf: a regular expression over the page cost more.
  */
 function withFragments(html: string, fragments: Fragment[]): Buffer {
-  const prefix = `\u0000${NONCE}f`;
   const text: string[] = [];
   const placed: Fragment[] = [];
   let from = 0;
-  for (let i = html.indexOf(prefix); i >= 0; i = html.indexOf(prefix, from)) {
-    const end = html.indexOf("\u0000", i + prefix.length);
+  for (let i = html.indexOf(FRAGMENT); i >= 0; i = html.indexOf(FRAGMENT, from)) {
+    const end = html.indexOf("\u0000", i + FRAGMENT.length);
     text.push(html.slice(from, i));
-    placed.push(fragments[Number(html.slice(i + prefix.length, end))]!);
+    placed.push(fragments[Number(html.slice(i + FRAGMENT.length, end))]!);
     from = end + 1;
   }
   text.push(html.slice(from));

@@ -1,4 +1,3 @@
-import type { Express } from "express";
 import request from "supertest";
 import type { Db } from "../../src/db/index.js";
 import { inviteVendor } from "../../src/vendors/invitations.js";
@@ -9,7 +8,7 @@ import { findUser } from "../../src/auth/users.js";
 import type { Config } from "../../src/config.js";
 import type { Role } from "../../src/domain.js";
 import { makeEvaluation, makeUser, makeVendor } from "../factories.js";
-import type { Agent } from "../web.js";
+import type { Agent, Target } from "../web.js";
 import { csrfOf } from "../html.js";
 
 /** An invited vendor: the evaluation, the vendor and the path of its link (as emailed). */
@@ -30,7 +29,7 @@ export function delegatedPath(db: Db, config: Config, vendorId: number, role: Ro
 }
 
 /** A browser-like agent that opened a vendor link. */
-export async function openLink(app: Express, path: string): Promise<Agent> {
+export async function openLink(app: Target, path: string): Promise<Agent> {
   const agent = request.agent(app);
   const res = await agent.get(path);
   if (res.status !== 303) throw new Error(`link did not open: ${res.status}`);

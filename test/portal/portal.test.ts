@@ -1,12 +1,10 @@
 import request from "supertest";
-import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { answerHistory, listAnswers } from "../../src/answers/repo.js";
 import { findVendor } from "../../src/vendors/repo.js";
 import { buildTestApp } from "../helpers.js";
 import { signIn, postForm, csrfOf } from "../web.js";
+import { readPdf } from "../report/pdf-text.js";
 import { autosave, delegatedPath, invitedVendor, openLink, sectionState } from "./helpers.js";
 
 describe("vendor portal", () => {
@@ -150,9 +148,7 @@ describe("vendor portal", () => {
     expect((await autosave(agent, st.csrf, "cto_vendor_share", { q: "99", revision: 1 })).status).toBe(403);
     const pdf = await agent.get("/portal/copy.pdf").buffer(true).parse((res, cb) => { const c: Buffer[] = []; res.on("data", (d: Buffer) => c.push(d)); res.on("end", () => cb(null, Buffer.concat(c))); });
     expect(pdf.headers["content-type"]).toBe("application/pdf");
-    const file = join(config.dataDir, "copy.pdf");
-    writeFileSync(file, pdf.body as Buffer);
-    const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+    const { text } = readPdf(pdf.body as Buffer, { layout: true });
     expect(text).toContain("Answers of Acme AI");
     expect(text).toContain(v.submissionHash!);
     expect(text).toContain("Runs on the buyer's infrastructure with standard components");

@@ -4,15 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /**
- * Writes a PDF and reads it back with poppler: its text (-layout off, so words stay in reading
- * order) and pdfinfo. Throws when poppler reports a problem with the file (a syntax error or
- * warning, such as marked content that does not close on its page).
+ * Writes a PDF and reads it back with poppler: its text (by default without -layout, so words stay
+ * in reading order) and pdfinfo. Throws when poppler reports a problem with the file (a syntax
+ * error or warning, such as marked content that does not close on its page).
  */
-export function readPdf(pdf: Buffer): { text: string; info: string; file: string } {
+export function readPdf(pdf: Buffer, opts: { layout?: boolean } = {}): { text: string; info: string; file: string } {
   const dir = mkdtempSync(join(tmpdir(), "truecost-pdf-"));
   const file = join(dir, "report.pdf");
   writeFileSync(file, pdf);
-  const read = spawnSync("pdftotext", [file, "-"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const read = spawnSync("pdftotext", [...(opts.layout ? ["-layout"] : []), file, "-"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (read.status !== 0 || read.stderr.trim()) throw new Error(`pdftotext: ${read.stderr.trim() || `exit ${read.status}`}`);
   return { text: read.stdout, info: execFileSync("pdfinfo", [file], { encoding: "utf8" }), file };
 }

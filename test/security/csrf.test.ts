@@ -64,5 +64,8 @@ describe("CSRF", () => {
     other.jar.setCookie(`tc_csrf=${csrfOf(replaced.text)}; Path=/`, "127.0.0.1");
     const foreign = await other.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrfOf(replaced.text)).set("Accept", "application/json").send({ q: "12", revision: 0 });
     expect(foreign.status).toBe(403);
+    // Each refusal tells the page what to do, and no refused save was written.
+    for (const refused of [wrong, none, foreign]) expect(refused.body.error.message).toMatch(/reload the page and send it again/);
+    expect(db.prepare("SELECT question_key, value, revision FROM answers WHERE question_key = 'cto_vendor_share'").all()).toEqual([{ question_key: "cto_vendor_share", value: "11", revision: 2 }]);
   });
 });

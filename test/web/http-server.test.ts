@@ -8,7 +8,8 @@ import { AppRequest, AppResponse, createHttpServer } from "../../src/web/http-se
 import { buildSharedApp } from "../helpers.js";
 import { importDemo, makeUser } from "../factories.js";
 import { csrfOf } from "../html.js";
-import { invitedVendor } from "../portal/helpers.js";
+import { invitedVendor, openLink, sectionState } from "../portal/helpers.js";
+import { postForm, signIn } from "../web.js";
 
 const ctx = buildSharedApp();
 const server = createHttpServer(ctx.app);
@@ -74,21 +75,16 @@ describe("the HTTP server's request and response objects", () => {
     for (let i = 0; i < 5; i++) await anon.post("/login").type("form").send({ _csrf: csrfOf(login.text), email: admin.email, password: "wrong password" });
     expect((await anon.post("/login").type("form").send({ _csrf: csrfOf(login.text), email: admin.email, password: "wrong password" })).status).toBe(429);
 
-    const buyer = request.agent(base);
-    const signIn = await buyer.get("/login");
-    expect((await buyer.post("/login").type("form").send({ _csrf: csrfOf(signIn.text), email: (await makeUser(ctx.db, "admin", { email: "second@truecost.example" })).email, password: "a long enough password" })).status).toBe(303);
+    const buyer = await signIn(base, (await makeUser(ctx.db, "admin", { email: "second@truecost.example" })).email);
     for (const path of ["/evaluations", `/evaluations/${id}`, `/evaluations/${id}/comparison`, `/evaluations/${id}/comparison.csv`, `/api/evaluations/${id}/model`, `/evaluations/${id}/audit`, "/outbox", "/admin/users"]) expect((await buyer.get(path)).status, path).toBe(200);
-    const users = await buyer.get("/admin/users");
-    const issued = await buyer.post(`/admin/users/${admin.id}/token`).type("form").send({ _csrf: csrfOf(users.text), name: "Sheet" });
+    const issued = await postForm(buyer, "/admin/users", `/admin/users/${admin.id}/token`, { name: "Sheet" });
     const token = /readonly value="(tc_[\w-]+)"/.exec(issued.text)![1]!;
     expect((await request(base).get("/api/evaluations").set("Authorization", `Bearer ${token}`)).status).toBe(200);
 
     const { path } = await invitedVendor(ctx.db, ctx.config);
-    const vendor = request.agent(base);
-    expect((await vendor.get("/v/not-a-token")).status).toBe(410);
-    expect((await vendor.get(path)).status).toBe(303);
-    const section = await vendor.get("/portal/sections/cto");
-    const csrf = csrfOf(section.text);
+    expect((await request(base).get("/v/not-a-token")).status).toBe(410);
+    const vendor = await openLink(base, path);
+    const { csrf } = await sectionState(vendor, "cto", "cto_vendor_share");
     const save = await vendor.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrf).set("Accept", "application/json").send({ q: "20", revision: 0 });
     expect(save.status).toBe(200);
     expect((await vendor.post("/portal/sections/cto").type("form").send({ _csrf: csrf, q_cto_vendor_share: "25", rev_cto_vendor_share: "1" })).status).toBe(303);
