@@ -28,9 +28,39 @@ export const PHASE_LABELS: Record<Phase, string> = {
   transition: "Ownership protection, handoff or exit",
 };
 
-export const NATURES = ["one_off", "recurring"] as const;
+/**
+ * When a cost recurs: once; for a limited period (stabilisation, hypercare, parallel running); or
+ * every year of live operation. One-off and temporary costs are transitional, recurring ones structural.
+ */
+export const NATURES = ["one_off", "temporary", "recurring"] as const;
 export type Nature = (typeof NATURES)[number];
-export const NATURE_LABELS: Record<Nature, string> = { one_off: "One-off", recurring: "Recurring (per year)" };
+export const NATURE_LABELS: Record<Nature, string> = { one_off: "One-off", temporary: "Temporary", recurring: "Recurring (per year)" };
+
+/** What a cost line is: the vendor's price, a cost the quote leaves to the buyer, or buyer effort the vendor disclosed. */
+export const LINE_KINDS = ["quoted", "hidden", "disclosed"] as const;
+export type LineKind = (typeof LINE_KINDS)[number];
+export const LINE_KIND_LABELS: Record<LineKind, string> = { quoted: "Quoted by the vendor", hidden: "Left to the buyer", disclosed: "Buyer effort the vendor disclosed" };
+
+/**
+ * When a one-off cost falls: at signature, spread over the build until go-live, at go-live, when
+ * stabilisation ends, with the scale-out the rollout plan implies, or at the end of the horizon (exit).
+ */
+export const TIMINGS = ["signature", "build", "go_live", "stabilised", "scale_out", "end"] as const;
+export type Timing = (typeof TIMINGS)[number];
+
+/** When a recurring cost starts: at contract signature (a licence bills from then) or at go-live. */
+export const STARTS = ["signature", "go_live"] as const;
+export type Start = (typeof STARTS)[number];
+
+/**
+ * Commercial terms the cost model reads from an answer, each on at most one question of a set:
+ * the price cap escalates recurring prices; the minimum term is a commitment beyond the horizon;
+ * pilot pricing and the post-pilot price reprice recurring fees from go-live; the change rate and
+ * the vendor's share of changes price changes outside the support scope; the rollout plan times
+ * the scale-out (its options staged, pilot_then_all and big_bang are read by value).
+ */
+export const TERMS = ["price_cap", "min_term", "pilot_pricing", "post_pilot_price", "change_rate", "vendor_change_share", "rollout_plan"] as const;
+export type Term = (typeof TERMS)[number];
 
 export const TIERS = ["pilot", "production", "system_of_record"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -75,8 +105,12 @@ export type Severity = (typeof SEVERITIES)[number];
 export const QUOTE_ITEMS = ["implementation", "licence", "usage", "support", "training", "transition"] as const;
 export type QuoteItem = (typeof QUOTE_ITEMS)[number];
 
-/** What an estimate's share is a share of. */
-export const ESTIMATE_BASES = ["implementation_fee", "annual_licence", "annual_run_cost"] as const;
+/**
+ * What an estimate's share is a share of: the buyer's reference build cost or reference yearly run
+ * cost (days at the day rate, from assumptions), never the vendor's own fee. The older names
+ * (implementation_fee, annual_licence, annual_run_cost) are read as the same two references.
+ */
+export const ESTIMATE_BASES = ["build_reference", "run_reference", "implementation_fee", "annual_licence", "annual_run_cost"] as const;
 export type EstimateBasis = (typeof ESTIMATE_BASES)[number];
 
 export const QUESTION_TYPES = [
@@ -90,4 +124,17 @@ export const MODEL_ASSUMPTIONS = {
   rolloutMonths: "rollout_months",
   goLiveMonth: "go_live_month",
   hiddenShareThreshold: "hidden_share_threshold",
+} as const;
+
+/**
+ * Assumptions the model reads when a question set uses the feature that needs them, with the
+ * value used when an older stored set lacks them (see docs/cost-model.md).
+ */
+export const FEATURE_ASSUMPTIONS = {
+  buildReferenceDays: "reference_build_days",
+  runReferenceDays: "reference_run_days",
+  escalation: "uncapped_escalation",
+  changeDays: "change_days",
+  vendorChangeShare: "vendor_change_share",
+  vendorRateFactor: "vendor_rate_factor",
 } as const;

@@ -40,9 +40,26 @@ export function moneyShort(minor: number, currency: string): string {
   ).format(minor / 10 ** minorDigits(currency));
 }
 
-/** Converts a decimal amount typed by a user to integer minor units. */
-export function toMinor(amount: number, currency: string): number {
-  return Math.round(amount * 10 ** minorDigits(currency));
+/** The largest amount accepted anywhere, in minor units (ten billion euros, or yen to match): beyond any real quote, and small enough that every figure the model forms stays exact. */
+export const MAX_MINOR = 1_000_000_000_000;
+
+/**
+ * Parses an amount typed by a person into integer minor units, exactly: the decimal text is read as
+ * digits, never through a binary fraction (so 1.005 is not 100.4999…). Thousands separators (comma,
+ * space, apostrophe) and a leading currency sign are ignored; a decimal point is a dot. More decimals
+ * than the currency has are refused rather than rounded.
+ */
+export function parseAmount(text: string, currency: string): { ok: true; minor: number } | { ok: false; error: string } {
+  const clean = text.trim().replace(/[\s,'’\u00a0\u202f]/g, "").replace(/^[^\d.-]+/, "");
+  const m = /^(\d{1,16})(?:\.(\d+))?$/.exec(clean);
+  if (!m) return { ok: false, error: "Enter an amount as a number, e.g. 125000 or 125,000.50" };
+  const digits = minorDigits(currency);
+  const fraction = m[2] ?? "";
+  if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits)))
+    return { ok: false, error: digits === 0 ? `${currency} amounts have no decimals` : `${currency} amounts have at most ${digits} decimals` };
+  const minor = Number(m[1]) * 10 ** digits + Number((fraction + "0".repeat(digits)).slice(0, digits) || "0");
+  if (minor > MAX_MINOR) return { ok: false, error: `Enter at most ${money(MAX_MINOR, currency)}` };
+  return { ok: true, minor };
 }
 
 /** Converts integer minor units to a decimal amount for a form field. */

@@ -2,6 +2,7 @@ import { saveAnswer } from "../answers/repo.js";
 import { audit } from "../audit/repo.js";
 import type { Db } from "../db/index.js";
 import { insertEvaluation } from "../evaluations/repo.js";
+import { assumptionProblem } from "../evaluations/schema.js";
 import { answerSchema, questionIndex } from "../questions/answers.js";
 import { findQuestionSetByVersion, getQuestionSet } from "../questions/repo.js";
 import { formatPath, type QuestionSet } from "../questions/schema.js";
@@ -43,9 +44,12 @@ export function parseBundle(db: Db, text: string): { bundle: Bundle; questionSet
 function checkAgainstSet(bundle: Bundle, set: QuestionSet): BundleProblem[] {
   const problems: BundleProblem[] = [];
   const index = questionIndex(set);
-  const known = new Set(set.assumptions.map((a) => a.key));
-  for (const key of Object.keys(bundle.evaluation.assumptions))
-    if (!known.has(key)) problems.push({ path: `evaluation.assumptions.${key}`, message: `unknown assumption '${key}'` });
+  const known = new Map(set.assumptions.map((a) => [a.key, a]));
+  for (const [key, value] of Object.entries(bundle.evaluation.assumptions)) {
+    const a = known.get(key);
+    const problem = a ? assumptionProblem(a, value) : `unknown assumption '${key}'`;
+    if (problem) problems.push({ path: `evaluation.assumptions.${key}`, message: problem });
+  }
   bundle.vendors.forEach((v, vi) => {
     for (const [key, value] of Object.entries(v.answers)) {
       const path = `vendors[${vi}].answers.${key}`;

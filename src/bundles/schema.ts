@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { ROLES, TIERS } from "../domain.js";
+import { MAX_MINOR } from "../format.js";
 import { EVALUATION_STATUSES } from "../evaluations/repo.js";
 import { VENDOR_STATUSES } from "../vendors/repo.js";
 
-const minor = z.number("must be an amount in minor units").int("must be a whole number of minor units").min(0, "cannot be negative").max(100_000_000_000_000, "is too large");
+const minor = z.number("must be an amount in minor units").int("must be a whole number of minor units").min(0, "cannot be negative").max(MAX_MINOR, `is too large (at most ${MAX_MINOR})`);
 const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO-8601 timestamp" });
 
 export const BundleMessageSchema = z.strictObject({
@@ -48,11 +49,13 @@ export const BundleSchema = z.strictObject({
     dueDate: z.iso.date("must be a date (YYYY-MM-DD)"),
     status: z.enum(EVALUATION_STATUSES).default("open"),
     roles: z.array(z.enum(ROLES)).min(1, "send at least one role section").refine((r) => new Set(r).size === r.length, "lists a role twice"),
-    assumptions: z.record(z.string(), z.number().finite().min(0, "cannot be negative")).default({}),
+    /** Checked against each assumption's bounds once the question set is known (see import.ts). */
+    assumptions: z.record(z.string(), z.number("must be a number").finite("must be a finite number")).default({}),
     settings: z
       .strictObject({
-        sensitivityRange: z.number().gt(0).max(0.9).optional(),
+        sensitivityRange: z.number().min(0.05, "at least 0.05").max(0.9, "at most 0.9").optional(),
         unevidencedIncludedAsPartial: z.boolean().optional(),
+        rankUnsubmitted: z.boolean().optional(),
       })
       .default({}),
   }),

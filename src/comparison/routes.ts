@@ -7,13 +7,13 @@ import { badRequest, forbidden, notFound } from "../errors.js";
 import { setEvaluationStatus } from "../evaluations/repo.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
 import { comparisonCharts } from "../report/charts.js";
-import { headline, vendorParagraph } from "../report/narrative.js";
 import { generateReport, reportsDir } from "../report/service.js";
 import { chartSvg } from "../report/svg.js";
 import { parseForm, type FieldErrors } from "../web/forms.js";
 import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
 import { comparisonCsv } from "./csv.js";
+import { presentComparison } from "./present.js";
 import { addComment, listComments, listDecisions, listReports, missingSignatures, proposeDecision, recordDecision, sign } from "./repo.js";
 import { CommentSchema, DecisionSchema } from "./schema.js";
 
@@ -27,10 +27,8 @@ export function comparisonRoutes(db: Db, config: Config): Router {
     const e = evaluationOf(res);
     const scored = scoreEvaluation(db, e.id)!;
     const result = scored.result;
-    const status_ = new Map(scored.vendors.map((v) => [String(v.id), v.status]));
     return renderPage(req, res, "comparison/page", {
-      title: `Comparison — ${e.title}`, wide: true, result, set: scored.set, vendorRows: scored.vendors, headline: headline(result),
-      paragraphs: Object.fromEntries(result.vendors.map((v) => [v.vendorId, vendorParagraph(result, v, status_.get(v.vendorId) ?? "")])),
+      title: `Comparison — ${e.title}`, wide: true, view: presentComparison(result, scored.set),
       charts: comparisonCharts(result).map((c) => ({ title: c.title, svg: chartSvg(c) })), reports: listReports(db, e.id), comments: listComments(db, e.id),
       decisions: listDecisions(db, e.id), errors: {}, values: {}, ...extra,
     }, status);

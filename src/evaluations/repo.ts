@@ -7,6 +7,8 @@ export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
 export interface EvaluationSettings {
   sensitivityRange?: number;
   unevidencedIncludedAsPartial?: boolean;
+  /** Rank vendors that have not submitted yet as well (shown, marked); by default only submitted vendors are ranked. */
+  rankUnsubmitted?: boolean;
 }
 
 export interface Evaluation {

@@ -1,16 +1,13 @@
 import { z } from "zod";
 import { ROLES, TIERS } from "../domain.js";
-import { toMinor } from "../format.js";
+import { parseAmount } from "../format.js";
 import type { QuestionSet } from "../questions/schema.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
-const amount = (label: string) =>
-  z
-    .string()
-    .trim()
-    .transform((s) => s.replace(/[,\s]/g, ""))
-    .pipe(z.string().regex(/^\d{1,13}(\.\d{1,2})?$/, `Enter ${label} as a number, e.g. 950 or 950.50`));
+/** An amount's shape, checked field by field: the decimals its currency allows are checked once the currency is known. */
+const AMOUNT_SHAPE = /^[^\d.-]*\d[\d\s,'’\u00a0\u202f]*(\.\d+)?$/;
+const amount = (label: string) => z.string().trim().regex(AMOUNT_SHAPE, `Enter ${label} as a number, e.g. 950 or 950.50`);
 
 /** The evaluation form as the browser posts it (strings); amounts become minor units. */
 export const EvaluationFormSchema = z
@@ -27,13 +24,30 @@ export const EvaluationFormSchema = z
     dueDate: z.iso.date("Enter a date (YYYY-MM-DD)"),
     sensitivityPercent: z.coerce.number("Enter a percentage").min(5, "At least 5%").max(90, "At most 90%").default(30),
     unevidencedIncludedAsPartial: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
+    rankUnsubmitted: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
   })
-  .transform((f) => ({
-    ...f,
-    dayRateMinor: toMinor(Number(f.dayRate), f.currency),
-    valueEstimateMinor: f.valueEstimate === undefined ? null : toMinor(Number(f.valueEstimate), f.currency),
-  }));
+  .transform((f, ctx) => {
+    // Amounts are read in the evaluation's currency, exactly (see parseAmount).
+    const read = (text: string | undefined, path: string, label: string) => {
+      if (text === undefined) return null;
+      const r = parseAmount(text, f.currency);
+      if (r.ok) return r.minor;
+      const message = r.error.startsWith("Enter an amount") ? `Enter ${label} as a number, e.g. 950 or 950.50` : r.error;
+      ctx.addIssue({ code: "custom", path: [path], message });
+      return z.NEVER;
+    };
+    return { ...f, dayRateMinor: read(f.dayRate, "dayRate", "the day rate")!, valueEstimateMinor: read(f.valueEstimate, "valueEstimate", "the yearly value") };
+  });
+
 export type EvaluationForm = z.output<typeof EvaluationFormSchema>;
+
+/** Why an assumption value is refused (outside its documented bounds, or not a number), or null: one rule for the form and bundles. */
+export function assumptionProblem(a: QuestionSet["assumptions"][number], v: unknown): string | null {
+  if (typeof v !== "number" || !Number.isFinite(v)) return "must be a number";
+  if (v < a.min) return `at least ${a.min}`;
+  if (v > a.max) return `at most ${a.max}`;
+  return null;
+}
 
 /** Parses the assumption overrides posted as a_<key>: blank means the tier's default; each within the assumption's bounds. */
 export function parseAssumptionOverrides(set: QuestionSet, body: Record<string, unknown>, tier: string): { overrides: Record<string, number>; errors: Record<string, string> } {
@@ -42,10 +56,10 @@ export function parseAssumptionOverrides(set: QuestionSet, body: Record<string, 
   for (const a of set.assumptions) {
     const raw = body[`a_${a.key}`];
     if (typeof raw !== "string" || raw.trim() === "") continue;
-    const v = Number(raw.trim());
-    if (!Number.isFinite(v)) errors[`a_${a.key}`] = "Enter a number";
-    else if (v < (a.min ?? 0)) errors[`a_${a.key}`] = `At least ${a.min ?? 0}`;
-    else if (a.max !== undefined && v > a.max) errors[`a_${a.key}`] = `At most ${a.max}`;
+    const text = raw.trim().replace(/,/g, "");
+    const v = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    const problem = assumptionProblem(a, v);
+    if (problem) errors[`a_${a.key}`] = problem === "must be a number" ? "Enter a number, e.g. 0.25 or 12" : `${problem.charAt(0).toUpperCase()}${problem.slice(1)}`;
     else if (v !== a.defaults[tier as keyof typeof a.defaults]) overrides[a.key] = v;
   }
   return { overrides, errors };

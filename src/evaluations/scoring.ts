@@ -29,8 +29,9 @@ export function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], se
       assumptions: evaluation.assumptions,
       sensitivityRange: evaluation.settings.sensitivityRange,
       unevidencedIncludedAsPartial: evaluation.settings.unevidencedIncludedAsPartial,
+      rankUnsubmitted: evaluation.settings.rankUnsubmitted,
     },
-    vendors: vendors.filter((v) => v.status !== "declined").map((v) => ({ id: String(v.id), name: v.name, answers: answers.get(v.id) ?? {}, evidence: evidence.get(v.id) ?? {} })),
+    vendors: vendors.flatMap((v) => (v.status === "declined" ? [] : [{ id: String(v.id), name: v.name, status: v.status, answers: answers.get(v.id) ?? {}, evidence: evidence.get(v.id) ?? {} }])),
   };
 }
 

@@ -1,13 +1,25 @@
-import type { EstimateBasis } from "../domain.js";
+import { FEATURE_ASSUMPTIONS, type EstimateBasis } from "../domain.js";
 import { money, percent } from "../format.js";
 import type { Question } from "../questions/schema.js";
 
-export type Bases = Record<EstimateBasis, number>;
+/** The buyer's two reference figures every share-based estimate is a share of, in minor units. */
+export interface Bases {
+  build: number;
+  run: number;
+}
 
-export const BASIS_LABELS: Record<EstimateBasis, string> = {
-  implementation_fee: "the implementation fee",
-  annual_licence: "the yearly licence",
-  annual_run_cost: "the yearly run cost (licence, usage and support)",
+/** Which reference a basis names: the older names read as the same two references. */
+export const BASIS_REFERENCE: Record<EstimateBasis, keyof Bases> = {
+  build_reference: "build",
+  implementation_fee: "build",
+  run_reference: "run",
+  annual_licence: "run",
+  annual_run_cost: "run",
+};
+
+const REFERENCE_LABELS: Record<keyof Bases, string> = {
+  build: "the reference build cost",
+  run: "the reference yearly run cost",
 };
 
 export interface Estimate {
@@ -20,28 +32,54 @@ export interface EstimateContext {
   assumptions: Readonly<Record<string, number>>;
   dayRateMinor: number;
   currency: string;
+  bases: Bases;
   detail: boolean;
 }
 
-/** Prices an item from its question's rule: the larger of a share of a base and a number of buyer days. */
-export function estimateItem(rule: NonNullable<Question["estimate"]>, bases: Bases, ctx: EstimateContext): Estimate {
+/** The buyer's references: days from assumptions at the buyer's day rate, the same for every vendor. */
+export function referenceBases(assumptions: Readonly<Record<string, number>>, dayRateMinor: number): Bases {
+  return {
+    build: (assumptions[FEATURE_ASSUMPTIONS.buildReferenceDays] ?? 0) * dayRateMinor,
+    run: (assumptions[FEATURE_ASSUMPTIONS.runReferenceDays] ?? 0) * dayRateMinor,
+  };
+}
+
+/**
+ * Prices an item from its question's rule: the larger of a share of one of the buyer's references
+ * and a number of buyer days, times a factor another answer sets (e.g. a locked platform's exit).
+ * No vendor's own price enters it, so no vendor lowers its estimates by quoting a lower fee.
+ */
+export function estimateItem(rule: NonNullable<Question["estimate"]>, ctx: EstimateContext, factor?: { key: string; value: number; why: string }): Estimate {
   const used: Record<string, number> = {};
-  // Totals-only runs (sensitivity) skip the provenance they would throw away.
   let byShare = 0;
   let byDays = 0;
   const parts: string[] = [];
   if (rule.share !== undefined && rule.of !== undefined) {
     const share = ctx.assumptions[rule.share] ?? 0;
-    if (ctx.detail) used[rule.share] = share;
-    byShare = share * bases[rule.of];
-    if (ctx.detail) parts.push(`${percent(share, 0)} (${rule.share}) of ${BASIS_LABELS[rule.of]} ${money(bases[rule.of], ctx.currency)}`);
+    const ref = BASIS_REFERENCE[rule.of];
+    byShare = share * ctx.bases[ref];
+    if (ctx.detail) {
+      used[rule.share] = share;
+      used[ref === "build" ? FEATURE_ASSUMPTIONS.buildReferenceDays : FEATURE_ASSUMPTIONS.runReferenceDays] = ctx.assumptions[ref === "build" ? FEATURE_ASSUMPTIONS.buildReferenceDays : FEATURE_ASSUMPTIONS.runReferenceDays] ?? 0;
+      parts.push(`${percent(share, 0)} (${rule.share}) of ${REFERENCE_LABELS[ref]} ${money(ctx.bases[ref], ctx.currency)}`);
+    }
   }
   if (rule.days !== undefined) {
     const days = ctx.assumptions[rule.days] ?? 0;
-    if (ctx.detail) used[rule.days] = days;
     byDays = days * ctx.dayRateMinor;
-    if (ctx.detail) parts.push(`${days} buyer days (${rule.days}) at ${money(ctx.dayRateMinor, ctx.currency)} a day`);
+    if (ctx.detail) {
+      used[rule.days] = days;
+      parts.push(`${days} buyer days (${rule.days}) at ${money(ctx.dayRateMinor, ctx.currency)} a day`);
+    }
   }
-  const how = !ctx.detail ? "" : parts.length === 2 ? `the larger of ${parts[0]} and ${parts[1]}` : (parts[0] ?? "");
-  return { amount: Math.max(byShare, byDays), used, how };
+  let amount = Math.max(byShare, byDays);
+  let how = !ctx.detail ? "" : parts.length === 2 ? `the larger of ${parts[0]} and ${parts[1]}` : (parts[0] ?? "");
+  if (factor && factor.value !== 1) {
+    amount *= factor.value;
+    if (ctx.detail) {
+      used[factor.key] = factor.value;
+      how = `${how}, × ${factor.value} (${factor.key}: ${factor.why})`;
+    }
+  }
+  return { amount, used, how };
 }

@@ -1,122 +1,157 @@
 import { MODEL_ASSUMPTIONS, type FlagId } from "../domain.js";
 import { money, percent } from "../format.js";
-import { isShown } from "../questions/answers.js";
 import type { QuestionSet } from "../questions/schema.js";
+import { scoreContext, staticContext, type StaticContext } from "./context.js";
 import { raise, sortFlags } from "./flags.js";
-import { scoreVendor, type ScoreContext } from "./score.js";
+import { scoreVendor } from "./score.js";
 import type { Flag, ModelEvaluation, ModelInput, ModelResult, RankFlip, SensitivityRow, VendorResult } from "./types.js";
 
 export type * from "./types.js";
 
-/** The assumptions in force: the set's default for the tier, overridden by the evaluation. */
+/** The assumptions in force: the set's default for the tier, overridden by the evaluation, within each one's bounds. */
 export function resolveAssumptions(set: QuestionSet, evaluation: ModelEvaluation): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const a of set.assumptions) out[a.key] = evaluation.assumptions?.[a.key] ?? a.defaults[evaluation.tier];
+  for (const a of set.assumptions) {
+    const v = evaluation.assumptions?.[a.key];
+    out[a.key] = typeof v === "number" && Number.isFinite(v) ? Math.min(a.max, Math.max(a.min, v)) : a.defaults[evaluation.tier];
+  }
   return out;
 }
 
 /** Runs the cost model over every vendor: lines, totals, flags, ROI, rankings, rank flips and sensitivity. */
 export function runModel(input: ModelInput): ModelResult {
   const assumptions = resolveAssumptions(input.set, input.evaluation);
-  const ctx = context(input, assumptions);
-  const vendors = scoreAll(ctx, input, assumptions, true);
-  const entry = rank(vendors, (v) => v.entryPrice);
-  const adjusted = rank(vendors, (v) => v.adjustedTotal);
-  const rankFlips = flips(vendors, entry, adjusted);
-  cheapByExclusion(vendors, entry, adjusted, assumptions[MODEL_ASSUMPTIONS.hiddenShareThreshold] ?? 1);
+  const base = staticContext(input.set, input.evaluation);
+  const ctx = scoreContext(base, assumptions, true);
+  const vendors = input.vendors.map((v) => scoreVendor(ctx, v));
+  const entry = rankBy(vendors, (v) => v.entryPrice);
+  const adjusted = rankBy(vendors, (v) => v.adjustedTotal);
+  for (const v of vendors) {
+    v.entryRank = entry.rank.get(v.vendorId) ?? null;
+    v.adjustedRank = adjusted.rank.get(v.vendorId) ?? null;
+  }
+  const rankFlips = flips(vendors);
+  cheapByExclusion(vendors, rankFlips, assumptions[MODEL_ASSUMPTIONS.hiddenShareThreshold] ?? 1, input.evaluation.horizonYears);
   return {
     currency: input.evaluation.currency,
     horizonYears: input.evaluation.horizonYears,
     tier: input.evaluation.tier,
     assumptions,
+    basis: base.quotesAsked ? "adjusted" : "beyond_quote",
     vendors,
-    ranking: { entry, adjusted },
+    ranking: { entry: entry.order, adjusted: adjusted.order },
     rankFlips,
-    sensitivity: sensitivity(ctx, input, assumptions, adjusted[0] ?? null),
+    sensitivity: sensitivity(base, input, assumptions, vendors),
   };
 }
 
-/** The parts of a scoring context that do not depend on the assumptions: built once per run. */
-function context(input: ModelInput, assumptions: Record<string, number>): ScoreContext {
-  const roles = new Set(input.evaluation.roles);
-  const questions = input.set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role, asked: roles.has(s.role) })));
-  const peerMax: Record<string, number> = {};
-  for (const { q, asked } of questions) {
-    const priced = q.quote !== undefined || (q.type === "number" && q.estimate !== undefined);
-    if (!priced || !asked) continue;
-    for (const v of input.vendors) {
-      const a = v.answers[q.key];
-      if (typeof a === "number" && isShown(q, v.answers)) peerMax[q.key] = Math.max(peerMax[q.key] ?? 0, a);
-    }
-  }
-  return { set: input.set, evaluation: input.evaluation, questions, peerMax, assumptions, dayRateMinor: input.evaluation.dayRateMinor, currency: input.evaluation.currency, detail: true };
-}
-
-function scoreAll(base: ScoreContext, input: ModelInput, assumptions: Record<string, number>, detail: boolean): VendorResult[] {
-  const ctx = { ...base, assumptions, detail };
-  return input.vendors.map((v) => scoreVendor(ctx, v));
-}
-
-/** Vendor ids from cheapest to dearest; ties keep the input order. */
-function rank(vendors: VendorResult[], by: (v: VendorResult) => number): string[] {
-  return vendors
-    .map((v, i) => ({ v, i }))
-    .sort((a, b) => by(a.v) - by(b.v) || a.i - b.i)
-    .map((x) => x.v.vendorId);
+/**
+ * Ranked vendors (submitted, or all when the buyer says so) with a figure, cheapest first; equal
+ * figures keep the input order and share a rank (1 + the number of vendors strictly cheaper).
+ */
+function rankBy(vendors: VendorResult[], by: (v: VendorResult) => number | null): { order: string[]; rank: Map<string, number> } {
+  const ranked = vendors.filter((v) => v.rankable && by(v) !== null);
+  const order = ranked.map((v, i) => ({ v, i })).sort((a, b) => by(a.v)! - by(b.v)! || a.i - b.i).map((x) => x.v);
+  const rank = new Map<string, number>();
+  let last = NaN;
+  let lastRank = 0;
+  order.forEach((v, i) => {
+    const x = by(v)!;
+    if (x !== last) (lastRank = i + 1), (last = x);
+    rank.set(v.vendorId, lastRank);
+  });
+  return { order: order.map((v) => v.vendorId), rank };
 }
 
 const ORDINALS = ["cheapest", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
-/** "cheapest", "second", … "11th". */
-export function ordinal(rankIndex: number): string {
-  return ORDINALS[rankIndex] ?? `${rankIndex + 1}th`;
+/** "cheapest", "second", … "11th", from a 1-based rank. */
+export function ordinal(rank: number): string {
+  return ORDINALS[rank - 1] ?? `${rank}th`;
 }
 
-function flips(vendors: VendorResult[], entry: string[], adjusted: string[]): RankFlip[] {
+/** What the buyer funds of a vendor's total because of its own exclusions, partial cover and silence (not what the buyer chose not to ask). */
+export function ownHidden(v: VendorResult): number {
+  return v.components.hidden + v.components.unknown - v.notAskedTotal;
+}
+
+/** Every pair of vendors ranked on both figures whose order at entry reverses on the adjusted total, with the cause split. */
+function flips(vendors: VendorResult[]): RankFlip[] {
+  const both = vendors.filter((v) => v.entryRank !== null && v.adjustedRank !== null);
   const out: RankFlip[] = [];
-  for (const v of vendors) {
-    const e = entry.indexOf(v.vendorId);
-    const a = adjusted.indexOf(v.vendorId);
-    if (e === a) continue;
-    const statement =
-      e === 0 ? `${v.name} is cheapest at entry but ${ordinal(a)} once hidden costs are priced.`
-      : a === 0 ? `${v.name} is ${ordinal(e)} at entry but cheapest once hidden costs are priced.`
-      : `${v.name} moves from ${ordinal(e)} at entry to ${ordinal(a)} on the adjusted total.`;
-    out.push({ vendorId: v.vendorId, name: v.name, entryRank: e + 1, adjustedRank: a + 1, statement });
-  }
-  return out.sort((x, y) => x.entryRank - y.entryRank);
+  for (const a of both)
+    for (const b of both) {
+      if (!(a.entryPrice! < b.entryPrice! && a.adjustedTotal! > b.adjustedTotal!)) continue;
+      const ca = a.components, cb = b.components;
+      const ha = ownHidden(a), hb = ownHidden(b);
+      out.push({
+        cheaperAtEntry: a.vendorId, cheaperOverall: b.vendorId,
+        entryGap: b.entryPrice! - a.entryPrice!, adjustedGap: a.adjustedTotal! - b.adjustedTotal!,
+        cause: { quotedAfterEntry: ca.quotedAfterEntry - cb.quotedAfterEntry, disclosed: ca.disclosed - cb.disclosed, hidden: ca.hidden - cb.hidden, unknown: ca.unknown - cb.unknown },
+        quotedAlone: a.quotedTotal >= b.quotedTotal,
+        byExclusion: ha - hb > 0 && a.adjustedTotal! - ha <= b.adjustedTotal! - hb && a.quotedTotal < b.quotedTotal,
+      });
+    }
+  return out.sort((x, y) => rankOf(vendors, x.cheaperAtEntry) - rankOf(vendors, y.cheaperAtEntry) || y.adjustedGap - x.adjustedGap);
 }
 
-/** The cross-vendor red flag: cheapest at entry but not overall, or a hidden share above the alarm. */
-function cheapByExclusion(vendors: VendorResult[], entry: string[], adjusted: string[], threshold: number): void {
-  const cur = vendors[0]?.currency ?? "EUR";
+function rankOf(vendors: VendorResult[], id: string): number {
+  return vendors.find((v) => v.vendorId === id)?.entryRank ?? Infinity;
+}
+
+/**
+ * The cross-vendor red flag, raised only on a vendor whose own exclusions, partial cover or
+ * silence cause its advantage: high when they reverse its lead at entry over another vendor, medium
+ * when they are a larger share of its total than the alarm. Never on a vendor that excluded
+ * nothing, and never for what the horizon's recurring prices alone explain.
+ */
+function cheapByExclusion(vendors: VendorResult[], rankFlips: RankFlip[], threshold: number, horizon: number): void {
+  const byId = new Map(vendors.map((v) => [v.vendorId, v]));
   for (const v of vendors) {
     const flags = new Map<FlagId, Flag>(v.flags.map((f) => [f.id, f]));
-    const a = adjusted.indexOf(v.vendorId);
-    if (vendors.length > 1 && entry[0] === v.vendorId && a > 0)
-      raise(flags, "cheap_by_exclusion", "high", null, `It is cheapest at entry (${money(v.entryPrice, cur)}) but ${ordinal(a)} on the adjusted total (${money(v.adjustedTotal, cur)}).`);
-    if (v.hiddenShare > threshold)
-      raise(flags, "cheap_by_exclusion", "medium", null, `Hidden costs are ${percent(v.hiddenShare, 0)} of the adjusted total, above the ${percent(threshold, 0)} alarm (hidden_share_threshold).`);
+    const cur = v.currency;
+    const own = ownHidden(v);
+    for (const f of rankFlips.filter((x) => x.cheaperAtEntry === v.vendorId && x.byExclusion).slice(0, 2)) {
+      const other = byId.get(f.cheaperOverall)!;
+      raise(flags, "cheap_by_exclusion", "high", null,
+        `Against ${other.name}: ${money(f.entryGap, cur)} cheaper at entry, ${money(f.adjustedGap, cur)} dearer over ${horizon} years; what it leaves out or leaves unanswered costs ${money(f.cause.hidden + f.cause.unknown, cur)} more.`);
+    }
+    const share = v.pricedTotal > 0 ? own / v.pricedTotal : 0;
+    if (own > 0 && share > threshold)
+      raise(flags, "cheap_by_exclusion", "medium", null, `What it leaves out or unanswered is ${percent(share, 0)} of its total, above the ${percent(threshold, 0)} alarm (hidden_share_threshold).`);
     v.flags = sortFlags([...flags.values()]);
   }
 }
 
-/** Each cost assumption moved down and up by the range: every vendor's total and whether the leader changes. */
-function sensitivity(ctx: ScoreContext, input: ModelInput, assumptions: Record<string, number>, leader: string | null): ModelResult["sensitivity"] {
+/** Each cost and timing assumption moved down and up by the range (within its bounds): every comparable vendor's total and whether the cheapest changes. */
+function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record<string, number>, vendors: VendorResult[]): ModelResult["sensitivity"] {
   const range = input.evaluation.sensitivityRange ?? 0.3;
+  const comparable = input.vendors.filter((_, i) => vendors[i]!.adjustedTotal !== null);
+  const rankable = new Set(vendors.filter((v) => v.adjustedRank !== null).map((v) => v.vendorId));
+  const leadersOf = (totals: Map<string, number | null>) => {
+    let min = Infinity;
+    for (const [id, t] of totals) if (rankable.has(id) && t !== null && t < min) min = t;
+    return [...totals].filter(([id, t]) => rankable.has(id) && t === min).map(([id]) => id);
+  };
+  const baseLeaders = leadersOf(new Map(vendors.filter((v) => v.adjustedTotal !== null).map((v) => [v.vendorId, v.adjustedTotal!])));
   const rows: SensitivityRow[] = [];
+  const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
   for (const a of input.set.assumptions) {
-    if (a.kind !== "cost") continue;
-    const base = assumptions[a.key]!;
-    const clamp = (x: number) => Math.min(a.max ?? Infinity, Math.max(a.min ?? 0, x));
-    const low = clamp(base * (1 - range));
-    const high = clamp(base * (1 + range));
-    const lowRun = scoreAll(ctx, input, { ...assumptions, [a.key]: low }, false);
-    const highRun = scoreAll(ctx, input, { ...assumptions, [a.key]: high }, false);
+    if (a.kind === "threshold") continue;
+    const value = assumptions[a.key]!;
+    const clamp = (x: number) => Math.min(a.max, Math.max(a.min, x));
+    const low = clamp(value * (1 - range));
+    const high = clamp(value * (1 + range));
+    if (low === value && high === value) continue;
+    const run = (x: number) => {
+      const ctx = scoreContext(base, { ...assumptions, [a.key]: x }, false);
+      return new Map(comparable.map((v) => [v.id, scoreVendor(ctx, v).adjustedTotal]));
+    };
+    const lowRun = run(low), highRun = run(high);
     const totals: SensitivityRow["totals"] = {};
-    lowRun.forEach((v, i) => (totals[v.vendorId] = { low: v.adjustedTotal, high: highRun[i]!.adjustedTotal }));
-    const leaderLow = rank(lowRun, (v) => v.adjustedTotal)[0] ?? "";
-    const leaderHigh = rank(highRun, (v) => v.adjustedTotal)[0] ?? "";
-    rows.push({ assumption: a.key, label: a.label, base, low, high, totals, leaderLow, leaderHigh, leaderChanges: leaderLow !== leader || leaderHigh !== leader });
+    for (const v of comparable) totals[v.id] = { low: lowRun.get(v.id)!, high: highRun.get(v.id)! };
+    const leadersLow = leadersOf(lowRun), leadersHigh = leadersOf(highRun);
+    const leaderChanges = rankable.size > 1 && (!same(leadersLow, baseLeaders) || !same(leadersHigh, baseLeaders));
+    rows.push({ assumption: a.key, label: a.label, base: value, low, high, totals, leadersLow, leadersHigh, leaderChanges });
   }
-  return { range, rows, leader };
+  return { range, rows, leaders: baseLeaders, leader: rankable.size > 1 && baseLeaders.length === 1 ? baseLeaders[0]! : null };
 }

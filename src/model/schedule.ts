@@ -1,22 +1,90 @@
-import type { Nature, Phase } from "../domain.js";
+import type { LineTiming } from "./types.js";
 
-/** The one rounding rule: to the nearest minor unit, halves away from zero. */
+/**
+ * The one rounding rule: to the nearest minor unit, halves away from zero. The value is first
+ * snapped to 12 significant digits, so that a product such as 0.3 × 1005 (301.49999999999994 in
+ * binary floating point) rounds as the decimal arithmetic a reader does by hand (301.5 → 302).
+ */
 export function roundMinor(x: number): number {
-  return Math.sign(x) * Math.round(Math.abs(x));
+  if (x === 0) return 0;
+  const snapped = Number(Math.abs(x).toPrecision(12));
+  return Math.sign(x) * Math.round(snapped);
 }
 
 /**
- * Spreads one line over the horizon (index 0 = year 1), rounding each year's amount once.
- * - one-off: year 1, except transition in the final year;
- * - recurring: every year, except rollout (year 1 only, for rolloutMonths/12 of the yearly
- *   amount) and transition (final year only).
+ * A line's amount by year of the horizon (index 0 = year 1), each year rounded once. Months are
+ * counted from signature (month 0) to the horizon's end (12 × years, exclusive).
  */
-export function schedule(nature: Nature, phase: Phase, amount: number, horizonYears: number, rolloutMonths: number): number[] {
+export function allocate(timing: LineTiming, amount: number, horizonYears: number): number[] {
   const years = new Array<number>(horizonYears).fill(0);
-  const last = horizonYears - 1;
-  if (phase === "transition") years[last] = amount;
-  else if (nature === "one_off") years[0] = amount;
-  else if (phase === "rollout") years[0] = roundMinor((amount * Math.min(rolloutMonths, 12)) / 12);
-  else years.fill(amount);
-  return years;
+  const end = horizonYears * 12;
+  switch (timing.kind) {
+    case "point": {
+      years[Math.min(horizonYears - 1, Math.max(0, Math.floor(timing.month / 12)))] = roundMinor(amount);
+      return years;
+    }
+    case "spread": {
+      // A spread that would run past the horizon is paid within it: a one-off cost is paid in full.
+      const from = Math.min(end - 1, clampMonth(timing.from, end));
+      const to = Math.max(from + 1, clampMonth(timing.to, end));
+      // Cumulative rounding: the years add up to the rounded amount exactly.
+      let done = 0;
+      let before = 0;
+      for (let y = 0; y < horizonYears; y++) {
+        const months = overlap(from, to, y * 12, y * 12 + 12);
+        if (months === 0) continue;
+        done += months;
+        const cum = roundMinor((amount * done) / (to - from));
+        years[y] = cum - before;
+        before = cum;
+      }
+      return years;
+    }
+    case "rate": {
+      const from = clampMonth(timing.from, end);
+      const to = clampMonth(timing.to, end);
+      for (let y = 0; y < horizonYears; y++) {
+        const months = overlap(from, to, y * 12, y * 12 + 12);
+        if (months > 0) years[y] = roundMinor((amount * escalation(timing.escalation, y) * months) / 12);
+      }
+      return years;
+    }
+  }
+}
+
+/** The factor a yearly price has reached in contract year `y` (0 = the first) when it rises by `rate` a year. */
+export function escalation(rate: number, y: number): number {
+  return rate === 0 ? 1 : (1 + rate) ** y;
+}
+
+function clampMonth(m: number, end: number): number {
+  return Math.min(end, Math.max(0, m));
+}
+
+function overlap(a0: number, a1: number, b0: number, b1: number): number {
+  return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
+}
+
+/**
+ * A line's cost month by month (index 0 = the first month after signature), for payback: a point
+ * in its month, a spread evenly over its months, a yearly rate in twelfths (escalated by year).
+ */
+export function monthly(timing: LineTiming, amount: number, horizonYears: number, into: Float64Array): void {
+  const end = horizonYears * 12;
+  switch (timing.kind) {
+    case "point":
+      into[Math.min(end - 1, Math.max(0, Math.floor(timing.month)))]! += amount;
+      return;
+    case "spread": {
+      const from = Math.min(end - 1, clampMonth(timing.from, end));
+      const to = Math.max(from + 1, clampMonth(timing.to, end));
+      for (let m = from; m < to; m++) into[m]! += amount / (to - from);
+      return;
+    }
+    case "rate": {
+      const from = clampMonth(timing.from, end);
+      const to = clampMonth(timing.to, end);
+      for (let m = from; m < to; m++) into[m]! += (amount * escalation(timing.escalation, Math.floor(m / 12))) / 12;
+    }
+  }
 }

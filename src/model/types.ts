@@ -1,4 +1,4 @@
-import type { FlagId, Layer, Nature, Phase, Role, Severity, Tier } from "../domain.js";
+import type { FlagId, Layer, LineKind, Nature, Phase, Role, Severity, Tier } from "../domain.js";
 import type { AnswerValue } from "../questions/answers.js";
 import type { QuestionSet } from "../questions/schema.js";
 
@@ -9,15 +9,19 @@ export interface ModelEvaluation {
   currency: string;
   dayRateMinor: number;
   valueEstimateMinor?: number | null;
-  /** Roles whose sections were sent; questions of other roles count as unanswered ("not asked"). */
+  /** Roles whose sections were sent; questions of other roles are "not asked". */
   roles: readonly Role[];
   /** Overrides of the question set's per-tier defaults, by assumption key. */
   assumptions?: Readonly<Record<string, number>>;
   /** Share by which sensitivity moves each assumption down and up (default 0.3). */
   sensitivityRange?: number;
-  /** Price an "included" claim without its expected evidence as partial (default false). */
+  /** Price an "included" claim without its expected evidence as partial (always so in the system-of-record tier). */
   unevidencedIncludedAsPartial?: boolean;
+  /** Rank vendors that have not submitted yet too (they are shown, marked); by default only submitted vendors are ranked. */
+  rankUnsubmitted?: boolean;
 }
+
+export type ModelVendorStatus = "invited" | "in_progress" | "submitted";
 
 export interface ModelVendor {
   id: string;
@@ -25,6 +29,10 @@ export interface ModelVendor {
   answers: Readonly<Record<string, AnswerValue | undefined>>;
   /** Number of evidence files per question key. */
   evidence?: Readonly<Record<string, number>>;
+  /** Question keys whose answer carries the vendor's explanation. */
+  explained?: Readonly<Record<string, boolean>>;
+  /** Where the questionnaire stands; a vendor without one counts as submitted. */
+  status?: ModelVendorStatus;
 }
 
 export interface ModelInput {
@@ -33,24 +41,47 @@ export interface ModelInput {
   vendors: readonly ModelVendor[];
 }
 
+/**
+ * When a line's money falls, in months from signature (month 0): all in one month, spread evenly
+ * over months [from, to), or a yearly rate for months [from, to) rising by `escalation` a year.
+ */
+export type LineTiming =
+  | { kind: "point"; month: number }
+  | { kind: "spread"; from: number; to: number }
+  | { kind: "rate"; from: number; to: number; escalation: number };
+
+/** How the answer behind a line stood. */
+export type LineSource = "answered" | "silent" | "not_asked";
+
 export interface CostLine {
-  kind: "quoted" | "hidden";
+  kind: LineKind;
   /** For quoted lines: part of the headline price (entry price). */
   headline: boolean;
   layer: Layer;
   phase: Phase;
   nature: Nature;
-  /** Per occurrence: the one-off amount, or the amount per year. */
+  /** The work this line pays for; no two lines of a vendor count the same work (docs/cost-model.md, Overlaps). */
+  work: string;
+  /** Per occurrence: the one-off amount, or the amount per year (before escalation). */
   amount: number;
   /** Over the horizon: the sum of `years`. */
   total: number;
   /** Allocation per year of the horizon, index 0 = year 1. */
   years: number[];
+  timing: LineTiming;
   questionKey: string;
   role: Role;
   answer: AnswerValue | null;
+  source: LineSource;
   assumptions: Record<string, number>;
+  /** Priced from silence or from a question not asked, not from an answer. */
   unknown: boolean;
+  /** A figure only the vendor can give is missing: the line counts 0 and the vendor's total cannot be compared. */
+  unpriced: boolean;
+  /** Set when another question's line counts this work: this line then counts 0. */
+  countedUnder?: string;
+  /** A claim the tier's rule priced: "included" without evidence, or buyer effort below the tier's floor. */
+  asserted: boolean;
   reason: string;
 }
 
@@ -64,54 +95,114 @@ export interface Flag {
 export interface Roi {
   valuePerYear: number;
   valueOverHorizon: number;
-  /** Months from the start until cumulative value covers cumulative cost; null = never within the horizon. */
+  /** Months from signature until cumulative value covers cumulative cost; null = never within the horizon. */
   naivePaybackMonths: number | null;
   adjustedPaybackMonths: number | null;
-  naiveNet: number;
-  adjustedNet: number;
+  /** Null when the figure it needs was not asked or not given. */
+  naiveNet: number | null;
+  adjustedNet: number | null;
+  /** Why a payback or net figure is missing: the prices were not asked, or not given. */
+  naiveNote: "not_asked" | "not_quoted" | null;
+  adjustedNote: "not_asked" | "not_quoted" | null;
 }
 
 export interface Confidence {
-  /** "Included" claims on questions that expect evidence, backed by an attachment. */
+  /** "Included" claims on questions that expect evidence, backed by an attachment or explanation. */
   evidenced: string[];
-  /** The same claims with no attachment. */
+  /** The same claims with neither. */
   asserted: string[];
   assertedPricedAsPartial: boolean;
 }
 
 export type Split<K extends string> = Record<K, number>;
 
+/** The parts of a vendor's adjusted total that explain a rank flip (they add up to the total). */
+export interface Components {
+  entry: number;
+  /** Quoted prices beyond the entry price: recurring fees after their first year, escalation, fees outside the headline. */
+  quotedAfterEntry: number;
+  disclosed: number;
+  /** Hidden costs priced from answers (excluded, deferred, partial, asserted). */
+  hidden: number;
+  /** Hidden costs priced from silence or from questions not asked. */
+  unknown: number;
+}
+
+/** A figure the vendor must give for its total to be bounded, and the answer is missing. */
+export interface Missing {
+  questionKey: string;
+  what: string;
+}
+
 export interface VendorResult {
   vendorId: string;
   name: string;
   currency: string;
+  status: ModelVendorStatus;
+  /** Whether the vendor takes part in the ranking (submitted, or the buyer ranks the others too). */
+  rankable: boolean;
+  /** Every figure the total needs was given (and none is beyond the model's range). */
+  complete: boolean;
+  missing: Missing[];
+  /** A computed figure would exceed the range the model computes exactly; the total is then not comparable. */
+  outOfRange: boolean;
   lines: CostLine[];
-  entryPrice: number;
+  /** Headline quote (one-off + first year recurring); null when not asked or not quoted. */
+  entryPrice: number | null;
+  entryStatus: "quoted" | "not_quoted" | "not_asked";
+  /** Every line over the horizon, the unpriced ones counting 0. */
+  pricedTotal: number;
+  /** The adjusted total; null when a figure only the vendor can give is missing. */
+  adjustedTotal: number | null;
   quotedTotal: number;
-  adjustedTotal: number;
   hiddenTotal: number;
+  disclosedTotal: number;
   unknownTotal: number;
+  /** Hidden and unknown costs of questions the buyer did not send: the same for every vendor. */
+  notAskedTotal: number;
+  /** Shares of the priced total. */
   hiddenShare: number;
   unknownShare: number;
+  components: Components;
   byLayer: Split<Layer>;
   /** The hidden total split by layer: where the quote leaves cost to the buyer. */
   hiddenByLayer: Split<Layer>;
   byPhase: Split<Phase>;
   byNature: Split<Nature>;
   byYear: number[];
+  /** A minimum term longer than the horizon: recurring prices committed beyond it. */
+  commitment: { minTermYears: number; yearsBeyond: number; amount: number } | null;
+  /** What the vendor says of its minimum term: stated, not stated, or not asked. */
+  minTermStatus: "stated" | "not_stated" | "not_asked";
   flags: Flag[];
   confidence: Confidence;
   roi: Roi | null;
   answered: number;
   asked: number;
+  /** 1-based rank among ranked vendors (ties share a rank); null when not ranked on that figure. */
+  entryRank: number | null;
+  adjustedRank: number | null;
 }
 
+/** Two ranked vendors whose order at entry reverses on the adjusted total, and why. */
 export interface RankFlip {
-  vendorId: string;
-  name: string;
-  entryRank: number;
-  adjustedRank: number;
-  statement: string;
+  /** Cheaper at entry, dearer over the horizon. */
+  cheaperAtEntry: string;
+  /** Dearer at entry, cheaper over the horizon. */
+  cheaperOverall: string;
+  /** How much cheaper `cheaperAtEntry` is at entry. */
+  entryGap: number;
+  /** How much dearer it is over the horizon. */
+  adjustedGap: number;
+  /**
+   * The components' differences (cheaperAtEntry minus cheaperOverall) beyond the entry price:
+   * they add up to entryGap + adjustedGap, the swing between the two rankings.
+   */
+  cause: Omit<Components, "entry">;
+  /** Quoted prices alone (entry and after) already make `cheaperAtEntry` dearer: the flip is not the exclusions'. */
+  quotedAlone: boolean;
+  /** The flip is caused by the vendor's own exclusions, partial cover and silence: without them, and on quoted prices alone, the order at entry would hold. */
+  byExclusion: boolean;
 }
 
 export interface SensitivityRow {
@@ -120,9 +211,11 @@ export interface SensitivityRow {
   base: number;
   low: number;
   high: number;
-  totals: Record<string, { low: number; high: number }>;
-  leaderLow: string;
-  leaderHigh: string;
+  /** Adjusted totals at both ends, for vendors whose total is comparable (null where an end takes it beyond the model's range). */
+  totals: Record<string, { low: number | null; high: number | null }>;
+  /** The cheapest ranked vendors (several on a tie) at each end. */
+  leadersLow: string[];
+  leadersHigh: string[];
   leaderChanges: boolean;
 }
 
@@ -131,8 +224,12 @@ export interface ModelResult {
   horizonYears: number;
   tier: Tier;
   assumptions: Record<string, number>;
+  /** adjusted: totals include the quotes; beyond_quote: no price question was sent, totals are what the buyer funds beyond the quote. */
+  basis: "adjusted" | "beyond_quote";
   vendors: VendorResult[];
+  /** Ranked vendor ids, cheapest first (ties in input order; `entryRank`/`adjustedRank` show them). */
   ranking: { entry: string[]; adjusted: string[] };
   rankFlips: RankFlip[];
-  sensitivity: { range: number; rows: SensitivityRow[]; leader: string | null };
+  /** `leaders`: the cheapest ranked vendors on the adjusted total; leader statements need two or more ranked vendors. */
+  sensitivity: { range: number; rows: SensitivityRow[]; leaders: string[]; leader: string | null };
 }

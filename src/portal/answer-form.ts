@@ -1,4 +1,4 @@
-import { toMinor } from "../format.js";
+import { parseAmount } from "../format.js";
 import { answerSchema, type AnswerValue } from "../questions/answers.js";
 import type { Question } from "../questions/schema.js";
 
@@ -14,9 +14,8 @@ const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v
 
 /** Turns typed money ("12,500.50", "€ 1 200") into minor units, or an error. */
 function parseMoney(raw: string, currency: string): number | string {
-  const clean = raw.replace(/[\s,'’]/g, "").replace(/^[^\d.-]+/, "");
-  if (!/^\d{1,13}(\.\d{1,2})?$/.test(clean)) return "Enter an amount as a number, e.g. 125000 or 125,000.50";
-  return toMinor(Number(clean), currency);
+  const r = parseAmount(raw, currency);
+  return r.ok ? r.minor : r.error;
 }
 
 /** Parses one question's posted fields into an answer (null clears it), checked by the question's zod schema. */

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { COVERAGE, type CoverageStatus, type Role } from "../domain.js";
+import { MAX_MINOR } from "../format.js";
 import type { Question, QuestionSet } from "./schema.js";
 
-/** Largest amount accepted, in minor units (a trillion in major units): beyond any real quote, well inside 2^53. */
-export const MAX_MINOR = 100_000_000_000_000;
+export { MAX_MINOR };
 
 export const CoverageAnswerSchema = z.strictObject({
   status: z.enum(COVERAGE),

@@ -2,6 +2,7 @@ import { sql, type Db } from "../db/index.js";
 import { QUESTIONS_DIR } from "../paths.js";
 import { loadQuestionSetFile, QuestionSetError, questionSetFiles, type LoadedQuestionSet } from "./loader.js";
 import { QuestionSetSchema, type QuestionSet } from "./schema.js";
+import { upgradeStoredSet } from "./upgrade.js";
 
 export interface QuestionSetRow {
   id: number;
@@ -94,7 +95,7 @@ export function questionSetByHash(db: Db, id: number, hash: string): QuestionSet
   let set = cache.get(hash);
   if (!set) {
     const content = sql(db, "SELECT content FROM question_sets WHERE id = ?").pluck().get(id) as string;
-    set = QuestionSetSchema.parse(JSON.parse(content));
+    set = QuestionSetSchema.parse(upgradeStoredSet(JSON.parse(content)));
     cache.set(hash, set);
   }
   return set;

@@ -1,11 +1,15 @@
 import { z } from "zod";
 import {
-  COVERAGE, ESTIMATE_BASES, FLAGS, LAYERS, MODEL_ASSUMPTIONS, NATURES, PHASES, QUESTION_TYPES, QUOTE_ITEMS, ROLES,
-  SEVERITIES, TIERS,
+  COVERAGE, ESTIMATE_BASES, FEATURE_ASSUMPTIONS, FLAGS, LAYERS, MODEL_ASSUMPTIONS, NATURES, PHASES, QUESTION_TYPES, QUOTE_ITEMS, ROLES,
+  SEVERITIES, STARTS, TERMS, TIERS, TIMINGS, type Term,
 } from "../domain.js";
 
 const slug = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be lower_snake_case (a-z, 0-9, _), starting with a letter");
 const text = (min: number) => z.string().trim().min(min, `must be at least ${min} characters`);
+const perTier = <T extends z.ZodType>(value: T) => z.strictObject(Object.fromEntries(TIERS.map((t) => [t, value])) as Record<(typeof TIERS)[number], T>);
+
+/** The largest value any assumption may take: keeps every computed figure a safe integer (see docs/cost-model.md, Bounds). */
+export const ASSUMPTION_LIMIT = 100_000;
 
 export const AssumptionSchema = z.strictObject({
   key: slug,
@@ -14,11 +18,12 @@ export const AssumptionSchema = z.strictObject({
   /** A cited public figure, or the word "judgement" where none exists. */
   basis: text(3),
   unit: z.enum(["share", "days", "months", "ratio"]),
-  /** cost: raising it never lowers a total; threshold: a red-flag trigger; timing: moves value, not cost. */
+  /** cost: raising it never lowers a total; threshold: a red-flag trigger; timing: moves when costs and value fall. */
   kind: z.enum(["cost", "threshold", "timing"]).default("cost"),
-  min: z.number().optional(),
-  max: z.number().optional(),
-  defaults: z.strictObject(Object.fromEntries(TIERS.map((t) => [t, z.number().finite().min(0)])) as Record<(typeof TIERS)[number], z.ZodNumber>),
+  /** The range a buyer may set it to: required, so that no form or bundle can store a value beyond sense. */
+  min: z.number("needs a minimum (min)").finite().min(-ASSUMPTION_LIMIT, `must be at least ${-ASSUMPTION_LIMIT}`),
+  max: z.number("needs a maximum (max)").finite().max(ASSUMPTION_LIMIT, `must be at most ${ASSUMPTION_LIMIT}`),
+  defaults: perTier(z.number().finite()),
 });
 
 const EstimateSchema = z
@@ -26,9 +31,16 @@ const EstimateSchema = z
     share: slug.optional(),
     of: z.enum(ESTIMATE_BASES).optional(),
     days: slug.optional(),
+    /** Scales the estimate by another answer: a factor (an assumption key) per answer value; silence takes the largest. */
+    scale_by: z.strictObject({ question: slug, factors: z.record(z.string(), slug) }).optional(),
+    /** For a yes/no or choice question: the answers that cause the cost (silence counts as causing it). */
+    applies_when: z.array(z.union([z.string(), z.boolean()])).min(1).optional(),
   })
   .refine((e) => e.share !== undefined || e.days !== undefined, "needs a share (with of) or days, or both")
   .refine((e) => (e.share === undefined) === (e.of === undefined), "share and of go together");
+
+/** A numeric bound of a flag hook: one number, or one per tier (the system-of-record tier is stricter). */
+const bound = z.union([z.number().finite(), perTier(z.number().finite())]);
 
 const FlagHookSchema = z.strictObject({
   flag: z.enum(FLAGS),
@@ -36,8 +48,8 @@ const FlagHookSchema = z.strictObject({
   /** Answer values that raise the flag ("unanswered" for silence), or a numeric bound. */
   when: z.union([
     z.array(z.union([z.string(), z.boolean()])).min(1),
-    z.strictObject({ below: z.number() }),
-    z.strictObject({ above: z.number() }),
+    z.strictObject({ below: bound }),
+    z.strictObject({ above: bound }),
   ]),
 });
 
@@ -56,6 +68,16 @@ export const QuestionSchema = z.strictObject({
   layer: z.enum(LAYERS).optional(),
   phase: z.enum(PHASES).optional(),
   nature: z.enum(NATURES).optional(),
+  /** The work a priced question's line pays for: questions that can price the same work share it, and it is counted once. */
+  work: slug.optional(),
+  /** When a one-off cost falls (default by phase: build, go_live, go_live, go_live, end). */
+  timing: z.enum(TIMINGS).optional(),
+  /** When a recurring cost starts (default: go_live for live operation, signature otherwise). */
+  starts: z.enum(STARTS).optional(),
+  /** For a temporary cost: the assumption giving its length in months (default rollout_months). */
+  months: slug.optional(),
+  /** A commercial term the cost model reads from this answer. */
+  term: z.enum(TERMS).optional(),
   /** Whether "not applicable" is an acceptable coverage answer. */
   allow_na: z.boolean().default(false),
   /** A control item: excluded or deferred counts toward governance_deferred. */
@@ -89,6 +111,9 @@ export const QuestionSetSchema = z
   })
   .superRefine(crossCheck);
 
+/** Questions a set may hold: bounded, so that every figure of the model stays a safe integer. */
+export const MAX_QUESTIONS = 1000;
+
 export type Assumption = z.infer<typeof AssumptionSchema>;
 export type Question = z.infer<typeof QuestionSchema>;
 export type Section = z.infer<typeof SectionSchema>;
@@ -105,14 +130,17 @@ function crossCheck(set: { assumptions: Assumption[]; sections: Section[] }, ctx
   set.assumptions.forEach((a, i) => {
     if (assumptions.has(a.key)) add(["assumptions", i, "key"], `duplicate assumption '${a.key}' (first at assumptions[${assumptions.get(a.key)}])`);
     else assumptions.set(a.key, i);
+    if (a.min > a.max) add(["assumptions", i, "max"], `max ${a.max} is below min ${a.min}`);
     for (const tier of TIERS) {
       const v = a.defaults[tier];
-      if ((a.min !== undefined && v < a.min) || (a.max !== undefined && v > a.max))
-        add(["assumptions", i, "defaults", tier], `default ${v} is outside [${a.min ?? "-∞"}, ${a.max ?? "∞"}]`);
+      if (v < a.min || v > a.max) add(["assumptions", i, "defaults", tier], `default ${v} is outside [${a.min}, ${a.max}]`);
     }
+    if (a.unit === "share" && a.key === MODEL_ASSUMPTIONS.partialShare && a.max > 1) add(["assumptions", i, "max"], "a partial share cannot exceed 1");
   });
   for (const key of Object.values(MODEL_ASSUMPTIONS))
     if (!assumptions.has(key)) add(["assumptions"], `the cost model needs the assumption '${key}'`);
+  const count = set.sections.reduce((n, s) => n + s.questions.length, 0);
+  if (count > MAX_QUESTIONS) add(["sections"], `a set holds at most ${MAX_QUESTIONS} questions (this one has ${count})`);
 
   const roles = new Map<string, number>();
   const questions = new Map<string, { path: Path; q: Question }>();
@@ -127,6 +155,47 @@ function crossCheck(set: { assumptions: Assumption[]; sections: Section[] }, ctx
     });
   });
   for (const { path, q } of questions.values()) checkQuestion(q, path, add, assumptions, questions);
+  checkTerms(questions, add, assumptions);
+  const needs = (key: string, why: string) => {
+    if (!assumptions.has(key)) add(["assumptions"], `${why} needs the assumption '${key}'`);
+  };
+  for (const { q } of questions.values()) {
+    const of = q.estimate?.of;
+    if (of === "build_reference" || of === "implementation_fee") needs(FEATURE_ASSUMPTIONS.buildReferenceDays, `'${q.key}' (a share of the build reference)`);
+    if (of === "run_reference" || of === "annual_licence" || of === "annual_run_cost") needs(FEATURE_ASSUMPTIONS.runReferenceDays, `'${q.key}' (a share of the run reference)`);
+  }
+}
+
+/** Which question types and natures each term takes. */
+const TERM_SHAPES: Record<Term, { type: Question["type"]; nature?: Question["nature"]; needs: string[] }> = {
+  price_cap: { type: "percent", needs: [FEATURE_ASSUMPTIONS.escalation] },
+  min_term: { type: "number", needs: [] },
+  pilot_pricing: { type: "yes_no", needs: [] },
+  post_pilot_price: { type: "money", nature: "recurring", needs: [] },
+  change_rate: { type: "money", needs: [FEATURE_ASSUMPTIONS.changeDays, FEATURE_ASSUMPTIONS.vendorChangeShare, FEATURE_ASSUMPTIONS.vendorRateFactor] },
+  vendor_change_share: { type: "percent", needs: [FEATURE_ASSUMPTIONS.vendorChangeShare] },
+  rollout_plan: { type: "single_choice", needs: [] },
+};
+
+function checkTerms(questions: Map<string, { path: Path; q: Question }>, add: (path: Path, message: string) => void, assumptions: Map<string, number>): void {
+  const seen = new Map<Term, string>();
+  for (const { path, q } of questions.values()) {
+    if (!q.term) continue;
+    const shape = TERM_SHAPES[q.term];
+    const first = seen.get(q.term);
+    if (first) add([...path, "term"], `the term '${q.term}' is already on '${first}'`);
+    seen.set(q.term, q.key);
+    if (q.type !== shape.type) add([...path, "term"], `the term '${q.term}' needs a ${shape.type} question`);
+    if (shape.nature && q.nature !== shape.nature) add([...path, "nature"], `the term '${q.term}' is ${shape.nature}`);
+    if (q.quote !== undefined || q.estimate !== undefined) add([...path, "term"], "a term question is neither a quoted price nor an estimate");
+    for (const key of shape.needs) if (!assumptions.has(key)) add([...path, "term"], `the term '${q.term}' needs the assumption '${key}'`);
+  }
+  const post = seen.get("post_pilot_price");
+  if (post) {
+    const q = questions.get(post)!;
+    if (!seen.has("pilot_pricing") || q.q.shows_if?.question !== seen.get("pilot_pricing"))
+      add([...q.path, "shows_if"], "the post-pilot price shows only when the pilot-pricing question says yes");
+  }
 }
 
 function checkQuestion(
@@ -150,20 +219,48 @@ function checkQuestion(
     if (q.quote !== undefined) {
       need("layer", "(where the quoted price sits)");
       need("phase", "(when the quoted price is paid)");
-      need("estimate", "(how to price it when the vendor leaves it blank)");
     }
-    // A blank price is estimated before the bases other estimates are shares of exist.
-    if (q.estimate?.share !== undefined) add([...path, "estimate", "share"], "a money question's estimate can use days only");
+    if (q.estimate !== undefined)
+      add([...path, "estimate"], q.quote !== undefined ? "a quoted price takes no estimate: a blank price is a missing figure, never estimated" : "a money question carries no estimate");
   }
   if (q.type === "number" && q.estimate !== undefined) {
     if (q.unit !== "days") add([...path, "unit"], "a number question with an estimate counts days: set unit: days");
+    if (q.estimate.share !== undefined) add([...path, "estimate", "share"], "a day-count question's estimate can use days only");
     need("layer", "(where the cost sits)");
     need("phase", "(when it is funded)");
     need("nature", "(one_off or recurring)");
   }
+  const isChoiceLike = q.type === "yes_no" || q.type === "single_choice" || q.type === "multi_choice";
+  if (isChoiceLike && q.estimate !== undefined) {
+    if (q.estimate.applies_when === undefined) add([...path, "estimate", "applies_when"], `a ${q.type} question's estimate needs applies_when (the answers that cause the cost)`);
+    else checkValues(q, q.estimate.applies_when, [...path, "estimate", "applies_when"], add, false);
+    need("layer", "(where the cost sits)");
+    need("phase", "(when it is funded)");
+    need("nature", "(one_off, temporary or recurring)");
+  } else if (q.estimate?.applies_when !== undefined) add([...path, "estimate", "applies_when"], "only a yes/no or choice question's estimate takes applies_when");
   if (q.quote !== undefined && q.type !== "money") add([...path, "quote"], "only a money question can be a quoted price");
-  if (q.estimate !== undefined && !["coverage", "money", "number"].includes(q.type))
+  if (q.estimate !== undefined && !["coverage", "money", "number"].includes(q.type) && !isChoiceLike)
     add([...path, "estimate"], `a ${q.type} question cannot carry an estimate`);
+  if (q.timing !== undefined && q.nature !== "one_off") add([...path, "timing"], "only a one-off cost takes a timing");
+  if (q.starts !== undefined && q.nature !== "recurring") add([...path, "starts"], "only a recurring cost takes a start");
+  if (q.months !== undefined && q.nature !== "temporary") add([...path, "months"], "only a temporary cost takes a length in months");
+  if (q.months !== undefined && !assumptions.has(q.months)) add([...path, "months"], `unknown assumption '${q.months}'`);
+  if (q.work !== undefined && q.layer === undefined) add([...path, "work"], "only a priced question names the work it pays for");
+  if (q.work !== undefined && q.quote !== undefined && q.headline) add([...path, "work"], "a headline price is counted as quoted and shares its work with no other question");
+  const scale = q.estimate?.scale_by;
+  if (scale) {
+    const target = questions.get(scale.question);
+    if (!target) add([...path, "estimate", "scale_by", "question"], `scale_by points at a missing question '${scale.question}'`);
+    else if (target.q.type !== "single_choice" && target.q.type !== "yes_no")
+      add([...path, "estimate", "scale_by", "question"], "scale_by reads a single-choice or yes/no question");
+    else {
+      const allowed = (allowedValues(target.q) ?? []).map(String);
+      for (const value of Object.keys(scale.factors))
+        if (!allowed.includes(value)) add([...path, "estimate", "scale_by", "factors", value], `'${value}' is not an answer of '${scale.question}' (expected one of: ${allowed.join(", ")})`);
+    }
+    for (const [value, key] of Object.entries(scale.factors))
+      if (!assumptions.has(key)) add([...path, "estimate", "scale_by", "factors", value], `unknown assumption '${key}'`);
+  }
   const isChoice = q.type === "single_choice" || q.type === "multi_choice";
   if (isChoice && (q.options === undefined || q.options.length < 2))
     add([...path, "options"], `a ${q.type} question needs at least two options`);

@@ -30,10 +30,9 @@ interface Series {
 }
 
 /** Horizontal stacked bars, one per vendor, with a legend and a scale; the layout both renderers draw. */
-function stackedBars(id: string, title: string, summary: string, names: string[], series: Series[], currency: string, width = 720): Chart {
+function stackedBars(id: string, title: string, summary: string, names: string[], totals: number[], series: Series[], currency: string, width = 720): Chart {
   const labelW = 170, right = 90, barH = 22, gap = 12, top = 12;
   const plotW = width - labelW - right;
-  const totals = names.map((_, i) => series.reduce((s, x) => s + (x.values[i] ?? 0), 0));
   const max = niceMax(Math.max(1, ...totals));
   const shapes: Shape[] = [];
   const plotH = names.length * (barH + gap);
@@ -80,20 +79,33 @@ function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n - 1) + "…" : s;
 }
 
-/** The comparison's charts, from the cost model's output and nothing else. */
+/**
+ * The comparison's charts, from the cost model's output and nothing else: vendors whose total is
+ * comparable, ranked ones first (cheapest first); each bar's label is the model's total.
+ */
 export function comparisonCharts(result: ModelResult): Chart[] {
-  const order = result.ranking.adjusted.map((id) => result.vendors.find((v) => v.vendorId === id)!);
+  const comparable = result.vendors.filter((v) => v.adjustedTotal !== null);
+  const order = [...result.ranking.adjusted.map((id) => comparable.find((v) => v.vendorId === id)!), ...comparable.filter((v) => v.adjustedRank === null)];
   const names = order.map((v) => v.name);
+  const totals = order.map((v) => v.adjustedTotal!);
   const cur = result.currency;
-  const byLayer = stackedBars("layers", "Adjusted total by cost layer", "Each vendor's adjusted total over the horizon, split into the five cost layers, cheapest first.", names,
+  const total = result.basis === "beyond_quote" ? "cost beyond the quote" : "adjusted total";
+  const byLayer = stackedBars("layers", `${cap(total)} by cost layer`, `Each vendor's ${total} over the horizon, split into the five cost layers, cheapest first.`, names, totals,
     LAYERS.map((l) => ({ label: LAYER_LABELS[l], color: LAYER_COLORS[l]!, values: order.map((v) => v.byLayer[l]) })), cur);
-  const byPhase = stackedBars("phases", "Funding by phase", "When each vendor's adjusted total is funded, by phase.", names,
+  const byPhase = stackedBars("phases", "Funding by phase", `When each vendor's ${total} is funded, by phase.`, names, totals,
     PHASES.map((p) => ({ label: PHASE_LABELS[p], color: PHASE_COLORS[p]!, values: order.map((v) => v.byPhase[p]) })), cur);
-  const byYear = stackedBars("years", "Funding by year", "Each vendor's adjusted total by year of the horizon.", names,
+  const byYear = stackedBars("years", "Funding by year", `Each vendor's ${total} by year of the horizon.`, names, totals,
     Array.from({ length: result.horizonYears }, (_, y) => ({ label: `Year ${y + 1}`, color: YEAR_COLORS[y % YEAR_COLORS.length]!, values: order.map((v) => v.byYear[y] ?? 0) })), cur);
-  const entryVsAdjusted = stackedBars("entry", "Entry price against adjusted total", "The headline quote, and what the buyer funds beyond it over the horizon.", names, [
-    { label: "Entry price (headline quote)", color: "#9aa4b2", values: order.map((v) => v.entryPrice) },
-    { label: "Beyond the entry price", color: "#b42318", values: order.map((v) => v.adjustedTotal - v.entryPrice) },
-  ], cur);
-  return [entryVsAdjusted, byLayer, byPhase, byYear];
+  const charts = [byLayer, byPhase, byYear];
+  const withEntry = order.filter((v) => v.entryPrice !== null);
+  if (withEntry.length)
+    charts.unshift(stackedBars("entry", "Entry price against adjusted total", "The headline quote, and what the buyer funds beyond it over the horizon.", withEntry.map((v) => v.name), withEntry.map((v) => v.adjustedTotal!), [
+      { label: "Entry price (headline quote)", color: "#9aa4b2", values: withEntry.map((v) => v.entryPrice!) },
+      { label: "Beyond the entry price", color: "#b42318", values: withEntry.map((v) => v.adjustedTotal! - v.entryPrice!) },
+    ], cur));
+  return charts;
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

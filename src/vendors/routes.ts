@@ -7,6 +7,7 @@ import type { Db } from "../db/index.js";
 import { nowIso } from "../db/index.js";
 import { badRequest, invalid, notFound } from "../errors.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
+import { presentComparison, totalLabel } from "../comparison/present.js";
 import { enqueue } from "../mail/outbox.js";
 import { questionIndex } from "../questions/answers.js";
 import { parseForm } from "../web/forms.js";
@@ -86,10 +87,10 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const e = evaluationOf(res);
     const v = vendorOf(req, res);
     const scored = scoreEvaluation(db, e.id)!;
-    const result = scored.result.vendors.find((x) => x.vendorId === String(v.id));
+    const shown = presentComparison(scored.result, scored.set).vendors.find((x) => x.id === String(v.id));
     const attachments = listEvidence(db, v.id);
     return renderPage(req, res, "vendors/review", {
-      title: `${v.name} — ${e.title}`, wide: true, vendor: v, set: scored.set, result, answers: listAnswers(db, v.id), history: answerHistory(db, v.id),
+      title: `${v.name} — ${e.title}`, wide: true, vendor: v, set: scored.set, shown, totalLabel: totalLabel(scored.result), answers: listAnswers(db, v.id), history: answerHistory(db, v.id),
       clarifications: listClarifications(db, v.id), links: listLinks(db, v.id), attachments, errors: {}, values: {},
     });
   });

@@ -13,24 +13,29 @@ export function paddedSet(total: number): QuestionSet {
   let n = doc.sections.reduce((s, x) => s + x.questions.length, 0);
   for (let i = 0; n < total; i++, n++) {
     doc.sections[i % doc.sections.length]!.questions.push({
-      key: `extra_${i}`, type: "coverage", text: `Additional cost item ${i}`, layer: LAYERS[i % 5], phase: PHASES[i % 5], nature: NATURES[i % 2],
-      estimate: i % 2 ? { share: "ops_share", of: "annual_run_cost", days: "ops_days" } : { share: "governance_share", of: "implementation_fee" },
+      key: `extra_${i}`, type: "coverage", text: `Additional cost item ${i}`, layer: LAYERS[i % 5], phase: PHASES[i % 5], nature: NATURES[i % 3],
+      estimate: i % 2 ? { share: "integration_share", of: "build_reference", days: "monitoring_days" } : { share: "governance_share", of: "build_reference" },
     } as never);
   }
   return QuestionSetSchema.parse(doc);
 }
 
-/** Deterministic answers: a mix of statuses, prices and blanks, varying by vendor. */
+/**
+ * Deterministic answers: a mix of statuses, prices and blanks, varying by vendor. Figures only a
+ * vendor can give (prices, terms, its buyer-effort estimate) are always answered, as a submitted
+ * questionnaire has them: the vendor's total is then comparable.
+ */
 export function syntheticAnswers(set: QuestionSet, seed: number): Record<string, AnswerValue> {
   const out: Record<string, AnswerValue> = {};
   let x = seed * 7919 + 1;
   const rnd = () => ((x = (x * 48271) % 2147483647) / 2147483647);
   for (const q of set.sections.flatMap((s) => s.questions)) {
-    if (rnd() < 0.1) continue;
+    const magnitude = q.quote !== undefined || q.term !== undefined || (q.type === "number" && q.estimate !== undefined);
+    if (!magnitude && rnd() < 0.1) continue;
     switch (q.type) {
       case "coverage": out[q.key] = { status: COVERAGE[Math.floor(rnd() * (q.allow_na ? 5 : 4))]! }; break;
       case "money": out[q.key] = Math.round(rnd() * 30_000_000); break;
-      case "number": out[q.key] = Math.round(rnd() * 100); break;
+      case "number": out[q.key] = Math.min(q.max ?? 100, Math.round(rnd() * 100)); break;
       case "percent": out[q.key] = Math.round(rnd() * 100); break;
       case "yes_no": out[q.key] = rnd() < 0.5; break;
       case "single_choice": out[q.key] = q.options![Math.floor(rnd() * q.options!.length)]!.value; break;

@@ -37,7 +37,7 @@ async function answer(page: Page, q: Question) {
     case "multi_choice": return box.locator(`input[value="${q.options![0]!.value}"]`).check();
     case "text": return box.locator("textarea").first().fill("Answered in the browser test.");
     case "date": return box.locator("input[type=date]").fill("2027-03-01");
-    default: return box.locator(`[name="q_${q.key}"]`).fill(q.type === "percent" ? "20" : "12000");
+    default: return box.locator(`[name="q_${q.key}"]`).fill(q.type === "percent" ? "20" : q.type === "number" ? String(Math.min(q.max ?? 12, 12)) : "12000");
   }
 }
 

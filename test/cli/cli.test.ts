@@ -34,16 +34,22 @@ describe("truecost CLI", () => {
 
     const table = cli(["score", id!], data);
     expect(table.code).toBe(0);
-    expect(table.out).toContain("Swiftpilot AI is cheapest at entry but third once hidden costs are priced.");
-    expect(table.out).toMatch(/1 {2}Northwind Cognitive +€339,000 +#3 +€739,000/);
+    expect(table.out).toContain("Swiftpilot AI is cheapest at entry (€155,000) but second over 3 years (€1,031,000); Northwind Cognitive is cheapest over 3 years at €732,613.");
+    expect(table.out).toMatch(/#1 {2}Northwind Cognitive +€339,000 +#2 +€732,613/);
+    expect(table.out).toMatch(/— {2}Meridian Automation +€245,000 +— +not comparable/);
+    expect(table.out).toContain("the flip is caused by exclusions");
 
     const json = JSON.parse(cli(["score", id!, "--json"], data).out);
     expect(json.currency).toBe("EUR");
     const v = json.vendors[0];
-    for (const k of ["lines", "entryPrice", "adjustedTotal", "hiddenTotal", "unknownTotal", "hiddenShare", "byLayer", "byPhase", "byNature", "byYear", "flags", "confidence", "roi"]) expect(v).toHaveProperty(k);
-    for (const k of ["kind", "layer", "phase", "nature", "amount", "total", "questionKey", "answer", "assumptions", "unknown", "reason"]) expect(v.lines[0]).toHaveProperty(k);
+    for (const k of ["lines", "entryPrice", "entryStatus", "adjustedTotal", "pricedTotal", "complete", "missing", "rankable", "entryRank", "adjustedRank", "hiddenTotal", "disclosedTotal", "unknownTotal", "hiddenShare", "components", "byLayer", "byPhase", "byNature", "byYear", "commitment", "flags", "confidence", "roi"]) expect(v).toHaveProperty(k);
+    for (const k of ["kind", "layer", "phase", "nature", "work", "amount", "total", "years", "timing", "questionKey", "answer", "source", "assumptions", "unknown", "unpriced", "asserted", "reason"]) expect(v.lines[0]).toHaveProperty(k);
     expect(Number.isInteger(v.adjustedTotal)).toBe(true);
-    expect(json.rankFlips).toHaveLength(2);
+    expect(json.rankFlips).toHaveLength(1);
+    expect(json.rankFlips[0]).toMatchObject({ byExclusion: true, quotedAlone: false });
+    expect(Object.keys(json.rankFlips[0].cause).sort()).toEqual(["disclosed", "hidden", "quotedAfterEntry", "unknown"]);
+    expect(json.vendors.find((x: { name: string }) => x.name === "Meridian Automation")).toMatchObject({ rankable: false, adjustedTotal: null, adjustedRank: null });
+    expect(new Set(json.vendors.flatMap((x: { lines: { nature: string }[] }) => x.lines.map((l) => l.nature)))).toEqual(new Set(["one_off", "temporary", "recurring"]));
     expect(json.sensitivity.rows.length).toBeGreaterThan(10);
 
     const list = cli(["evaluations"], data);
@@ -77,8 +83,8 @@ describe("truecost CLI", () => {
     const data = tempDir();
     const ok = cli(["questions", "validate", "questions/ai-production.yaml"], data);
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/valid — .*55 questions/);
-    expect(ok.out).toMatch(/roles +cto 14, cfo 14, product 13, procurement 14/);
+    expect(ok.out).toMatch(/valid — .*57 questions/);
+    expect(ok.out).toMatch(/roles +cto 15, cfo 14, product 13, procurement 15/);
     expect(ok.out).toContain("assumptions used by estimates");
     const bad = join(data, "bad.yaml");
     writeFileSync(bad, "id: x\ntitle: Broken set\ndescription: nothing here at all\nassumptions: []\nsections: []\n");

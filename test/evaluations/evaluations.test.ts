@@ -19,12 +19,12 @@ describe("evaluations", () => {
     const setId = latestQuestionSets(db)[0]!.id;
     const form = await agent.get("/evaluations/new");
     expect(form.text).toContain("<h1>New evaluation</h1>");
-    expect(form.text).toMatch(/Annual software maintenance is commonly 18–22% of licence fees \(Forrester, 2010\)/);
-    const res = await agent.post("/evaluations").type("form").send({ _csrf: csrfOf(form.text), ...valid(setId), a_ops_share: "0.25", a_partial_share: "0.5" });
+    expect(form.text).toMatch(/Change management is about 10% of project cost \(Prosci benchmarking\)/);
+    const res = await agent.post("/evaluations").type("form").send({ _csrf: csrfOf(form.text), ...valid(setId), a_monitoring_days: "25", a_partial_share: "0.5" });
     expect(res.status).toBe(303);
     const id = Number(String(res.headers.location).split("/").at(-1));
     const e = findEvaluation(db, id)!;
-    expect(e).toMatchObject({ title: "Contract review copilot", dayRateMinor: 85_000, valueEstimateMinor: 25_000_000, assumptions: { ops_share: 0.25 }, status: "draft" });
+    expect(e).toMatchObject({ title: "Contract review copilot", dayRateMinor: 85_000, valueEstimateMinor: 25_000_000, assumptions: { monitoring_days: 25 }, status: "draft" });
     const page = await agent.get(`/evaluations/${id}`);
     expect(page.text).toContain("<h1>Contract review copilot</h1>");
     expect(page.text).toContain("<dd>€850</dd>");
@@ -36,17 +36,33 @@ describe("evaluations", () => {
     const buyer = await makeUser(db, "buyer");
     const agent = await signIn(app, buyer.email);
     const setId = latestQuestionSets(db)[0]!.id;
-    const res = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), title: "AI", currency: "EURO", dayRate: "eight hundred", roles: [], dueDate: "2001-01-01", a_ops_share: "-1", horizonYears: "40" });
+    const res = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), title: "AI", currency: "EURO", dayRate: "eight hundred", roles: [], dueDate: "2001-01-01", a_monitoring_days: "-1", a_partial_share: "5", horizonYears: "40" });
     expect(res.status).toBe(400);
     expect(fieldError(res.text, "title")).toBe("Give the evaluation a title of at least 3 characters");
     expect(fieldError(res.text, "currency")).toBe("Enter an ISO 4217 currency code, e.g. EUR, USD, GBP");
     expect(fieldError(res.text, "dayRate")).toBe("Enter the day rate as a number, e.g. 950 or 950.50");
     expect(fieldError(res.text, "horizonYears")).toBe("At most 10 years");
-    expect(fieldError(res.text, "a_ops_share")).toBe("At least 0");
+    expect(fieldError(res.text, "a_monitoring_days")).toBe("At least 0");
+    expect(fieldError(res.text, "a_partial_share")).toBe("At most 1");
     expect(res.text).toContain("Send at least one role section");
     expect(res.text).toContain('value="eight hundred"');
     expect(res.text).toContain('value="-1"');
     expect(res.text).toContain("Drafts first-pass reviews of supplier contracts.");
+  });
+
+  it("reads amounts exactly in the evaluation's currency, refusing more decimals than it has", async () => {
+    const { app, db } = buildTestApp();
+    const buyer = await makeUser(db, "buyer");
+    const agent = await signIn(app, buyer.email);
+    const setId = latestQuestionSets(db)[0]!.id;
+    const refused = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), dayRate: "1.005", a_go_live_month: "1e9" });
+    expect(refused.status).toBe(400);
+    expect(fieldError(refused.text, "dayRate")).toBe("EUR amounts have at most 2 decimals");
+    expect(fieldError(refused.text, "a_go_live_month")).toBe("Enter a number, e.g. 0.25 or 12");
+    expect(refused.text).toContain('value="1.005"');
+    const ok = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), dayRate: "1,234.56", valueEstimate: "250000.10" });
+    const id = Number(String(ok.headers.location).split("/").at(-1));
+    expect(findEvaluation(db, id)).toMatchObject({ dayRateMinor: 123_456, valueEstimateMinor: 25_000_010 });
   });
 
   it("shows the dashboard newest first with per-section progress, and searches by title", async () => {
@@ -58,7 +74,7 @@ describe("evaluations", () => {
     const dash = await agent.get("/evaluations");
     const titles = [...dash.text.matchAll(/class="card-title"><a href="\/evaluations\/\d+">([^<]+)</g)].map((m) => m[1]);
     expect(titles).toEqual(["Claims intake assistant — production rollout (demo)", "Older evaluation"]);
-    expect(dash.text).toMatch(/Meridian Automation<\/td><td><span class="status status-in_progress">in progress<\/span><\/td>\s*<td class="num" title="14 of 14 required questions answered">14\/14<\/td>/);
+    expect(dash.text).toMatch(/Meridian Automation<\/td><td><span class="status status-in_progress">in progress<\/span><\/td>\s*<td class="num" title="15 of 15 required questions answered">15\/15<\/td>/);
     expect(dash.text).toContain("2 of 3 vendors submitted");
     const search = await agent.get("/evaluations?q=older");
     expect(search.text).toContain("Older evaluation");
@@ -68,7 +84,7 @@ describe("evaluations", () => {
   it("refuses to change roles, question set or currency once invitations went out, and resets an assumption", async () => {
     const { app, db } = buildTestApp();
     const buyer = await makeUser(db, "buyer");
-    const id = makeEvaluation(db, buyer.id, { assumptions: { ops_share: 0.4 } });
+    const id = makeEvaluation(db, buyer.id, { assumptions: { monitoring_days: 40 } });
     const agent = await signIn(app, buyer.email);
     const vid = makeVendor(db, id);
     await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}/invite`, {});
@@ -80,9 +96,9 @@ describe("evaluations", () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain("The role sections cannot change once invitations have gone out");
     expect(res.text).toContain("The currency cannot change once invitations have gone out");
-    const reset = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), title: "Renamed while resetting", a_ops_share: "0.4", reset: "ops_share" });
+    const reset = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), title: "Renamed while resetting", a_monitoring_days: "40", reset: "monitoring_days" });
     expect(reset.text).toContain("is back to its default for the tier");
-    expect(reset.text).toMatch(/id="a_ops_share" name="a_ops_share" type="text" inputmode="decimal" value=""/);
+    expect(reset.text).toMatch(/id="a_monitoring_days" name="a_monitoring_days" type="text" inputmode="decimal" value=""/);
     expect(reset.text).toContain('value="Renamed while resetting"');
     const saved = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), title: "Renamed" });
     expect(saved.status).toBe(303);

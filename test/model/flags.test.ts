@@ -33,7 +33,7 @@ describe("red flags on the default question set", () => {
     ["instant_rollout", { product_stabilisation_weeks: 0 }, "high"],
     ["roi_without_controls", { product_review_effort: 0 }, "high"],
     ["roi_without_controls", { cfo_roi_costs: ["none"] }, "high"],
-    ["cheap_by_exclusion", { proc_pilot_pricing: true }, "medium"],
+    ["cheap_by_exclusion", { cto_inference_included: false }, "medium"],
   ];
   it.each(cases)("%s is raised by %j (%s) and names the answer", (flag, change, severity) => {
     const raised = flagsOf({ ...clean, ...change }).find((f) => f.id === flag);
@@ -57,11 +57,13 @@ describe("red flags on the default question set", () => {
   });
 
   it("cheap_by_exclusion is raised across vendors: cheapest at entry, not overall", () => {
-    const cheap = { ...clean, cfo_implementation_fee: 5_000_000, cto_monitoring: { status: "excluded" }, cto_incidents: { status: "excluded" }, product_adoption: { status: "excluded" } } as Record<string, AnswerValue>;
+    const excluded = { status: "excluded" };
+    const cheap = { ...clean, cfo_implementation_fee: 5_000_000, cto_monitoring: excluded, cto_incidents: excluded, proc_service_levels: excluded, product_adoption: excluded,
+      cfo_exit_assistance: excluded, proc_handoff: excluded, cto_controls: { status: "deferred" } } as Record<string, AnswerValue>;
     const r = runModel({ set, evaluation, vendors: [{ id: "a", name: "Cheap", answers: cheap }, { id: "b", name: "Full", answers: clean }] });
     const flag = r.vendors[0]!.flags.find((f) => f.id === "cheap_by_exclusion")!;
     expect(flag.severity).toBe("high");
-    expect(flag.message).toMatch(/cheapest at entry \(€[\d,]+\) but second on the adjusted total/);
+    expect(flag.message).toMatch(/Against Full: €[\d,]+ cheaper at entry, €[\d,]+ dearer over 3 years; what it leaves out or leaves unanswered costs €[\d,]+ more/);
     expect(r.vendors[1]!.flags).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { presentComparison } from "../../src/comparison/present.js";
 import { runModel, type ModelInput } from "../../src/model/index.js";
 import { ROOT } from "../../src/paths.js";
 import { parseQuestionSet } from "../../src/questions/loader.js";
@@ -16,12 +17,13 @@ function workedExample(): ModelInput {
 const EUR = (n: number) => Math.round(n * 100);
 
 describe("the worked example of docs/cost-model.md, figure by figure", () => {
-  const result = runModel(workedExample());
+  const input = workedExample();
+  const result = runModel(input);
   const [a, b] = result.vendors;
 
   it("prices Vendor A's lines as the table says", () => {
     const byKey = Object.fromEntries(a!.lines.map((l) => [l.questionKey, l]));
-    expect(Object.keys(byKey).sort()).toEqual(["controls", "exit", "fee", "licence", "monitoring", "stabilisation"]);
+    expect(Object.keys(byKey).sort()).toEqual(["controls", "exit", "fee", "licence", "monitoring", "review", "stabilisation", "transition_fee"]);
     const expectLine = (key: string, kind: string, amount: number, years: number[], unknown = false) => {
       const l = byKey[key]!;
       expect({ kind: l.kind, amount: l.amount, years: l.years, total: l.total, unknown: l.unknown }, key).toEqual({
@@ -29,63 +31,68 @@ describe("the worked example of docs/cost-model.md, figure by figure", () => {
       });
     };
     expectLine("fee", "quoted", 100_000, [100_000, 0, 0]);
-    expectLine("licence", "quoted", 40_000, [40_000, 40_000, 40_000]);
-    expectLine("monitoring", "hidden", 8_000, [8_000, 8_000, 8_000]);
-    expectLine("controls", "hidden", 10_000, [10_000, 0, 0]);
-    expectLine("stabilisation", "hidden", 6_000, [1_500, 0, 0]);
-    expectLine("exit", "hidden", 30_000, [0, 0, 30_000], true);
-    expect(byKey.monitoring!.assumptions).toEqual({ ops_share: 0.2 });
-    expect(byKey.stabilisation!.assumptions).toEqual({ stabilisation_share: 0.3, partial_share: 0.5, rollout_months: 3 });
-    expect(byKey.exit!.reason).toMatch(/^Not answered; priced in full at 30% \(exit_share\) of the implementation fee €100,000/);
+    expectLine("licence", "quoted", 40_000, [40_000, 44_000, 48_400]);
+    expectLine("transition_fee", "quoted", 0, [0, 0, 0]);
+    expectLine("monitoring", "hidden", 20_000, [10_000, 20_000, 20_000]);
+    expectLine("controls", "hidden", 20_000, [20_000, 0, 0]);
+    expectLine("stabilisation", "hidden", 36_000, [9_000, 0, 0]);
+    expectLine("review", "disclosed", 30_000, [15_000, 30_000, 30_000]);
+    expectLine("exit", "hidden", 60_000, [0, 0, 60_000], true);
+    expect(byKey.transition_fee!.countedUnder).toBe("exit");
+    expect(byKey.stabilisation!.nature).toBe("temporary");
+    expect(byKey.review!.asserted).toBe(true);
+    expect(byKey.monitoring!.assumptions).toEqual({ monitoring_days: 20 });
+    expect(byKey.exit!.assumptions).toEqual({ exit_share: 0.3, reference_build_days: 100, exit_locked_factor: 2 });
+    expect(byKey.exit!.reason).toMatch(/^Not answered; priced in full at 30% \(exit_share\) of the reference build cost €100,000, × 2 \(exit_locked_factor/);
   });
 
-  it("totals, shares and splits for Vendor A", () => {
+  it("totals, shares, components and splits for Vendor A", () => {
     expect(a!.entryPrice).toBe(EUR(140_000));
-    expect(a!.adjustedTotal).toBe(EUR(285_500));
-    expect(a!.hiddenTotal).toBe(EUR(65_500));
-    expect(a!.unknownTotal).toBe(EUR(30_000));
-    expect(a!.hiddenShare).toBeCloseTo(65_500 / 285_500, 10);
-    expect(a!.byYear).toEqual([159_500, 48_000, 78_000].map(EUR));
-    expect(a!.byLayer).toEqual({ value: EUR(220_000), governance: EUR(10_000), support: EUR(24_000), ownership: EUR(30_000), rollout: EUR(1_500) });
-    expect(a!.byPhase).toEqual({ discovery: 0, implementation: EUR(110_000), rollout: EUR(1_500), operate: EUR(144_000), transition: EUR(30_000) });
-    expect(a!.byNature).toEqual({ one_off: EUR(140_000), recurring: EUR(145_500) });
+    expect(a!.adjustedTotal).toBe(EUR(446_400));
+    expect(a!.hiddenTotal).toBe(EUR(139_000));
+    expect(a!.unknownTotal).toBe(EUR(60_000));
+    expect(a!.hiddenShare).toBeCloseTo(139_000 / 446_400, 10);
+    expect(a!.byYear).toEqual([194_000, 94_000, 158_400].map(EUR));
+    expect(a!.components).toEqual({ entry: EUR(140_000), quotedAfterEntry: EUR(92_400), disclosed: EUR(75_000), hidden: EUR(79_000), unknown: EUR(60_000) });
+    expect(a!.byNature).toEqual({ one_off: EUR(180_000), temporary: EUR(9_000), recurring: EUR(257_400) });
   });
 
   it("flags Vendor A and not Vendor B", () => {
     expect(a!.flags.map((f) => [f.id, f.severity, f.questionKeys])).toEqual([
       ["implementation_without_operation", "high", ["monitoring"]],
       ["governance_deferred", "high", ["controls"]],
+      ["ownership_vague", "high", ["portability", "exit"]],
+      ["roi_without_controls", "medium", ["review"]],
       ["cheap_by_exclusion", "high", []],
     ]);
-    expect(a!.flags[2]!.message).toContain("cheapest at entry (€140,000) but second on the adjusted total (€285,500)");
     expect(b!.flags).toEqual([]);
-    expect(b!.entryPrice).toBe(EUR(165_000));
-    expect(b!.adjustedTotal).toBe(EUR(255_000));
+    expect(b!.entryPrice).toBe(EUR(195_000));
+    expect(b!.adjustedTotal).toBe(EUR(360_000));
     expect(b!.hiddenTotal).toBe(0);
   });
 
-  it("states the rank flip", () => {
+  it("states the rank flip and its cause", () => {
     expect(result.ranking).toEqual({ entry: ["A", "B"], adjusted: ["B", "A"] });
-    expect(result.rankFlips.map((f) => f.statement)).toEqual([
-      "Vendor A is cheapest at entry but second once hidden costs are priced.",
-      "Vendor B is second at entry but cheapest once hidden costs are priced.",
-    ]);
+    expect(result.rankFlips).toEqual([{
+      cheaperAtEntry: "A", cheaperOverall: "B", entryGap: EUR(55_000), adjustedGap: EUR(86_400),
+      cause: { quotedAfterEntry: EUR(2_400), disclosed: 0, hidden: EUR(79_000), unknown: EUR(60_000) }, quotedAlone: false, byExclusion: true,
+    }]);
+    expect(presentComparison(result, input.set).flips[0]).toBe(
+      "Vendor A is €55,000 cheaper than Vendor B at entry but €86,400 dearer over 3 years. Of the €141,400 swing, what its quote leaves to the buyer (excluded, deferred or partly covered) adds €79,000; what it left unanswered or was not asked adds €60,000; its quoted prices after the first year (recurring fees over the horizon, price rises, fees outside the headline) add €2,400. Without what it leaves out or unanswered it would still be cheaper: the flip is caused by exclusions.",
+    );
   });
 
   it("computes naive and adjusted payback in months", () => {
-    expect(a!.roi).toEqual({ valuePerYear: EUR(200_000), valueOverHorizon: EUR(500_000), naivePaybackMonths: 15, adjustedPaybackMonths: 17, naiveNet: EUR(280_000), adjustedNet: EUR(214_500) });
-    expect(b!.roi!.naivePaybackMonths).toBe(18);
-    expect(b!.roi!.adjustedPaybackMonths).toBe(18);
+    expect(a!.roi).toEqual({ valuePerYear: EUR(200_000), valueOverHorizon: EUR(500_000), naivePaybackMonths: 16, adjustedPaybackMonths: 23, naiveNet: EUR(267_600), adjustedNet: EUR(53_600), naiveNote: null, adjustedNote: null });
+    expect(b!.roi).toMatchObject({ naivePaybackMonths: 20, adjustedPaybackMonths: 23, naiveNet: EUR(215_000), adjustedNet: EUR(140_000) });
   });
 
-  it("moves each assumption by 30% without changing the leader", () => {
-    const ops = result.sensitivity.rows.find((r) => r.assumption === "ops_share")!;
-    expect(ops.low).toBeCloseTo(0.14, 10);
-    expect(ops.high).toBeCloseTo(0.26, 10);
-    expect(ops.totals.A).toEqual({ low: EUR(278_300), high: EUR(292_700) });
-    expect(ops.totals.B).toEqual({ low: EUR(255_000), high: EUR(255_000) });
+  it("moves each assumption by 30% without changing the cheapest vendor", () => {
+    const row = result.sensitivity.rows.find((r) => r.assumption === "monitoring_days")!;
+    expect([row.low, row.high]).toEqual([14, 26]);
+    expect(row.totals.A).toEqual({ low: EUR(431_400), high: EUR(461_400) });
+    expect(row.totals.B).toEqual({ low: EUR(360_000), high: EUR(360_000) });
     expect(result.sensitivity.leader).toBe("B");
     expect(result.sensitivity.rows.every((r) => !r.leaderChanges)).toBe(true);
-    expect(result.sensitivity.rows.map((r) => r.assumption)).not.toContain("go_live_month");
   });
 });

@@ -67,7 +67,7 @@ describe("a broken question set is refused with the file, the path and the reaso
     ["coverage question without an estimate", (d) => { delete d.sections[0].questions[2].estimate; }, "sections[0].questions[2].estimate", /needs 'estimate'/],
     ["share that is not a number", (d) => { d.assumptions[0].defaults.production = "half"; }, "assumptions[0].defaults.production", /expected number/],
     ["default outside its bounds", (d) => { d.assumptions[0].defaults.pilot = 1.5; }, "assumptions[0].defaults.pilot", /outside/],
-    ["duplicate assumption", (d) => { d.assumptions[5].key = d.assumptions[4].key; }, "assumptions[5].key", /duplicate assumption 'maintenance_share'/],
+    ["duplicate assumption", (d) => { d.assumptions[5].key = d.assumptions[4].key; }, "assumptions[5].key", /duplicate assumption 'reference_build_days'/],
     ["a model assumption missing", (d) => { d.assumptions.splice(0, 1); }, "assumptions", /needs the assumption 'partial_share'/],
     ["unknown flag", (d) => { d.sections[0].questions[0].flags[0].flag = "looks_bad"; }, "sections[0].questions[0].flags[0].flag", /Invalid option/],
     ["flag matching an answer that cannot occur", (d) => { d.sections[0].questions[3].flags[0].when = ["maybe"]; }, "sections[0].questions[3].flags[0].when[0]", /'maybe' is not an answer of 'cto_controls'/],
@@ -75,7 +75,9 @@ describe("a broken question set is refused with the file, the path and the reaso
     ["unknown field (a typo)", (d) => { d.sections[0].questions[0].requird = true; }, "sections[0].questions[0]", /Unrecognized key: "requird"/],
     ["duplicate section role", (d) => { d.sections[1].role = "cto"; }, "sections[1].role", /duplicate section for role 'cto'/],
     ["empty section", (d) => { d.sections[2].questions = []; }, "sections[2].questions", /at least one question/],
-    ["a money estimate with a share", (d) => { d.sections[1].questions[0].estimate = { share: "exit_share", of: "implementation_fee" }; }, "sections[1].questions[0].estimate.share", /days only/],
+    ["a quoted price with an estimate", (d) => { d.sections[1].questions[0].estimate = { days: "discovery_days" }; }, "sections[1].questions[0].estimate", /a blank price is a missing figure/],
+    ["an assumption without bounds", (d) => { delete d.assumptions[6].max; }, "assumptions[6].max", /needs a maximum/],
+    ["a term on the wrong type of question", (d) => { d.sections[0].questions[0].term = "price_cap"; }, "sections[0].questions[0].term", /needs a percent question/],
   ];
 
   it.each(cases)("%s", (_name, mutate, path, reason) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { money, percent } from "../../src/format.js";
+import { entryText, presentComparison, totalText } from "../../src/comparison/present.js";
 import { scoreEvaluation } from "../../src/evaluations/scoring.js";
 import { comparisonCsv } from "../../src/comparison/csv.js";
 import { reportData } from "../../src/report/data.js";
@@ -19,27 +20,31 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
     const { app, db, config } = buildTestApp();
     const admin = await makeUser(db, "admin", { name: "Ada Admin" });
     const id = importDemo(db);
-    const result = scoreEvaluation(db, id)!.result;
+    const scored = scoreEvaluation(db, id)!;
+    const result = scored.result;
+    const view = presentComparison(result, scored.set);
     const agent = await signIn(app, admin.email);
     const page = (await agent.get(`/evaluations/${id}/comparison`)).text;
     const csv = (await agent.get(`/evaluations/${id}/comparison.csv`)).text;
     const report = await generateReport(db, config, id, { actor: `user:${admin.id}`, name: "Ada Admin" });
     const { text, info } = readPdf(report!.pdf);
     const pdf = flat(text);
-    expect(page).toContain("Swiftpilot AI is cheapest at entry but third once hidden costs are priced.");
-    expect(pdf).toContain("Swiftpilot AI is cheapest at entry but third once hidden costs are priced.");
+    expect(view.headline).toMatch(/^Swiftpilot AI is cheapest at entry \(€155,000\) but second over 3 years/);
+    expect(page).toContain(view.headline);
+    expect(pdf).toContain(view.headline);
+    expect(pdf).toContain(view.flips[0]);
     for (const v of result.vendors) {
-      for (const figure of [money(v.entryPrice, "EUR"), money(v.adjustedTotal, "EUR"), percent(v.hiddenShare, 0)]) {
+      for (const figure of [entryText(v, "EUR"), totalText(v, "EUR"), percent(v.hiddenShare, 0)]) {
         expect(page, `${v.name} ${figure} on the page`).toContain(figure);
         expect(pdf, `${v.name} ${figure} in the PDF`).toContain(figure);
       }
-      for (const l of v.lines) expect(pdf, `${v.name} ${l.questionKey}`).toContain(money(l.total, "EUR"));
+      for (const l of v.lines) if (!l.unpriced) expect(pdf, `${v.name} ${l.questionKey}`).toContain(money(l.total, "EUR"));
       // CSV: one row per line; totals add back to the model's adjusted total.
       const rows = csv.split("\r\n").filter((r) => r.startsWith(`${v.name},`));
       expect(rows).toHaveLength(v.lines.length);
       const totalCol = 11 + result.horizonYears;
       const sum = rows.reduce((s, r) => s + Math.round(Number(r.match(/(?:"[^"]*"|[^,]*)/g)!.filter((_, i) => i % 2 === 0)[totalCol]) * 100), 0);
-      expect(sum).toBe(v.adjustedTotal);
+      expect(sum).toBe(v.pricedTotal);
     }
     expect(info).toMatch(/Pages:\s+\d+/);
     expect(info).toContain("Tagged:          yes");
@@ -62,8 +67,8 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
     const pdf = flat(readPdf((await generateReport(db, config, e, { actor: "test", name: "Test" }))!.pdf).text);
     const csv = comparisonCsv(result, set);
     for (const v of result.vendors) {
-      expect(pdf).toContain(money(v.adjustedTotal, "USD"));
-      expect(pdf).toContain(money(v.entryPrice, "USD"));
+      expect(pdf).toContain(totalText(v, "USD"));
+      expect(pdf).toContain(entryText(v, "USD"));
       expect(csv.split("\r\n").filter((r) => r.startsWith(`${v.name},`))).toHaveLength(v.lines.length);
     }
   });

@@ -73,8 +73,8 @@ beforeAll(async () => {
 afterAll(async () => close?.());
 
 const BUYER_FORMS: [string, string[], boolean][] = [
-  ["/evaluations", ["title", "description", "questionSetId", "roles", "tier", "horizonYears", "currency", "dayRate", "valueEstimate", "dueDate", "sensitivityPercent", "a_ops_share", "a_partial_share", "action"], false],
-  ["/evaluations/:e/edit", ["title", "description", "questionSetId", "roles", "tier", "horizonYears", "currency", "dayRate", "valueEstimate", "dueDate", "sensitivityPercent", "a_ops_share", "reset", "action"], false],
+  ["/evaluations", ["title", "description", "questionSetId", "roles", "tier", "horizonYears", "currency", "dayRate", "valueEstimate", "dueDate", "sensitivityPercent", "a_monitoring_days", "a_partial_share", "action"], false],
+  ["/evaluations/:e/edit", ["title", "description", "questionSetId", "roles", "tier", "horizonYears", "currency", "dayRate", "valueEstimate", "dueDate", "sensitivityPercent", "a_monitoring_days", "reset", "action"], false],
   ["/evaluations/:e/vendors", ["name", "contactName", "contactEmail", "invite"], false],
   ["/evaluations/:e/vendors/:v/clarifications", ["questionKey", "visibility", "body"], false],
   ["/evaluations/:e/clarifications/:c/reply", ["body"], false],

@@ -1,0 +1,300 @@
+import { FLAG_LABELS, LAYERS, LAYER_LABELS, NATURE_LABELS, PHASES, PHASE_LABELS, type Layer } from "../domain.js";
+import { money, moneyShort, percent } from "../format.js";
+import { ordinal, ownHidden, type CostLine, type ModelResult, type RankFlip, type VendorResult } from "../model/index.js";
+import { questionIndex } from "../questions/answers.js";
+import { formatAnswer } from "../questions/format-answer.js";
+import type { QuestionSet } from "../questions/schema.js";
+
+/**
+ * The comparison in words and table cells, from the cost model's output: the page, the PDF report
+ * and the command line draw what this returns and compute no figure or sentence of their own.
+ */
+export interface ComparisonView {
+  currency: string;
+  horizonYears: number;
+  basis: ModelResult["basis"];
+  /** Column heading of the total: the adjusted total, or what is funded beyond the quote. */
+  totalLabel: string;
+  headline: string;
+  /** Sentences about vendors that are shown but not ranked, and why. */
+  notes: string[];
+  flips: string[];
+  /** Said when two or more vendors are ranked and no flip occurs. */
+  noFlip: string | null;
+  /** Ranked vendors cheapest first on the total, then the others. */
+  vendors: VendorView[];
+  funding: FundingView;
+  sensitivity: { intro: string; rows: SensitivityView[] };
+  roi: RoiView[] | null;
+}
+
+/** What is funded when, and which costs are transitional (one-off and temporary) or structural (recurring). */
+export interface FundingView {
+  intro: string;
+  years: string[];
+  rows: { name: string; years: string[]; oneOff: string; temporary: string; recurring: string; total: string; phases: string[] }[];
+  phases: string[];
+}
+
+export interface VendorView {
+  id: string;
+  name: string;
+  result: VendorResult;
+  /** Not submitted, not comparable …: why the vendor is shown apart, or null. */
+  standing: string | null;
+  entry: string;
+  entryRank: string;
+  total: string;
+  totalRank: string;
+  hidden: string;
+  unknown: string;
+  paragraph: string;
+  layers: { layer: Layer; label: string; total: string; lines: LineView[] }[];
+  commitment: string | null;
+}
+
+export interface LineView {
+  questionKey: string;
+  question: string;
+  answer: string;
+  /** quoted, hidden, disclosed, unknown or unpriced: a badge's class and text. */
+  badge: string;
+  badgeText: string;
+  where: string;
+  nature: string;
+  amount: string;
+  total: string;
+  years: string[];
+  reason: string;
+  unknown: boolean;
+  unpriced: boolean;
+}
+
+export interface SensitivityView {
+  label: string;
+  key: string;
+  base: string;
+  range: string;
+  cells: Record<string, string>;
+  leader: string;
+  changes: boolean;
+}
+
+export interface RoiView {
+  name: string;
+  naivePayback: string;
+  adjustedPayback: string;
+  naiveNet: string;
+  adjustedNet: string;
+}
+
+/** The heading of the total's column: the adjusted total, or what is funded beyond the quote when prices were not asked. */
+export function totalLabel(r: Pick<ModelResult, "basis" | "horizonYears">): string {
+  return r.basis === "beyond_quote" ? `Beyond the quote, ${r.horizonYears} years` : `Adjusted ${r.horizonYears}-year total`;
+}
+
+/** A vendor's total as shown: money, or why there is none. */
+export function totalText(v: VendorResult, cur: string): string {
+  if (v.adjustedTotal !== null) return money(v.adjustedTotal, cur);
+  return v.outOfRange ? "beyond range" : "not comparable";
+}
+
+export function entryText(v: VendorResult, cur: string): string {
+  return v.entryPrice !== null ? money(v.entryPrice, cur) : v.entryStatus === "not_asked" ? "not asked" : "not quoted";
+}
+
+/** "#1", "=1" for a shared rank, "—" when not ranked. */
+function rankText(rank: number | null, all: (number | null)[]): string {
+  if (rank === null) return "—";
+  return all.filter((r) => r === rank).length > 1 ? `=${rank}` : `#${rank}`;
+}
+
+const names = (ids: string[], byId: Map<string, VendorResult>) => list(ids.map((id) => byId.get(id)!.name));
+
+/** "A", "A and B", "A, B and C". */
+export function list(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** Text ending with exactly one full stop (unless it ends with ! or ?). */
+export function sentence(s: string): string {
+  const t = s.trim().replace(/[.\s]+$/, "");
+  return /[!?]$/.test(t) ? t : `${t}.`;
+}
+
+export function presentComparison(r: ModelResult, set: QuestionSet): ComparisonView {
+  const cur = r.currency;
+  const byId = new Map(r.vendors.map((v) => [v.vendorId, v]));
+  const ranked = r.ranking.adjusted.map((id) => byId.get(id)!);
+  const others = r.vendors.filter((v) => v.adjustedRank === null);
+  const entryRanks = r.vendors.map((v) => v.entryRank);
+  const totalRanks = r.vendors.map((v) => v.adjustedRank);
+  const index = questionIndex(set);
+  const vendors = [...ranked, ...others].map((v): VendorView => ({
+    id: v.vendorId, name: v.name, result: v, standing: standing(v),
+    entry: entryText(v, cur), entryRank: rankText(v.entryRank, entryRanks),
+    total: totalText(v, cur), totalRank: rankText(v.adjustedRank, totalRanks),
+    hidden: v.pricedTotal > 0 ? percent(v.hiddenShare, 0) : "—",
+    unknown: v.unknownShare > 0 ? percent(v.unknownShare, 0) : "—",
+    paragraph: vendorParagraph(r, v),
+    layers: LAYERS.map((layer) => ({ layer, label: LAYER_LABELS[layer], total: money(v.byLayer[layer], cur), lines: v.lines.filter((l) => l.layer === layer).map((l) => lineView(l, index, cur)) }))
+      .filter((g) => g.lines.length > 0),
+    commitment: v.commitment ? `A minimum term of ${v.commitment.minTermYears} years commits ${money(v.commitment.amount, cur)} of recurring prices for ${v.commitment.yearsBeyond} year${v.commitment.yearsBeyond === 1 ? "" : "s"} beyond the ${r.horizonYears}-year horizon (not in the total).` : null,
+  }));
+  const many = ranked.length > 1;
+  return {
+    currency: cur, horizonYears: r.horizonYears, basis: r.basis, totalLabel: totalLabel(r),
+    headline: headline(r, byId),
+    notes: others.map((v) => sentence(`${v.name}: ${standing(v) ?? "not ranked"}`)),
+    flips: r.rankFlips.slice(0, 6).map((f) => flipSentence(f, byId, r.horizonYears, cur)).concat(r.rankFlips.length > 6 ? [`${r.rankFlips.length - 6} more pairs of vendors change order; the JSON output lists every one.`] : []),
+    noFlip: many && r.rankFlips.length === 0 && r.ranking.entry.length > 1 ? "No rank flip: the order at entry holds once everything the buyer funds is priced." : null,
+    vendors,
+    funding: fundingView(r, [...ranked, ...others].filter((v) => v.adjustedTotal !== null)),
+    sensitivity: sensitivityView(r, byId, ranked.length),
+    roi: roiView(r, [...ranked, ...others]),
+  };
+}
+
+/** Why a vendor is shown apart from the ranking, or null when it is ranked. */
+function standing(v: VendorResult): string | null {
+  const parts: string[] = [];
+  if (!v.rankable) parts.push(`not ranked: ${v.status === "invited" ? "invited, not started" : "still answering"} (${v.answered} of ${v.asked} answered)`);
+  if (v.outOfRange) parts.push("its figures are beyond the range Truecost computes exactly");
+  else if (!v.complete) parts.push(`not comparable: it did not give ${list(v.missing.map((m) => `“${lower(m.what)}”`))}, and Truecost never invents a vendor's figure`);
+  return parts.length ? parts.join("; ") : null;
+}
+
+function lower(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** The comparison's headline in one sentence, from the rankings. */
+function headline(r: ModelResult, byId: Map<string, VendorResult>): string {
+  const cur = r.currency;
+  const n = r.horizonYears;
+  const prefix = r.basis === "beyond_quote" ? "Prices were not asked (the CFO section was not sent), so totals are what each vendor leaves to the buyer beyond its quote. " : "";
+  if (r.vendors.length === 0) return "No vendor has been added yet.";
+  const ranked = r.ranking.adjusted;
+  if (ranked.length === 0)
+    return prefix + (r.vendors.some((v) => v.rankable) ? "No vendor can be ranked yet: no submitted vendor has given every figure its total needs." : "No vendor can be ranked yet: none has submitted its answers.");
+  const leaders = ranked.filter((id) => byId.get(id)!.adjustedRank === 1);
+  const lead = byId.get(leaders[0]!)!;
+  if (ranked.length === 1)
+    return prefix + sentence(`${lead.name}'s ${r.basis === "beyond_quote" ? "cost beyond its quote" : "adjusted total"} over ${n} years is ${money(lead.adjustedTotal!, cur)}${lead.entryPrice !== null ? ` against an entry price of ${money(lead.entryPrice, cur)}` : ""}`);
+  const total = money(lead.adjustedTotal!, cur);
+  if (leaders.length > 1) return prefix + `${names(leaders, byId)} tie for the lowest total over ${n} years, ${total}.`;
+  const entryLeaders = r.ranking.entry.filter((id) => byId.get(id)!.entryRank === 1);
+  if (entryLeaders.length === 0) return prefix + `${lead.name} is cheapest over ${n} years at ${total}.`;
+  if (entryLeaders.length === 1 && entryLeaders[0] === lead.vendorId)
+    return prefix + `${lead.name} is cheapest both at entry (${money(lead.entryPrice!, cur)}) and over ${n} years (${total}).`;
+  const e = byId.get(entryLeaders[0]!)!;
+  const who = entryLeaders.length > 1 ? `${names(entryLeaders, byId)} tie for cheapest at entry (${money(e.entryPrice!, cur)})` : `${e.name} is cheapest at entry (${money(e.entryPrice!, cur)})`;
+  const after = entryLeaders.length > 1 ? "" : e.adjustedRank !== null ? ` but ${ordinal(e.adjustedRank)} over ${n} years (${money(e.adjustedTotal!, cur)})` : ` but its total cannot be compared`;
+  return prefix + `${who}${after}; ${lead.name} is cheapest over ${n} years at ${total}.`;
+}
+
+/** One rank flip in words: the two gaps, and the swing split into its causes. */
+export function flipSentence(f: RankFlip, byId: Map<string, VendorResult>, horizon: number, cur: string): string {
+  const a = byId.get(f.cheaperAtEntry)!.name;
+  const b = byId.get(f.cheaperOverall)!.name;
+  const swing = f.entryGap + f.adjustedGap;
+  const parts: [number, string, boolean][] = [
+    [f.cause.hidden, "what its quote leaves to the buyer (excluded, deferred or partly covered)", false],
+    [f.cause.unknown, "what it left unanswered or was not asked", false],
+    [f.cause.quotedAfterEntry, "its quoted prices after the first year (recurring fees over the horizon, price rises, fees outside the headline)", true],
+    [f.cause.disclosed, "the buyer effort it discloses", false],
+  ];
+  const said = parts.filter(([x]) => Math.abs(x) >= 1).sort((x, y) => Math.abs(y[0]) - Math.abs(x[0]))
+    .map(([x, what, plural]) => `${what} ${x > 0 ? (plural ? "add" : "adds") : plural ? "take off" : "takes off"} ${money(Math.abs(x), cur)}`);
+  const why = f.byExclusion
+    ? "Without what it leaves out or unanswered it would still be cheaper: the flip is caused by exclusions."
+    : f.quotedAlone
+      ? "Its quoted prices over the horizon alone explain the flip: it is not cheap by exclusion."
+      : "Quoted prices over the horizon and costs left to the buyer both contribute.";
+  return `${a} is ${money(f.entryGap, cur)} cheaper than ${b} at entry but ${money(f.adjustedGap, cur)} dearer over ${horizon} years. Of the ${money(swing, cur)} swing, ${said.join("; ")}. ${why}`;
+}
+
+/** A short paragraph per vendor, in words, from its figures. */
+function vendorParagraph(r: ModelResult, v: VendorResult): string {
+  const cur = r.currency;
+  const n = r.horizonYears;
+  const parts: string[] = [];
+  const entry = v.entryPrice !== null ? `quotes ${money(v.entryPrice, cur)} at entry${v.entryRank ? ` (${ordinal(v.entryRank)})` : ""}` : v.entryStatus === "not_asked" ? "was not asked for prices" : "left a headline price blank";
+  const total = v.adjustedTotal !== null
+    ? `its ${r.basis === "beyond_quote" ? "cost beyond the quote" : "adjusted total"} over ${n} years is ${money(v.adjustedTotal, cur)}${v.adjustedRank ? ` (${ordinal(v.adjustedRank)})` : ""}`
+    : `its total cannot be compared (the lines that can be priced come to ${money(v.pricedTotal, cur)})`;
+  parts.push(`${v.name} ${entry}; ${total}.`);
+  const own = ownHidden(v);
+  const top = LAYERS.filter((l) => v.hiddenByLayer[l] > 0).sort((x, y) => v.hiddenByLayer[y] - v.hiddenByLayer[x]).slice(0, 2);
+  if (own > 0) parts.push(`${percent(own / Math.max(1, v.pricedTotal), 0)} of it is what the quote leaves to the buyer or left unanswered${top.length ? `, mostly ${top.map((l) => `${LAYER_LABELS[l].toLowerCase()} (${money(v.hiddenByLayer[l], cur)})`).join(" and ")}` : ""}.`);
+  else parts.push("Its quote covers every cost layer asked about.");
+  if (v.disclosedTotal > 0) parts.push(`It discloses ${money(v.disclosedTotal, cur)} of buyer effort over ${n} years (shown as such, not as a hidden cost).`);
+  if (v.notAskedTotal > 0) parts.push(`${money(v.notAskedTotal, cur)} is priced for questions the buyer did not send, the same for every vendor.`);
+  parts.push(v.flags.length ? `Red flags: ${v.flags.map((f) => `${FLAG_LABELS[f.id]} (${f.severity})`).join(", ")}.` : "No red flag.");
+  return parts.join(" ");
+}
+
+function lineView(l: CostLine, index: ReturnType<typeof questionIndex>, cur: string): LineView {
+  const q = index.get(l.questionKey)?.question;
+  const badge = l.unpriced ? "unpriced" : l.unknown ? "unknown" : l.kind;
+  const badgeText = l.unpriced ? "not given" : l.unknown ? "unknown" : l.countedUnder ? "counted elsewhere" : l.kind === "disclosed" ? "disclosed effort" : l.kind === "hidden" ? "left to buyer" : l.headline ? "quoted (headline)" : "quoted";
+  const temporary = l.nature === "temporary" && l.timing.kind === "rate";
+  const months = temporary && l.timing.kind === "rate" ? l.timing.to - l.timing.from : 0;
+  return {
+    questionKey: l.questionKey, question: q?.text ?? l.questionKey, answer: q ? formatAnswer(q, l.answer, cur) : "—",
+    badge, badgeText, where: `${LAYER_LABELS[l.layer]} · ${PHASE_LABELS[l.phase]}`, nature: NATURE_LABELS[l.nature],
+    amount: l.unpriced ? "not given" : temporary ? `${money(l.total, cur)} over ${months} month${months === 1 ? "" : "s"}` : `${money(l.amount, cur)}${l.nature === "recurring" ? " a year" : ""}`,
+    total: l.unpriced ? "—" : money(l.total, cur), years: l.years.map((y) => money(y, cur)), reason: l.reason, unknown: l.unknown, unpriced: l.unpriced,
+  };
+}
+
+function fundingView(r: ModelResult, vendors: VendorResult[]): FundingView {
+  const cur = r.currency;
+  return {
+    intro: "What is funded now and what later, by year and by the funding stages the reference sequence names. One-off and temporary costs are transitional (they end); recurring costs are structural. Discovery and the build fall before go-live; live operation, usage and their buyer-side costs run from go-live; stabilisation ends after its months; exit falls in the final year.",
+    years: Array.from({ length: r.horizonYears }, (_, i) => `Year ${i + 1}`),
+    phases: PHASES.map((p) => PHASE_LABELS[p]),
+    rows: vendors.map((v) => ({
+      name: v.name, years: v.byYear.map((y) => money(y, cur)), oneOff: money(v.byNature.one_off, cur), temporary: money(v.byNature.temporary, cur),
+      recurring: money(v.byNature.recurring, cur), total: money(v.adjustedTotal!, cur), phases: PHASES.map((p) => money(v.byPhase[p], cur)),
+    })),
+  };
+}
+
+function sensitivityView(r: ModelResult, byId: Map<string, VendorResult>, rankedCount: number): ComparisonView["sensitivity"] {
+  const s = r.sensitivity;
+  const cur = r.currency;
+  const shown = r.vendors.filter((v) => v.adjustedTotal !== null);
+  const range = percent(s.range, 0);
+  const changing = s.rows.filter((x) => x.leaderChanges);
+  const intro = rankedCount < 2
+    ? `Each assumption moved down and up by ${range}, within its bounds: the totals at both ends.`
+    : changing.length
+      ? `Each assumption moved down and up by ${range}, within its bounds. ${changing.length === 1 ? "One assumption changes" : `${changing.length} assumptions change`} which vendor is cheapest over ${r.horizonYears} years: ${list(changing.map((x) => x.label))}.`
+      : `Each assumption moved down and up by ${range}, within its bounds. No single assumption changes which vendor is cheapest over ${r.horizonYears} years${s.leader ? ` (${byId.get(s.leader)!.name})` : ""}.`;
+  const round = (x: number) => String(Math.round(x * 1000) / 1000);
+  return {
+    intro,
+    rows: s.rows.map((x) => ({
+      label: x.label, key: x.assumption, base: round(x.base), range: `${round(x.low)} / ${round(x.high)}`,
+      cells: Object.fromEntries(shown.map((v) => {
+        const t = x.totals[v.vendorId];
+        return [v.vendorId, t && t.low !== null && t.high !== null ? `${moneyShort(t.low, cur)} – ${moneyShort(t.high, cur)}` : "—"];
+      })),
+      leader: rankedCount < 2 ? "—" : x.leaderChanges ? `changes: ${[...new Set([...x.leadersLow, ...x.leadersHigh])].map((id) => byId.get(id)!.name).join(" / ")}` : "holds",
+      changes: x.leaderChanges,
+    })),
+  };
+}
+
+function roiView(r: ModelResult, ordered: VendorResult[]): RoiView[] | null {
+  if (!ordered.some((v) => v.roi)) return null;
+  const cur = r.currency;
+  const months = (m: number | null, note: string | null) => (note === "not_asked" ? "not asked" : note === "not_quoted" ? "not comparable" : m === null ? `never within ${r.horizonYears} years` : `${m} months`);
+  const net = (x: number | null, note: string | null) => (x === null ? (note === "not_asked" ? "not asked" : "not comparable") : money(x, cur));
+  return ordered.filter((v) => v.roi).map((v) => ({
+    name: v.name,
+    naivePayback: months(v.roi!.naivePaybackMonths, v.roi!.naiveNote), adjustedPayback: months(v.roi!.adjustedPaybackMonths, v.roi!.adjustedNote),
+    naiveNet: net(v.roi!.naiveNet, v.roi!.naiveNote), adjustedNet: net(v.roi!.adjustedNet, v.roi!.adjustedNote),
+  }));
+}
