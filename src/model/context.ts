@@ -21,6 +21,8 @@ export interface StaticContext {
   terms: Partial<Record<Term, Item>>;
   /** Whether any quoted-price question was sent: if not, totals are what the buyer funds beyond the quote. */
   quotesAsked: boolean;
+  /** Works that more than one question prices: their lines are counted once (the largest). */
+  sharedWorks: ReadonlySet<string>;
 }
 
 /** A scoring context: the static part with one set of assumptions (sensitivity builds several). */
@@ -43,10 +45,13 @@ export function staticContext(set: QuestionSet, evaluation: ModelEvaluation): St
   const items: Item[] = set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role, asked: roles.has(s.role), work: q.work ?? q.key })));
   const terms: Partial<Record<Term, Item>> = {};
   for (const item of items) if (item.q.term) terms[item.q.term] = item;
+  const works = new Map<string, number>();
+  for (const i of items) if (i.q.quote !== undefined || i.q.estimate !== undefined) works.set(i.work, (works.get(i.work) ?? 0) + 1);
   return {
     set, evaluation, items, terms,
     byKey: new Map(items.map((i) => [i.q.key, i])),
     quotesAsked: items.some((i) => i.q.quote !== undefined && i.asked),
+    sharedWorks: new Set([...works].filter(([, n]) => n > 1).map(([w]) => w)),
   };
 }
 

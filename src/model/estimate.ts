@@ -44,42 +44,43 @@ export function referenceBases(assumptions: Readonly<Record<string, number>>, da
   };
 }
 
+const NO_USED: Record<string, number> = Object.freeze({}) as Record<string, number>;
+
+/** The estimate's amount alone: what totals-only runs (sensitivity, ranges) need, without provenance. */
+export function estimateAmount(rule: NonNullable<Question["estimate"]>, ctx: EstimateContext, factor = 1): number {
+  const byShare = rule.share !== undefined && rule.of !== undefined ? (ctx.assumptions[rule.share] ?? 0) * ctx.bases[BASIS_REFERENCE[rule.of]] : 0;
+  const byDays = rule.days !== undefined ? (ctx.assumptions[rule.days] ?? 0) * ctx.dayRateMinor : 0;
+  return Math.max(byShare, byDays) * factor;
+}
+
 /**
  * Prices an item from its question's rule: the larger of a share of one of the buyer's references
  * and a number of buyer days, times a factor another answer sets (e.g. a locked platform's exit).
  * No vendor's own price enters it, so no vendor lowers its estimates by quoting a lower fee.
  */
 export function estimateItem(rule: NonNullable<Question["estimate"]>, ctx: EstimateContext, factor?: { key: string; value: number; why: string }): Estimate {
+  const value = factor?.value ?? 1;
+  const amount = estimateAmount(rule, ctx, value);
+  if (!ctx.detail) return { amount, used: NO_USED, how: "" };
   const used: Record<string, number> = {};
-  let byShare = 0;
-  let byDays = 0;
   const parts: string[] = [];
   if (rule.share !== undefined && rule.of !== undefined) {
     const share = ctx.assumptions[rule.share] ?? 0;
     const ref = BASIS_REFERENCE[rule.of];
-    byShare = share * ctx.bases[ref];
-    if (ctx.detail) {
-      used[rule.share] = share;
-      used[ref === "build" ? FEATURE_ASSUMPTIONS.buildReferenceDays : FEATURE_ASSUMPTIONS.runReferenceDays] = ctx.assumptions[ref === "build" ? FEATURE_ASSUMPTIONS.buildReferenceDays : FEATURE_ASSUMPTIONS.runReferenceDays] ?? 0;
-      parts.push(`${percent(share, 0)} (${rule.share}) of ${REFERENCE_LABELS[ref]} ${money(ctx.bases[ref], ctx.currency)}`);
-    }
+    const days = ref === "build" ? FEATURE_ASSUMPTIONS.buildReferenceDays : FEATURE_ASSUMPTIONS.runReferenceDays;
+    used[rule.share] = share;
+    used[days] = ctx.assumptions[days] ?? 0;
+    parts.push(`${percent(share, 0)} (${rule.share}) of ${REFERENCE_LABELS[ref]} ${money(ctx.bases[ref], ctx.currency)}`);
   }
   if (rule.days !== undefined) {
     const days = ctx.assumptions[rule.days] ?? 0;
-    byDays = days * ctx.dayRateMinor;
-    if (ctx.detail) {
-      used[rule.days] = days;
-      parts.push(`${days} buyer days (${rule.days}) at ${money(ctx.dayRateMinor, ctx.currency)} a day`);
-    }
+    used[rule.days] = days;
+    parts.push(`${days} buyer days (${rule.days}) at ${money(ctx.dayRateMinor, ctx.currency)} a day`);
   }
-  let amount = Math.max(byShare, byDays);
-  let how = !ctx.detail ? "" : parts.length === 2 ? `the larger of ${parts[0]} and ${parts[1]}` : (parts[0] ?? "");
-  if (factor && factor.value !== 1) {
-    amount *= factor.value;
-    if (ctx.detail) {
-      used[factor.key] = factor.value;
-      how = `${how}, × ${factor.value} (${factor.key}: ${factor.why})`;
-    }
+  let how = parts.length === 2 ? `the larger of ${parts[0]} and ${parts[1]}` : (parts[0] ?? "");
+  if (factor && value !== 1) {
+    used[factor.key] = value;
+    how = `${how}, × ${value} (${factor.key}: ${factor.why})`;
   }
   return { amount, used, how };
 }

@@ -2,7 +2,8 @@ import { FLAGS, SEVERITIES, type FlagId, type Severity, type Tier } from "../dom
 import { coverageStatus, type AnswerValue } from "../questions/answers.js";
 import type { FlagHook } from "../questions/schema.js";
 import { stateOf } from "./answers.js";
-import type { VendorScope } from "./lines.js";
+import type { ScoreContext } from "./context.js";
+import { backed, type VendorPlan } from "./plan.js";
 import type { Confidence, CostLine, Flag } from "./types.js";
 
 /** What each red flag means, in one sentence a committee member understands. */
@@ -58,13 +59,12 @@ export function raise(flags: Map<FlagId, Flag>, id: FlagId, severity: Severity, 
  * none), and claims the tier's rules priced (an "included" without evidence, buyer effort below the
  * tier's floor), which the committee sees as claims.
  */
-export function questionFlags(scope: VendorScope, lines: CostLine[]): Flag[] {
-  const { ctx } = scope;
+export function questionFlags(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[]): Flag[] {
   const tier = ctx.evaluation.tier;
   const flags = new Map<FlagId, Flag>();
   for (const item of ctx.items) {
     if (item.q.flags.length === 0) continue;
-    const state = stateOf(ctx, item, scope.answers);
+    const state = stateOf(ctx, item, plan.answers);
     if (state.source === "not_asked" || state.source === "hidden") continue;
     const value = state.source === "answered" ? state.value : undefined;
     for (const hook of item.q.flags) if (hookFires(hook, value, tier)) raise(flags, hook.flag, tierSeverity(hook.severity, tier), item.q.key);
@@ -83,16 +83,14 @@ export function questionFlags(scope: VendorScope, lines: CostLine[]): Flag[] {
 }
 
 /** Evidence-expected "included" claims, backed or only asserted. */
-export function confidence(scope: VendorScope): Confidence {
-  const { ctx, vendor } = scope;
+export function confidence(ctx: ScoreContext, plan: VendorPlan): Confidence {
   const priced = ctx.evaluation.tier === "system_of_record" || !!ctx.evaluation.unevidencedIncludedAsPartial;
   const out: Confidence = { evidenced: [], asserted: [], assertedPricedAsPartial: priced };
   for (const item of ctx.items) {
     const q = item.q;
     const expected = q.evidence || (ctx.evaluation.tier === "system_of_record" && q.control);
-    if (!item.asked || !expected || q.type !== "coverage" || coverageStatus(scope.answers[q.key]) !== "included") continue;
-    const backed = (vendor.evidence?.[q.key] ?? 0) > 0 || vendor.explained?.[q.key] === true;
-    (backed ? out.evidenced : out.asserted).push(q.key);
+    if (!item.asked || !expected || q.type !== "coverage" || coverageStatus(plan.answers[q.key]) !== "included") continue;
+    (backed(plan.vendor, q.key) ? out.evidenced : out.asserted).push(q.key);
   }
   return out;
 }

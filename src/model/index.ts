@@ -2,7 +2,9 @@ import { MODEL_ASSUMPTIONS, type FlagId } from "../domain.js";
 import { money, percent } from "../format.js";
 import type { QuestionSet } from "../questions/schema.js";
 import { scoreContext, staticContext, type StaticContext } from "./context.js";
+import { totalOf } from "./evaluate.js";
 import { raise, sortFlags } from "./flags.js";
+import { planVendor, type VendorPlan } from "./plan.js";
 import { scoreVendor } from "./score.js";
 import type { Flag, ModelEvaluation, ModelInput, ModelResult, RankFlip, SensitivityRow, VendorResult } from "./types.js";
 
@@ -23,7 +25,8 @@ export function runModel(input: ModelInput): ModelResult {
   const assumptions = resolveAssumptions(input.set, input.evaluation);
   const base = staticContext(input.set, input.evaluation);
   const ctx = scoreContext(base, assumptions, true);
-  const vendors = input.vendors.map((v) => scoreVendor(ctx, v));
+  const plans = input.vendors.map((v) => planVendor(base, v));
+  const vendors = plans.map((p) => scoreVendor(ctx, p));
   const entry = rankBy(vendors, (v) => v.entryPrice);
   const adjusted = rankBy(vendors, (v) => v.adjustedTotal);
   for (const v of vendors) {
@@ -41,7 +44,7 @@ export function runModel(input: ModelInput): ModelResult {
     vendors,
     ranking: { entry: entry.order, adjusted: adjusted.order },
     rankFlips,
-    sensitivity: sensitivity(base, input, assumptions, vendors),
+    sensitivity: sensitivity(base, input, assumptions, vendors, plans),
   };
 }
 
@@ -123,9 +126,9 @@ function cheapByExclusion(vendors: VendorResult[], rankFlips: RankFlip[], thresh
 }
 
 /** Each cost and timing assumption moved down and up by the range (within its bounds): every comparable vendor's total and whether the cheapest changes. */
-function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record<string, number>, vendors: VendorResult[]): ModelResult["sensitivity"] {
+function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record<string, number>, vendors: VendorResult[], plans: VendorPlan[]): ModelResult["sensitivity"] {
   const range = input.evaluation.sensitivityRange ?? 0.3;
-  const comparable = input.vendors.filter((_, i) => vendors[i]!.adjustedTotal !== null);
+  const comparable = plans.filter((_, i) => vendors[i]!.adjustedTotal !== null);
   const rankable = new Set(vendors.filter((v) => v.adjustedRank !== null).map((v) => v.vendorId));
   const leadersOf = (totals: Map<string, number | null>) => {
     let min = Infinity;
@@ -144,11 +147,11 @@ function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record
     if (low === value && high === value) continue;
     const run = (x: number) => {
       const ctx = scoreContext(base, { ...assumptions, [a.key]: x }, false);
-      return new Map(comparable.map((v) => [v.id, scoreVendor(ctx, v).adjustedTotal]));
+      return new Map(comparable.map((p) => [p.vendor.id, totalOf(ctx, p)]));
     };
     const lowRun = run(low), highRun = run(high);
     const totals: SensitivityRow["totals"] = {};
-    for (const v of comparable) totals[v.id] = { low: lowRun.get(v.id)!, high: highRun.get(v.id)! };
+    for (const { vendor: v } of comparable) totals[v.id] = { low: lowRun.get(v.id)!, high: highRun.get(v.id)! };
     const leadersLow = leadersOf(lowRun), leadersHigh = leadersOf(highRun);
     const leaderChanges = rankable.size > 1 && (!same(leadersLow, baseLeaders) || !same(leadersHigh, baseLeaders));
     rows.push({ assumption: a.key, label: a.label, base: value, low, high, totals, leadersLow, leadersHigh, leaderChanges });

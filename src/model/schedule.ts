@@ -6,17 +6,21 @@ import type { LineTiming } from "./types.js";
  * binary floating point) rounds as the decimal arithmetic a reader does by hand (301.5 → 302).
  */
 export function roundMinor(x: number): number {
-  if (x === 0) return 0;
-  const snapped = Number(Math.abs(x).toPrecision(12));
-  return Math.sign(x) * Math.round(snapped);
+  const a = x < 0 ? -x : x;
+  const floor = Math.floor(a);
+  const frac = a - floor;
+  // Only a value within floating-point noise of a half needs the (slower) decimal snap.
+  const r = Math.abs(frac - 0.5) > Math.max(1e-9, a * 1e-12) ? (frac > 0.5 ? floor + 1 : floor) : Math.round(Number(a.toPrecision(12)));
+  return x < 0 && r !== 0 ? -r : r;
 }
 
 /**
  * A line's amount by year of the horizon (index 0 = year 1), each year rounded once. Months are
  * counted from signature (month 0) to the horizon's end (12 × years, exclusive).
  */
-export function allocate(timing: LineTiming, amount: number, horizonYears: number): number[] {
-  const years = new Array<number>(horizonYears).fill(0);
+export function allocate(timing: LineTiming, amount: number, horizonYears: number, into?: number[]): number[] {
+  const years = into ?? new Array<number>(horizonYears);
+  for (let y = 0; y < horizonYears; y++) years[y] = 0;
   const end = horizonYears * 12;
   switch (timing.kind) {
     case "point": {

@@ -2,12 +2,16 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { presentComparison } from "../../src/comparison/present.js";
 import { comparisonCsv } from "../../src/comparison/csv.js";
-import { ownHidden, runModel, type ModelResult, type VendorResult } from "../../src/model/index.js";
+import { ownHidden, resolveAssumptions, runModel, type ModelResult, type VendorResult } from "../../src/model/index.js";
+import { scoreContext, staticContext } from "../../src/model/context.js";
+import { totalOf } from "../../src/model/evaluate.js";
+import { planVendor } from "../../src/model/plan.js";
 import type { AnswerValue } from "../../src/questions/answers.js";
 import { COST_ASSUMPTIONS, inputArb, without } from "./generated.js";
 
 const sum = (xs: number[]) => xs.reduce((s, x) => s + x, 0);
-const RUNS = { numRuns: 300 };
+/** Runs per property; PROPERTY_RUNS=5000 npx vitest run test/model searches harder. */
+const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) };
 
 /** Where a vendor stands on a figure: its rank, or after every ranked vendor when it has none. */
 const position = (r: ModelResult, v: VendorResult, rank: number | null) => rank ?? r.vendors.length + 1;
@@ -55,7 +59,7 @@ describe("cost model properties over generated evaluations", () => {
         expect(position(after, a, a.adjustedRank), key).toBeGreaterThanOrEqual(position(before, b, b.adjustedRank));
         expect(position(after, a, a.entryRank), key).toBeGreaterThanOrEqual(position(before, b, b.entryRank));
       }),
-      { numRuns: 1000 },
+      { numRuns: RUNS.numRuns * 3 },
     );
   });
 
@@ -164,6 +168,19 @@ describe("cost model properties over generated evaluations", () => {
     );
   });
 
+  it("the totals sensitivity re-evaluates equal the detailed lines' totals, to the unit, under any assumptions", () => {
+    fc.assert(
+      fc.property(inputArb(), fc.dictionary(fc.constantFrom(...COST_ASSUMPTIONS, "go_live_month"), fc.double({ min: 0, max: 40, noNaN: true })), (input, overrides) => {
+        const evaluation = { ...input.evaluation, assumptions: overrides };
+        const detailed = runModel({ ...input, evaluation });
+        const base = staticContext(input.set, evaluation);
+        const ctx = scoreContext(base, resolveAssumptions(input.set, evaluation), false);
+        input.vendors.forEach((v, i) => expect(totalOf(ctx, planVendor(base, v))).toBe(detailed.vendors[i]!.adjustedTotal));
+      }),
+      RUNS,
+    );
+  });
+
   it("no output ever shows NaN or ∞, and every amount stays a safe integer, whatever the assumptions", () => {
     const wild = fc.oneof(fc.double({ noNaN: false }), fc.constantFrom(1e308, -1e308, Infinity, -Infinity, NaN, 5, 1e9, -1));
     fc.assert(
@@ -177,7 +194,7 @@ describe("cost model properties over generated evaluations", () => {
         const text = JSON.stringify(view) + comparisonCsv(r, input.set);
         expect(text).not.toMatch(/NaN|Infinity|∞|undefined/);
       }),
-      { numRuns: 200 },
+      { numRuns: Math.ceil(RUNS.numRuns * 0.7) },
     );
   });
 });
