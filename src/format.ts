@@ -62,6 +62,14 @@ export function parseAmount(text: string, currency: string): { ok: true; minor: 
   return { ok: true, minor };
 }
 
+/** Money rounded to thousands for figures that rest on judgement: €1,027k. */
+export function moneyThousands(minor: number, currency: string): string {
+  const major = minor / 10 ** minorDigits(currency);
+  if (Math.abs(major) < 10_000) return money(minor, currency);
+  return formatter(`${currency}:k`, () => new Intl.NumberFormat("en-GB", { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }))
+    .format(Math.round(major / 1000)) + "k";
+}
+
 /** Converts integer minor units to a decimal amount for a form field. */
 export function fromMinor(minor: number, currency: string): number {
   return minor / 10 ** minorDigits(currency);

@@ -1,5 +1,5 @@
 import { FLAG_LABELS, LAYERS, LAYER_LABELS, NATURE_LABELS, PHASES, PHASE_LABELS, type Layer } from "../domain.js";
-import { money, moneyShort, percent } from "../format.js";
+import { money, moneyThousands, percent } from "../format.js";
 import { ordinal, ownHidden, type CostLine, type ModelResult, type RankFlip, type VendorResult } from "../model/index.js";
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
@@ -160,7 +160,7 @@ function standing(v: VendorResult): string | null {
   const parts: string[] = [];
   if (!v.rankable) parts.push(`not ranked: ${v.status === "invited" ? "invited, not started" : "still answering"} (${v.answered} of ${v.asked} answered)`);
   if (v.outOfRange) parts.push("its figures are beyond the range Truecost computes exactly");
-  else if (!v.complete) parts.push(`not comparable: it did not give ${list(v.missing.map((m) => `“${lower(m.what)}”`))}, and Truecost never invents a vendor's figure`);
+  else if (!v.complete) parts.push(`not comparable: ${v.missing.length === 1 ? "a figure only the vendor can give is" : `${v.missing.length} figures only the vendor can give are`} missing`);
   return parts.length ? parts.join("; ") : null;
 }
 
@@ -199,9 +199,9 @@ export function flipSentence(f: RankFlip, byId: Map<string, VendorResult>, horiz
   const b = byId.get(f.cheaperOverall)!.name;
   const swing = f.entryGap + f.adjustedGap;
   const parts: [number, string, boolean][] = [
-    [f.cause.hidden, "what its quote leaves to the buyer (excluded, deferred or partly covered)", false],
-    [f.cause.unknown, "what it left unanswered or was not asked", false],
-    [f.cause.quotedAfterEntry, "its quoted prices after the first year (recurring fees over the horizon, price rises, fees outside the headline)", true],
+    [f.cause.hidden, "what its quote leaves to the buyer", false],
+    [f.cause.unknown, "what it left unanswered", false],
+    [f.cause.quotedAfterEntry, "its quoted prices after the first year", true],
     [f.cause.disclosed, "the buyer effort it discloses", false],
   ];
   const said = parts.filter(([x]) => Math.abs(x) >= 1).sort((x, y) => Math.abs(y[0]) - Math.abs(x[0]))
@@ -224,6 +224,7 @@ function vendorParagraph(r: ModelResult, v: VendorResult): string {
     ? `its ${r.basis === "beyond_quote" ? "cost beyond the quote" : "adjusted total"} over ${n} years is ${money(v.adjustedTotal, cur)}${v.adjustedRank ? ` (${ordinal(v.adjustedRank)})` : ""}`
     : `its total cannot be compared (the lines that can be priced come to ${money(v.pricedTotal, cur)})`;
   parts.push(`${v.name} ${entry}; ${total}.`);
+  if (!v.complete && !v.outOfRange) parts.push(`It did not give ${list(v.missing.map((m) => `“${lower(m.what)}”`))}; Truecost never invents a vendor's figure.`);
   const own = ownHidden(v);
   const top = LAYERS.filter((l) => v.hiddenByLayer[l] > 0).sort((x, y) => v.hiddenByLayer[y] - v.hiddenByLayer[x]).slice(0, 2);
   if (own > 0) parts.push(`${percent(own / Math.max(1, v.pricedTotal), 0)} of it is what the quote leaves to the buyer or left unanswered${top.length ? `, mostly ${top.map((l) => `${LAYER_LABELS[l].toLowerCase()} (${money(v.hiddenByLayer[l], cur)})`).join(" and ")}` : ""}.`);
@@ -279,7 +280,7 @@ function sensitivityView(r: ModelResult, byId: Map<string, VendorResult>, ranked
       label: x.label, key: x.assumption, base: round(x.base), range: `${round(x.low)} / ${round(x.high)}`,
       cells: Object.fromEntries(shown.map((v) => {
         const t = x.totals[v.vendorId];
-        return [v.vendorId, t && t.low !== null && t.high !== null ? `${moneyShort(t.low, cur)} – ${moneyShort(t.high, cur)}` : "—"];
+        return [v.vendorId, t && t.low !== null && t.high !== null ? `${moneyThousands(t.low, cur)} – ${moneyThousands(t.high, cur)}` : "—"];
       })),
       leader: rankedCount < 2 ? "—" : x.leaderChanges ? `changes: ${[...new Set([...x.leadersLow, ...x.leadersHigh])].map((id) => byId.get(id)!.name).join(" / ")}` : "holds",
       changes: x.leaderChanges,

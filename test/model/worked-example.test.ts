@@ -78,7 +78,7 @@ describe("the worked example of docs/cost-model.md, figure by figure", () => {
       cause: { quotedAfterEntry: EUR(2_400), disclosed: 0, hidden: EUR(79_000), unknown: EUR(60_000) }, quotedAlone: false, byExclusion: true,
     }]);
     expect(presentComparison(result, input.set).flips[0]).toBe(
-      "Vendor A is €55,000 cheaper than Vendor B at entry but €86,400 dearer over 3 years. Of the €141,400 swing, what its quote leaves to the buyer (excluded, deferred or partly covered) adds €79,000; what it left unanswered or was not asked adds €60,000; its quoted prices after the first year (recurring fees over the horizon, price rises, fees outside the headline) add €2,400. Without what it leaves out or unanswered it would still be cheaper: the flip is caused by exclusions.",
+      "Vendor A is €55,000 cheaper than Vendor B at entry but €86,400 dearer over 3 years. Of the €141,400 swing, what its quote leaves to the buyer adds €79,000; what it left unanswered adds €60,000; its quoted prices after the first year add €2,400. Without what it leaves out or unanswered it would still be cheaper: the flip is caused by exclusions.",
     );
   });
 

@@ -196,5 +196,5 @@ describe("hostile files never crash the loaders", () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, 90_000);
 });
