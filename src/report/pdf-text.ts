@@ -1,39 +1,49 @@
 /**
  * Line breaking and text drawing for the report's tables and paragraphs, on top of pdfkit's fonts.
  *
- * pdfkit shapes and encodes a whole line every time it measures or draws it, and wraps each line
- * of text in its own text object. A report draws thousands of table lines made of a few thousand
- * distinct words, so this module encodes each distinct word once per document (through pdfkit's own
- * encoder, which keeps the font subset, widths and ToUnicode map right), breaks lines on the
- * measured words, and draws a block of lines as one text object. Words the font positions glyph by
- * glyph (combining marks) are drawn by pdfkit itself.
+ * Each character is drawn in the first font of its style's chain that has it (fonts.ts), so one
+ * word may mix fonts. pdfkit shapes and encodes a whole line every time it measures or draws it,
+ * and wraps each line in its own text object; a report draws thousands of table lines made of a
+ * few thousand distinct words, so this module encodes each distinct word once per document
+ * (through pdfkit's encoder, which keeps the subset, widths and ToUnicode map right), breaks lines
+ * on the measured words, orders right-to-left words per line (the Unicode bidi algorithm, at word
+ * level; each word's glyphs come shaped and ordered by the font engine), and draws a block of lines
+ * as one text object. Words the font positions glyph by glyph (combining marks) are drawn by pdfkit.
  */
+import bidiFactory from "bidi-js";
+import { fontRuns, type EmbeddedFont, type FontName } from "./fonts.js";
 
-/** pdfkit's embedded font, as far as this module uses it. */
-interface PdfFont {
-  id: string;
-  ascender: number;
-  subset?: unknown;
-  encode(text: string): [string[], { xAdvance: number; advanceWidth: number; xOffset: number; yOffset: number }[]];
-  lineHeight(size: number, includeGap?: boolean): number;
-  ref(): unknown;
-}
+const bidi = bidiFactory();
 
-/** A word as encoded for one document: its glyph codes, split where kerning moves a glyph, and its width in thousandths of the font size. */
-interface Word {
+/** A run of a word in one font: its glyph codes, split where kerning moves a glyph, and its width in thousandths of the font size. */
+interface Segment {
+  font: EmbeddedFont;
+  name: FontName;
+  text: string;
   runs: { codes: string; kern: number }[];
   width: number;
   /** False when a glyph carries its own offset: such text is drawn by pdfkit. */
   plain: boolean;
 }
 
+/** A word as encoded for one document and style. */
+interface Word {
+  text: string;
+  segments: Segment[];
+  width: number;
+  plain: boolean;
+}
+
+export type Style = "body" | "bold";
+
 /** A line of text as laid out, with its measured width at the size it was laid out in. */
 export interface Line {
   text: string;
   width: number;
-  /** Its words as encoded in the font it was laid out in, so that drawing it in that font looks none up again. */
+  /** Its words in logical order, with their bidi levels (odd: right to left). */
   words: Word[];
-  font: PdfFont;
+  levels: number[];
+  style: Style;
 }
 
 const n = (x: number) => String(Math.round(x * 100) / 100);
@@ -60,146 +70,149 @@ function byte(b: number): string {
   }
 }
 
+/** Whether text holds a right-to-left letter (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms). */
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
+
 export class PdfText {
-  private readonly words = new Map<PdfFont, Map<string, Word>>();
-  private lastFont?: PdfFont;
-  private lastWords?: Map<string, Word>;
+  private readonly words = new Map<string, Word>();
 
-  constructor(private readonly doc: PDFKit.PDFDocument) {}
-
-  private get font(): PdfFont {
-    return (this.doc as unknown as { _font: PdfFont })._font;
-  }
+  constructor(private readonly doc: PDFKit.PDFDocument, private readonly fonts: Map<FontName, EmbeddedFont>) {}
 
   private get size(): number {
     return (this.doc as unknown as { _fontSize: number })._fontSize;
   }
 
-  private word(text: string): Word {
-    const font = this.font;
-    // Most words in a row are in the font of the word before.
-    let cache = font === this.lastFont ? this.lastWords! : this.words.get(font);
-    if (!cache) this.words.set(font, (cache = new Map()));
-    this.lastFont = font;
-    this.lastWords = cache;
-    let w = cache.get(text);
+  /** The style the document's current font stands for. */
+  currentStyle(): Style {
+    return (this.doc as unknown as { _font: EmbeddedFont })._font === this.fonts.get("bold") ? "bold" : "body";
+  }
+
+  private word(text: string, style: Style): Word {
+    const key = style === "bold" ? `b${text}` : `r${text}`;
+    let w = this.words.get(key);
     if (w) return w;
-    const [hex, positions] = font.encode(text);
-    w = { runs: [], width: 0, plain: true };
-    let run = "";
-    for (let i = 0; i < hex.length; i++) {
-      const p = positions[i]!;
-      if (p.xOffset || p.yOffset) w.plain = false;
-      run += glyphCode(hex[i]!);
-      w.width += p.xAdvance;
-      // Kerning: pdfkit's encoder gives each glyph's advance; a TJ number moves the next glyph.
-      const kern = p.xAdvance - p.advanceWidth;
-      if (kern !== 0) {
-        w.runs.push({ codes: run, kern: -kern });
-        run = "";
-      }
+    w = { text, segments: [], width: 0, plain: true };
+    for (const run of fontRuns(text, style)) {
+      const seg = this.segment(run.font, run.text);
+      w.segments.push(seg);
+      w.width += seg.width;
+      if (!seg.plain) w.plain = false;
     }
-    if (run) w.runs.push({ codes: run, kern: 0 });
-    cache.set(text, w);
+    this.words.set(key, w);
     return w;
   }
 
-  /** The TJ operand of a line: glyph codes as literal strings, split only where kerning moves a glyph. */
-  private tj(words: Word[]): string {
-    const space = this.word(" ");
-    let out = "";
+  private segment(name: FontName, text: string): Segment {
+    const font = this.fonts.get(name)!;
+    const [hex, positions] = font.encode(text);
+    const seg: Segment = { font, name, text, runs: [], width: 0, plain: true };
     let run = "";
-    const add = (w: Word) => {
-      for (const r of w.runs) {
-        run += r.codes;
-        if (r.kern) {
-          out += `(${run}) ${n(r.kern)} `;
-          run = "";
-        }
+    for (let i = 0; i < hex.length; i++) {
+      const p = positions[i]!;
+      if (p.xOffset || p.yOffset) seg.plain = false;
+      run += glyphCode(hex[i]!);
+      seg.width += p.xAdvance;
+      // Kerning: pdfkit's encoder gives each glyph's advance; a TJ number moves the next glyph.
+      const kern = p.xAdvance - p.advanceWidth;
+      if (kern !== 0) {
+        seg.runs.push({ codes: run, kern: -kern });
+        run = "";
       }
-    };
-    words.forEach((w, i) => {
-      if (i) add(space);
-      add(w);
-    });
-    return run ? `${out}(${run})` : out;
+    }
+    if (run) seg.runs.push({ codes: run, kern: 0 });
+    return seg;
   }
 
-  /** The width of text (one line) in the current font and size. */
-  width(text: string): number {
-    const size = this.size;
-    return text.split(" ").reduce((s, word, i) => s + (i ? this.word(" ").width : 0) + this.word(word).width, 0) * (size / 1000);
+  private spaceWidth(style: Style): number {
+    return this.word(" ", style).width;
+  }
+
+  /** The width of text (one line) in a style at the current size. */
+  width(text: string, style: Style = this.currentStyle()): number {
+    const k = this.size / 1000;
+    return text.split(" ").reduce((s, word, i) => s + (i ? this.spaceWidth(style) : 0) + this.word(word, style).width, 0) * k;
   }
 
   /**
-   * Breaks text into lines no wider than `width` in the current font and size: at line feeds, at
-   * spaces, and inside a word only when the word alone is wider than a line. Measuring and drawing
-   * use the same lines, so a table row is exactly as tall as its text. Also gives the widest word,
-   * the narrowest the text can be set without breaking a word.
+   * Breaks drawable text into lines no wider than `width` in a style at the current size: at line
+   * feeds, at spaces, and inside a word only when the word alone is wider than a line. Measuring and
+   * drawing use the same lines, so a table row is exactly as tall as its text. Also gives the widest
+   * word, the narrowest the text can be set without breaking a word.
    */
-  layout(text: string, width: number): { lines: Line[]; widest: number } {
+  layout(text: string, width: number, style: Style = this.currentStyle()): { lines: Line[]; widest: number } {
     const k = this.size / 1000;
-    const space = this.word(" ").width * k;
-    const font = this.font;
+    const space = this.spaceWidth(style) * k;
     const out: Line[] = [];
     let widest = 0;
     for (const para of text.split("\n")) {
-      let line: string | undefined;
-      let lineWidth = 0;
-      let words: Word[] = [];
+      const levels = paragraphLevels(para);
+      let offset = 0;
+      let line: Line | undefined;
       for (let word of para.split(" ")) {
-        let encoded = this.word(word);
+        const level = levels ? wordLevel(levels, offset, word) : 0;
+        offset += word.length + 1;
+        let encoded = this.word(word, style);
         let w = encoded.width * k;
         if (w > widest) widest = w;
-        if (line !== undefined && lineWidth + space + w <= width) {
-          line += ` ${word}`;
-          lineWidth += space + w;
-          words.push(encoded);
+        if (line && line.width + space + w <= width) {
+          line.text += ` ${word}`;
+          line.width += space + w;
+          line.words.push(encoded);
+          line.levels.push(level);
           continue;
         }
-        if (line !== undefined) out.push({ text: line, width: lineWidth, words, font });
+        if (line) out.push(line);
         while (w > width) {
-          let head = "";
-          let headWidth = 0;
-          for (const ch of word) {
-            const cw = this.word(ch).width * k;
-            if (head && headWidth + cw > width) break;
-            head += ch;
-            headWidth += cw;
-          }
-          // Kerning makes a piece differ from the sum of its characters: measure it, and give back characters until it fits.
-          headWidth = this.word(head).width * k;
-          while (headWidth > width && [...head].length > 1) {
-            head = [...head].slice(0, -1).join("");
-            headWidth = this.word(head).width * k;
-          }
+          const head = this.fitting(word, width, style);
           if (head === word) break;
-          out.push({ text: head, width: headWidth, words: [this.word(head)], font });
+          out.push({ text: head, width: this.word(head, style).width * k, words: [this.word(head, style)], levels: [level], style });
           word = word.slice(head.length);
-          encoded = this.word(word);
+          encoded = this.word(word, style);
           w = encoded.width * k;
         }
-        line = word;
-        lineWidth = w;
-        words = [encoded];
+        line = { text: word, width: w, words: [encoded], levels: [level], style };
       }
-      out.push({ text: line ?? "", width: lineWidth, words: line === undefined ? [] : words, font });
+      out.push(line ?? { text: "", width: 0, words: [], levels: [], style });
     }
     return { lines: out, widest };
   }
 
+  /** The longest start of a word that fits a width, measured as drawn (kerning included). */
+  private fitting(word: string, width: number, style: Style): string {
+    const k = this.size / 1000;
+    let head = "";
+    let headWidth = 0;
+    for (const ch of word) {
+      const cw = this.word(ch, style).width * k;
+      if (head && headWidth + cw > width) break;
+      head += ch;
+      headWidth += cw;
+    }
+    // Kerning makes a piece differ from the sum of its characters: measure it, and give back characters until it fits.
+    while (this.word(head, style).width * k > width && [...head].length > 1) head = [...head].slice(0, -1).join("");
+    return head;
+  }
+
   /**
-   * Draws laid-out lines top-down from (x, y) in the current font, size and fill colour, right-aligned
+   * Draws laid-out lines top-down from (x, y) in the current size and fill colour, right-aligned
    * within `width` when asked; with `bottom`, a line that would pass it starts a new page. Returns
    * the y below the last line.
    */
   draw(lines: Line[], x: number, y: number, width: number, opts: { align?: "left" | "right"; bottom?: number } = {}): number {
     const d = this.doc;
     const lh = d.currentLineHeight(true);
+    const size = this.size;
     let ops: string[] = [];
+    let current: EmbeddedFont | undefined;
     const flush = () => {
-      if (ops.length) d.addContent(`BT\n/${this.font.id} ${n(this.size)} Tf\n${ops.join("\n")}\nET`);
+      if (ops.length) d.addContent(`BT\n${ops.join("\n")}\nET`);
       ops = [];
+      current = undefined;
+    };
+    const use = (font: EmbeddedFont) => {
+      (d.page as unknown as { fonts: Record<string, unknown> }).fonts[font.id] ??= font.ref();
+      if (font !== current) ops.push(`/${font.id} ${n(size)} Tf`);
+      current = font;
     };
     for (const line of lines) {
       if (opts.bottom !== undefined && y + lh > opts.bottom) {
@@ -209,21 +222,98 @@ export class PdfText {
         y = d.page.margins.top;
       }
       const lx = opts.align === "right" ? x + width - line.width : x;
-      if (line.text) {
-        const font = this.font;
-        const words = !font.subset ? [] : line.font === font ? line.words : line.text.split(" ").map((w) => this.word(w));
-        if (words.length && words.every((w) => w.plain)) {
-          (d.page as unknown as { fonts: Record<string, unknown> }).fonts[font.id] ??= font.ref();
-          // pdfkit's pages run y downwards; a text matrix that flips y back sets the glyphs upright on the baseline.
-          ops.push(`1 0 0 -1 ${n(lx)} ${n(y + (font.ascender / 1000) * this.size)} Tm\n[${this.tj(words)}] TJ`);
-        } else {
-          flush();
-          d.text(line.text, lx, y, { lineBreak: false });
-        }
+      const words = visualOrder(line);
+      const body = this.fonts.get(line.style)!;
+      const baseline = y + (body.ascender / 1000) * size;
+      if (words.length && words.every((w) => w.plain)) {
+        // pdfkit's pages run y downwards; a text matrix that flips y back sets the glyphs upright on the baseline.
+        ops.push(`1 0 0 -1 ${n(lx)} ${n(baseline)} Tm`);
+        const space = this.word(" ", line.style).segments[0]!;
+        words.forEach((w, i) => {
+          if (i) (use(space.font), ops.push(tj([space])));
+          for (const seg of segmentsInOrder(w)) (use(seg.font), ops.push(tj([seg])));
+        });
+      } else if (words.length) {
+        flush();
+        this.drawByPdfkit(words, lx, baseline, line.style);
       }
       y += lh;
     }
     flush();
     return y;
   }
+
+  /** A line with positioned glyphs (combining marks), drawn segment by segment by pdfkit on the same baseline. */
+  private drawByPdfkit(words: Word[], x: number, baseline: number, style: Style): void {
+    const d = this.doc;
+    const k = this.size / 1000;
+    const size = this.size;
+    let cx = x;
+    words.forEach((w, i) => {
+      if (i) cx += this.spaceWidth(style) * k;
+      for (const seg of segmentsInOrder(w)) {
+        d.font(seg.name).fontSize(size).text(seg.text, cx, baseline, { lineBreak: false, baseline: "alphabetic" });
+        cx += seg.width * k;
+      }
+    });
+    d.font(style);
+  }
+}
+
+/** The TJ operation of segments: glyph codes as literal strings, split only where kerning moves a glyph. */
+function tj(segments: Segment[]): string {
+  let out = "";
+  let run = "";
+  for (const s of segments)
+    for (const r of s.runs) {
+      run += r.codes;
+      if (r.kern) {
+        out += `(${run}) ${n(r.kern)} `;
+        run = "";
+      }
+    }
+  return `[${run ? `${out}(${run})` : out}] TJ`;
+}
+
+/** A right-to-left word's fonts run right to left too (its glyphs within each run come ordered by the font engine). */
+function segmentsInOrder(w: Word): Segment[] {
+  return w.segments.length > 1 && RTL.test(w.text) ? [...w.segments].reverse() : w.segments;
+}
+
+/** Bidi embedding levels of a paragraph, or null when it holds nothing right-to-left (most text: no work). */
+function paragraphLevels(text: string): Uint8Array | null {
+  return RTL.test(text) ? bidi.getEmbeddingLevels(text).levels : null;
+}
+
+/** A word's level: that of its first character that is not a neutral (or of its first character). */
+function wordLevel(levels: Uint8Array, offset: number, word: string): number {
+  for (let i = 0; i < word.length; i++) if (/[\p{L}\p{N}]/u.test(word[i]!)) return levels[offset + i] ?? 0;
+  return levels[offset] ?? 0;
+}
+
+/** A line's words in the order they are drawn, left to right: runs at higher levels reversed, highest first (bidi rule L2). */
+function visualOrder(line: Line): Word[] {
+  const words = [...line.words];
+  const levels = [...line.levels];
+  const max = Math.max(0, ...levels);
+  if (max === 0) return words;
+  const lowestOdd = Math.min(...levels.filter((l) => l % 2 === 1), max);
+  for (let level = max; level >= lowestOdd; level--) {
+    for (let i = 0; i < words.length; ) {
+      if (levels[i]! < level) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < words.length && levels[j]! >= level) j++;
+      reverse(words, i, j);
+      reverse(levels, i, j);
+      i = j;
+    }
+  }
+  return words;
+}
+
+function reverse<T>(xs: T[], from: number, to: number): void {
+  for (let a = from, b = to - 1; a < b; a++, b--) [xs[a], xs[b]] = [xs[b]!, xs[a]!];
 }

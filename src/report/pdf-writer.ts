@@ -1,13 +1,7 @@
-import { existsSync } from "node:fs";
 import PDFDocument from "pdfkit";
-import { FONTS, useFonts } from "./fonts.js";
-import { PdfText } from "./pdf-text.js";
+import { drawable, useFonts } from "./fonts.js";
+import { PdfText, type Style } from "./pdf-text.js";
 import type { Chart } from "./charts.js";
-
-/** Fonts tried, in order, for text the embedded DejaVu font cannot draw (e.g. Japanese). */
-const FALLBACK_FONTS = [process.env.REPORT_FALLBACK_FONT, "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf"].filter(
-  (f): f is string => !!f && existsSync(f),
-);
 
 export interface Column {
   header: string;
@@ -15,54 +9,46 @@ export interface Column {
   align?: "left" | "right";
 }
 
-type Glyphs = { hasGlyphForCodePoint(cp: number): boolean };
-
-/** Text that needs no glyph check: printable ASCII and line feeds, which DejaVu always draws. */
-const PRINTABLE_ASCII = /^[\x20-\x7e\n]*$/;
-/** Whether DejaVu draws a code point, remembered for the process (the parsed font is shared, see fonts.ts). */
-const HAS_GLYPH = new Map<number, boolean>();
-
-/** A thin layer over pdfkit: fonts with fallback, tagged headings with bookmarks, wrapped paragraphs, tables that break across pages. */
+/** A thin layer over pdfkit: fonts with fallback per character, tagged headings with bookmarks, wrapped paragraphs, tables that break across pages. */
 export class ReportWriter {
   readonly doc: PDFKit.PDFDocument;
-  readonly left = 50;
+  readonly left: number;
   readonly width: number;
-  private glyphs?: Glyphs;
-  private fallback?: string;
   private readonly text: PdfText;
 
-  constructor(info: PDFKit.DocumentInfo) {
-    this.doc = new PDFDocument({ size: "A4", margins: { top: 64, bottom: 60, left: 50, right: 50 }, bufferPages: true, tagged: true, lang: "en-GB", displayTitle: true, info, autoFirstPage: true, pdfVersion: "1.7" });
-    this.width = this.doc.page.width - 100;
-    this.text = new PdfText(this.doc);
-    useFonts(this.doc, { bold: FONTS.bold, body: FONTS.regular });
-    if (FALLBACK_FONTS[0]) {
-      this.doc.registerFont("fallback", FALLBACK_FONTS[0]);
-      this.fallback = "fallback";
-    }
-    this.doc.font("body");
-    this.glyphs = (this.doc as unknown as { _font: { font: Glyphs } })._font.font;
+  constructor(info: PDFKit.DocumentInfo, opts: { margin?: number } = {}) {
+    const side = opts.margin ?? 50;
+    const safe = Object.fromEntries(Object.entries(info).map(([k, v]) => [k, typeof v === "string" ? drawable(v).replace(/\n/g, " ") : v])) as PDFKit.DocumentInfo;
+    this.doc = new PDFDocument({ size: "A4", margins: { top: 64, bottom: 60, left: side, right: side }, bufferPages: true, tagged: true, lang: "en-GB", displayTitle: true, info: safe, autoFirstPage: true, pdfVersion: "1.7" });
+    this.left = side;
+    this.width = this.doc.page.width - 2 * side;
+    this.text = new PdfText(this.doc, useFonts(this.doc));
   }
 
-  /** Text the chosen font can draw: a fallback font when one is installed, else each missing character as its code point, never dropped. */
-  fit(text: string, bold = false): { font: string; text: string } {
-    const base = bold ? "bold" : "body";
-    if (PRINTABLE_ASCII.test(text)) return { font: base, text };
-    let missing = false;
-    for (const ch of text) if (!this.has(ch)) (missing = true);
-    if (!missing) return { font: base, text };
-    if (this.fallback) return { font: this.fallback, text };
-    let out = "";
-    for (const ch of text) out += this.has(ch) ? ch : `[U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}]`;
-    return { font: base, text: out };
+  /** Text made safe to draw in a style (see fonts.ts: drawable), and the style's font name. */
+  fit(text: string, bold = false): { font: Style; text: string } {
+    const font: Style = bold ? "bold" : "body";
+    return { font, text: drawable(text, font) };
   }
 
-  /** Whether the body font draws a character (white space always counts as drawn); remembered per code point. */
-  private has(ch: string): boolean {
-    const cp = ch.codePointAt(0)!;
-    let known = HAS_GLYPH.get(cp);
-    if (known === undefined) HAS_GLYPH.set(cp, (known = this.glyphs!.hasGlyphForCodePoint(cp) || ch.trim() === ""));
-    return known;
+  /** Draws text as one tagged block at (x, y) within `width`, wrapping; returns the y below it. */
+  private block(tag: string, text: string, x: number, y: number, width: number, opts: { size: number; bold?: boolean; color: string }): number {
+    const d = this.doc;
+    const f = this.fit(text, opts.bold);
+    d.font(f.font).fontSize(opts.size);
+    const { lines } = this.text.layout(f.text, width, f.font);
+    let end = y;
+    d.addStructure(d.struct(tag, {}, () => {
+      d.fillColor(opts.color);
+      end = this.text.draw(lines, x, y, width, { bottom: this.bottom });
+    }));
+    return end;
+  }
+
+  /** The cover's title: large, wrapped, tagged as the document's first heading. */
+  title(text: string, y: number): void {
+    this.doc.y = this.block("H1", text, this.left, y, this.width, { size: 26, bold: true, color: "#14213d" }) + 8;
+    this.doc.x = this.left;
   }
 
   get bottom(): number {
@@ -79,21 +65,22 @@ export class ReportWriter {
     if (level === 1 && opts.newPage !== false) d.addPage();
     else this.ensure(level === 2 ? 60 : 40);
     const size = level === 1 ? 18 : level === 2 ? 13 : 11;
-    const f = this.fit(text, true);
-    d.addStructure(d.struct(`H${level}`, {}, () => d.font(f.font).fontSize(size).fillColor("#14213d").text(f.text, this.left, d.y, { width: this.width })));
+    d.y = this.block(`H${level}`, text, this.left, d.y, this.width, { size, bold: true, color: "#14213d" });
+    d.x = this.left;
     d.moveDown(level === 1 ? 0.6 : 0.35);
-    return outline?.addItem(text);
+    return outline?.addItem(drawable(text).replace(/\n/g, " "));
   }
 
-  paragraph(text: string, opts: { size?: number; color?: string; bold?: boolean; gap?: number } = {}): void {
+  paragraph(text: string, opts: { size?: number; color?: string; bold?: boolean; gap?: number; indent?: number } = {}): void {
     const d = this.doc;
     const f = this.fit(text, opts.bold);
+    const indent = opts.indent ?? 0;
     d.font(f.font).fontSize(opts.size ?? 10);
-    const { lines } = this.text.layout(f.text, this.width);
+    const { lines } = this.text.layout(f.text, this.width - indent, f.font);
     this.ensure(Math.min(lines.length * d.currentLineHeight(true), 80));
     d.addStructure(d.struct("P", {}, () => {
       d.fillColor(opts.color ?? "#1c2430");
-      d.y = this.text.draw(lines, this.left, d.y, this.width, { bottom: this.bottom }) + (opts.gap ?? 6);
+      d.y = this.text.draw(lines, this.left + indent, d.y, this.width - indent, { bottom: this.bottom }) + (opts.gap ?? 6);
     }));
     d.x = this.left;
   }
@@ -115,7 +102,7 @@ export class ReportWriter {
         let lines = 1;
         const out = cells.map((f, i) => {
           d.font(f.font).fontSize(size);
-          const l = this.text.layout(f.text, widths[i]! - 2 * pad);
+          const l = this.text.layout(f.text, widths[i]! - 2 * pad, f.font);
           lines = Math.max(lines, l.lines.length);
           need[i] = Math.max(need[i]!, l.widest + 2 * pad + 0.5);
           return { font: f.font, lines: l.lines };
@@ -177,9 +164,11 @@ export class ReportWriter {
         else {
           const f = this.fit(s.text, s.bold);
           d.font(f.font).fontSize(s.size * scale);
-          const w = this.text.width(f.text);
+          const { lines } = this.text.layout(f.text.replace(/\n/g, " "), Infinity, f.font);
+          const w = lines[0]?.width ?? 0;
           const x = s.anchor === "end" ? s.x * scale - w : s.anchor === "middle" ? s.x * scale - w / 2 : s.x * scale;
-          d.fillColor(s.fill).text(f.text, x0 + x, y0 + s.y * scale - s.size * scale * 0.8, { lineBreak: false });
+          d.fillColor(s.fill);
+          this.text.draw(lines.slice(0, 1), x0 + x, y0 + s.y * scale - d.currentLineHeight(true) * 0.78, w);
         }
       }
     }));
@@ -187,22 +176,35 @@ export class ReportWriter {
     d.y = y0 + chart.height * scale + 14;
   }
 
-  /** Running header and page numbers on every page but the cover, marked as artifacts. */
-  decorate(title: string): void {
+  /** Running header and page numbers on every page from `fromPage` (default: all but the cover), marked as artifacts. */
+  decorate(title: string, opts: { fromPage?: number } = {}): void {
     const d = this.doc;
     const range = d.bufferedPageRange();
-    for (let i = 1; i < range.count; i++) {
+    for (let i = opts.fromPage ?? 1; i < range.count; i++) {
       d.switchToPage(i);
       const bottom = d.page.margins.bottom;
       d.page.margins.bottom = 0;
       d.markContent("Artifact", { type: "Pagination" });
-      const f = this.fit(title);
-      d.font(f.font).fontSize(8).fillColor("#5b6675").text(f.text, this.left, 30, { width: this.width - 80, lineBreak: false, ellipsis: true });
+      d.font("body").fontSize(8).fillColor("#5b6675");
+      const head = this.truncated(this.fit(title).text.replace(/\n/g, " "), this.width - 110);
+      this.text.draw(head, this.left, 30, this.width - 110);
       d.text("Truecost · confidential", this.left, 30, { width: this.width, align: "right", lineBreak: false });
       d.text(`Page ${i + 1} of ${range.count}`, this.left, d.page.height - 36, { width: this.width, align: "center", lineBreak: false });
       d.endMarkedContent();
       d.page.margins.bottom = bottom;
     }
+  }
+
+  /** One line of text no wider than `width` at the current size: shortened with an ellipsis when it would pass it. */
+  private truncated(text: string, width: number) {
+    const style = this.text.currentStyle();
+    let t = text;
+    let { lines } = this.text.layout(t, Infinity, style);
+    while (lines[0]!.width > width && t.length > 1) {
+      t = [...t].slice(0, -2).join("") + "…";
+      lines = this.text.layout(t, Infinity, style).lines;
+    }
+    return lines.slice(0, 1);
   }
 
   /** Ends the document and resolves with its bytes. */

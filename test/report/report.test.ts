@@ -95,8 +95,8 @@ describe("a demanding report", () => {
     expect(Number(/Pages:\s+(\d+)/.exec(info)![1])).toBeGreaterThan(20);
     const words = flat(text);
     for (const n of ["Ωμέγα Τεχνητή Νοημοσύνη Α.Ε.", "Сибирские Нейросети ООО", "Silent Vendor", "Zürich Künstliche Intelligenz"]) expect(words).toContain(n);
-    // Japanese is outside the embedded font: shown through the fallback (a CJK font, or its code points), never silently dropped.
-    expect(words.includes("株式会社AIソリューション") || words.includes("[U+682A][U+5F0F][U+4F1A][U+793E]AI")).toBe(true);
+    // Japanese is drawn by the bundled wide font, whatever the machine has installed.
+    expect(words).toContain("株式会社AIソリューション");
     for (const section of ["Executive summary", "Red-flag matrix", "Funding by phase and year", "Sensitivity and return", "Answers side by side", "Open clarifications and unanswered questions", "Assumptions and method", "Committee comments and decision"])
       expect(words).toContain(section);
     expect(words).toMatch(/Silent Vendor .*priced in full as unknown/);

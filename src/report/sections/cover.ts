@@ -6,10 +6,7 @@ import type { ReportContext } from "./context.js";
 export function cover({ data, w, root }: ReportContext): void {
   const { evaluation: e, set } = data;
   const d = w.doc;
-  d.addStructure(d.struct("H1", {}, () => {
-    const f = w.fit(e.title, true);
-    d.font(f.font).fontSize(26).fillColor("#14213d").text(f.text, w.left, 190, { width: w.width });
-  }));
+  w.title(e.title, 190);
   w.paragraph("Vendor comparison report: the adjusted price of each offer", { size: 14, color: "#5b6675" });
   d.moveDown(1.5);
   w.table([{ header: "", width: 1 }, { header: "", width: 3 }], [
