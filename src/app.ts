@@ -17,7 +17,7 @@ import { submissionRoutes } from "./portal/submission-routes.js";
 import { anonymousId, csrf } from "./web/security.js";
 import { requestLog } from "./web/request-log.js";
 import { viewOptions } from "./web/views.js";
-import type { Config } from "./config.js";
+import { applyReportFont, type Config } from "./config.js";
 import type { Db } from "./db/index.js";
 import { AppError, notFound } from "./errors.js";
 import type { Logger } from "./logger.js";
@@ -33,6 +33,7 @@ export interface AppDeps {
 
 /** Builds the Express app; it does not listen. */
 export function buildApp(deps: AppDeps): express.Express {
+  applyReportFont(deps.config);
   const app = express();
   app.set("views", VIEWS_DIR);
   app.set("view engine", "ejs");

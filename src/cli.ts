@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { ConfigError, loadConfig } from "./config.js";
+import { applyReportFont, ConfigError, loadConfig } from "./config.js";
 import { dbPath, openDb, type Db } from "./db/index.js";
 import { migrate } from "./db/migrate.js";
 import { loadQuestionSetFile, QuestionSetError, summarise } from "./questions/loader.js";
@@ -179,9 +179,11 @@ program
   .description("generate the PDF comparison report, store it with its SHA-256, and write a copy to FILE")
   .action((raw: string, opts: { output: string }) =>
     withDb(async (db) => {
-      const report = (await generateReport(db, loadConfig(), evaluationId(raw), { actor: "cli", name: "Truecost CLI" })) ?? noEvaluation(raw);
+      const config = loadConfig();
+      applyReportFont(config);
+      const report = (await generateReport(db, config, evaluationId(raw), { actor: "cli", name: "Truecost CLI" })) ?? noEvaluation(raw);
       writeFileSync(resolveFromCwd(opts.output), report.pdf);
-      console.log(`Wrote ${opts.output} (${Math.round(report.pdf.length / 1024)} KB, SHA-256 ${report.sha256}).`);
+      console.log(`Wrote ${opts.output} (${Math.round(report.pdf.length / 1024)} KB, SHA-256 ${report.sha256})${report.reused ? ": nothing changed since this report was made, so it is the stored one" : ""}.`);
     }),
   );
 

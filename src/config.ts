@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { resolveFromCwd } from "./paths.js";
+import { setCustomFont, validateFont } from "./report/fonts.js";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -24,6 +25,8 @@ export const CONFIG_KEYS = {
   UPLOAD_MAX_MB: { schema: z.coerce.number().min(0.1).max(100).default(10), help: "Largest evidence file a vendor may upload, in MiB." },
   VENDOR_QUOTA_MB: { schema: z.coerce.number().min(1).max(2000).default(100), help: "Total evidence a vendor may upload for one evaluation, in MiB." },
   LINK_FAILURES_PER_10_MIN: { schema: z.coerce.number().int().min(1).max(100000).default(20), help: "Unknown or dead vendor links one address may try in ten minutes before it is refused." },
+  REPORT_FONT: { schema: z.string().min(1).optional(), help: "A font file (TTF, OTF, WOFF or a .ttc collection) tried for characters DejaVu lacks, before the bundled fonts; checked at start-up." },
+  REPORT_FONT_FACE: { schema: z.string().min(1).optional(), help: "The face (PostScript name) to use when REPORT_FONT is a collection (.ttc)." },
   REMINDER_DAYS: { schema: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days, e.g. 7,1").default("7,1"), help: "Days before the due date on which automatic reminders go out (one also goes out on the due date)." },
 } as const;
 
@@ -48,6 +51,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example for every key and its meaning.`);
   }
   const c = parsed.data;
+  if (c.REPORT_FONT) {
+    const problem = validateFont(resolveFromCwd(c.REPORT_FONT), c.REPORT_FONT_FACE);
+    if (problem) throw new ConfigError(`Invalid configuration:\n  REPORT_FONT=${JSON.stringify(c.REPORT_FONT)}: ${problem}\nSee .env.example for every key and its meaning.`);
+  } else if (c.REPORT_FONT_FACE) throw new ConfigError("Invalid configuration:\n  REPORT_FONT_FACE is set but REPORT_FONT is not: set both, or neither.");
   const dataDir = resolveFromCwd(c.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const baseUrl = (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
@@ -61,4 +68,9 @@ function readOrCreateSecret(dataDir: string): string {
   const secret = randomBytes(48).toString("base64url");
   writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
   return secret;
+}
+
+/** Uses the operator's report font (already validated by loadConfig) in this process's PDFs. */
+export function applyReportFont(config: Pick<Config, "REPORT_FONT" | "REPORT_FONT_FACE">): void {
+  setCustomFont(config.REPORT_FONT ? { path: resolveFromCwd(config.REPORT_FONT), face: config.REPORT_FONT_FACE } : null);
 }

@@ -3,11 +3,13 @@ import { loadConfig } from "./config.js";
 import { dbPath, openDb } from "./db/index.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
-import { syncQuestionSets } from "./questions/repo.js";
+import { getQuestionSet, latestQuestionSets, syncQuestionSets } from "./questions/repo.js";
+import { warmUp } from "./web/warm-up.js";
 import { countUsers, createUserToken } from "./auth/users.js";
 import { createMailer, processOutbox } from "./mail/outbox.js";
 import { runReminders } from "./vendors/invitations.js";
 import { createHttpServer } from "./web/http-server.js";
+import { closeReportPool } from "./report/service.js";
 
 /** Migrates, loads question sets and listens; returns a function that stops the server. */
 export async function startServer(): Promise<() => Promise<void>> {
@@ -25,6 +27,10 @@ export async function startServer(): Promise<() => Promise<void>> {
     server.once("error", reject);
   });
   logger.info(`Truecost is serving ${config.baseUrl} (data in ${config.dataDir})`);
+  setImmediate(() => {
+    const latest = latestQuestionSets(db)[0];
+    if (latest) warmUp(getQuestionSet(db, latest.id));
+  });
   console.log(`Truecost is running at ${config.baseUrl}`);
   if (countUsers(db) === 0) {
     const token = createUserToken(db, null, "setup", 24);
@@ -47,8 +53,10 @@ export async function startServer(): Promise<() => Promise<void>> {
     new Promise((resolve) => {
       clearInterval(timer);
       server.close(() => {
-        db.close();
-        resolve();
+        void closeReportPool().finally(() => {
+          db.close();
+          resolve();
+        });
       });
     });
 }

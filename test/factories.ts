@@ -7,7 +7,9 @@ import type { Db } from "../src/db/index.js";
 import type { Role } from "../src/domain.js";
 import { addMember, insertEvaluation, type NewEvaluation } from "../src/evaluations/repo.js";
 import { ROOT } from "../src/paths.js";
-import { latestQuestionSets } from "../src/questions/repo.js";
+import { getQuestionSet, latestQuestionSets } from "../src/questions/repo.js";
+import { saveAnswer } from "../src/answers/repo.js";
+import { syntheticAnswers } from "./bench/fixtures.js";
 import { insertVendor } from "../src/vendors/repo.js";
 
 export const PASSWORD = "a long enough password";
@@ -40,4 +42,17 @@ export function makeVendor(db: Db, evaluationId: number, over: { name?: string; 
 /** The demo evaluation, imported; returns its id. */
 export function importDemo(db: Db): number {
   return importBundle(db, readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"), "test");
+}
+
+/** A large evaluation: `vendors` submitted vendors answering the default set (synthetic answers), over `horizonYears`. */
+export function makeLargeEvaluation(db: Db, ownerId: number | null, vendors = 50, horizonYears = 10): number {
+  const e = makeEvaluation(db, ownerId, { title: "Large evaluation — 大規模評価", horizonYears, status: "open" });
+  const set = getQuestionSet(db, latestQuestionSets(db).find((s) => s.setKey === "ai_production")!.id);
+  db.transaction(() => {
+    for (let i = 0; i < vendors; i++) {
+      const v = insertVendor(db, { evaluationId: e, name: `Vendor ${i + 1} — 株式会社 ${i + 1}`, contactName: "Casey", contactEmail: `v${i}@x.example`, status: "submitted" });
+      for (const [k, val] of Object.entries(syntheticAnswers(set, i + 1))) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
+    }
+  })();
+  return e;
 }

@@ -1,3 +1,4 @@
+import stringWidth from "string-width";
 import { presentComparison } from "../comparison/present.js";
 import { FLAG_LABELS } from "../domain.js";
 import type { Scored } from "../evaluations/scoring.js";
@@ -10,9 +11,11 @@ export function scoreTable({ evaluation, result, set }: Scored): string {
     x.result.flags.map((f) => `${FLAG_LABELS[f.id]} (${f.severity})`).join(", ") || "none",
   ]);
   const head = ["#", "Vendor", "Entry price", "Entry rank", v.totalLabel, "Hidden", "Unknown", "Red flags"];
-  const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  // Columns as a terminal shows them: wide characters (Japanese, emoji) take two cells, combining marks none.
+  const widths = head.map((h, c) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[c]!))));
   const right = new Set([0, 2, 3, 4, 5, 6]);
-  const fmt = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : right.has(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join("  ");
+  const pad = (cell: string, c: number) => " ".repeat(Math.max(0, widths[c]! - stringWidth(cell)));
+  const fmt = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : right.has(c) ? pad(cell, c) + cell : cell + pad(cell, c))).join("  ");
   const out = [
     `${evaluation.title} — ${result.tier.replace(/_/g, " ")}, ${result.horizonYears} years, ${result.currency}`,
     "",

@@ -40,6 +40,7 @@ export interface VendorView {
   id: string;
   name: string;
   result: VendorResult;
+  lineCount: number;
   /** Not submitted, not comparable …: why the vendor is shown apart, or null. */
   standing: string | null;
   entry: string;
@@ -122,7 +123,8 @@ export function sentence(s: string): string {
   return /[!?]$/.test(t) ? t : `${t}.`;
 }
 
-export function presentComparison(r: ModelResult, set: QuestionSet): ComparisonView {
+/** `lines: false` leaves every vendor's cost lines out (a page that links to them instead); the PDF and small pages show them. */
+export function presentComparison(r: ModelResult, set: QuestionSet, opts: { lines?: boolean } = {}): ComparisonView {
   const cur = r.currency;
   const byId = new Map(r.vendors.map((v) => [v.vendorId, v]));
   const ranked = r.ranking.adjusted.map((id) => byId.get(id)!);
@@ -131,13 +133,13 @@ export function presentComparison(r: ModelResult, set: QuestionSet): ComparisonV
   const totalRanks = r.vendors.map((v) => v.adjustedRank);
   const index = questionIndex(set);
   const vendors = [...ranked, ...others].map((v): VendorView => ({
-    id: v.vendorId, name: v.name, result: v, standing: standing(v),
+    id: v.vendorId, name: v.name, result: v, lineCount: v.lines.length, standing: standing(v),
     entry: entryText(v, cur), entryRank: rankText(v.entryRank, entryRanks),
     total: totalText(v, cur), totalRank: rankText(v.adjustedRank, totalRanks),
     hidden: v.pricedTotal > 0 ? percent(v.hiddenShare, 0) : "—",
     unknown: v.unknownShare > 0 ? percent(v.unknownShare, 0) : "—",
     paragraph: vendorParagraph(r, v),
-    layers: LAYERS.map((layer) => ({ layer, label: LAYER_LABELS[layer], total: money(v.byLayer[layer], cur), lines: v.lines.filter((l) => l.layer === layer).map((l) => lineView(l, index, cur)) }))
+    layers: opts.lines === false ? [] : LAYERS.map((layer) => ({ layer, label: LAYER_LABELS[layer], total: money(v.byLayer[layer], cur), lines: v.lines.filter((l) => l.layer === layer).map((l) => lineView(l, index, cur)) }))
       .filter((g) => g.lines.length > 0),
     commitment: v.commitment ? `A minimum term of ${v.commitment.minTermYears} years commits ${money(v.commitment.amount, cur)} of recurring prices for ${v.commitment.yearsBeyond} year${v.commitment.yearsBeyond === 1 ? "" : "s"} beyond the ${r.horizonYears}-year horizon (not in the total).` : null,
   }));

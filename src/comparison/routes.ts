@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from "express";
+import { rateLimit } from "express-rate-limit";
 import { join } from "node:path";
 import { audit } from "../audit/repo.js";
 import type { Config } from "../config.js";
@@ -6,14 +7,15 @@ import type { Db } from "../db/index.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
 import { setEvaluationStatus } from "../evaluations/repo.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
-import { comparisonCharts } from "../report/charts.js";
-import { generateReport, reportsDir } from "../report/service.js";
-import { chartSvg } from "../report/svg.js";
+import { customFont } from "../report/fonts.js";
+import { ReportService, reportsDir, runOnPool } from "../report/service.js";
 import { parseForm, type FieldErrors } from "../web/forms.js";
 import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
+import { downloadName } from "../web/download.js";
 import { comparisonCsv } from "./csv.js";
-import { presentComparison } from "./present.js";
+import { comparisonPageData, evaluationState, isLarge, type PageData } from "./page-data.js";
+import type { Evaluation } from "../evaluations/repo.js";
 import { addComment, listComments, listDecisions, listReports, missingSignatures, proposeDecision, recordDecision, sign } from "./repo.js";
 import { CommentSchema, DecisionSchema } from "./schema.js";
 
@@ -23,13 +25,40 @@ export function comparisonRoutes(db: Db, config: Config): Router {
   const readers = [requireUser, loadEvaluation(db)];
   const actor = (req: Request) => `user:${req.user!.id}`;
 
-  const page = (req: Request, res: Response, extra: { errors?: FieldErrors; values?: Record<string, unknown> } = {}, status = 200) => {
+  const reports = new ReportService(db, config);
+  // Each new report costs seconds of a worker: a few per user and quarter of an hour (a report already made for the same state is free).
+  const reportLimit = rateLimit({
+    windowMs: 15 * 60_000, limit: 6, standardHeaders: "draft-8", legacyHeaders: false,
+    keyGenerator: (req) => `user:${req.user!.id}`,
+    skip: (req) => !reports.wouldGenerate(Number(req.params.id)),
+    handler: (_req, _res, next) => next(Object.assign(new Error("You have asked for several new reports in a short time. Wait a few minutes, or download one already made below."), { status: 429, expose: true })),
+  });
+
+  // The page's data by evaluation and state: a large evaluation's is made on the worker pool once per state.
+  const pages = new Map<number, { state: string; data: Promise<PageData | undefined> }>();
+  const pageData = (e: Evaluation): Promise<PageData | undefined> => {
+    const state = evaluationState(db, e.id);
+    const kept = pages.get(e.id);
+    if (kept?.state === state) return kept.data;
+    const vendors = db.prepare("SELECT count(*) FROM vendors WHERE evaluation_id = ? AND status != 'declined'").pluck().get(e.id) as number;
+    const data = isLarge(vendors, e.horizonYears)
+      ? runOnPool<PageData | undefined>("page", { dbFile: db.name, evaluationId: e.id, font: customFont() })
+      : Promise.resolve(comparisonPageData(db, e.id));
+    pages.delete(e.id);
+    pages.set(e.id, { state, data });
+    if (pages.size > 16) pages.delete(pages.keys().next().value!);
+    data.catch(() => pages.delete(e.id));
+    return data;
+  };
+
+  const page = async (req: Request, res: Response, extra: { errors?: FieldErrors; values?: Record<string, unknown> } = {}, status = 200) => {
     const e = evaluationOf(res);
-    const scored = scoreEvaluation(db, e.id)!;
-    const result = scored.result;
+    const data = (await pageData(e))!;
+    const list = listReports(db, e.id);
+    const shown = list.find((x) => String(x.id) === req.query.report);
     return renderPage(req, res, "comparison/page", {
-      title: `Comparison — ${e.title}`, wide: true, view: presentComparison(result, scored.set),
-      charts: comparisonCharts(result).map((c) => ({ title: c.title, svg: chartSvg(c) })), reports: listReports(db, e.id), comments: listComments(db, e.id),
+      title: `Comparison — ${e.title}`, wide: true, view: data.view, justReported: shown ? { ...shown, reused: req.query.reused === "1" } : null,
+      charts: data.charts, reports: list, comments: listComments(db, e.id),
       decisions: listDecisions(db, e.id), errors: {}, values: {}, ...extra,
     }, status);
   };
@@ -41,15 +70,35 @@ export function comparisonRoutes(db: Db, config: Config): Router {
     res.type("text/csv; charset=utf-8").attachment(`evaluation-${scored.evaluation.id}-cost-lines.csv`).send("\uFEFF" + comparisonCsv(scored.result, scored.set));
   });
 
-  r.post("/evaluations/:id/reports", ...readers, async (req, res) => {
-    const report = await generateReport(db, config, evaluationOf(res).id, { actor: actor(req), name: req.user!.name });
-    res.redirect(303, `/evaluations/${evaluationOf(res).id}/reports/${report!.id}`);
+  const done = (res: Response, id: number, reused: boolean) =>
+    res.redirect(303, `/evaluations/${evaluationOf(res).id}/comparison?report=${id}${reused ? "&reused=1" : ""}#reports`);
+
+  /** Asks for the report of the evaluation as it stands: the stored one, or one generated off the request thread (a progress page when it takes more than a second). */
+  r.post("/evaluations/:id/reports", ...readers, reportLimit, async (req, res) => {
+    const e = evaluationOf(res);
+    const asked = reports.request(e.id, { actor: actor(req), name: req.user!.name });
+    if ("stored" in asked) return done(res, asked.stored.id, true);
+    const job = asked.job;
+    await Promise.race([job.done.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    if (job.result) return done(res, job.result.id, false);
+    res.redirect(303, `/evaluations/${e.id}/reports/jobs/${job.id}`);
+  });
+
+  r.get("/evaluations/:id/reports/jobs/:job", ...readers, (req, res) => {
+    const e = evaluationOf(res);
+    const job = reports.job(String(req.params.job));
+    if (!job || job.evaluationId !== e.id) throw notFound("This report request");
+    if (job.result) return done(res, job.result.id, false);
+    const seconds = Math.round((Date.now() - job.startedAt) / 1000);
+    return renderPage(req, res, "comparison/report-progress", { title: `Generating the report — ${e.title}`, job, seconds, refreshSeconds: job.error ? 0 : 1 }, job.error ? 500 : 200);
   });
 
   r.get("/evaluations/:id/reports/:rid", ...readers, (req, res) => {
-    const row = db.prepare("SELECT file_name AS fileName FROM reports WHERE id = ? AND evaluation_id = ?").get(idParam(req, "rid"), evaluationOf(res).id) as { fileName: string } | undefined;
+    const e = evaluationOf(res);
+    const row = db.prepare("SELECT file_name AS fileName, created_at AS createdAt FROM reports WHERE id = ? AND evaluation_id = ?").get(idParam(req, "rid"), e.id) as { fileName: string; createdAt: string } | undefined;
     if (!row) throw notFound("This report");
-    res.download(join(reportsDir(config), row.fileName), row.fileName, { headers: { "Content-Type": "application/pdf" } });
+    res.set("Content-Disposition", downloadName(`${e.title} — vendor comparison ${row.createdAt.slice(0, 10)}.pdf`));
+    res.type("application/pdf").sendFile(join(reportsDir(config), row.fileName));
   });
 
   r.post("/evaluations/:id/comments", ...readers, (req, res) => {
@@ -96,3 +145,4 @@ export function comparisonRoutes(db: Db, config: Config): Router {
   };
   return r;
 }
+

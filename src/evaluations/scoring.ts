@@ -4,6 +4,7 @@ import { runModel, type ModelInput, type ModelResult } from "../model/index.js";
 import { getQuestionSet } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
 import { evidenceCounts, listVendors, type Vendor } from "../vendors/repo.js";
+import { evaluationState } from "./state.js";
 import { findEvaluation, type Evaluation } from "./repo.js";
 
 export interface Scored {
@@ -35,11 +36,32 @@ export function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], se
   };
 }
 
-/** Scores an evaluation: every figure a page, PDF, CSV, API or CLI shows comes from here. */
+/** Scored evaluations kept by their state: a page, its CSV and the API read one model run until an input changes. */
+const cache = new Map<string, { state: string; scored: Scored }>();
+const CACHED = 8;
+
+/**
+ * Scores an evaluation: every figure a page, PDF, CSV, API or CLI shows comes from here. The result
+ * is kept while the evaluation's state (evaluationState: settings, vendors, answers, evidence…) is
+ * unchanged: a large evaluation's model takes tens of milliseconds, and a committee reads the same
+ * figures many times. Callers must not change what it returns.
+ */
 export function scoreEvaluation(db: Db, evaluationId: number): Scored | undefined {
+  const key = `${db.name}#${evaluationId}`;
+  const state = evaluationState(db, evaluationId);
+  const hit = cache.get(key);
+  if (hit && hit.state === state) {
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit.scored;
+  }
   const evaluation = findEvaluation(db, evaluationId);
   if (!evaluation) return undefined;
   const set = getQuestionSet(db, evaluation.questionSetId);
   const vendors = listVendors(db, evaluationId);
-  return { evaluation, set, vendors, result: runModel(modelInput(db, evaluation, vendors, set)) };
+  const scored = { evaluation, set, vendors, result: runModel(modelInput(db, evaluation, vendors, set)) };
+  cache.delete(key);
+  cache.set(key, { state, scored });
+  if (cache.size > CACHED) cache.delete(cache.keys().next().value!);
+  return scored;
 }

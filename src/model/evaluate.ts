@@ -1,7 +1,7 @@
-import { COVERAGE_LABELS, MODEL_ASSUMPTIONS, type LineKind } from "../domain.js";
+import { COVERAGE_LABELS, FEATURE_ASSUMPTIONS, MODEL_ASSUMPTIONS, type LineKind } from "../domain.js";
 import { money, percent } from "../format.js";
 import type { ScoreContext } from "./context.js";
-import { estimateAmount, estimateItem, type Estimate } from "./estimate.js";
+import { BASIS_REFERENCE, estimateAmount, estimateItem, type Estimate } from "./estimate.js";
 import type { Planned, VendorPlan } from "./plan.js";
 import { allocate, roundMinor } from "./schedule.js";
 import type { CostLine, LineTiming } from "./types.js";
@@ -119,32 +119,75 @@ export function escalationRate(ctx: ScoreContext, plan: VendorPlan): number {
 
 const scratch: number[] = [];
 
+/** One planned line's total over the horizon, rounded per year as its detailed line is; null when it passes the model's range. */
+export function lineTotal(ctx: ScoreContext, plan: VendorPlan, p: Planned): number | null {
+  const years = ctx.evaluation.horizonYears;
+  const amount = roundMinor(amountOf(ctx, p));
+  if (amount > MAX_LINE_YEAR) return null;
+  allocate(timingOf(ctx, plan, p), amount, years, scratch);
+  let t = 0;
+  for (let y = 0; y < years; y++) {
+    if (scratch[y]! > MAX_LINE_YEAR) return null;
+    t += scratch[y]!;
+  }
+  return t;
+}
+
+/** Every planned line's total, before work is counted once. */
+export function lineTotals(ctx: ScoreContext, plan: VendorPlan): (number | null)[] {
+  return plan.lines.map((p) => lineTotal(ctx, plan, p));
+}
+
+/** A vendor's adjusted total from its lines' totals: each shared work counted once (the largest), null when a figure is missing or out of range. */
+export function combine(ctx: ScoreContext, plan: VendorPlan, totals: readonly (number | null)[]): number | null {
+  if (plan.missing.length) return null;
+  let total = 0;
+  let shared: Map<string, number> | undefined;
+  for (let i = 0; i < totals.length; i++) {
+    const t = totals[i]!;
+    if (t === null) return null;
+    const work = plan.lines[i]!.work;
+    if (ctx.sharedWorks.has(work)) {
+      shared ??= new Map();
+      shared.set(work, Math.max(shared.get(work) ?? 0, t));
+    } else total += t;
+  }
+  if (shared) for (const t of shared.values()) total += t;
+  return total;
+}
+
 /**
  * A vendor's adjusted total under the context's assumptions, computed exactly as the detailed
  * lines would sum it (the same amounts, timing, rounding, work counted once and range guard), but
  * without building them: what sensitivity and ranges re-evaluate. Null when not comparable.
  */
 export function totalOf(ctx: ScoreContext, plan: VendorPlan): number | null {
-  if (plan.missing.length) return null;
-  const years = ctx.evaluation.horizonYears;
-  let total = 0;
-  let shared: Map<string, number> | undefined;
-  for (const p of plan.lines) {
-    const amount = roundMinor(amountOf(ctx, p));
-    if (amount > MAX_LINE_YEAR) return null;
-    allocate(timingOf(ctx, plan, p), amount, years, scratch);
-    let t = 0;
-    for (let y = 0; y < years; y++) {
-      if (scratch[y]! > MAX_LINE_YEAR) return null;
-      t += scratch[y]!;
-    }
-    if (ctx.sharedWorks.has(p.work)) {
-      shared ??= new Map();
-      shared.set(p.work, Math.max(shared.get(p.work) ?? 0, t));
-    } else total += t;
+  return plan.missing.length ? null : combine(ctx, plan, lineTotals(ctx, plan));
+}
+
+/** The assumptions a planned line's amount or timing reads: sensitivity re-evaluates a line only for those. */
+export function dependsOn(plan: VendorPlan, p: Planned): Set<string> {
+  const out = new Set<string>();
+  const a = p.amount;
+  const rule = a.kind === "estimate" || a.kind === "effort" ? a.rule : undefined;
+  if (rule?.share) out.add(rule.share);
+  if (rule?.days) out.add(rule.days);
+  if (rule?.share && rule.of) out.add(BASIS_REFERENCE[rule.of] === "build" ? FEATURE_ASSUMPTIONS.buildReferenceDays : FEATURE_ASSUMPTIONS.runReferenceDays);
+  if (a.kind === "estimate") {
+    if (a.partial) out.add(MODEL_ASSUMPTIONS.partialShare);
+    if (a.factor) for (const key of a.factor.key ? [a.factor.key] : Object.values(rule!.scale_by!.factors)) out.add(key);
   }
-  if (shared) for (const t of shared.values()) total += t;
-  return total;
+  if (a.kind === "changes") {
+    out.add(FEATURE_ASSUMPTIONS.changeDays);
+    if (a.rate === "assumption") out.add(FEATURE_ASSUMPTIONS.vendorRateFactor);
+    if (a.share === "assumption") out.add(FEATURE_ASSUMPTIONS.vendorChangeShare);
+  }
+  const w = p.when;
+  if (w.kind !== "signature" && w.kind !== "end" && !(w.kind === "recurring" && w.start !== "go_live")) out.add(MODEL_ASSUMPTIONS.goLiveMonth);
+  if (w.kind === "stabilised" || w.kind === "scale_out") out.add(MODEL_ASSUMPTIONS.rolloutMonths);
+  if (w.kind === "temporary") out.add(w.months ?? MODEL_ASSUMPTIONS.rolloutMonths);
+  if (w.kind === "recurring" && w.escalates && plan.escalation.kind === "assumption") out.add(plan.escalation.key);
+  return out;
 }
 
 /** The vendor's lines under the context's assumptions, each with its years, provenance and (in detail) its reason. */

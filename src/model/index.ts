@@ -2,7 +2,7 @@ import { MODEL_ASSUMPTIONS, type FlagId } from "../domain.js";
 import { money, percent } from "../format.js";
 import type { QuestionSet } from "../questions/schema.js";
 import { scoreContext, staticContext, type StaticContext } from "./context.js";
-import { totalOf } from "./evaluate.js";
+import { combine, dependsOn, lineTotal, lineTotals } from "./evaluate.js";
 import { raise, sortFlags } from "./flags.js";
 import { planVendor, type VendorPlan } from "./plan.js";
 import { scoreVendor } from "./score.js";
@@ -136,6 +136,10 @@ function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record
     return [...totals].filter(([id, t]) => rankable.has(id) && t === min).map(([id]) => id);
   };
   const baseLeaders = leadersOf(new Map(vendors.filter((v) => v.adjustedTotal !== null).map((v) => [v.vendorId, v.adjustedTotal!])));
+  // Each line's total once under the base assumptions; an assumption then re-evaluates only the lines that read it.
+  const baseCtx = scoreContext(base, assumptions, false);
+  const baseTotals = comparable.map((p) => lineTotals(baseCtx, p));
+  const deps = comparable.map((p) => p.lines.map((l) => dependsOn(p, l)));
   const rows: SensitivityRow[] = [];
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
   for (const a of input.set.assumptions) {
@@ -147,7 +151,13 @@ function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record
     if (low === value && high === value) continue;
     const run = (x: number) => {
       const ctx = scoreContext(base, { ...assumptions, [a.key]: x }, false);
-      return new Map(comparable.map((p) => [p.vendor.id, totalOf(ctx, p)]));
+      return new Map(comparable.map((p, i) => {
+        const totals = baseTotals[i]!.slice();
+        p.lines.forEach((l, j) => {
+          if (deps[i]![j]!.has(a.key)) totals[j] = lineTotal(ctx, p, l);
+        });
+        return [p.vendor.id, combine(ctx, p, totals)] as const;
+      }));
     };
     const lowRun = run(low), highRun = run(high);
     const totals: SensitivityRow["totals"] = {};

@@ -18,6 +18,7 @@ import { idParam } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
 import { canAnswer, portalActor, portalContext, portalOf, requireMain } from "./access.js";
 import { answersCopyPdf } from "./copy-pdf.js";
+import { downloadName } from "../web/download.js";
 import { answerValues } from "../vendors/service.js";
 import { submit } from "./service.js";
 import { findAttachment, listEvidence, storeEvidence, uploadMiddleware, uploadsDir } from "./uploads.js";
@@ -68,7 +69,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const p = portalOf(res);
     const v = findVendor(db, p.vendor.id)!;
     const pdf = await answersCopyPdf(p.evaluation, p.set, v, answerValues(db, p.vendor.id), listEvidence(db, v.id));
-    res.type("application/pdf").attachment(`${v.name.replace(/[^\w.-]+/g, "-")}-answers.pdf`).send(pdf);
+    res.type("application/pdf").set("Content-Disposition", downloadName(`${v.name} — answers.pdf`)).send(pdf);
   });
 
   r.post("/portal/delegations", ctx, requireMain, editable, (req, res) => {

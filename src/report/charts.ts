@@ -1,11 +1,12 @@
 import { LAYERS, LAYER_LABELS, PHASES, PHASE_LABELS } from "../domain.js";
 import { moneyShort } from "../format.js";
 import type { ModelResult } from "../model/index.js";
+import { drawable, textWidth } from "./fonts.js";
 
 /** Drawing primitives in abstract units: the page draws them as SVG, the report as PDF vector graphics. */
 export type Shape =
   | { kind: "rect"; x: number; y: number; w: number; h: number; fill: string; label?: string }
-  | { kind: "text"; x: number; y: number; text: string; size: number; anchor: "start" | "middle" | "end"; fill: string; bold?: boolean }
+  | { kind: "text"; x: number; y: number; text: string; size: number; anchor: "start" | "middle" | "end"; fill: string; bold?: boolean; width: number }
   | { kind: "line"; x1: number; y1: number; x2: number; y2: number; stroke: string; width: number };
 
 export interface Chart {
@@ -30,8 +31,24 @@ interface Series {
 }
 
 /** Horizontal stacked bars, one per vendor, with a legend and a scale; the layout both renderers draw. */
+/** A text shape measured in the fonts the PDF draws it with (the page's SVG is told the same width). */
+function text(x: number, y: number, value: string, size: number, anchor: "start" | "middle" | "end", fill: string, bold = false): Shape {
+  const t = drawable(value, bold ? "bold" : "body").replace(/\n/g, " ");
+  return { kind: "text", x, y, text: t, size, anchor, fill, bold, width: textWidth(t, size, bold ? "bold" : "body") };
+}
+
+/** A label shortened with an ellipsis until it fits `max` at `size`. */
+function fitted(label: string, size: number, max: number): string {
+  let t = drawable(label).replace(/\n/g, " ");
+  while (textWidth(t, size) > max && [...t].length > 2) t = [...t].slice(0, -2).join("") + "…";
+  return t;
+}
+
 function stackedBars(id: string, title: string, summary: string, names: string[], totals: number[], series: Series[], currency: string, width = 720): Chart {
-  const labelW = 170, right = 90, barH = 22, gap = 12, top = 12;
+  const right = 90, barH = 22, gap = 12, top = 12;
+  // Vendor names are measured: the label column is as wide as the longest (up to a limit), and a longer name is shortened, never clipped.
+  const labels = names.map((n) => fitted(n, 11, 230));
+  const labelW = Math.max(90, Math.ceil(Math.max(0, ...labels.map((l) => textWidth(l, 11)))) + 16);
   const plotW = width - labelW - right;
   const max = niceMax(Math.max(1, ...totals));
   const shapes: Shape[] = [];
@@ -39,11 +56,11 @@ function stackedBars(id: string, title: string, summary: string, names: string[]
   for (let t = 0; t <= 4; t++) {
     const x = labelW + (plotW * t) / 4;
     shapes.push({ kind: "line", x1: x, y1: top - 4, x2: x, y2: top + plotH - gap + 4, stroke: GRID, width: 1 });
-    shapes.push({ kind: "text", x, y: top + plotH + 10, text: moneyShort((max * t) / 4, currency), size: 9, anchor: "middle", fill: MUTED });
+    shapes.push(text(x, top + plotH + 10, moneyShort((max * t) / 4, currency), 9, "middle", MUTED));
   }
   names.forEach((name, i) => {
     const y = top + i * (barH + gap);
-    shapes.push({ kind: "text", x: labelW - 8, y: y + barH / 2 + 4, text: truncate(name, 26), size: 11, anchor: "end", fill: INK });
+    shapes.push(text(labelW - 8, y + barH / 2 + 4, labels[i]!, 11, "end", INK));
     let x = labelW;
     for (const s of series) {
       const v = s.values[i] ?? 0;
@@ -52,16 +69,17 @@ function stackedBars(id: string, title: string, summary: string, names: string[]
       shapes.push({ kind: "rect", x, y, w, h: barH, fill: s.color, label: `${name} — ${s.label}: ${moneyShort(v, currency)}` });
       x += w;
     }
-    shapes.push({ kind: "text", x: x + 6, y: y + barH / 2 + 4, text: moneyShort(totals[i]!, currency), size: 10, anchor: "start", fill: INK, bold: true });
+    shapes.push(text(x + 6, y + barH / 2 + 4, moneyShort(totals[i]!, currency), 10, "start", INK, true));
   });
   const legendY = top + plotH + 28;
   let lx = labelW;
   let ly = legendY;
   for (const s of series) {
-    const w = 14 + 6 + s.label.length * 6.2 + 16;
-    if (lx + w > width) (lx = labelW), (ly += 18);
+    const label = text(lx + 18, ly + 1, s.label, 10, "start", INK);
+    const w = 18 + (label.kind === "text" ? label.width : 0) + 16;
+    if (lx + w > width && lx > labelW) (lx = labelW), (ly += 18);
     shapes.push({ kind: "rect", x: lx, y: ly - 9, w: 12, h: 12, fill: s.color });
-    shapes.push({ kind: "text", x: lx + 18, y: ly + 1, text: s.label, size: 10, anchor: "start", fill: INK });
+    shapes.push(text(lx + 18, ly + 1, s.label, 10, "start", INK));
     lx += w;
   }
   return { id, title, summary, width, height: ly + 14, shapes };
@@ -75,9 +93,6 @@ function niceMax(x: number): number {
   return step * 4;
 }
 
-function truncate(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + "…" : s;
-}
 
 /**
  * The comparison's charts, from the cost model's output and nothing else: vendors whose total is

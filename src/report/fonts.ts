@@ -33,6 +33,9 @@ let custom: CustomFont | null = null;
 export function setCustomFont(font: CustomFont | null): void {
   custom = font;
   parsed.delete("custom");
+  covered.delete("custom");
+  safeText.body.clear();
+  safeText.bold.clear();
 }
 
 export function customFont(): CustomFont | null {
@@ -156,8 +159,21 @@ export function joins(cp: number): boolean {
  * surrogates and characters no font draws become their compatibility form (𝔸 → A) or U+FFFD, a
  * visible placeholder, and bidi controls go (the report orders right-to-left text itself).
  */
+const safeText = { body: new Map<string, string>(), bold: new Map<string, string>() };
+
 export function drawable(text: string, style: "body" | "bold" = "body"): string {
   if (/^[\x20-\x7e\n]*$/.test(text)) return text;
+  const cache = safeText[style];
+  let out = cache.get(text);
+  if (out === undefined) {
+    // Report texts repeat (figures, labels): remembered, in a bounded set.
+    if (cache.size > 20_000) cache.clear();
+    cache.set(text, (out = makeDrawable(text, style)));
+  }
+  return out;
+}
+
+function makeDrawable(text: string, style: "body" | "bold"): string {
   const chain = fontChain(style);
   let out = "";
   for (const ch of text.replace(/\r\n?/g, "\n").replace(/\t/g, " ")) {
@@ -190,13 +206,20 @@ export function fontRuns(text: string, style: "body" | "bold"): { font: FontName
 }
 
 /** The width of one line of text at a size, in the fonts the PDF draws it with (for charts measured before drawing). */
+const widths = new Map<string, number>();
+
 export function textWidth(text: string, size: number, style: "body" | "bold" = "body"): number {
+  const key = `${style}\u0000${text}`;
+  const known = widths.get(key);
+  if (known !== undefined) return known * size;
   let w = 0;
   for (const run of fontRuns(drawable(text, style), style)) {
     const f = glyphsOf(run.font);
-    w += (f.layout(run.text).advanceWidth / f.unitsPerEm) * size;
+    w += f.layout(run.text).advanceWidth / f.unitsPerEm;
   }
-  return w;
+  if (widths.size > 20_000) widths.clear();
+  widths.set(key, w);
+  return w * size;
 }
 
 /** pdfkit's embedded font, as far as Truecost uses it. */

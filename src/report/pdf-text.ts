@@ -74,7 +74,7 @@ function byte(b: number): string {
 const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
 
 export class PdfText {
-  private readonly words = new Map<string, Word>();
+  private readonly words = { body: new Map<string, Word>(), bold: new Map<string, Word>() };
 
   constructor(private readonly doc: PDFKit.PDFDocument, private readonly fonts: Map<FontName, EmbeddedFont>) {}
 
@@ -88,8 +88,8 @@ export class PdfText {
   }
 
   private word(text: string, style: Style): Word {
-    const key = style === "bold" ? `b${text}` : `r${text}`;
-    let w = this.words.get(key);
+    const cache = this.words[style];
+    let w = cache.get(text);
     if (w) return w;
     w = { text, segments: [], width: 0, plain: true };
     for (const run of fontRuns(text, style)) {
@@ -98,7 +98,7 @@ export class PdfText {
       w.width += seg.width;
       if (!seg.plain) w.plain = false;
     }
-    this.words.set(key, w);
+    cache.set(text, w);
     return w;
   }
 

@@ -3,6 +3,8 @@ import { buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { dbPath, openDb } from "../../src/db/index.js";
 import { createLogger } from "../../src/logger.js";
+import { getQuestionSet, latestQuestionSets } from "../../src/questions/repo.js";
+import { warmUp } from "../../src/web/warm-up.js";
 
 /**
  * A benchmark server in its own process: `truecost DATA_DIR`, `bare` (a bare Express app on the
@@ -25,5 +27,7 @@ if (mode === "bare" || mode === "bare-on-truecost-server") {
   const config = loadConfig({ DATA_DIR: dataDir!, LOG_LEVEL: "silent", LINK_FAILURES_PER_10_MIN: "100000" });
   const db = openDb(dbPath(dataDir!));
   const s = await listen(buildApp({ db, config, logger: createLogger("silent") }), "truecost");
+  // As the real server does (src/server.ts) before its first visitor.
+  warmUp(getQuestionSet(db, latestQuestionSets(db)[0]!.id));
   console.log(s.url);
 }

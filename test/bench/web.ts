@@ -8,7 +8,7 @@ import { saveAnswer } from "../../src/answers/repo.js";
 import { refreshProgress } from "../../src/vendors/service.js";
 import { createLink } from "../../src/vendors/links.js";
 import { getQuestionSet } from "../../src/questions/repo.js";
-import { generateReport } from "../../src/report/service.js";
+import { render } from "../../src/report/worker.js";
 import { hashPassword } from "../../src/crypto.js";
 import { insertUser } from "../../src/auth/users.js";
 import { makeEvaluation, makeVendor } from "../factories.js";
@@ -18,7 +18,7 @@ import { cannon, type HttpResult } from "./http.js";
 import { spawn } from "node:child_process";
 import { ROOT } from "../../src/paths.js";
 import { VendorClient } from "../faults/child.js";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { csrfOf } from "../html.js";
 
@@ -54,6 +54,8 @@ export interface Served {
   url: string;
   /** The CPU time the server process has used so far, in microseconds. */
   cpu: () => Promise<number>;
+  /** The server process's peak resident memory so far (its threads included), in MiB. */
+  peakRssMb: () => number;
   close: () => Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export async function serveChild(mode: "truecost" | "bare" | "bare-on-truecost-s
   return {
     url,
     cpu: async () => (child.kill("SIGUSR2"), Number((await nextLine()).replace("cpu ", ""))),
+    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0) / 1024,
     close: () => new Promise<void>((r) => (child.once("exit", () => r()), child.kill("SIGTERM"))),
   };
 }
@@ -204,12 +207,14 @@ export async function benchPdf(runs: number) {
   const admin = await adminCookie(b.served.url);
   // Both sides are warmed up alike before they are timed: a server generates many reports in its life, and a browser prints many pages.
   const warmUp = 5;
-  for (let i = 0; i < warmUp; i++) await generateReport(b.db, b.config, b.evaluationId, { actor: "bench", name: "Bench" });
+  // The report is laid out in full each time (render: model, PDF, hash); a stored report of the same state would be free.
+  const task = () => ({ evaluationId: b.evaluationId, generatedBy: "Bench", now: new Date().toISOString() });
+  for (let i = 0; i < warmUp; i++) await render(b.db, task());
   const samples: number[] = [];
   let pdfBytes = 0;
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    pdfBytes = (await generateReport(b.db, b.config, b.evaluationId, { actor: "bench", name: "Bench" }))!.pdf.length;
+    pdfBytes = (await render(b.db, task()))!.pdf.length;
     samples.push(performance.now() - t);
   }
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
@@ -229,3 +234,85 @@ export async function benchPdf(runs: number) {
   return { truecostMs: med(samples), chromiumMs: med(chrome), ratio: med(chrome) / med(samples), pdfBytes };
 }
 
+
+/**
+ * A 50-vendor, 10-year report asked for through the web app (generated on its worker pool), while
+ * health checks and autosaves run back to back against the same server: how long the report takes,
+ * the server's peak memory, and the latency the requests saw meanwhile.
+ */
+export async function benchLargeReport(vendors = 50, horizonYears = 10) {
+  const b = await benchApp(vendors);
+  b.db.prepare("UPDATE evaluations SET horizon_years = ? WHERE id = ?").run(horizonYears, b.evaluationId);
+  // Every vendor submitted but the last, which keeps answering (its saves are the load).
+  b.db.prepare("UPDATE vendors SET status = CASE WHEN id = ? THEN 'in_progress' ELSE 'submitted' END WHERE evaluation_id = ?").run(b.vendorIds.at(-1)!, b.evaluationId);
+  const [vendor] = await vendorSessions({ ...b, vendorIds: [b.vendorIds.at(-1)!] }, 1);
+  // The buyer as a browser: cookies kept (the CSRF cookie a page sets goes with its form).
+  const buyer = new VendorClient(b.served.url);
+  const login = csrfOf(await (await buyer.request("/login")).text());
+  await buyer.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: login, email: "admin@bench.example", password: "bench password long" }).toString() });
+  await buyer.request(`/evaluations/${b.evaluationId}/comparison`);
+  const page = await (await buyer.request(`/evaluations/${b.evaluationId}/comparison`)).text();
+  const times: number[] = [];
+  let generating = true;
+  let revision = vendor!.rev;
+  const load = (async () => {
+    for (let i = 0; generating; i++) {
+      const t = performance.now();
+      const [, save] = await Promise.all([
+        fetch(`${b.served.url}/healthz`),
+        fetch(`${b.served.url}/portal/answers/cto_vendor_share`, { method: "POST", headers: { cookie: vendor!.cookie, "x-csrf-token": vendor!.csrf, "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ q: String(i % 100), revision }) }),
+      ]);
+      if (save.status !== 200) throw new Error(`a save failed during the benchmark: ${save.status}`);
+      revision = ((await save.json()) as { revision: number }).revision;
+      times.push(performance.now() - t);
+    }
+  })();
+  const started = performance.now();
+  const asked = await buyer.request(`/evaluations/${b.evaluationId}/reports`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `_csrf=${encodeURIComponent(csrfOf(page))}` });
+  if (asked.status !== 303) throw new Error(`the report was refused: ${asked.status}`);
+  for (let i = 0; !b.db.prepare("SELECT count(*) FROM reports").pluck().get(); i++) {
+    if (i > 3000) throw new Error("the report did not arrive within a minute");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const reportMs = performance.now() - started;
+  generating = false;
+  await load;
+  const peakRssMb = b.served.peakRssMb();
+  const bytes = b.db.prepare("SELECT size_bytes FROM reports").pluck().get() as number;
+  await b.served.close();
+  times.sort((x, y) => x - y);
+  const during = { requests: times.length, p50: times[Math.floor(times.length / 2)]!, p99: times[Math.floor(times.length * 0.99)]! };
+  // The comparison page of the same evaluation, read over and over while a vendor keeps saving (each save changes
+  // the state, so each read runs the model of 50 vendors again): what health checks and saves see meanwhile.
+  const served2 = await serveChild("truecost", b.dataDir);
+  const buyer2 = new VendorClient(served2.url);
+  const login2 = csrfOf(await (await buyer2.request("/login")).text());
+  await buyer2.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: login2, email: "admin@bench.example", password: "bench password long" }).toString() });
+  const v2 = new VendorClient(served2.url);
+  const { token } = createLink(b.db, b.config.sessionSecret, { vendorId: b.vendorIds.at(-1)!, role: null, holderName: "B", holderEmail: "b@x.example", expiresAt: "2100-01-01T00:00:00.000Z" });
+  await v2.open(`/v/${token}`, "cto");
+  let rev = b.db.prepare("SELECT revision FROM answers WHERE vendor_id = ? AND question_key = 'cto_vendor_share'").pluck().get(b.vendorIds.at(-1)!) as number;
+  const pageTimes: number[] = [];
+  const reading = (async () => {
+    for (let i = 0; i < 40; i++) {
+      const t = performance.now();
+      await (await buyer2.request(`/evaluations/${b.evaluationId}/comparison`)).text();
+      pageTimes.push(performance.now() - t);
+    }
+  })();
+  const saves: number[] = [];
+  let reads = true;
+  void reading.then(() => (reads = false));
+  for (let i = 0; reads; i++) {
+    const t = performance.now();
+    const [, save] = await Promise.all([fetch(`${served2.url}/healthz`), v2.save("cto_vendor_share", String(i % 100), rev)]);
+    if (save.status !== 200) throw new Error(`a save failed during the benchmark: ${save.status}`);
+    rev = ((await save.json()) as { revision: number }).revision;
+    saves.push(performance.now() - t);
+  }
+  await served2.close();
+  saves.sort((x, y) => x - y);
+  pageTimes.sort((x, y) => x - y);
+  const reading50 = { pages: pageTimes.length, pageMedian: pageTimes[Math.floor(pageTimes.length / 2)]!, requests: saves.length, p99: saves[Math.floor(saves.length * 0.99)]! };
+  return { vendors, horizonYears, reportMs, peakRssMb, bytes, ...during, reading: reading50 };
+}

@@ -174,8 +174,11 @@ describe("the whole journey in Chromium", () => {
     const flips = await buyer.locator(".flip").allTextContents();
     expect(flips.join(" ")).toContain("the flip is caused by exclusions");
     await snap(buyer, "comparison");
-    const [download] = await Promise.all([buyer.waitForEvent("download"), buyer.click("text=Generate the PDF report")]);
-    expect(download.suggestedFilename()).toMatch(/^evaluation-\d+-.*\.pdf$/);
+    await buyer.click("text=Generate the PDF report");
+    await buyer.waitForSelector("text=Report generated.");
+    expect(await buyer.locator("ul.reports li.current").count()).toBe(1);
+    const [download] = await Promise.all([buyer.waitForEvent("download"), buyer.click("text=Download the PDF")]);
+    expect(download.suggestedFilename()).toMatch(/^Claims intake assistant.* — vendor comparison \d{4}-\d\d-\d\d\.pdf$/);
     const text = readPdf(readFileSync(await download.path())).text.replace(/\s+/g, " ");
     expect(text).toContain("Swiftpilot AI is cheapest at entry");
     expect(text).toContain("Claims intake assistant");

@@ -181,6 +181,20 @@ describe("cost model properties over generated evaluations", () => {
     );
   });
 
+  it("sensitivity's totals equal a full run of the model at each end, to the unit", () => {
+    fc.assert(
+      fc.property(inputArb({ maxVendors: 3 }), (input) => {
+        const r = runModel(input);
+        for (const row of r.sensitivity.rows)
+          for (const [end, value] of [["low", row.low], ["high", row.high]] as const) {
+            const again = runModel({ ...input, evaluation: { ...input.evaluation, assumptions: { ...r.assumptions, [row.assumption]: value } } });
+            for (const v of again.vendors) if (row.totals[v.vendorId]) expect(row.totals[v.vendorId]![end], `${row.assumption} ${end}`).toBe(v.adjustedTotal);
+          }
+      }),
+      { numRuns: Math.ceil(RUNS.numRuns / 3) },
+    );
+  });
+
   it("no output ever shows NaN or ∞, and every amount stays a safe integer, whatever the assumptions", () => {
     const wild = fc.oneof(fc.double({ noNaN: false }), fc.constantFrom(1e308, -1e308, Infinity, -Infinity, NaN, 5, 1e9, -1));
     fc.assert(

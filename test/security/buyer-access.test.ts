@@ -46,6 +46,8 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ["GET", "/evaluations/:e/comparison", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   ["GET", "/evaluations/:e/comparison.csv", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   ["POST", "/evaluations/:e/reports", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
+  // A report's progress page exists only for the job a request started: any other id is not found, whoever asks.
+  ["GET", "/evaluations/:e/reports/jobs/:j", { anonymous: "login", admin: 404, buyer: 404, otherBuyer: 404, committee: 404 }],
   ["POST", "/evaluations/:e/comments", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 400 } as never],
   ["POST", "/evaluations/:e/decisions", { anonymous: 401, admin: 400, buyer: 403, otherBuyer: 404, committee: 400 } as never],
   ["GET", "/outbox", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: "ok", committee: 403 }],
@@ -68,7 +70,7 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ["POST", "/admin/users", { anonymous: 401, admin: 400, buyer: 403, otherBuyer: 403, committee: 403 } as never],
 ];
 
-const fill = (p: string) => p.replace(":e", String(e)).replace(":v", String(v)).replace(":l", String(link)).replace(":c", String(clar));
+const fill = (p: string) => p.replace(":e", String(e)).replace(":v", String(v)).replace(":l", String(link)).replace(":c", String(clar)).replace(":j", "00000000-0000-4000-8000-000000000000");
 
 async function call(caller: Caller, method: string, path: string) {
   const agent = caller === "anonymous" ? request.agent(ctx.app) : agents[caller];
@@ -96,7 +98,7 @@ describe("who may do what (buyer side)", () => {
   }
 
   it("covers every buyer-side route the app declares", () => {
-    const covered = new Set(TABLE.map(([m, r]) => `${m} ${r.replace(":e", ":id").replace(":v", ":vid").replace(":l", ":lid").replace(":c", ":cid")}`));
+    const covered = new Set(TABLE.map(([m, r]) => `${m} ${r.replace(":e", ":id").replace(":v", ":vid").replace(":l", ":lid").replace(":c", ":cid").replace(":j", ":job")}`));
     const buyerSide = declaredRoutes(ctx.app).filter((r) => /^(GET|POST) \/(evaluations|outbox|admin|api)/.test(r));
     const missing = buyerSide.filter((r) => !covered.has(r) && !/\/:action$|attachments|\/retry$|\/:aid|tokens|\/:rid$|\/:did\/sign$/.test(r));
     expect(missing).toEqual([]);
