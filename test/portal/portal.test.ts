@@ -148,6 +148,9 @@ describe("vendor portal", () => {
     expect((await autosave(agent, st.csrf, "cto_vendor_share", { q: "99", revision: 1 })).status).toBe(403);
     const pdf = await agent.get("/portal/copy.pdf").buffer(true).parse((res, cb) => { const c: Buffer[] = []; res.on("data", (d: Buffer) => c.push(d)); res.on("end", () => cb(null, Buffer.concat(c))); });
     expect(pdf.headers["content-type"]).toBe("application/pdf");
+    expect(pdf.headers["content-disposition"]).toBe(
+      `attachment; filename="Acme AI - answers.pdf"; filename*=UTF-8''Acme%20AI%20%E2%80%94%20answers.pdf`,
+    );
     const { text } = readPdf(pdf.body as Buffer, { layout: true });
     expect(text).toContain("Answers of Acme AI");
     expect(text).toContain(v.submissionHash!);
