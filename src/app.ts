@@ -4,6 +4,7 @@ import helmet from "helmet";
 import { adminRoutes } from "./admin/routes.js";
 import { apiRoutes } from "./api/routes.js";
 import { auditRoutes } from "./audit/routes.js";
+import { useAuditKey } from "./audit/anchor.js";
 import { comparisonRoutes } from "./comparison/routes.js";
 import { authRoutes } from "./auth/routes.js";
 import { loadSession, sessionOptions } from "./auth/sessions.js";
@@ -34,6 +35,8 @@ export interface AppDeps {
 /** Builds the Express app; it does not listen. */
 export function buildApp(deps: AppDeps): express.Express {
   applyReportFont(deps.config);
+  const anchor = useAuditKey(deps.db, deps.config.auditKey);
+  if (anchor.anchored === "refused") deps.logger.error(`audit log not anchored: ${anchor.reason}; run "truecost audit verify"`);
   const app = express();
   app.set("views", VIEWS_DIR);
   app.set("view engine", "ejs");

@@ -14,6 +14,8 @@ import { exportBundle } from "./bundles/export.js";
 import { listEvaluations } from "./evaluations/repo.js";
 import { scoreEvaluation } from "./evaluations/scoring.js";
 import { audit, verifyAudit } from "./audit/repo.js";
+import { headLine, parseHeadLine, readHead, useAuditKey } from "./audit/anchor.js";
+import { checkpointNow } from "./audit/checkpoints.js";
 import { createUserToken, findUserByEmail, insertUser } from "./auth/users.js";
 import { InviteUserSchema } from "./auth/schema.js";
 import { parseForm } from "./web/forms.js";
@@ -24,6 +26,8 @@ export function openAppDb(): Db {
   const config = loadConfig();
   const db = openDb(dbPath(config.dataDir));
   migrate(db);
+  const anchor = useAuditKey(db, config.auditKey);
+  if (anchor.anchored === "refused") console.error(`The audit log is not anchored: ${anchor.reason}. Run "truecost audit verify".`);
   const sync = syncQuestionSets(db);
   for (const err of sync.refused) console.error(err.message);
   return db;
@@ -165,12 +169,34 @@ program
 const auditCmd = program.command("audit").description("the audit log");
 auditCmd
   .command("verify")
-  .description("check the audit log's hash chain; reports the first entry changed or removed")
-  .action(async () => {
-    const r = await withDb(verifyAudit);
-    if (r.ok) console.log(`Audit log intact: ${r.entries} entries.`);
-    else fail(`Audit log broken at entry ${r.firstBadId}: ${r.problem}.`);
+  .option("--head <line...>", "a head line an auditor kept (from \"truecost audit head\" or the mailed checkpoint); may be repeated")
+  .option("--heads-file <file>", "a file of head lines, one per line")
+  .description("check the audit log: its hash chain, its keyed anchor and checkpoints, its append-only triggers, and any heads you kept")
+  .action(async (opts: { head?: string[]; headsFile?: string }) => {
+    const lines = [...(opts.head ?? []), ...(opts.headsFile ? readFileSync(resolveFromCwd(opts.headsFile), "utf8").split("\n").filter((l) => l.trim()) : [])];
+    const heads = lines.map((l) => parseHeadLine(l) ?? fail(`Not a head line: ${l}\nA head line reads "truecost-audit-head entry=N hash=<64 hex digits> at=<time>".`));
+    const r = await withDb((db) => verifyAudit(db, heads));
+    if (r.ok) console.log(`Audit log intact: ${r.entries} entries, anchored; ${r.checkpoints} checkpoint${r.checkpoints === 1 ? "" : "s"}${r.heads ? ` and ${r.heads} kept head${r.heads === 1 ? "" : "s"}` : ""} match.`);
+    else fail(`Audit log broken${r.firstBadId !== null ? ` at entry ${r.firstBadId}` : ""}:\n${r.problems.map((p) => `  - ${p}`).join("\n")}`);
   });
+auditCmd
+  .command("head")
+  .description("print the log's newest entry as a head line, for an auditor to keep")
+  .action(() =>
+    withDb((db) => {
+      const head = readHead(db);
+      if (!head) fail("The audit log has no anchor; run \"truecost audit verify\".");
+      console.log(headLine({ entryId: head.entryId, hash: head.hash, createdAt: new Date().toISOString() }));
+    }),
+  );
+auditCmd
+  .command("checkpoint")
+  .description("write a keyed checkpoint of the log's head now (mailed to AUDIT_ANCHOR_EMAIL when set) and print its head line")
+  .action(() =>
+    withDb((db) => {
+      console.log(headLine(checkpointNow(db, loadConfig(), "operator")));
+    }),
+  );
 
 program
   .command("report")
@@ -193,9 +219,11 @@ program
   .description("take an online, consistent copy of the database while the app keeps serving")
   .action(async (file: string) => {
     const config = loadConfig();
-    const db = openDb(dbPath(config.dataDir));
+    const db = openAppDb();
     const target = resolveFromCwd(file);
     const started = Date.now();
+    // The copy carries a keyed checkpoint of its own head, and the head line is printed to keep apart.
+    const checkpoint = checkpointNow(db, config, "backup");
     await db.backup(target);
     db.close();
     const check = openDb(target);
@@ -204,6 +232,7 @@ program
     check.close();
     if (ok !== "ok") fail(`The copy failed its integrity check: ${String(ok)}`);
     console.log(`Backed up ${dbPath(config.dataDir)} to ${target} in ${Date.now() - started} ms (integrity ok). Evidence files and reports live in ${config.dataDir}/uploads and ${config.dataDir}/reports: copy those folders too.`);
+    console.log(`Audit head at this backup (keep it apart from the copy): ${headLine(checkpoint)}`);
   });
 
 const adminCmd = program.command("admin").description("accounts");

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { z } from "zod";
 import { resolveFromCwd } from "./paths.js";
 import { setCustomFont, validateFont } from "./report/fonts.js";
@@ -27,11 +27,15 @@ export const CONFIG_KEYS = {
   LINK_FAILURES_PER_10_MIN: { schema: z.coerce.number().int().min(1).max(100000).default(20), help: "Unknown or dead vendor links one address may try in ten minutes before it is refused." },
   REPORT_FONT: { schema: z.string().min(1).optional(), help: "A font file (TTF, OTF, WOFF or a .ttc collection) tried for characters DejaVu lacks, before the bundled fonts; checked at start-up." },
   REPORT_FONT_FACE: { schema: z.string().min(1).optional(), help: "The face (PostScript name) to use when REPORT_FONT is a collection (.ttc)." },
+  AUDIT_KEY: { schema: z.string().min(32, "must be at least 32 characters").optional(), help: "Key of the audit log's anchor (an HMAC of its newest entry). Keep it outside the database's folder and backups; unset reads AUDIT_KEY_FILE." },
+  AUDIT_KEY_FILE: { schema: z.string().min(1).optional(), help: "File holding the audit key when AUDIT_KEY is unset; created once (mode 600) when missing. Default DATA_DIR/audit-key; better on another volume." },
+  AUDIT_CHECKPOINT_MINUTES: { schema: z.coerce.number().int().min(1).max(10080).default(60), help: "Minutes between keyed checkpoints of the audit log's head (written only when the log moved)." },
+  AUDIT_ANCHOR_EMAIL: { schema: z.email("must be an email address").optional(), help: "Address (an auditor's) to which each checkpoint's head line is mailed, kept where the database's users cannot change it." },
   REMINDER_DAYS: { schema: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days, e.g. 7,1").default("7,1"), help: "Days before the due date on which automatic reminders go out (one also goes out on the due date)." },
 } as const;
 
 type Keys = typeof CONFIG_KEYS;
-export type Config = { [K in keyof Keys]: z.output<Keys[K]["schema"]> } & { sessionSecret: string; baseUrl: string; dataDir: string };
+export type Config = { [K in keyof Keys]: z.output<Keys[K]["schema"]> } & { sessionSecret: string; auditKey: string; baseUrl: string; dataDir: string };
 
 export class ConfigError extends Error {}
 
@@ -58,15 +62,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = resolveFromCwd(c.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const baseUrl = (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
-  return { ...c, dataDir, baseUrl, sessionSecret: c.SESSION_SECRET ?? readOrCreateSecret(dataDir) } as Config;
+  const sessionSecret = c.SESSION_SECRET ?? readOrCreateSecret(join(dataDir, "session-secret"));
+  const auditKey = c.AUDIT_KEY ?? readOrCreateSecret(c.AUDIT_KEY_FILE ? resolveFromCwd(c.AUDIT_KEY_FILE) : join(dataDir, "audit-key"));
+  return { ...c, dataDir, baseUrl, sessionSecret, auditKey } as Config;
 }
 
-/** Reads the generated session secret, creating it once (mode 600); it is never printed. */
-function readOrCreateSecret(dataDir: string): string {
-  const file = join(dataDir, "session-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+/** Reads a generated secret, creating it once (mode 600); it is never printed. */
+function readOrCreateSecret(file: string): string {
+  if (existsSync(file)) {
+    const secret = readFileSync(file, "utf8").trim();
+    if (secret.length < 32) throw new ConfigError(`Invalid configuration:\n  ${file} holds fewer than 32 characters: restore the file, or remove it to have a new one made.`);
+    return secret;
+  }
+  mkdirSync(dirname(file), { recursive: true });
   const secret = randomBytes(48).toString("base64url");
-  writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  try {
+    writeFileSync(file, secret + "\n", { mode: 0o600, flag: "wx" });
+  } catch (err) {
+    // Another process (the CLI beside the server) made it first: use theirs.
+    if ((err as NodeJS.ErrnoException).code === "EEXIST") return readOrCreateSecret(file);
+    throw err;
+  }
   return secret;
 }
 

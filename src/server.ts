@@ -10,6 +10,7 @@ import { createMailer, processOutbox } from "./mail/outbox.js";
 import { runReminders } from "./vendors/invitations.js";
 import { createHttpServer } from "./web/http-server.js";
 import { closeReportPool } from "./report/service.js";
+import { checkpointOnSchedule } from "./audit/checkpoints.js";
 
 /** Migrates, loads question sets and listens; returns a function that stops the server. */
 export async function startServer(): Promise<() => Promise<void>> {
@@ -41,8 +42,9 @@ export async function startServer(): Promise<() => Promise<void>> {
     try {
       db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(new Date().toISOString());
       runReminders(db, config);
+      checkpointOnSchedule(db, config);
     } catch (err) {
-      logger.error({ err }, "reminders failed");
+      logger.error({ err }, "reminders or audit checkpoint failed");
     }
     processOutbox(db, mailer, config, logger).catch((err) => logger.error({ err }, "outbox failed"));
   };

@@ -6,6 +6,7 @@ import { buildApp } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { dbPath, openDb, type Db } from "../src/db/index.js";
 import { migrate } from "../src/db/migrate.js";
+import { useAuditKey } from "../src/audit/anchor.js";
 import { createLogger } from "../src/logger.js";
 import { syncQuestionSets } from "../src/questions/repo.js";
 
@@ -39,6 +40,7 @@ export function makeDb(env: Record<string, string> = {}): TestContext {
   const db = openDb(dbPath(dataDir));
   (shared ? fileCleanups : cleanups).push(() => db.close());
   migrate(db);
+  useAuditKey(db, config.auditKey);
   syncQuestionSets(db);
   return { db, config, dataDir };
 }

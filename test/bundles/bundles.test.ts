@@ -64,7 +64,7 @@ describe("evaluation bundles", () => {
     const second = importBundle(db, JSON.stringify(exported), "test");
     expect(second).not.toBe(first);
     expect(exportBundle(db, second)).toEqual(exported);
-    expect(verifyAudit(db)).toEqual({ ok: true, entries: 2 });
+    expect(verifyAudit(db)).toMatchObject({ ok: true, entries: 2 });
     const history = db.prepare("SELECT count(*) FROM answer_history h JOIN vendors v ON v.id = h.vendor_id WHERE v.evaluation_id = ?").pluck().get(second);
     expect(history).toBe(db.prepare("SELECT count(*) FROM answers a JOIN vendors v ON v.id = a.vendor_id WHERE v.evaluation_id = ?").pluck().get(second));
   });

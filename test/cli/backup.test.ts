@@ -46,6 +46,7 @@ describe("truecost backup", () => {
     await writer;
     expect(code).toBe(0);
     expect(out).toContain("integrity ok");
+    expect(out).toMatch(/Audit head at this backup \(keep it apart from the copy\): truecost-audit-head entry=\d+ hash=[0-9a-f]{64}/);
     expect(rev).toBeGreaterThan(1);
     await kill(server);
 

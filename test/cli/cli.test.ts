@@ -66,7 +66,14 @@ describe("truecost CLI", () => {
     expect(imported.code).toBe(0);
     const id2 = imported.out.trim().split("\n").at(-1)!;
     expect(cli(["export", id2], data).out).toBe(exported.out);
-    expect(cli(["audit", "verify"], data).out).toContain("Audit log intact: 2 entries.");
+    expect(cli(["audit", "verify"], data).out).toContain("Audit log intact: 2 entries, anchored; 1 checkpoint match.");
+    const head = cli(["audit", "head"], data).out.trim();
+    expect(head).toMatch(/^truecost-audit-head entry=2 hash=[0-9a-f]{64} at=\S+$/);
+    expect(cli(["audit", "verify", "--head", head], data).out).toContain("and 1 kept head match.");
+    const forged = head.replace(/hash=(.)/, (_m, c: string) => `hash=${c === "0" ? "1" : "0"}`);
+    const refused = cli(["audit", "verify", "--head", forged], data);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain("entry 2 no longer has the hash of the head you kept");
   }, 60_000);
 
   it("refuses a bad bundle with its paths and exit code 1", () => {
