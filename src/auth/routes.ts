@@ -10,7 +10,7 @@ import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
 import { LoginSchema, MIN_PASSWORD, safeNext, SetPasswordSchema, SetupSchema } from "./schema.js";
 import { endSession, sessionOptions, startSession } from "./sessions.js";
-import { countUsers, findLiveUserToken, findUser, findUserByEmail, insertUser, setPassword, useUserToken } from "./users.js";
+import { countUsers, findLiveUserToken, findUser, findUserByEmail, insertUser, setPassword, consumeUserToken } from "./users.js";
 
 const SIGN_IN_FAILED = "That email and password do not match an active account.";
 const TOO_MANY = "Too many sign-in attempts. Wait 15 minutes and try again.";
@@ -64,9 +64,8 @@ export function authRoutes(db: Db, config: Config): Router {
     if (!form.ok) return renderPage(req, res, "auth/setup", { title: "Create the first administrator", values: { name: req.body?.name, email: req.body?.email }, errors: form.errors, minPassword: MIN_PASSWORD }, 400);
     const hash = await hashPassword(form.data.password);
     const userId = db.transaction(() => {
-      if (countUsers(db) > 0) return null;
+      if (countUsers(db) > 0 || !consumeUserToken(db, token.id)) return null;
       const id = insertUser(db, { email: form.data.email, name: form.data.name, role: "admin", passwordHash: hash });
-      useUserToken(db, token.id);
       audit(db, null, `user:${id}`, "user.first_admin_created", { email: form.data.email });
       return id;
     }).immediate();
@@ -89,12 +88,15 @@ export function authRoutes(db: Db, config: Config): Router {
     const form = parseForm(SetPasswordSchema, req.body);
     if (!form.ok) return renderPage(req, res, "auth/password", { title: "Set your password", account: user, errors: form.errors, minPassword: MIN_PASSWORD }, 400);
     const hash = await hashPassword(form.data.password);
-    db.transaction(() => {
+    // The token is used up in the same step as the password it allows: of concurrent posts, one sets it.
+    const done = db.transaction(() => {
+      if (!consumeUserToken(db, token.id)) return false;
       setPassword(db, user.id, hash);
-      useUserToken(db, token.id);
       db.prepare("DELETE FROM sessions WHERE user_id = ?").run(user.id);
       audit(db, null, `user:${user.id}`, "user.password_set", {});
-    })();
+      return true;
+    }).immediate();
+    if (!done) throw notFound("This link");
     startSession(db, req, res, { userId: user.id }, opts);
     res.redirect(303, "/evaluations");
   });

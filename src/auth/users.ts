@@ -75,8 +75,13 @@ export function findLiveUserToken(db: Db, token: string, now = new Date()): User
   return t && !t.usedAt && t.expiresAt > nowIso(now) ? t : undefined;
 }
 
-export function useUserToken(db: Db, id: number): void {
-  db.prepare("UPDATE user_tokens SET used_at = ? WHERE id = ?").run(nowIso(), id);
+/**
+ * Uses a one-time token up, atomically: of any number of concurrent uses exactly one gets true.
+ * Call inside the transaction of what the token allows, after any slow work (the password hash),
+ * so that the check and the write are one step.
+ */
+export function consumeUserToken(db: Db, id: number, now = new Date()): boolean {
+  return db.prepare("UPDATE user_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?").run(nowIso(now), id, nowIso(now)).changes === 1;
 }
 
 /** API tokens: a user's key for the JSON read API. */

@@ -98,4 +98,23 @@ describe("accounts", () => {
     expect(set.status).toBe(303);
     expect((await invitee.get("/evaluations")).text).toContain("Cho · committee");
   });
+
+  it.each(["invite", "setup"] as const)("uses a one-time %s link once, whatever the number of concurrent posts", async (purpose) => {
+    const { app, db } = buildTestApp();
+    const user = purpose === "invite" ? await makeUser(db, "buyer") : undefined;
+    const token = createUserToken(db, user?.id ?? null, purpose, 24);
+    const path = purpose === "invite" ? `/password/${token}` : `/setup/${token}`;
+    // Each poster has its own browser; all post at once, so each passes the first check before any hashes.
+    const agents = await Promise.all(Array.from({ length: 6 }, async (_, i) => {
+      const agent = request.agent(app);
+      return { agent, csrf: csrfOf((await agent.get(path)).text), i };
+    }));
+    const results = await Promise.all(agents.map(({ agent, csrf, i }) =>
+      agent.post(path).type("form").send({ _csrf: csrf, name: `Admin ${i}`, email: `admin${i}@buyer.example`, password: `${PASSWORD}${i}`, confirm: `${PASSWORD}${i}` })));
+    expect(results.map((r) => r.status).sort()).toEqual([303, 404, 404, 404, 404, 404]);
+    const action = purpose === "invite" ? "user.password_set" : "user.first_admin_created";
+    expect(db.prepare("SELECT count(*) FROM audit_log WHERE action = ?").pluck().get(action)).toBe(1);
+    expect(db.prepare("SELECT count(*) FROM sessions").pluck().get()).toBe(1);
+    if (purpose === "setup") expect(db.prepare("SELECT count(*) FROM users").pluck().get()).toBe(1);
+  });
 });
