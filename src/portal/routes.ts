@@ -7,14 +7,14 @@ import { listClarifications } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
 import { sql, transaction, type Db } from "../db/index.js";
 import { writeBatch } from "../db/batch.js";
-import { ROLES, type Role } from "../domain.js";
+import { ROLE_LABELS, ROLES, type Role } from "../domain.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
 import { isShown, questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import { estimateMinutes } from "../questions/progress.js";
 import type { Question, Section } from "../questions/schema.js";
-import { findLinkByToken, isLive, touchLink } from "../vendors/links.js";
+import { findLinkByToken, isLive, touchLink, type VendorLink } from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
 import { canAnswer, deadLink, portalActor, portalContext, portalOf, stillEditable, type PortalContext } from "./access.js";
@@ -32,14 +32,34 @@ export function portalRoutes(db: Db, config: Config): Router {
   const opts = sessionOptions(config);
 
   // Only dead links count: guessing tokens is slowed down, a team opening real links is not.
-  r.get("/v/:token", limitByAddress(10, config.LINK_FAILURES_PER_10_MIN, "Too many attempts to open links from your address. Wait ten minutes and try again.", true), (req, res) => {
-    const link = findLinkByToken(db, String(req.params.token));
-    if (!link || !isLive(link)) return deadLink(req, res);
+  const linkLimit = limitByAddress(10, config.LINK_FAILURES_PER_10_MIN, "Too many attempts to open links from your address. Wait ten minutes and try again.", true);
+  const openLink = (req: Request, res: Response, link: VendorLink) => {
     startSession(db, req, res, { vendorLinkId: link.id }, opts, VENDOR_SESSION_HOURS);
     touchLink(db, link.id);
     audit(db, null, `vendor-link:${link.id}`, "vendor.link_opened", { link: link.id });
     // The token leaves the address bar: the session cookie carries access from here on.
     res.redirect(303, link.role ? `/portal/sections/${link.role}` : "/portal");
+  };
+
+  // A link opens a session by GET only in a browser with no session: a link followed from another
+  // site never replaces who is signed in. With a buyer's session (or another questionnaire's) the
+  // page says who is signed in and asks, and only a POST from that page (with its CSRF token) swaps.
+  r.get("/v/:token", linkLimit, (req, res) => {
+    const link = findLinkByToken(db, String(req.params.token));
+    if (!link || !isLive(link)) return deadLink(req, res);
+    if (req.vendorSession?.link.id === link.id) return res.redirect(303, link.role ? `/portal/sections/${link.role}` : "/portal");
+    const signedInAs = whoIsSignedIn(req);
+    if (!signedInAs) return openLink(req, res, link);
+    const target = sql(db, "SELECT v.name AS vendorName, e.title AS evaluationTitle FROM vendors v JOIN evaluations e ON e.id = v.evaluation_id WHERE v.id = ?").get(link.vendorId) as { vendorName: string; evaluationTitle: string };
+    return renderPage(req, res, "portal/switch", {
+      title: "Open this questionnaire here?", token: String(req.params.token), signedInAs, target: { ...target, section: link.role ? ROLE_LABELS[link.role] : null },
+    });
+  });
+
+  r.post("/v/:token", linkLimit, (req, res) => {
+    const link = findLinkByToken(db, String(req.params.token));
+    if (!link || !isLive(link)) return deadLink(req, res);
+    return openLink(req, res, link);
   });
 
   r.get("/portal", ctx, (req, res) => {
@@ -122,6 +142,14 @@ export function portalRoutes(db: Db, config: Config): Router {
     }, status);
   };
   return r;
+}
+
+/** Who this browser's session belongs to, when it has one. */
+function whoIsSignedIn(req: Request): { kind: "user"; name: string; email: string } | { kind: "vendor"; name: string; section: string | null } | undefined {
+  if (req.user) return { kind: "user", name: req.user.name, email: req.user.email };
+  const v = req.vendorSession;
+  if (v) return { kind: "vendor", name: v.vendor.name, section: v.link.role ? ROLE_LABELS[v.link.role] : null };
+  return undefined;
 }
 
 function roleParam(req: Request, p: PortalContext): Role {
