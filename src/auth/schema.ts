@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { oneLine } from "../text.js";
 
 export const MIN_PASSWORD = 12;
 
@@ -17,12 +18,12 @@ export const SetPasswordSchema = z
   .refine((v) => v.password === v.confirm, { message: "The two passwords differ", path: ["confirm"] });
 
 export const SetupSchema = z
-  .object({ name: z.string().trim().min(1, "Enter your name").max(200), email, password, confirm: z.string() })
+  .object({ name: z.string().trim().min(1, "Enter your name").max(200).superRefine(oneLine), email, password, confirm: z.string() })
   .refine((v) => v.password === v.confirm, { message: "The two passwords differ", path: ["confirm"] });
 export type Setup = z.infer<typeof SetupSchema>;
 
 export const InviteUserSchema = z.object({
-  name: z.string().trim().min(1, "Enter the person's name").max(200),
+  name: z.string().trim().min(1, "Enter the person's name").max(200).superRefine(oneLine),
   email,
   role: z.enum(["admin", "buyer", "committee"], "Choose a role"),
   committeeRole: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["cto", "cfo", "product", "procurement"]).optional()),

@@ -16,7 +16,9 @@ export function exportBundle(db: Db, evaluationId: number): Bundle | undefined {
     questionSet: { id: qs.setKey, version: qs.version },
     evaluation: {
       title: e.title, description: e.description, tier: e.tier, horizonYears: e.horizonYears, currency: e.currency,
-      dayRateMinor: e.dayRateMinor, valueEstimateMinor: e.valueEstimateMinor, dueDate: e.dueDate, status: e.status,
+      dayRateMinor: e.dayRateMinor, valueEstimateMinor: e.valueEstimateMinor, dueDate: e.dueDate,
+      // A committee decision is signed by this installation's accounts and does not travel: a decided evaluation leaves as closed.
+      status: e.status === "decided" ? "closed" : e.status,
       roles: e.roles, assumptions: e.assumptions, settings: e.settings,
     },
     vendors: listVendors(db, evaluationId).map((v) => ({

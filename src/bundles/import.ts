@@ -9,6 +9,7 @@ import { formatPath, type QuestionSet } from "../questions/schema.js";
 import { insertVendor } from "../vendors/repo.js";
 import { refreshProgress } from "../vendors/service.js";
 import { BundleSchema, type Bundle } from "./schema.js";
+import { visit } from "jsonc-parser";
 
 export interface BundleProblem {
   path: string;
@@ -30,6 +31,8 @@ export function parseBundle(db: Db, text: string): { bundle: Bundle; questionSet
   } catch (err) {
     throw new BundleError([{ path: "(file)", message: `not valid JSON: ${(err as Error).message}` }]);
   }
+  const keyProblems = ambiguousKeys(text);
+  if (keyProblems.length) throw new BundleError(keyProblems);
   const parsed = BundleSchema.safeParse(json);
   if (!parsed.success) throw new BundleError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   const bundle = parsed.data;
@@ -41,8 +44,31 @@ export function parseBundle(db: Db, text: string): { bundle: Bundle; questionSet
   return { bundle, questionSetId: row.id, set };
 }
 
+/**
+ * Keys JSON.parse would take silently but that make a bundle mean something else than it says: a
+ * key twice in one object (the last would win) and "__proto__" (which objects may drop or treat as
+ * their prototype). Found by reading the text itself, with the JSON path of each.
+ */
+function ambiguousKeys(text: string): BundleProblem[] {
+  const problems: BundleProblem[] = [];
+  const open: Set<string>[] = [];
+  visit(text, {
+    onObjectBegin: () => void open.push(new Set()),
+    onObjectEnd: () => void open.pop(),
+    onObjectProperty: (key, _offset, _length, _line, _char, pathSupplier) => {
+      const path = formatPath([...pathSupplier(), key]);
+      const seen = open.at(-1)!;
+      if (key === "__proto__") problems.push({ path, message: "\"__proto__\" is not allowed as a key" });
+      else if (seen.has(key)) problems.push({ path, message: "appears twice in the same object: keep one" });
+      seen.add(key);
+    },
+  }, { disallowComments: true, allowTrailingComma: false });
+  return problems;
+}
+
 function checkAgainstSet(bundle: Bundle, set: QuestionSet): BundleProblem[] {
   const problems: BundleProblem[] = [];
+  const sent = new Set<string>(bundle.evaluation.roles);
   const index = questionIndex(set);
   const known = new Map(set.assumptions.map((a) => [a.key, a]));
   for (const [key, value] of Object.entries(bundle.evaluation.assumptions)) {
@@ -58,11 +84,18 @@ function checkAgainstSet(bundle: Bundle, set: QuestionSet): BundleProblem[] {
         problems.push({ path, message: `unknown question key '${key}'` });
         continue;
       }
+      if (!sent.has(entry.role)) {
+        problems.push({ path, message: `answers a question of the ${entry.role} section, which the evaluation does not send (roles: ${bundle.evaluation.roles.join(", ")})` });
+        continue;
+      }
       const r = answerSchema(entry.question).safeParse(value);
       if (!r.success) for (const i of r.error.issues) problems.push({ path: path + (i.path.length ? "." + formatPath(i.path) : ""), message: `${i.message} (a ${entry.question.type} answer)` });
     }
     v.clarifications.forEach((c, ci) => {
-      if (!index.has(c.questionKey)) problems.push({ path: `vendors[${vi}].clarifications[${ci}].questionKey`, message: `unknown question key '${c.questionKey}'` });
+      const entry = index.get(c.questionKey);
+      const path = `vendors[${vi}].clarifications[${ci}].questionKey`;
+      if (!entry) problems.push({ path, message: `unknown question key '${c.questionKey}'` });
+      else if (!sent.has(entry.role)) problems.push({ path, message: `is a question of the ${entry.role} section, which the evaluation does not send` });
     });
   });
   return problems;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES, TIERS } from "../domain.js";
 import { parseAmount } from "../format.js";
+import { oneLine, someLines } from "../text.js";
 import type { QuestionSet } from "../questions/schema.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -12,8 +13,8 @@ const amount = (label: string) => z.string().trim().regex(AMOUNT_SHAPE, `Enter $
 /** The evaluation form as the browser posts it (strings); amounts become minor units. */
 export const EvaluationFormSchema = z
   .object({
-    title: z.string().trim().min(3, "Give the evaluation a title of at least 3 characters").max(200, "Keep the title under 200 characters"),
-    description: z.string().trim().max(5000, "Keep the description under 5,000 characters").default(""),
+    title: z.string().trim().min(3, "Give the evaluation a title of at least 3 characters").max(200, "Keep the title under 200 characters").superRefine(oneLine),
+    description: z.string().trim().max(5000, "Keep the description under 5,000 characters").superRefine(someLines).default(""),
     questionSetId: z.coerce.number("Choose a question set").int().positive("Choose a question set"),
     roles: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(ROLES)).min(1, "Send at least one role section")),
     tier: z.enum(TIERS, "Choose the workflow's tier"),

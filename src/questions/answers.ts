@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { someLines } from "../text.js";
 import { COVERAGE, type CoverageStatus, type Role } from "../domain.js";
 import { MAX_MINOR } from "../format.js";
 import type { Question, QuestionSet } from "./schema.js";
@@ -60,7 +61,7 @@ function buildSchema(q: Question): z.ZodType<AnswerValue> {
     case "date":
       return z.iso.date("must be a date (YYYY-MM-DD)");
     case "text":
-      return z.string("must be text").trim().min(1, "cannot be empty").max(10_000, "is longer than 10,000 characters");
+      return z.string("must be text").trim().min(1, "cannot be empty").max(10_000, "is longer than 10,000 characters").superRefine(someLines);
   }
 }
 
