@@ -11,6 +11,7 @@ import { runReminders } from "./vendors/invitations.js";
 import { createHttpServer } from "./web/http-server.js";
 import { closeReportPool } from "./report/service.js";
 import { checkpointOnSchedule } from "./audit/checkpoints.js";
+import { sweepPartFiles } from "./portal/uploads.js";
 
 /** Migrates, loads question sets and listens; returns a function that stops the server. */
 export async function startServer(): Promise<() => Promise<void>> {
@@ -43,6 +44,7 @@ export async function startServer(): Promise<() => Promise<void>> {
       db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(new Date().toISOString());
       runReminders(db, config);
       checkpointOnSchedule(db, config);
+      sweepPartFiles(config);
     } catch (err) {
       logger.error({ err }, "reminders or audit checkpoint failed");
     }

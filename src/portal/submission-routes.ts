@@ -1,4 +1,5 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type Response } from "express";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { audit } from "../audit/repo.js";
 import { addMessage, findClarification } from "../clarifications/repo.js";
@@ -9,6 +10,7 @@ import { nowIso } from "../db/index.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { enqueue } from "../mail/outbox.js";
 import { missingRequired } from "../questions/progress.js";
+import { questionIndex } from "../questions/answers.js";
 import { delegationEmail } from "../vendors/emails.js";
 import { createLink, findLink, linkUrl, revokeLink } from "../vendors/links.js";
 import { findVendor } from "../vendors/repo.js";
@@ -21,7 +23,7 @@ import { answersCopyPdf } from "./copy-pdf.js";
 import { downloadName } from "../web/download.js";
 import { answerValues } from "../vendors/service.js";
 import { submit } from "./service.js";
-import { findAttachment, listEvidence, storeEvidence, uploadMiddleware, uploadsDir } from "./uploads.js";
+import { evidenceQuota, findAttachment, listEvidence, storeEvidence, uploadMiddleware, uploadsDir, type ReceivedFile } from "./uploads.js";
 
 /** Review, submit, decline, the PDF copy, delegation, clarification replies and evidence files. */
 export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
@@ -112,18 +114,31 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     res.redirect(303, `/portal/sections/${role}#q-${c.questionKey}`);
   });
 
-  // Multipart bodies are read by multer, so their CSRF token is checked after it.
-  r.post("/portal/questions/:key/files", ctx, editable, uploadMiddleware(config), async (req, res) => {
-    if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and attach the file again.");
+  // The question and the quota are checked before the body is read; the file streams to disk once
+  // the CSRF token that precedes it in the form is checked (see uploads.ts).
+  const evidenceQuestion = (req: Request, res: Response, next: NextFunction) => {
     const p = portalOf(res);
-    const entry = p.set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role }))).find((x) => x.q.key === req.params.key);
-    if (!entry || !entry.q.evidence || !canAnswer(p, entry.role)) throw notFound("This question");
-    if (!req.file) throw invalid({ file: "Choose a file to attach" }, { file: "Evidence file" });
-    const stored = await storeEvidence(db, config, { vendorId: p.vendor.id, questionKey: entry.q.key, name: req.file.originalname, buffer: req.file.buffer, actor: portalActor(p) });
+    const entry = questionIndex(p.set).get(String(req.params.key));
+    if (!entry || !entry.question.evidence || !canAnswer(p, entry.role)) return next(notFound("This question"));
+    evidenceQuota(db, config, req, p.vendor.id);
+    next();
+  };
+  r.post("/portal/questions/:key/files", ctx, editable, evidenceQuestion, uploadMiddleware(config, validateCsrf), (req, res) => {
+    const received = (req.file as (Express.Multer.File & { received?: ReceivedFile }) | undefined)?.received;
+    if (!validateCsrf(req)) {
+      if (received) rmSync(received.path, { force: true });
+      throw forbidden("This form expired. Reload the page and attach the file again.");
+    }
+    const p = portalOf(res);
+    const entry = questionIndex(p.set).get(String(req.params.key))!;
+    if (!req.file || !received) throw invalid({ file: "Choose a file to attach" }, { file: "Evidence file" });
+    const stored = storeEvidence(db, config, {
+      vendorId: p.vendor.id, questionKey: entry.question.key, name: req.file.originalname, file: received, actor: portalActor(p),
+      after: (id) => audit(db, p.evaluation.id, portalActor(p), "evidence.uploaded", { vendor: p.vendor.name, question: entry.question.key, file: id }),
+    });
     if (!stored.ok) throw invalid({ file: stored.message }, { file: "Evidence file" });
-    audit(db, p.evaluation.id, portalActor(p), "evidence.uploaded", { vendor: p.vendor.name, question: entry.q.key, file: stored.id });
     if (req.accepts(["html", "json"]) === "json") return res.json({ id: stored.id });
-    res.redirect(303, `/portal/sections/${entry.role}#q-${entry.q.key}`);
+    res.redirect(303, `/portal/sections/${entry.role}#q-${entry.question.key}`);
   });
 
   r.post("/portal/files/:aid/delete", ctx, editable, (req, res) => {

@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlink } from "node:fs";
 import { join } from "node:path";
-import { fileTypeFromBuffer } from "file-type";
-import type { RequestHandler } from "express";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileTypeFromBuffer, fileTypeFromFile } from "file-type";
+import type { Request, RequestHandler } from "express";
 import multer from "multer";
-import { invalid } from "../errors.js";
+import { forbidden, invalid } from "../errors.js";
 import type { Config } from "../config.js";
 import { sql, type Db } from "../db/index.js";
 
@@ -20,14 +22,136 @@ export function uploadsDir(config: Pick<Config, "dataDir">): string {
   return join(config.dataDir, "uploads");
 }
 
-/** multer holding one file in memory, up to the per-file limit; a body it cannot parse is a 400 that names the file field. */
-export function uploadMiddleware(config: Pick<Config, "UPLOAD_MAX_MB">): RequestHandler {
-  const single = multer({ storage: multer.memoryStorage(), limits: { fileSize: Math.round(config.UPLOAD_MAX_MB * 1024 * 1024), files: 1, fields: 5, parts: 8 } }).single("file");
+/** Bytes of a file's beginning kept in memory: enough for file-type's signatures and the text check. */
+const HEAD_BYTES = 64 * 1024;
+
+const NOT_ACCEPTED = "This kind of file is not accepted. Attach a PDF, PNG or JPEG image, Word, Excel or PowerPoint document, or plain text.";
+
+/** A file multer has written to disk: where it is (a .part file until stored), how big, its hash and its type. */
+export interface ReceivedFile {
+  path: string;
+  size: number;
+  sha256: string;
+  type: { mime: string; ext: string };
+}
+
+/** Why an upload stopped while it streamed: the status and the message shown next to the file field. */
+export class UploadRefused extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * multer storage that streams the file to disk as it arrives, never holding more than its first
+ * 64 KiB in memory: the CSRF token must have come before the file (the upload form sends it
+ * first); the type is checked on the first bytes (a known format that is not accepted stops the
+ * write there) and again on the whole file; the vendor's quota is enforced while streaming (the
+ * per-file limit is multer's). A refused or failed file is removed; a stored one is renamed from its
+ * .part name by storeEvidence.
+ */
+class EvidenceStorage implements multer.StorageEngine {
+  constructor(private readonly dir: string, private readonly validateCsrf: (req: Request) => boolean) {}
+
+  _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File> & { received?: ReceivedFile }) => void): void {
+    if (!this.validateCsrf(req)) return drain(file.stream, () => cb(new UploadRefused(403, "This form expired. Reload the page and attach the file again.")));
+    const quota = (req.evidenceQuotaLeft ?? Infinity) as number;
+    mkdirSync(this.dir, { recursive: true });
+    const path = join(this.dir, `${randomBytes(16).toString("hex")}.part`);
+    const out = createWriteStream(path, { mode: 0o600, flags: "wx" });
+    const hash = createHash("sha256");
+    const head: Buffer[] = [];
+    let headSize = 0;
+    let size = 0;
+    let refused: UploadRefused | undefined;
+    let sniffed = false;
+    const sniff = async (): Promise<void> => {
+      sniffed = true;
+      const t = await fileTypeFromBuffer(Buffer.concat(head).subarray(0, 4100));
+      // A zip may still be an Office document, which the whole file tells: only other formats stop here.
+      if (t && !ALLOWED.has(t.mime) && t.mime !== "application/zip") refused ??= new UploadRefused(400, NOT_ACCEPTED);
+    };
+    const counting = new Transform({
+      transform(chunk: Buffer, _enc, next) {
+        size += chunk.length;
+        if (size > quota) return next(refused ??= new UploadRefused(400, `Your files would exceed the space allowed for this questionnaire. Remove a file first.`));
+        hash.update(chunk);
+        if (headSize < HEAD_BYTES) {
+          head.push(chunk.subarray(0, HEAD_BYTES - headSize));
+          headSize += Math.min(chunk.length, HEAD_BYTES - headSize);
+        }
+        if (!sniffed && headSize >= 4100) return void sniff().then(() => next(refused, refused ? undefined : chunk), next);
+        next(refused, refused ? undefined : chunk);
+      },
+    });
+    pipeline(file.stream, counting, out)
+      .then(async () => {
+        if (!sniffed) await sniff();
+        if (refused) throw refused;
+        if (size === 0) throw new UploadRefused(400, "The file is empty.");
+        const type = await detectType(path, Buffer.concat(head), size);
+        if (!type) throw new UploadRefused(400, NOT_ACCEPTED);
+        cb(null, { path, size, received: { path, size, sha256: hash.digest("hex"), type } });
+      })
+      .catch((err: unknown) => {
+        // Whatever stopped it (a refusal, a full disk, the client gone), nothing of the file stays.
+        unlink(path, () => drain(file.stream, () => cb(err)));
+      });
+  }
+
+  _removeFile(_req: Request, file: Express.Multer.File, cb: (error: Error | null) => void): void {
+    if (!file.path) return cb(null);
+    unlink(file.path, (err) => cb(err && err.code !== "ENOENT" ? err : null));
+  }
+}
+
+/** Reads and discards the rest of a file's stream, so that multer can finish the request. */
+function drain(stream: NodeJS.ReadableStream, then: () => void): void {
+  stream.on("error", () => undefined);
+  stream.resume();
+  if ((stream as { readableEnded?: boolean }).readableEnded) return then();
+  stream.once("end", then);
+  stream.once("close", then);
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** Bytes the vendor may still upload (its quota less what it stored), set before the upload streams. */
+      evidenceQuotaLeft?: number;
+    }
+  }
+}
+
+/** Sets how much the vendor may still upload; run before uploadMiddleware. */
+export function evidenceQuota(db: Db, config: Pick<Config, "VENDOR_QUOTA_MB">, req: Request, vendorId: number): void {
+  const used = db.prepare("SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL").pluck().get(vendorId) as number;
+  req.evidenceQuotaLeft = Math.max(0, config.VENDOR_QUOTA_MB * 1024 * 1024 - used);
+}
+
+/**
+ * multer streaming one file to disk, up to the per-file limit; a body it cannot parse is a 400
+ * that names the file field, a refusal while streaming its own status and message.
+ */
+export function uploadMiddleware(config: Pick<Config, "UPLOAD_MAX_MB" | "dataDir">, validateCsrf: (req: Request) => boolean): RequestHandler {
+  const single = multer({
+    storage: new EvidenceStorage(uploadsDir(config), validateCsrf),
+    limits: { fileSize: Math.round(config.UPLOAD_MAX_MB * 1024 * 1024), files: 1, fields: 5, parts: 8 },
+  }).single("file");
   return (req, res, next) =>
     single(req, res, (err?: unknown) => {
       if (!err || err instanceof multer.MulterError) return next(err);
+      if (err instanceof UploadRefused) return next(err.status === 403 ? forbidden(err.message) : invalid({ file: err.message }, { file: "Evidence file" }));
+      if (isDiskFull(err)) return next(err);
       next(invalid({ file: "The upload could not be read. Attach the file again with the Upload button." }, { file: "Evidence file" }));
     });
+}
+
+/** Whether an error is the disk (or the database) being full. */
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return code === "ENOSPC" || code === "EDQUOT" || code === "SQLITE_FULL";
 }
 
 /** A name safe to show and to send back: no path, no control characters, bounded length. */
@@ -37,14 +161,14 @@ export function cleanName(name: string): string {
   return clean || "evidence";
 }
 
-/** The type of the bytes: a known binary format, or plain UTF-8 text; undefined when not accepted. */
-export async function detectType(buf: Buffer): Promise<{ mime: string; ext: string } | undefined> {
-  const t = await fileTypeFromBuffer(buf);
+/** The type of a received file: a known binary format (read from the file), or plain UTF-8 text (its beginning); undefined when not accepted. */
+async function detectType(path: string, head: Buffer, size: number): Promise<{ mime: string; ext: string } | undefined> {
+  const t = await fileTypeFromFile(path);
   if (t) return ALLOWED.has(t.mime) ? { mime: t.mime, ext: ALLOWED.get(t.mime)! } : undefined;
-  const head = buf.subarray(0, 64 * 1024);
   if (head.includes(0)) return undefined;
   try {
-    new TextDecoder("utf-8", { fatal: true }).decode(head.length < buf.length ? head.subarray(0, head.lastIndexOf(10) + 1 || head.length) : head);
+    // A cut beginning may end inside a character: decode up to its last line break.
+    new TextDecoder("utf-8", { fatal: true }).decode(head.length < size ? head.subarray(0, head.lastIndexOf(10) + 1 || head.length) : head);
     return { mime: "text/plain", ext: "txt" };
   } catch {
     return undefined;
@@ -53,26 +177,46 @@ export async function detectType(buf: Buffer): Promise<{ mime: string; ext: stri
 
 export type StoreResult = { ok: true; id: number } | { ok: false; message: string };
 
-/** Checks and stores one evidence file outside any served folder, named by a random id, with its SHA-256. */
-export async function storeEvidence(db: Db, config: Pick<Config, "dataDir" | "VENDOR_QUOTA_MB">, a: { vendorId: number; questionKey: string; name: string; buffer: Buffer; actor: string }): Promise<StoreResult> {
-  if (a.buffer.length === 0) return { ok: false, message: "The file is empty." };
-  const type = await detectType(a.buffer);
-  if (!type) return { ok: false, message: "This kind of file is not accepted. Attach a PDF, PNG or JPEG image, Word, Excel or PowerPoint document, or plain text." };
-  const used = db.prepare("SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL").pluck().get(a.vendorId) as number;
-  if (used + a.buffer.length > config.VENDOR_QUOTA_MB * 1024 * 1024) return { ok: false, message: `Your files would exceed the ${config.VENDOR_QUOTA_MB} MB allowed for this questionnaire. Remove a file first.` };
+/**
+ * Stores a received file as evidence: renamed from its .part name to a random stored name (outside
+ * any served folder) and recorded with its SHA-256, in one step with the quota's final check
+ * (another upload of the vendor may have finished meanwhile). A refused file is removed.
+ */
+export function storeEvidence(db: Db, config: Pick<Config, "dataDir" | "VENDOR_QUOTA_MB">, a: { vendorId: number; questionKey: string; name: string; file: ReceivedFile; actor: string; after?: (id: number) => void }): StoreResult {
+  const stored = `${a.file.path.slice(a.file.path.lastIndexOf("/") + 1, -".part".length)}.${a.file.type.ext}`;
+  try {
+    return db.transaction((): StoreResult => {
+      const used = db.prepare("SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL").pluck().get(a.vendorId) as number;
+      if (used + a.file.size > config.VENDOR_QUOTA_MB * 1024 * 1024) return { ok: false, message: `Your files would exceed the ${config.VENDOR_QUOTA_MB} MB allowed for this questionnaire. Remove a file first.` };
+      const id = Number(
+        db.prepare("INSERT INTO attachments (vendor_id, question_key, original_name, stored_name, mime_type, size_bytes, sha256, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+          .run(a.vendorId, a.questionKey, cleanName(a.name), stored, a.file.type.mime, a.file.size, a.file.sha256, a.actor).lastInsertRowid,
+      );
+      a.after?.(id);
+      // Renamed inside the transaction: if the rename fails, the row is not written either.
+      renameSync(a.file.path, join(uploadsDir(config), stored));
+      return { ok: true, id };
+    })();
+  } finally {
+    rmSync(a.file.path, { force: true });
+  }
+}
+
+/** Removes .part files older than an hour (an upload cut by a crash); returns how many. */
+export function sweepPartFiles(config: Pick<Config, "dataDir">, now = Date.now()): number {
   const dir = uploadsDir(config);
-  mkdirSync(dir, { recursive: true });
-  const stored = `${randomBytes(16).toString("hex")}.${type.ext}`;
-  const tmp = join(dir, `${stored}.part`);
-  writeFileSync(tmp, a.buffer, { mode: 0o600 });
-  renameSync(tmp, join(dir, stored));
-  const sha = createHash("sha256").update(a.buffer).digest("hex");
-  const name = cleanName(a.name);
-  const id = Number(
-    db.prepare("INSERT INTO attachments (vendor_id, question_key, original_name, stored_name, mime_type, size_bytes, sha256, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .run(a.vendorId, a.questionKey, name, stored, type.mime, a.buffer.length, sha, a.actor).lastInsertRowid,
-  );
-  return { ok: true, id };
+  if (!existsSync(dir)) return 0;
+  let n = 0;
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith(".part")) continue;
+    const p = join(dir, f);
+    try {
+      if (now - statSync(p).mtimeMs > 3600_000) (rmSync(p, { force: true }), n++);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return n;
 }
 
 export interface AttachmentRow {
