@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { rateLimit } from "express-rate-limit";
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { audit } from "../audit/repo.js";
 import type { Config } from "../config.js";
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from "../crypto.js";
@@ -10,10 +10,12 @@ import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
 import { LoginSchema, MIN_PASSWORD, safeNext, SetPasswordSchema, SetupSchema } from "./schema.js";
 import { endSession, sessionOptions, startSession } from "./sessions.js";
+import { recogniseDevice, rememberDevice } from "./devices.js";
 import { countUsers, findLiveUserToken, findUser, findUserByEmail, insertUser, setPassword, consumeUserToken } from "./users.js";
 
 const SIGN_IN_FAILED = "That email and password do not match an active account.";
 const TOO_MANY = "Too many sign-in attempts. Wait 15 minutes and try again.";
+const TOO_MANY_NEW_DEVICES = "Too many failed sign-ins to this account from devices it has not used before. Wait 15 minutes, or sign in from a browser you have signed in with before.";
 
 /** Sign-in, sign-out, the first admin's setup and setting a password from an emailed link. */
 export function authRoutes(db: Db, config: Config): Router {
@@ -21,12 +23,20 @@ export function authRoutes(db: Db, config: Config): Router {
   const opts = sessionOptions(config);
   const loginPage = (req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors, status: number, message?: string) =>
     renderPage(req, res, "auth/login", { title: "Sign in", values, errors, message }, status);
-  const perAccount = rateLimit({
-    windowMs: 15 * 60_000, limit: 5, skipSuccessfulRequests: true, standardHeaders: false, legacyHeaders: false,
-    keyGenerator: (req) => `account:${String(req.body?.email ?? "").trim().toLowerCase()}`,
-    handler: (req, res) => loginPage(req, res, { email: req.body?.email, next: req.body?.next }, {}, 429, TOO_MANY),
-  });
+  // Sign-in throttling without lockout (OWASP): failures from devices that never signed in to the
+  // account are limited per account and address (5 per quarter hour) and per account (20); an
+  // attacker reaching those locks out unknown devices only, while a browser that signed in to the
+  // account before (its device cookie) has its own count (10), and every address its own (30).
+  const accountOf = (req: Request) => String(req.body?.email ?? "").trim().toLowerCase();
+  const refuse = (message: string) => (req: Request, res: Response) => loginPage(req, res, { email: req.body?.email, next: req.body?.next }, {}, 429, message);
+  const limit = (limit: number, key: (req: Request) => string, skip: (req: Request) => boolean, message: string) =>
+    rateLimit({ windowMs: 15 * 60_000, limit, skipSuccessfulRequests: true, standardHeaders: false, legacyHeaders: false, keyGenerator: key, skip, handler: refuse(message) });
+  const trusted = (req: Request) => !!req.trustedDevice;
+  const perAccountAndAddress = limit(5, (req) => `account-address:${accountOf(req)}:${ipKeyGenerator(req.ip ?? "")}`, trusted, TOO_MANY);
+  const perAccount = limit(20, (req) => `account:${accountOf(req)}`, trusted, TOO_MANY_NEW_DEVICES);
+  const perDevice = limit(10, (req) => `device:${req.trustedDevice}`, (req) => !req.trustedDevice, TOO_MANY);
   const perAddress = limitByAddress(15, 30, TOO_MANY);
+  const device = recogniseDevice(db, config.sessionSecret, opts.secure);
 
   r.get("/login", (req, res) => {
     if (countUsers(db) === 0) return renderPage(req, res, "auth/no-users", { title: "Set up Truecost" });
@@ -34,7 +44,7 @@ export function authRoutes(db: Db, config: Config): Router {
     return loginPage(req, res, { next: req.query.next }, {}, 200);
   });
 
-  r.post("/login", perAddress, perAccount, async (req, res) => {
+  r.post("/login", perAddress, device, perDevice, perAccountAndAddress, perAccount, async (req, res) => {
     const form = parseForm(LoginSchema, req.body);
     if (!form.ok) return loginPage(req, res, req.body, form.errors, 400);
     const user = findUserByEmail(db, form.data.email);
@@ -42,6 +52,7 @@ export function authRoutes(db: Db, config: Config): Router {
     const ok = await verifyPassword(form.data.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!user || !ok || user.disabledAt || !user.passwordHash) return loginPage(req, res, { email: form.data.email, next: form.data.next }, {}, 401, SIGN_IN_FAILED);
     startSession(db, req, res, { userId: user.id }, opts);
+    rememberDevice(req, res, config.sessionSecret, opts.secure, user.id);
     audit(db, null, `user:${user.id}`, "user.signed_in", { email: user.email });
     res.redirect(303, safeNext(form.data.next));
   });

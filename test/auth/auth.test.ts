@@ -117,4 +117,51 @@ describe("accounts", () => {
     expect(db.prepare("SELECT count(*) FROM sessions").pluck().get()).toBe(1);
     if (purpose === "setup") expect(db.prepare("SELECT count(*) FROM users").pluck().get()).toBe(1);
   });
+
+  it("does not let someone who knows an address lock its owner out of a browser the owner signed in with before", async () => {
+    const { app, db } = buildTestApp({ TRUST_PROXY: "true" });
+    const u = await makeUser(db, "buyer");
+    // The owner's browser has signed in before: it carries the account's device cookie.
+    const owner = await signIn(app, u.email);
+    const signedIn = await owner.get("/evaluations");
+    expect((await owner.post("/logout").type("form").send({ _csrf: csrfOf(signedIn.text) })).status).toBe(303);
+    // An attacker guesses from 25 addresses, 1 attempt each (under every per-address limit).
+    for (let i = 0; i < 25; i++) {
+      const a = request.agent(app);
+      const token = csrfOf((await a.get("/login").set("X-Forwarded-For", `203.0.113.${i}`)).text);
+      await a.post("/login").set("X-Forwarded-For", `203.0.113.${i}`).type("form").send({ _csrf: token, email: u.email, password: `guess ${i} wrong` });
+    }
+    // A new device is now refused even with the right password, and told why...
+    const stranger = request.agent(app);
+    const t = csrfOf((await stranger.get("/login").set("X-Forwarded-For", "198.51.100.7")).text);
+    const refused = await stranger.post("/login").set("X-Forwarded-For", "198.51.100.7").type("form").send({ _csrf: t, email: u.email, password: PASSWORD });
+    expect(refused.status).toBe(429);
+    expect(refused.text).toContain("from devices it has not used before");
+    // ...but the owner's browser signs in.
+    const loginPage = await owner.get("/login");
+    const back = await owner.post("/login").set("X-Forwarded-For", "198.51.100.9").type("form").send({ _csrf: csrfOf(loginPage.text), email: u.email, password: PASSWORD });
+    expect(back.status).toBe(303);
+    expect((await owner.get("/evaluations")).status).toBe(200);
+  });
+
+  it("still slows a guesser who holds a device cookie, and a forged cookie counts for nothing", async () => {
+    const { app, db } = buildTestApp();
+    const u = await makeUser(db, "buyer");
+    const other = await makeUser(db, "buyer");
+    const device = await signIn(app, u.email);
+    const signedIn = await device.get("/evaluations");
+    await device.post("/logout").type("form").send({ _csrf: csrfOf(signedIn.text) });
+    const token = csrfOf((await device.get("/login")).text);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await device.post("/login").type("form").send({ _csrf: token, email: u.email, password: "not the password" })).status);
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    // A cookie for another account (or a made-up one) does not make a device trusted for this one.
+    const forger = request.agent(app);
+    forger.jar.setCookie(`tc_device=${other.id}.AAAAAAAAAAAAAAAAAAAAAAAA.${"A".repeat(32)}; Path=/`, "127.0.0.1");
+    const ft = csrfOf((await forger.get("/login")).text);
+    const f: number[] = [];
+    for (let i = 0; i < 6; i++) f.push((await forger.post("/login").type("form").send({ _csrf: ft, email: other.email, password: "wrong again!" })).status);
+    expect(f).toEqual([401, 401, 401, 401, 401, 429]);
+  });
 });
