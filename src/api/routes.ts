@@ -7,11 +7,13 @@ import { listEvaluations } from "../evaluations/repo.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
 import { findVendor, listVendors } from "../vendors/repo.js";
 import { evaluationOf, idParam, loadEvaluation, requireUser } from "../web/guards.js";
+import { limitByCaller } from "../web/security.js";
 
 /** The JSON read API: what a signed-in user sees, by session or by `Authorization: Bearer <api token>`. */
 export function apiRoutes(db: Db) {
   const r = Router();
-  r.use("/api", bearer(db), requireUser);
+  // Reads are cheap (the model is kept by state) but not free: 600 per user and quarter of an hour.
+  r.use("/api", bearer(db), requireUser, limitByCaller(15, 600, "Too many API requests. Wait a few minutes and try again."));
   r.get("/api/evaluations", (req, res) => {
     res.json({ evaluations: listEvaluations(db, { memberId: req.user!.role === "admin" ? undefined : req.user!.id, search: String(req.query.q ?? ""), limit: 1000 }) });
   });

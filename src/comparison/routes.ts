@@ -13,6 +13,8 @@ import { parseForm, type FieldErrors } from "../web/forms.js";
 import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
 import { downloadName } from "../web/download.js";
+import { StateCache } from "../web/state-cache.js";
+import { limitByCaller } from "../web/security.js";
 import { comparisonCsv } from "./csv.js";
 import { comparisonPageData, evaluationState, isLarge, type PageData } from "./page-data.js";
 import type { Evaluation } from "../evaluations/repo.js";
@@ -65,9 +67,16 @@ export function comparisonRoutes(db: Db, config: Config): Router {
 
   r.get("/evaluations/:id/comparison", ...readers, (req, res) => page(req, res));
 
-  r.get("/evaluations/:id/comparison.csv", ...readers, (_req, res) => {
-    const scored = scoreEvaluation(db, evaluationOf(res).id)!;
-    res.type("text/csv; charset=utf-8").attachment(`evaluation-${scored.evaluation.id}-cost-lines.csv`).send("\uFEFF" + comparisonCsv(scored.result, scored.set));
+  // Exports: the same state's file is made once; each user may ask for sixty in a quarter of an hour.
+  const csvs = new StateCache<string>(16);
+  const exportLimit = limitByCaller(15, 60, "You have downloaded many exports in a short time. Wait a few minutes and try again.");
+  r.get("/evaluations/:id/comparison.csv", ...readers, exportLimit, async (_req, res) => {
+    const id = evaluationOf(res).id;
+    const csv = await csvs.get(`${id}:${evaluationState(db, id)}`, () => {
+      const scored = scoreEvaluation(db, id)!;
+      return "\uFEFF" + comparisonCsv(scored.result, scored.set);
+    });
+    res.type("text/csv; charset=utf-8").attachment(`evaluation-${id}-cost-lines.csv`).send(csv);
   });
 
   const done = (res: Response, id: number, reused: boolean) =>

@@ -1,4 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
+import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { audit } from "../audit/repo.js";
@@ -21,6 +22,8 @@ import { renderPage } from "../web/render.js";
 import { canAnswer, portalActor, portalContext, portalOf, requireMain } from "./access.js";
 import { answersCopyPdf } from "./copy-pdf.js";
 import { downloadName } from "../web/download.js";
+import { limitByCaller } from "../web/security.js";
+import { StateCache } from "../web/state-cache.js";
 import { answerValues } from "../vendors/service.js";
 import { submit } from "./service.js";
 import { evidenceQuota, findAttachment, listEvidence, storeEvidence, uploadMiddleware, uploadsDir, type ReceivedFile } from "./uploads.js";
@@ -67,10 +70,16 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     res.redirect(303, "/portal");
   });
 
-  r.get("/portal/copy.pdf", ctx, requireMain, async (_req, res) => {
+  // The copy of the same answers is made once (kept by what it prints); ten a quarter of an hour per link.
+  const copies = new StateCache<Buffer>(32);
+  const copyLimit = limitByCaller(15, 10, "You have downloaded your copy many times in a short time. Wait a few minutes and try again.");
+  r.get("/portal/copy.pdf", ctx, requireMain, copyLimit, async (_req, res) => {
     const p = portalOf(res);
     const v = findVendor(db, p.vendor.id)!;
-    const pdf = await answersCopyPdf(p.evaluation, p.set, v, answerValues(db, p.vendor.id), listEvidence(db, v.id));
+    const answers = answerValues(db, p.vendor.id);
+    const files = listEvidence(db, v.id);
+    const key = createHash("sha256").update(JSON.stringify([p.evaluation.title, p.evaluation.questionSetId, v, answers, files])).digest("hex");
+    const pdf = await copies.get(key, () => answersCopyPdf(p.evaluation, p.set, v, answers, files));
     res.type("application/pdf").set("Content-Disposition", downloadName(`${v.name} — answers.pdf`)).send(pdf);
   });
 

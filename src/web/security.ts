@@ -88,3 +88,16 @@ export function limitByAddress(windowMinutes: number, limit: number, message: st
     handler: (_req, _res, next) => next(Object.assign(new Error(message), { status: 429, expose: true })),
   });
 }
+
+/**
+ * A limiter per caller (the signed-in user, the API token's user, or the vendor link), answering 429
+ * through the error middleware with `message`. For exports: cheap to serve once, costly to serve
+ * without end.
+ */
+export function limitByCaller(windowMinutes: number, limit: number, message: string) {
+  return rateLimit({
+    windowMs: windowMinutes * 60_000, limit, standardHeaders: "draft-8", legacyHeaders: false,
+    keyGenerator: (req) => (req.user ? `user:${req.user.id}` : req.vendorSession ? `link:${req.vendorSession.link.id}` : `address:${ipKeyGenerator(req.ip ?? "unknown")}`),
+    handler: (_req, _res, next) => next(Object.assign(new Error(message), { status: 429, expose: true })),
+  });
+}
