@@ -6,7 +6,7 @@ import { createLogger } from "./logger.js";
 import { getQuestionSet, latestQuestionSets, syncQuestionSets } from "./questions/repo.js";
 import { warmUp } from "./web/warm-up.js";
 import { countUsers, createUserToken } from "./auth/users.js";
-import { createMailer, processOutbox } from "./mail/outbox.js";
+import { createMailer, OutboxSender } from "./mail/outbox.js";
 import { runReminders } from "./vendors/invitations.js";
 import { createHttpServer } from "./web/http-server.js";
 import { closeReportPool } from "./report/service.js";
@@ -38,7 +38,7 @@ export async function startServer(): Promise<() => Promise<void>> {
     const token = createUserToken(db, null, "setup", 24);
     console.log(`No account exists yet. Create the first administrator (this link works once, for 24 hours):\n  ${config.baseUrl}/setup/${token}`);
   }
-  const mailer = createMailer(config);
+  const outbox = new OutboxSender(db, createMailer(config), config, logger, 4, true);
   const tick = () => {
     try {
       db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(new Date().toISOString());
@@ -48,7 +48,8 @@ export async function startServer(): Promise<() => Promise<void>> {
     } catch (err) {
       logger.error({ err }, "reminders or audit checkpoint failed");
     }
-    processOutbox(db, mailer, config, logger).catch((err) => logger.error({ err }, "outbox failed"));
+    // Each tick claims what free slots allow; sends still running keep their claims.
+    outbox.tick().catch((err) => logger.error({ err }, "outbox failed"));
   };
   const timer = setInterval(tick, 30_000);
   timer.unref();
@@ -56,6 +57,7 @@ export async function startServer(): Promise<() => Promise<void>> {
   return () =>
     new Promise((resolve) => {
       clearInterval(timer);
+      outbox.stop();
       server.close(() => {
         void closeReportPool().finally(() => {
           db.close();

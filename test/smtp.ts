@@ -7,8 +7,8 @@ afterEach(async () => {
 });
 
 /** A real SMTP server for one test, stopped after it. */
-export async function smtpForTest() {
-  const smtp = await startSmtp();
+export async function smtpForTest(opts: Parameters<typeof startSmtp>[0] = {}) {
+  const smtp = await startSmtp(opts);
   running.push(smtp.close);
   return smtp;
 }
@@ -20,7 +20,7 @@ export interface Received {
 }
 
 /** A real SMTP server on 127.0.0.1 with a random port, collecting what it receives; `failNext` makes it refuse messages. */
-export async function startSmtp(): Promise<{ url: string; messages: Received[]; failNext: (n: number) => void; close: () => Promise<void> }> {
+export async function startSmtp(opts: { delayMs?: (to: string[]) => number } = {}): Promise<{ url: string; messages: Received[]; failNext: (n: number) => void; close: () => Promise<void> }> {
   const messages: Received[] = [];
   let failures = 0;
   const server = new SMTPServer({
@@ -28,7 +28,9 @@ export async function startSmtp(): Promise<{ url: string; messages: Received[]; 
     onData(stream, session, done) {
       let raw = "";
       stream.on("data", (c: Buffer) => (raw += c.toString("utf8")));
-      stream.on("end", () => {
+      stream.on("end", async () => {
+        const delay = opts.delayMs?.(session.envelope.rcptTo.map((r) => r.address)) ?? 0;
+        if (delay) await new Promise((r) => setTimeout(r, delay));
         if (failures > 0) {
           failures--;
           return done(Object.assign(new Error("451 try again later"), { responseCode: 451 }));

@@ -89,27 +89,93 @@ export function createMailer(config: Pick<Config, "SMTP_URL">): Mailer | null {
   return { send: (m) => transport.sendMail(m) };
 }
 
-/** Sends what is due; failures are kept with their error and retried later, never dropped. */
-export async function processOutbox(db: Db, mailer: Mailer | null, config: Pick<Config, "MAIL_FROM" | "sessionSecret">, logger?: Logger, now = new Date()): Promise<{ sent: number; failed: number }> {
-  if (!mailer) return { sent: 0, failed: 0 };
-  const due = db.prepare(`SELECT ${columns} FROM email_outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY id LIMIT 50`).all(nowIso(now)) as OutboxMessage[];
-  let sent = 0, failed = 0;
-  for (const m of due) {
-    try {
-      await mailer.send({ from: config.MAIL_FROM, to: m.toAddr, subject: m.subject, text: renderBody(db, config.sessionSecret, m).text });
-      db.prepare("UPDATE email_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").run(nowIso(), m.id);
-      sent++;
-    } catch (err) {
-      failed++;
-      const attempts = m.attempts + 1;
-      const delay = RETRY_MINUTES[attempts - 1];
-      db.prepare("UPDATE email_outbox SET attempts = ?, last_error = ?, status = ?, next_attempt_at = ? WHERE id = ?").run(
-        attempts, String((err as Error).message ?? err).slice(0, 500), delay === undefined ? "failed" : "pending", delay === undefined ? null : nowIso(new Date(now.getTime() + delay * 60_000)), m.id,
-      );
-      logger?.warn({ id: m.id, attempts, err: (err as Error).message }, "email send failed");
+/** How long a claim holds: longer than any send can take with the transport's timeouts. */
+const LEASE_MINUTES = 60;
+
+/**
+ * Claims up to `limit` due messages, atomically: one UPDATE marks them claimed and returns them, so a
+ * message is handed to one sender only, whatever the number of passes or processes running.
+ */
+function claimDue(db: Db, limit: number, now: Date, except: ReadonlySet<number>): OutboxMessage[] {
+  if (limit <= 0) return [];
+  const at = nowIso(now);
+  const skip = [...except];
+  return db.prepare(`UPDATE email_outbox SET claimed_until = ?
+      WHERE id IN (SELECT id FROM email_outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+        AND (claimed_until IS NULL OR claimed_until <= ?) ${skip.length ? `AND id NOT IN (${skip.map(() => "?").join(",")})` : ""} ORDER BY id LIMIT ?)
+      RETURNING ${columns}`)
+    .all(nowIso(new Date(now.getTime() + LEASE_MINUTES * 60_000)), at, at, ...skip, limit) as OutboxMessage[];
+}
+
+/**
+ * Sends the outbox's due messages, each once. A message is claimed before it is sent and released
+ * when its outcome is written (sent, or its error and next attempt), so passes never overlap on a
+ * message; up to `concurrency` messages are in flight at once, each on its own, so that one slow
+ * delivery holds up one slot, not the rest of the mail. If the process dies between the SMTP
+ * server's acceptance and the write, the claim expires after an hour and the message goes again:
+ * delivery is at least once, and exactly once whenever the process lives.
+ */
+export class OutboxSender {
+  private readonly inFlight = new Set<number>();
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly mailer: Mailer | null,
+    private readonly config: Pick<Config, "MAIL_FROM" | "sessionSecret">,
+    private readonly logger?: Logger,
+    private readonly concurrency = 4,
+    /** The server's sender: a freed slot takes the next due message at once instead of at the next tick. */
+    private readonly continuous = false,
+  ) {}
+
+  /** Starts sending what is due, as far as free slots allow; resolves when those sends are done. */
+  tick(now = new Date()): Promise<{ sent: number; failed: number }> {
+    if (!this.mailer || this.stopped) return Promise.resolve({ sent: 0, failed: 0 });
+    const claimed = claimDue(this.db, this.concurrency - this.inFlight.size, now, this.inFlight);
+    return Promise.all(claimed.map((m) => this.send(m, now))).then((ok) => ({ sent: ok.filter(Boolean).length, failed: ok.filter((x) => !x).length }));
+  }
+
+  /** Takes no new message from now on (sends in flight finish). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Sends until nothing due is left (for tests and the CLI). */
+  async drain(now = new Date()): Promise<{ sent: number; failed: number }> {
+    const total = { sent: 0, failed: 0 };
+    for (;;) {
+      const r = await this.tick(now);
+      if (r.sent + r.failed === 0) return total;
+      total.sent += r.sent;
+      total.failed += r.failed;
     }
   }
-  return { sent, failed };
+
+  private async send(m: OutboxMessage, now: Date): Promise<boolean> {
+    this.inFlight.add(m.id);
+    try {
+      await this.mailer!.send({ from: this.config.MAIL_FROM, to: m.toAddr, subject: m.subject, text: renderBody(this.db, this.config.sessionSecret, m).text });
+      this.db.prepare("UPDATE email_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ?").run(nowIso(), m.id);
+      return true;
+    } catch (err) {
+      const attempts = m.attempts + 1;
+      const delay = RETRY_MINUTES[attempts - 1];
+      this.db.prepare("UPDATE email_outbox SET attempts = ?, last_error = ?, status = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?").run(
+        attempts, String((err as Error).message ?? err).slice(0, 500), delay === undefined ? "failed" : "pending", delay === undefined ? null : nowIso(new Date(now.getTime() + delay * 60_000)), m.id,
+      );
+      this.logger?.warn({ id: m.id, attempts, err: (err as Error).message }, "email send failed");
+      return false;
+    } finally {
+      this.inFlight.delete(m.id);
+      if (this.continuous) setImmediate(() => void this.tick().catch((err) => this.logger?.error({ err }, "outbox failed")));
+    }
+  }
+}
+
+/** Sends everything due now and waits for it (tests and one-off runs; the server keeps one OutboxSender). */
+export function processOutbox(db: Db, mailer: Mailer | null, config: Pick<Config, "MAIL_FROM" | "sessionSecret">, logger?: Logger, now = new Date()): Promise<{ sent: number; failed: number }> {
+  return new OutboxSender(db, mailer, config, logger).drain(now);
 }
 
 /** Puts a failed or held message back in the queue now. */
