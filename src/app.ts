@@ -21,6 +21,7 @@ import { viewOptions } from "./web/views.js";
 import { applyReportFont, type Config } from "./config.js";
 import type { Db } from "./db/index.js";
 import { AppError, notFound } from "./errors.js";
+import { isBusy, isDiskFull } from "./db/faults.js";
 import type { Logger } from "./logger.js";
 import { PUBLIC_DIR, VIEWS_DIR } from "./paths.js";
 import { renderPage, wantsJson } from "./web/render.js";
@@ -89,7 +90,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(adminRoutes(db, config));
 
   app.use((_req, _res, next) => next(notFound()));
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, deps.config.dataDir));
   return app;
 }
 
@@ -149,25 +150,49 @@ function cspDirectives() {
   };
 }
 
+/** What the user is told of a fault from outside the request, with its id, status and when to try again. */
+function faultOf(err: unknown, req: Request): { id: string; message: string; retryAfter: number } | undefined {
+  const what = req.path.includes("/files") ? "Evidence file: not stored" : "Not saved";
+  const kept = req.path.includes("/files") ? "Attach it again" : "What you typed is still on the page (go back if it is not): send it again";
+  if (isDiskFull(err)) return { id: "disk_full", retryAfter: 60, message: `${what}: the server is out of disk space, so nothing was written. ${kept} later; the operator has been told.` };
+  if (isBusy(err)) return { id: "busy", retryAfter: 2, message: `${what}: the server is busy (its database is held by another process), so nothing was written. ${kept} in a moment.` };
+  return undefined;
+}
+
 /** One error middleware: a page for HTML, JSON for JSON; above 499 the message is logged, not shown. */
-function errorHandler(logger: Logger) {
+function errorHandler(logger: Logger, dataDir: string) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = err instanceof AppError ? err.status : httpStatusOf(err);
-    const id = err instanceof AppError ? err.id : status === 500 ? "internal" : "bad_request";
-    const message =
-      status >= 500 ? "Something went wrong on our side. Nothing you submitted was lost; please try again." : err instanceof AppError ? err.message : publicMessage(err, status);
-    if (status >= 500) logger.error({ err, url: req.originalUrl }, "request failed");
+    const fault = faultOf(err, req);
+    if (fault) {
+      if (fault.id === "disk_full") logger.error({ url: req.originalUrl, code: (err as { code?: string }).code }, `disk full: no space left for ${dataDir}; writes are refused until space is freed`);
+      else logger.warn({ url: req.originalUrl }, "database busy: a write waited for another process's lock and gave up");
+      if (res.headersSent) return;
+      res.set("Retry-After", String(fault.retryAfter));
+    }
+    const ended = (err as { code?: string }).code === "EBADCSRFTOKEN" && req.sessionEnded;
+    const status = fault ? 503 : ended ? 401 : err instanceof AppError ? err.status : httpStatusOf(err);
+    const id = fault?.id ?? (ended ? "session_ended" : err instanceof AppError ? err.id : status === 500 ? "internal" : "bad_request");
+    const message = fault?.message ?? (ended ? sessionEndedMessage(req)
+      : status >= 500 ? "Something went wrong on our side, and what you sent may not have been saved. Go back, check it, and try again." : err instanceof AppError ? err.message : publicMessage(err, status));
+    if (status >= 500 && !fault) logger.error({ err, url: req.originalUrl }, "request failed");
     if (res.headersSent) return;
     const fields = err instanceof AppError ? err.fields : (err as { type?: string }).type === "entity.parse.failed" ? { body: "is not valid JSON" } : undefined;
     if (wantsJson(req)) {
-      res.status(status).json({ error: { id, message, ...(fields ? { fields } : {}) } });
+      res.status(status).json({ error: { id, message, ...(fields ? { fields } : {}), ...(fault ? { retryAfter: fault.retryAfter } : {}) } });
       return;
     }
-    renderPage(req, res, "error", { title: status === 404 ? "Not found" : "Error", status, message }, status).catch((renderErr) => {
+    renderPage(req, res, "error", { title: status === 404 ? "Not found" : status === 401 ? "Session ended" : "Error", status, message }, status).catch((renderErr) => {
       logger.error({ err: renderErr }, "error page failed");
       res.status(status).type("text").send(message);
     });
   };
+}
+
+/** A session that ended (idle, too old, revoked) before a form was sent: say so, and how to go on. */
+function sessionEndedMessage(req: Request): string {
+  return req.path.startsWith("/portal")
+    ? "Your session ended, so this was not saved. Open your link again (from the invitation email) to go on: everything you saved before is kept."
+    : "Your session ended, so this was not saved. Sign in again, then go back and send it again.";
 }
 
 /** Status of errors raised by body parsers, multer and the like. */

@@ -19,12 +19,14 @@ import { checkpointNow } from "./audit/checkpoints.js";
 import { createUserToken, findUserByEmail, insertUser } from "./auth/users.js";
 import { InviteUserSchema } from "./auth/schema.js";
 import { parseForm } from "./web/forms.js";
+import { isBusy, isDiskFull } from "./db/faults.js";
 import { scoreTable } from "./cli/score-table.js";
 
 /** Opens the configured database, migrated and with the question sets loaded. */
 export function openAppDb(): Db {
   const config = loadConfig();
-  const db = openDb(dbPath(config.dataDir));
+  // The CLI has nothing else to serve: it may wait for a lock the server holds a moment.
+  const db = openDb(dbPath(config.dataDir), { busyTimeoutMs: 5000 });
   migrate(db);
   const anchor = useAuditKey(db, config.auditKey);
   if (anchor.anchored === "refused") console.error(`The audit log is not anchored: ${anchor.reason}. Run "truecost audit verify".`);
@@ -258,6 +260,15 @@ adminCmd
     }),
   );
 
+/** The data folder as configured, for messages (without failing again if the configuration is bad). */
+function dataDirOf(): string {
+  try {
+    return loadConfig().dataDir;
+  } catch {
+    return process.env.DATA_DIR ?? "./data";
+  }
+}
+
 function fail(message: string): never {
   console.error(message);
   process.exit(1);
@@ -274,6 +285,14 @@ export async function main(argv: string[]): Promise<void> {
     }
     if (err instanceof Error && "code" in err && err.code === "ENOENT") {
       console.error(err.message);
+      process.exit(1);
+    }
+    if (isDiskFull(err)) {
+      console.error(`Truecost cannot go on: the disk that holds its data (${dataDirOf()}) is full. Free some space and run the command again; nothing was half-written.`);
+      process.exit(1);
+    }
+    if (isBusy(err)) {
+      console.error(`Truecost cannot go on: another process holds the database (${dataDirOf()}/truecost.db) locked. Try again when it is done.`);
       process.exit(1);
     }
     throw err;

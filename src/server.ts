@@ -1,6 +1,7 @@
 import { buildApp } from "./app.js";
 import { loadConfig } from "./config.js";
 import { dbPath, openDb } from "./db/index.js";
+import { BUSY_BLOCK_MS } from "./db/faults.js";
 import { migrate } from "./db/migrate.js";
 import { createLogger } from "./logger.js";
 import { getQuestionSet, latestQuestionSets, syncQuestionSets } from "./questions/repo.js";
@@ -17,12 +18,14 @@ import { sweepPartFiles } from "./portal/uploads.js";
 export async function startServer(): Promise<() => Promise<void>> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const db = openDb(dbPath(config.dataDir));
+  // Start-up may wait for a lock a moment (a backup running); serving then blocks the thread briefly at most.
+  const db = openDb(dbPath(config.dataDir), { busyTimeoutMs: 5000 });
   const applied = migrate(db);
   if (applied.length) logger.info({ applied }, "migrations applied");
   const sync = syncQuestionSets(db);
   for (const err of sync.refused) logger.error({ file: err.file, problems: err.problems }, "question set refused");
   const app = buildApp({ db, config, logger });
+  db.pragma(`busy_timeout = ${BUSY_BLOCK_MS}`);
   const server = createHttpServer(app).listen(config.PORT, config.HOST);
   await new Promise<void>((resolve, reject) => {
     server.once("listening", resolve);

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from "express";
 import type { Config } from "../config.js";
 import { fieldsOf, nowIso, qualified, rowSplitter, sql, type Db } from "../db/index.js";
 import { hashToken, newToken } from "../crypto.js";
+import { isBusy, isDiskFull } from "../db/faults.js";
 import { portalEvaluationColumns, type PortalEvaluationRow } from "../evaluations/repo.js";
 import { linkColumns, type VendorLink } from "../vendors/links.js";
 import { vendorColumns, type VendorRow } from "../vendors/repo.js";
@@ -80,15 +81,18 @@ export function loadSession(db: Db, opts: SessionOptions) {
     const raw = req.cookies?.[SESSION_COOKIE] as string | undefined;
     if (!raw || raw.length > 100) return next();
     const found = find.get(hashToken(raw)) as unknown[] | undefined;
-    if (!found) return next();
+    // A cookie whose session is gone (expired, signed out elsewhere, its link revoked): the request is told so.
+    if (!found) return ((req.sessionEnded = true), next());
     const [session, user, link, vendor, evaluation, set] = split(found);
     const row = session as unknown as SessionRow;
     const now = Date.now();
     if (Date.parse(row.expiresAt) <= now || now - Date.parse(row.lastSeenAt) > opts.idleMinutes * 60_000) {
-      remove.run(row.id);
+      bestEffort(() => remove.run(row.id));
+      req.sessionEnded = true;
       return next();
     }
-    if (now - Date.parse(row.lastSeenAt) > 60_000) touch.run(nowIso(), row.id);
+    // Last seen is a courtesy: a locked or full database does not refuse a read for it.
+    if (now - Date.parse(row.lastSeenAt) > 60_000) bestEffort(() => touch.run(nowIso(), row.id));
     req.session = row;
     req.sessionRaw = raw;
     if (row.userId !== null && user!.id !== null && !user!.disabledAt) req.user = user as unknown as User;
@@ -96,6 +100,15 @@ export function loadSession(db: Db, opts: SessionOptions) {
       req.vendorSession = { link: link as unknown as VendorLink, vendor: vendor as unknown as VendorRow, evaluation: evaluation as unknown as PortalEvaluationRow, setHash: set!.hash as string };
     next();
   };
+}
+
+/** Runs a write that may be skipped when the database is locked or full. */
+function bestEffort(write: () => unknown): void {
+  try {
+    write();
+  } catch (err) {
+    if (!isBusy(err) && !isDiskFull(err)) throw err;
+  }
 }
 
 declare global {
@@ -106,6 +119,8 @@ declare global {
       sessionRaw?: string;
       user?: User;
       vendorSession?: VendorSessionRows;
+      /** The request carried a session cookie whose session has ended. */
+      sessionEnded?: boolean;
     }
   }
 }

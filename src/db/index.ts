@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { BUSY_BLOCK_MS } from "./faults.js";
 
 export type Db = Database.Database;
 
@@ -9,14 +10,18 @@ export function dbPath(dataDir: string): string {
   return join(dataDir, "truecost.db");
 }
 
-/** Opens the database with WAL, foreign keys and a busy timeout. */
-export function openDb(file: string): Db {
+/**
+ * Opens the database with WAL, foreign keys and a busy timeout. The server blocks its one thread on
+ * another process's lock for at most BUSY_BLOCK_MS (its batched writes then wait off the thread, see
+ * batch.ts); the CLI, with nothing else to serve, waits longer.
+ */
+export function openDb(file: string, opts: { busyTimeoutMs?: number } = {}): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_BLOCK_MS}`);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("foreign_keys = ON");
-  db.pragma("busy_timeout = 5000");
   return db;
 }
 

@@ -36,6 +36,7 @@ export function portalContext(db: Db) {
   return (req: Request, res: Response, next: NextFunction) => {
     // Read with the session, in the same query (auth/sessions.ts).
     const row = req.vendorSession;
+    if (!row && req.sessionEnded) return void renderPage(req, res, "portal/session-ended", { title: "Your session ended" }, 401).catch(next);
     if (!row || !isLive(row.link)) return void deadLink(req, res).catch(next);
     const link = row.link;
     const vendor = toVendor(row.vendor);

@@ -7,6 +7,7 @@ import { listClarifications } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
 import { sql, transaction, type Db } from "../db/index.js";
 import { writeBatch } from "../db/batch.js";
+import { isBusy, isDiskFull } from "../db/faults.js";
 import { ROLE_LABELS, ROLES, type Role } from "../domain.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
@@ -84,6 +85,9 @@ export function portalRoutes(db: Db, config: Config): Router {
     const section = p.set.sections.find((s) => s.role === role)!;
     const outcome = new Map<string, Partial<QuestionView>>();
     const stored = listAnswers(db, p.vendor.id);
+    // A locked or full database stops the saving at the first answer it refuses: the answers not
+    // saved keep what was typed, each marked, and the page says why (503, try again).
+    let fault: { id: string; message: string; retryAfter: number } | undefined;
     for (const q of section.questions) {
       const raw: RawAnswer = { q: req.body[`q_${q.key}`], p: req.body[`p_${q.key}`] };
       const expected = Number(req.body[`rev_${q.key}`] ?? 0);
@@ -94,11 +98,22 @@ export function portalRoutes(db: Db, config: Config): Router {
       }
       const before = stored.get(q.key);
       if ((before?.value ?? null) === null && parsed.value === null) continue;
-      const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
-      if (!result.ok) outcome.set(q.key, { raw, revision: result.current.revision, conflict: conflictOf(q, result.current, p) });
+      if (fault) {
+        if (JSON.stringify(before?.value ?? null) !== JSON.stringify(parsed.value)) outcome.set(q.key, { raw, error: fault.message, revision: expected });
+        continue;
+      }
+      try {
+        const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
+        if (!result.ok) outcome.set(q.key, { raw, revision: result.current.revision, conflict: conflictOf(q, result.current, p) });
+      } catch (err) {
+        fault = saveFault(err);
+        if (!fault) throw err;
+        outcome.set(q.key, { raw, error: fault.message, revision: expected });
+      }
     }
     if (outcome.size === 0) return res.redirect(303, `/portal/sections/${role}?saved=1`);
-    return sectionPage(req, res, role, outcome, 409);
+    if (fault) res.set("Retry-After", String(fault.retryAfter));
+    return sectionPage(req, res, role, outcome, fault ? 503 : 409);
   });
 
   /** Autosave of one answer (JSON), used by the page's script. */
@@ -149,6 +164,13 @@ function whoIsSignedIn(req: Request): { kind: "user"; name: string; email: strin
   if (req.user) return { kind: "user", name: req.user.name, email: req.user.email };
   const v = req.vendorSession;
   if (v) return { kind: "vendor", name: v.vendor.name, section: v.link.role ? ROLE_LABELS[v.link.role] : null };
+  return undefined;
+}
+
+/** What a vendor is told of an answer a locked or full database refused; undefined for any other error. */
+function saveFault(err: unknown): { id: string; message: string; retryAfter: number } | undefined {
+  if (isDiskFull(err)) return { id: "disk_full", retryAfter: 60, message: "Not saved: the server is out of disk space. What you typed is still here: press “Save this section” again later." };
+  if (isBusy(err)) return { id: "busy", retryAfter: 2, message: "Not saved: the server is busy. What you typed is still here: press “Save this section” again in a moment." };
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import { fileTypeFromBuffer, fileTypeFromFile } from "file-type";
 import type { Request, RequestHandler } from "express";
 import multer from "multer";
 import { forbidden, invalid } from "../errors.js";
+import { isDiskFull } from "../db/faults.js";
 import type { Config } from "../config.js";
 import { sql, type Db } from "../db/index.js";
 
@@ -146,12 +147,6 @@ export function uploadMiddleware(config: Pick<Config, "UPLOAD_MAX_MB" | "dataDir
       if (isDiskFull(err)) return next(err);
       next(invalid({ file: "The upload could not be read. Attach the file again with the Upload button." }, { file: "Evidence file" }));
     });
-}
-
-/** Whether an error is the disk (or the database) being full. */
-export function isDiskFull(err: unknown): boolean {
-  const code = (err as { code?: string } | null)?.code;
-  return code === "ENOSPC" || code === "EDQUOT" || code === "SQLITE_FULL";
 }
 
 /** A name safe to show and to send back: no path, no control characters, bounded length. */

@@ -71,6 +71,23 @@
         applyProgress(r.data.progress, r.data.shown);
       } else if (r.status === 409 && r.data.current) {
         conflict(box, rev, r.data.current);
+      } else if (r.status === 503) {
+        // Nothing was written (the server is busy or out of space): the answer stays here and goes again by itself.
+        var e = (r.data && r.data.error) || {};
+        var seconds = Math.min(120, (e.retryAfter || 5) * Math.pow(2, Math.min(attempt || 0, 3)));
+        var why = e.id === "disk_full" ? "the server is out of disk space" : "the server is busy";
+        pending[key] = true;
+        box.classList.add("has-error");
+        say(box, "Not saved yet: " + why + ". Your answer is kept here and will be sent again in " + seconds + " s.", true);
+        status.textContent = "Not saved yet — retrying…";
+        setTimeout(function () { save(box, (attempt || 0) + 1); }, seconds * 1000);
+        return;
+      } else if (r.status === 401 && r.data && r.data.error) {
+        pending[key] = true;
+        box.classList.add("has-error");
+        say(box, r.data.error.message + " Your answer is still in the field: copy it if you need it.", true);
+        status.textContent = "Session ended — open your link again.";
+        return;
       } else if (r.data && r.data.error) {
         box.classList.add("has-error");
         say(box, "Not saved: " + r.data.error.message, true);

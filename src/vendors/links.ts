@@ -70,9 +70,13 @@ export function linkToken(l: VendorLink, secret: string): string | undefined {
   return unseal(l.tokenEnc, secret);
 }
 
+/**
+ * Revokes a link. Its sessions stay, but open nothing: every portal request reads the link with its
+ * session and refuses a dead one (portal/access.ts), so a browser that held it is told the link no
+ * longer works, rather than that its session ended.
+ */
 export function revokeLink(db: Db, id: number): void {
   sql(db, "UPDATE vendor_links SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), id);
-  sql(db, "DELETE FROM sessions WHERE vendor_link_id = ?").run(id);
 }
 
 export function extendLink(db: Db, id: number, expiresAt: string): void {

@@ -28,11 +28,14 @@ export class AppRequest extends http.IncomingMessage {
   file: unknown = undefined;
   files: unknown = undefined;
   rateLimit: unknown = undefined;
-  // Truecost: auth/sessions.ts and web/security.ts.
+  // Truecost: auth/sessions.ts, auth/devices.ts, portal/uploads.ts and web/security.ts.
   session: unknown = undefined;
   sessionRaw: unknown = undefined;
+  sessionEnded: unknown = undefined;
   user: unknown = undefined;
   vendorSession: unknown = undefined;
+  trustedDevice: unknown = undefined;
+  evidenceQuotaLeft: unknown = undefined;
   csrfToken: unknown = undefined;
 }
 

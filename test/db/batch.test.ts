@@ -28,6 +28,34 @@ describe("group commit (WriteBatch)", () => {
     expect(db.prepare("SELECT v FROM t ORDER BY id").pluck().all()).toEqual(["a", "c"]);
   });
 
+  it("when a full disk makes SQLite undo the whole transaction, tells every caller of the batch, not only the one that hit it", async () => {
+    const { db } = setup();
+    db.prepare("INSERT INTO t (v) VALUES ('seed')").run();
+    db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true })}`);
+    const batch = new WriteBatch(db);
+    const ins = db.prepare("INSERT INTO t (v) VALUES (?)");
+    const results = await Promise.allSettled([batch.run(() => ins.run("small")), batch.run(() => ins.run("x".repeat(200_000))), batch.run(() => ins.run("after"))]);
+    expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
+    expect(results.map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(["SQLITE_FULL", "SQLITE_FULL", "SQLITE_FULL"]);
+    expect(db.prepare("SELECT v FROM t").pluck().all()).toEqual(["seed"]);
+  });
+
+  it("waits off the thread for a lock another connection holds, then writes; or gives up at the deadline with nothing written", async () => {
+    const { db, dataDir } = setup();
+    const other = new Database(dbPath(dataDir));
+    other.exec("BEGIN IMMEDIATE");
+    const batch = new WriteBatch(db, 300);
+    const ins = db.prepare("INSERT INTO t (v) VALUES (?)");
+    const gaveUp = batch.run(() => ins.run("late"));
+    await expect(gaveUp).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+    const waits = batch.run(() => ins.run("waited"));
+    await new Promise((r) => setTimeout(r, 100));
+    other.exec("COMMIT");
+    await waits;
+    expect(db.prepare("SELECT v FROM t").pluck().all()).toEqual(["waited"]);
+    other.close();
+  });
+
   it("answers a caller only once its write is committed: another connection already sees it", async () => {
     const { db, dataDir } = setup();
     const other = new Database(dbPath(dataDir), { readonly: true });
