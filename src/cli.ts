@@ -26,7 +26,7 @@ import { scoreTable } from "./cli/score-table.js";
 export function openAppDb(): Db {
   const config = loadConfig();
   // The CLI has nothing else to serve: it may wait for a lock the server holds a moment.
-  const db = openDb(dbPath(config.dataDir), { busyTimeoutMs: 5000 });
+  const db = openDb(dbPath(config.dataDir), { busyTimeoutMs: 5000, synchronous: config.DB_SYNCHRONOUS });
   migrate(db);
   const anchor = useAuditKey(db, config.auditKey);
   if (anchor.anchored === "refused") console.error(`The audit log is not anchored: ${anchor.reason}. Run "truecost audit verify".`);

@@ -22,6 +22,7 @@ export const CONFIG_KEYS = {
   SESSION_SECRET: { schema: z.string().min(32, "must be at least 32 characters").optional(), help: "Secret for signing cookies and CSRF tokens; generated once under DATA_DIR when unset." },
   SESSION_IDLE_MINUTES: { schema: z.coerce.number().int().min(1).max(10080).default(120), help: "A signed-in session ends after this many minutes without a request." },
   SESSION_MAX_HOURS: { schema: z.coerce.number().int().min(1).max(720).default(12), help: "A signed-in session ends this many hours after sign-in, whatever the activity." },
+  DB_SYNCHRONOUS: { schema: z.enum(["full", "normal"]).default("full"), help: "full: an acknowledged save survives a power loss (fsync at each commit); normal: it survives a crash of the process but not of the machine." },
   UPLOAD_MAX_MB: { schema: z.coerce.number().min(0.1).max(100).default(10), help: "Largest evidence file a vendor may upload, in MiB." },
   VENDOR_QUOTA_MB: { schema: z.coerce.number().min(1).max(2000).default(100), help: "Total evidence a vendor may upload for one evaluation, in MiB." },
   LINK_FAILURES_PER_10_MIN: { schema: z.coerce.number().int().min(1).max(100000).default(20), help: "Unknown or dead vendor links one address may try in ten minutes before it is refused." },

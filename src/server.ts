@@ -19,7 +19,7 @@ export async function startServer(): Promise<() => Promise<void>> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
   // Start-up may wait for a lock a moment (a backup running); serving then blocks the thread briefly at most.
-  const db = openDb(dbPath(config.dataDir), { busyTimeoutMs: 5000 });
+  const db = openDb(dbPath(config.dataDir), { busyTimeoutMs: 5000, synchronous: config.DB_SYNCHRONOUS });
   const applied = migrate(db);
   if (applied.length) logger.info({ applied }, "migrations applied");
   const sync = syncQuestionSets(db);

@@ -101,6 +101,25 @@ export interface HistoryEntry {
   changedAt: string;
 }
 
+/** The newest changes of each of a vendor's answers (at most `perQuestion` each, newest first) and how many each has in all. */
+export function recentHistory(db: Db, vendorId: number, perQuestion: number): { entries: HistoryEntry[]; counts: Map<string, number> } {
+  const rows = sql(db, `SELECT questionKey, revision, value, changedBy, changedAt, total FROM (
+      SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt,
+        row_number() OVER (PARTITION BY question_key ORDER BY revision DESC) AS n, count(*) OVER (PARTITION BY question_key) AS total
+      FROM answer_history WHERE vendor_id = ?) WHERE n <= ? ORDER BY questionKey, revision DESC`)
+    .all(vendorId, perQuestion) as (Omit<HistoryEntry, "value"> & { value: string | null; total: number })[];
+  const counts = new Map(rows.map((r) => [r.questionKey, r.total]));
+  return { entries: rows.map(({ total: _t, ...r }) => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) })), counts };
+}
+
+/** One page of a question's changes, newest first, and how many there are in all. */
+export function historyPage(db: Db, vendorId: number, questionKey: string, page: number, size: number): { entries: HistoryEntry[]; total: number } {
+  const total = sql(db, "SELECT count(*) FROM answer_history WHERE vendor_id = ? AND question_key = ?").pluck().get(vendorId, questionKey) as number;
+  const rows = sql(db, `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
+      WHERE vendor_id = ? AND question_key = ? ORDER BY revision DESC LIMIT ? OFFSET ?`).all(vendorId, questionKey, size, page * size) as (Omit<HistoryEntry, "value"> & { value: string | null })[];
+  return { entries: rows.map((r) => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) })), total };
+}
+
 /** Every change of a vendor's answers, newest first. */
 export function answerHistory(db: Db, vendorId: number, questionKey?: string): HistoryEntry[] {
   const rows = sql(db, `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history

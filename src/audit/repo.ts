@@ -34,6 +34,8 @@ export interface AuditFilter {
   evaluationId?: number;
   action?: string;
   actor?: string;
+  /** Only entries older than this id (the next page of a list newest first). */
+  before?: number;
   limit?: number;
 }
 
@@ -44,6 +46,7 @@ export function listAudit(db: Db, f: AuditFilter = {}): AuditEntry[] {
   if (f.evaluationId !== undefined) (where.push("evaluation_id = ?"), args.push(f.evaluationId));
   if (f.action) (where.push("action LIKE ? ESCAPE '\\'"), args.push(f.action.replace(/[\\%_]/g, "\\$&") + "%"));
   if (f.actor) (where.push("actor LIKE ? ESCAPE '\\'"), args.push("%" + f.actor.replace(/[\\%_]/g, "\\$&") + "%"));
+  if (f.before !== undefined) (where.push("id < ?"), args.push(f.before));
   const rows = sql(db, `SELECT id, evaluation_id AS evaluationId, actor, action, detail, created_at AS createdAt, prev_hash AS prevHash, hash
       FROM audit_log ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT ?`)
     .all(...args, f.limit ?? 500) as (Omit<AuditEntry, "detail"> & { detail: string })[];

@@ -10,9 +10,14 @@ export interface Comment {
   createdAt: string;
 }
 
-export function listComments(db: Db, evaluationId: number): Comment[] {
-  return db.prepare(`SELECT c.id, u.name AS userName, u.role AS userRole, c.body, c.created_at AS createdAt FROM comments c JOIN users u ON u.id = c.user_id
-    WHERE c.evaluation_id = ? ORDER BY c.id`).all(evaluationId) as Comment[];
+/** The evaluation's comments in the order written: all of them, or the newest `newest`. */
+export function listComments(db: Db, evaluationId: number, newest = -1): Comment[] {
+  return db.prepare(`SELECT * FROM (SELECT c.id, u.name AS userName, u.role AS userRole, c.body, c.created_at AS createdAt FROM comments c JOIN users u ON u.id = c.user_id
+    WHERE c.evaluation_id = ? ORDER BY c.id DESC LIMIT ?) ORDER BY id`).all(evaluationId, newest) as Comment[];
+}
+
+export function countComments(db: Db, evaluationId: number): number {
+  return db.prepare("SELECT count(*) FROM comments WHERE evaluation_id = ?").pluck().get(evaluationId) as number;
 }
 
 export function addComment(db: Db, evaluationId: number, userId: number, body: string): void {

@@ -14,12 +14,15 @@ import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from 
 import { renderPage } from "../web/render.js";
 import { downloadName } from "../web/download.js";
 import { StateCache } from "../web/state-cache.js";
-import { limitByCaller } from "../web/security.js";
+import { limitByCaller, postLimit } from "../web/security.js";
 import { comparisonCsv } from "./csv.js";
 import { comparisonPageData, evaluationState, isLarge, type PageData } from "./page-data.js";
 import type { Evaluation } from "../evaluations/repo.js";
-import { addComment, listComments, listDecisions, listReports, missingSignatures, proposeDecision, recordDecision, sign } from "./repo.js";
+import { addComment, countComments, listComments, listDecisions, listReports, missingSignatures, proposeDecision, recordDecision, sign } from "./repo.js";
 import { CommentSchema, DecisionSchema } from "./schema.js";
+
+/** Comments shown on the comparison page, newest. */
+const PAGE_COMMENTS = 100;
 
 /** The comparison page, its CSV, the PDF reports, and the committee's comments and decision. */
 export function comparisonRoutes(db: Db, config: Config): Router {
@@ -60,7 +63,8 @@ export function comparisonRoutes(db: Db, config: Config): Router {
     const shown = list.find((x) => String(x.id) === req.query.report);
     return renderPage(req, res, "comparison/page", {
       title: `Comparison — ${e.title}`, wide: true, view: data.view, justReported: shown ? { ...shown, reused: req.query.reused === "1" } : null,
-      charts: data.charts, reports: list, comments: listComments(db, e.id),
+      // The page shows the newest comments; the PDF report carries them all.
+      charts: data.charts, reports: list, comments: listComments(db, e.id, PAGE_COMMENTS), commentCount: countComments(db, e.id),
       decisions: listDecisions(db, e.id), errors: {}, values: {}, ...extra,
     }, status);
   };
@@ -110,7 +114,7 @@ export function comparisonRoutes(db: Db, config: Config): Router {
     res.type("application/pdf").sendFile(join(reportsDir(config), row.fileName));
   });
 
-  r.post("/evaluations/:id/comments", ...readers, (req, res) => {
+  r.post("/evaluations/:id/comments", ...readers, postLimit(db), (req, res) => {
     const e = evaluationOf(res);
     const form = parseForm(CommentSchema, req.body);
     if (!form.ok) return page(req, res, { errors: form.errors, values: req.body }, 400);

@@ -15,12 +15,12 @@ export function dbPath(dataDir: string): string {
  * another process's lock for at most BUSY_BLOCK_MS (its batched writes then wait off the thread, see
  * batch.ts); the CLI, with nothing else to serve, waits longer.
  */
-export function openDb(file: string, opts: { busyTimeoutMs?: number } = {}): Db {
+export function openDb(file: string, opts: { busyTimeoutMs?: number; synchronous?: "normal" | "full" } = {}): Db {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? BUSY_BLOCK_MS}`);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+  db.pragma(`synchronous = ${opts.synchronous === "normal" ? "NORMAL" : "FULL"}`);
   db.pragma("foreign_keys = ON");
   return db;
 }

@@ -54,13 +54,17 @@ export function enqueue(db: Db, config: Pick<Config, "SMTP_URL" | "sessionSecret
 const columns = `id, evaluation_id AS evaluationId, vendor_id AS vendorId, kind, dedupe_key AS dedupeKey, to_addr AS toAddr, subject, body_text AS bodyText,
   link_enc AS linkEnc, vendor_link_id AS vendorLinkId, status, attempts, last_error AS lastError, next_attempt_at AS nextAttemptAt, sent_at AS sentAt, created_at AS createdAt`;
 
-/** Messages newest first; for the buyer's outbox page, limited to the evaluations they can see. */
-export function listOutbox(db: Db, opts: { evaluationIds?: number[]; limit?: number } = {}): OutboxMessage[] {
+/** Messages newest first (older than `before` when given); for the buyer's outbox page, limited to the evaluations they can see. */
+export function listOutbox(db: Db, opts: { evaluationIds?: number[]; limit?: number; before?: number } = {}): OutboxMessage[] {
+  const where: string[] = [];
+  const args: unknown[] = [];
   if (opts.evaluationIds) {
     if (opts.evaluationIds.length === 0) return [];
-    return db.prepare(`SELECT ${columns} FROM email_outbox WHERE evaluation_id IN (${opts.evaluationIds.map(() => "?").join(",")}) ORDER BY id DESC LIMIT ?`).all(...opts.evaluationIds, opts.limit ?? 200) as OutboxMessage[];
+    where.push(`evaluation_id IN (${opts.evaluationIds.map(() => "?").join(",")})`);
+    args.push(...opts.evaluationIds);
   }
-  return db.prepare(`SELECT ${columns} FROM email_outbox ORDER BY id DESC LIMIT ?`).all(opts.limit ?? 200) as OutboxMessage[];
+  if (opts.before !== undefined) (where.push("id < ?"), args.push(opts.before));
+  return db.prepare(`SELECT ${columns} FROM email_outbox ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT ?`).all(...args, opts.limit ?? 200) as OutboxMessage[];
 }
 
 export function findMessage(db: Db, id: number): OutboxMessage | undefined {

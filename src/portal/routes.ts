@@ -70,9 +70,11 @@ export function portalRoutes(db: Db, config: Config): Router {
     const sections = p.set.sections.filter((s) => p.evaluation.roles.includes(s.role)).map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
     const delegations = sql(db, "SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL").all(p.vendor.id);
     const buyer = p.evaluation.createdBy ? sql(db, "SELECT name, email FROM users WHERE id = ?").get(p.evaluation.createdBy) : undefined;
-    const clarifications = listClarifications(db, p.vendor.id, { vendorView: true });
+    // The open requests (each asks for a reply); resolved ones are counted, and shown with their questions.
+    const clarifications = listClarifications(db, p.vendor.id, { vendorView: true, resolvedPerQuestion: 0, messagesPerThread: 0 });
+    const resolvedCount = [...(clarifications.resolvedLeftOut?.values() ?? [])].reduce((a, b) => a + b, 0);
     const questionText = Object.fromEntries(p.set.sections.flatMap((s) => s.questions.map((q) => [q.key, { text: q.text, role: s.role }])));
-    return renderPage(req, res, "portal/landing", { title: p.evaluation.title, p, sections, delegations, buyer, clarifications, questionText, errors: {}, values: {} });
+    return renderPage(req, res, "portal/landing", { title: p.evaluation.title, p, sections, delegations, buyer, clarifications, resolvedCount, questionText, errors: {}, values: {} });
   });
 
   r.get("/portal/sections/:role", ctx, (req, res) => sectionPage(req, res, roleParam(req, portalOf(res)), new Map()));
@@ -193,7 +195,7 @@ function sectionData(db: Db, p: PortalContext, section: Section) {
   return {
     stored: answersOf(db, p.vendor.id, sectionKeys(section)),
     progress: vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles }),
-    clarifications: listClarifications(db, p.vendor.id, { vendorView: true }),
+    clarifications: listClarifications(db, p.vendor.id, { vendorView: true, resolvedPerQuestion: 3, messagesPerThread: 20 }),
     files: listEvidence(db, p.vendor.id),
   };
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { audit } from "../audit/repo.js";
-import { addMessage, findClarification } from "../clarifications/repo.js";
+import { addMessage, findClarification, replyRefused } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { nowIso } from "../db/index.js";
@@ -22,7 +22,7 @@ import { renderPage } from "../web/render.js";
 import { canAnswer, portalActor, portalContext, portalOf, requireMain } from "./access.js";
 import { answersCopyPdf } from "./copy-pdf.js";
 import { downloadName } from "../web/download.js";
-import { limitByCaller } from "../web/security.js";
+import { limitByCaller, postLimit } from "../web/security.js";
 import { StateCache } from "../web/state-cache.js";
 import { answerValues } from "../vendors/service.js";
 import { submit } from "./service.js";
@@ -109,13 +109,15 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     res.redirect(303, "/portal");
   });
 
-  r.post("/portal/clarifications/:cid/reply", ctx, (req, res) => {
+  r.post("/portal/clarifications/:cid/reply", ctx, postLimit(db), (req, res) => {
     const p = portalOf(res);
     const c = findClarification(db, idParam(req, "cid"));
     const role = c && p.set.sections.find((s) => s.questions.some((q) => q.key === c.questionKey))?.role;
     if (!c || c.vendorId !== p.vendor.id || c.visibility !== "vendor" || !role || !canAnswer(p, role)) throw notFound("This clarification");
     const form = parseForm(MessageSchema, req.body);
     if (!form.ok) throw invalid(form.errors, { body: "Your reply" });
+    const refused = replyRefused(db, c.id);
+    if (refused) throw invalid({ body: refused }, { body: "Your reply" });
     db.transaction(() => {
       addMessage(db, c.id, { authorKind: "vendor", linkId: p.link.id, authorName: p.link.holderName, body: form.data.body });
       audit(db, p.evaluation.id, portalActor(p), "clarification.replied", { vendor: p.vendor.name, question: c.questionKey, id: c.id });

@@ -1,7 +1,8 @@
 import { Router, type Request, type Response } from "express";
-import { answerHistory, listAnswers } from "../answers/repo.js";
+import { historyPage, listAnswers, recentHistory } from "../answers/repo.js";
 import { audit } from "../audit/repo.js";
-import { addMessage, findClarification, listClarifications, openClarification, resolveClarification } from "../clarifications/repo.js";
+import { addMessage, clarificationPage, findClarification, listClarifications, openClarification, openingRefused, replyRefused, resolveClarification } from "../clarifications/repo.js";
+import { postLimit } from "../web/security.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { nowIso } from "../db/index.js";
@@ -22,6 +23,13 @@ import { findAttachment, listEvidence } from "../portal/uploads.js";
 import { findVendor, insertVendor, type Vendor } from "./repo.js";
 import { ClarificationSchema, ExtendSchema, MessageSchema, ReopenSchema, VendorFormSchema } from "./schema.js";
 
+/** Per question on the review page: the newest changes, resolved clarifications and messages per thread shown. */
+const REVIEW_HISTORY = 5;
+const REVIEW_RESOLVED = 3;
+const REVIEW_MESSAGES = 10;
+/** Changes and clarifications per page on a question's own page. */
+const PAGE_SIZE = 50;
+
 /** The buyer's side of vendors: adding and inviting them, their links, reminders, review, clarifications, reopening. */
 export function vendorRoutes(db: Db, config: Config): Router {
   const r = Router();
@@ -34,6 +42,7 @@ export function vendorRoutes(db: Db, config: Config): Router {
   };
   const back = (res: Response, path = "") => res.redirect(303, `/evaluations/${evaluationOf(res).id}${path}`);
   const actor = (req: Request) => `user:${req.user!.id}`;
+  const posting = postLimit(db);
 
   r.post("/evaluations/:id/vendors", ...buyers, (req, res) => {
     const e = evaluationOf(res);
@@ -89,9 +98,29 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const scored = scoreEvaluation(db, e.id)!;
     const shown = presentComparison(scored.result, scored.set).vendors.find((x) => x.id === String(v.id));
     const attachments = listEvidence(db, v.id);
+    // Bounded whatever was posted: per question the newest changes, the open clarifications and the newest
+    // resolved ones, each thread's newest messages; the question's own page has the rest, paged.
+    const history = recentHistory(db, v.id, REVIEW_HISTORY);
+    const clarifications = listClarifications(db, v.id, { resolvedPerQuestion: REVIEW_RESOLVED, messagesPerThread: REVIEW_MESSAGES });
     return renderPage(req, res, "vendors/review", {
-      title: `${v.name} — ${e.title}`, wide: true, vendor: v, set: scored.set, shown, totalLabel: totalLabel(scored.result), answers: listAnswers(db, v.id), history: answerHistory(db, v.id),
-      clarifications: listClarifications(db, v.id), links: listLinks(db, v.id), attachments, errors: {}, values: {},
+      title: `${v.name} — ${e.title}`, wide: true, vendor: v, set: scored.set, shown, totalLabel: totalLabel(scored.result), answers: listAnswers(db, v.id),
+      history: history.entries, historyCounts: history.counts, clarifications, resolvedLeftOut: clarifications.resolvedLeftOut, links: listLinks(db, v.id), attachments, errors: {}, values: {},
+    });
+  });
+
+  /** One question of a vendor: every change of its answer and every clarification, paged. */
+  r.get("/evaluations/:id/vendors/:vid/questions/:key", ...readers, (req, res) => {
+    const e = evaluationOf(res);
+    const v = vendorOf(req, res);
+    const scored = scoreEvaluation(db, e.id)!;
+    const found = questionIndex(scored.set).get(String(req.params.key));
+    if (!found || !e.roles.includes(found.role)) throw notFound("This question");
+    const page = Math.max(0, Math.min(1e6, Number.parseInt(String(req.query.page ?? "0"), 10) || 0));
+    const history = historyPage(db, v.id, found.question.key, page, PAGE_SIZE);
+    const threads = clarificationPage(db, v.id, found.question.key, page, PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(Math.max(history.total, threads.total) / PAGE_SIZE));
+    return renderPage(req, res, "vendors/question", {
+      title: `${found.question.text} — ${v.name}`, vendor: v, q: found.question, history, threads, page, pages, pageSize: PAGE_SIZE,
     });
   });
 
@@ -123,13 +152,15 @@ export function vendorRoutes(db: Db, config: Config): Router {
     enqueue(db, config, { to: v.contactEmail, subject: mail.subject, body: token ? mail.body : mail.body.replace("{{link}}", "(ask us for a new link)"), kind, link: token ? linkUrl(config.baseUrl, token) : undefined, vendorLinkId: link?.id, evaluationId: v.evaluationId, vendorId: v.id });
   };
 
-  r.post("/evaluations/:id/vendors/:vid/clarifications", ...buyers, (req, res) => {
+  r.post("/evaluations/:id/vendors/:vid/clarifications", ...buyers, posting, (req, res) => {
     const e = evaluationOf(res);
     const v = vendorOf(req, res);
     const form = parseForm(ClarificationSchema, req.body);
     if (!form.ok) throw invalid(form.errors, { questionKey: "Question", visibility: "Who sees it", body: "Message" });
     const q = questionIndex(scoreEvaluation(db, e.id)!.set).get(form.data.questionKey);
     if (!q) throw invalid({ questionKey: "Choose a question of this questionnaire" }, { questionKey: "Question" });
+    const refused = openingRefused(db, v.id, q.question.key);
+    if (refused) throw invalid({ body: refused }, { body: "Message" });
     db.transaction(() => {
       const id = openClarification(db, { vendorId: v.id, questionKey: q.question.key, visibility: form.data.visibility, userId: req.user!.id, authorName: req.user!.name, body: form.data.body });
       if (form.data.visibility === "vendor") sendWithLink(v, clarificationEmail(e, v, q.question.text, form.data.body, req.user!), "clarification");
@@ -138,7 +169,7 @@ export function vendorRoutes(db: Db, config: Config): Router {
     back(res, `/vendors/${v.id}#q-${q.question.key}`);
   });
 
-  r.post("/evaluations/:id/clarifications/:cid/:action", ...buyers, (req, res) => {
+  r.post("/evaluations/:id/clarifications/:cid/:action", ...buyers, posting, (req, res) => {
     const e = evaluationOf(res);
     const c = findClarification(db, idParam(req, "cid"));
     const v = c && findVendor(db, c.vendorId);
@@ -148,6 +179,8 @@ export function vendorRoutes(db: Db, config: Config): Router {
     } else if (req.params.action === "reply") {
       const form = parseForm(MessageSchema, req.body);
       if (!form.ok) throw invalid(form.errors, { body: "Reply" });
+      const refused = replyRefused(db, c.id);
+      if (refused) throw invalid({ body: refused }, { body: "Reply" });
       db.transaction(() => {
         addMessage(db, c.id, { authorKind: "buyer", userId: req.user!.id, authorName: req.user!.name, body: form.data.body });
         audit(db, e.id, actor(req), "clarification.replied", { vendor: v.name, question: c.questionKey, id: c.id });

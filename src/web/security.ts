@@ -1,4 +1,4 @@
-import type { NextFunction, Request, Response } from "express";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { doubleCsrf } from "csrf-csrf";
 import { rateLimit, ipKeyGenerator } from "express-rate-limit";
 import type { Config } from "../config.js";
@@ -100,4 +100,15 @@ export function limitByCaller(windowMinutes: number, limit: number, message: str
     keyGenerator: (req) => (req.user ? `user:${req.user.id}` : req.vendorSession ? `link:${req.vendorSession.link.id}` : `address:${ipKeyGenerator(req.ip ?? "unknown")}`),
     handler: (_req, _res, next) => next(Object.assign(new Error(message), { status: 429, expose: true })),
   });
+}
+
+/** Messages (clarifications, replies, comments) one caller may post in ten minutes, all kinds together. */
+export const POSTS_PER_10_MIN = 60;
+const postLimits = new WeakMap<object, RequestHandler>();
+
+/** The one limiter of posted messages for an app (keyed by its database): every route that posts one shares its count. */
+export function postLimit(db: object): RequestHandler {
+  let l = postLimits.get(db);
+  if (!l) postLimits.set(db, (l = limitByCaller(10, POSTS_PER_10_MIN, "You have posted many messages in a short time. Wait a few minutes, then send it again: your browser keeps what you typed when you go back.")));
+  return l;
 }

@@ -52,7 +52,7 @@ describe("a section's questions, rendered once and filled in", () => {
   it("render a question whole when it has evidence files, a clarification thread, an error or a conflict", () => {
     const q = questions.find((x) => x.evidence)!;
     const files = [{ id: 9, questionKey: q.key, name: "<b>soc2</b>.pdf", size: 2048, sha256: "ab".repeat(32), createdAt: "2026-01-01T00:00:00.000Z" }];
-    const clarifications = [{ id: 4, vendorId: 1, questionKey: q.key, visibility: "vendor" as const, status: "open" as const, createdAt: "2026-01-01T00:00:00.000Z", resolvedAt: null, messages: [{ id: 1, authorKind: "buyer" as const, authorName: "Ana", body: "Which auditor?", createdAt: "2026-01-01T00:00:00.000Z" }] }];
+    const clarifications = [{ id: 4, vendorId: 1, questionKey: q.key, visibility: "vendor" as const, status: "open" as const, createdAt: "2026-01-01T00:00:00.000Z", resolvedAt: null, messages: [{ id: 1, authorKind: "buyer" as const, authorName: "Ana", body: "Which auditor?", createdAt: "2026-01-01T00:00:00.000Z" }], earlierMessages: 0 }];
     const v: QuestionView = { q, raw: {}, revision: 2, shown: true };
     const ctx = { app, currency: "EUR", readOnly: false, files, clarifications };
     const page = text(questionsHtml([v, { ...v, q: questions.find((x) => x !== q && !x.evidence)!, error: "Give a number <here>" }], ctx));

@@ -42,6 +42,7 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ["GET", "/evaluations/:e", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   ["GET", "/evaluations/:e/edit", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 }],
   ["GET", "/evaluations/:e/vendors/:v", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
+  ["GET", "/evaluations/:e/vendors/:v/questions/cto_controls", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   ["GET", "/evaluations/:e/audit", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   ["GET", "/evaluations/:e/comparison", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   ["GET", "/evaluations/:e/comparison.csv", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
@@ -98,7 +99,7 @@ describe("who may do what (buyer side)", () => {
   }
 
   it("covers every buyer-side route the app declares", () => {
-    const covered = new Set(TABLE.map(([m, r]) => `${m} ${r.replace(":e", ":id").replace(":v", ":vid").replace(":l", ":lid").replace(":c", ":cid").replace(":j", ":job")}`));
+    const covered = new Set(TABLE.map(([m, r]) => `${m} ${r.replace(":e", ":id").replace(":v", ":vid").replace(":l", ":lid").replace(":c", ":cid").replace(":j", ":job").replace("cto_controls", ":key")}`));
     const buyerSide = declaredRoutes(ctx.app).filter((r) => /^(GET|POST) \/(evaluations|outbox|admin|api)/.test(r));
     const missing = buyerSide.filter((r) => !covered.has(r) && !/\/:action$|attachments|\/retry$|\/:aid|tokens|\/:rid$|\/:did\/sign$/.test(r));
     expect(missing).toEqual([]);
