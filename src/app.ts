@@ -15,7 +15,7 @@ import { formatAnswer } from "./questions/format-answer.js";
 import { vendorRoutes } from "./vendors/routes.js";
 import { portalRoutes } from "./portal/routes.js";
 import { submissionRoutes } from "./portal/submission-routes.js";
-import { anonymousId, csrf } from "./web/security.js";
+import { anonymousId, csrf, privateHeaders } from "./web/security.js";
 import { requestLog } from "./web/request-log.js";
 import { viewOptions } from "./web/views.js";
 import { applyReportFont, type Config } from "./config.js";
@@ -58,6 +58,7 @@ export function buildApp(deps: AppDeps): express.Express {
 
   app.use(chain(requestLog(deps.logger), helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") })));
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
+  app.use("/static", (_req, _res, next) => next(notFound()));
   app.get("/favicon.ico", (_req, res) => res.status(204).end());
 
   app.get("/healthz", (_req, res) => {
@@ -69,6 +70,7 @@ export function buildApp(deps: AppDeps): express.Express {
   const { doubleCsrfProtection, validateRequest } = csrf(config);
   // Every request but static files and health checks: its body, cookies, session and CSRF check, in this order.
   app.use(chain(
+    privateHeaders,
     bodyParser(),
     cookieParser(),
     loadSession(db, sessions),

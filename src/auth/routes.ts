@@ -7,7 +7,7 @@ import type { Db } from "../db/index.js";
 import { notFound } from "../errors.js";
 import { parseForm, type FieldErrors } from "../web/forms.js";
 import { renderPage } from "../web/render.js";
-import { limitByAddress } from "../web/security.js";
+import { CLEAR_SITE_DATA, limitByAddress } from "../web/security.js";
 import { LoginSchema, MIN_PASSWORD, safeNext, SetPasswordSchema, SetupSchema } from "./schema.js";
 import { endSession, sessionOptions, startSession } from "./sessions.js";
 import { recogniseDevice, rememberDevice } from "./devices.js";
@@ -60,6 +60,9 @@ export function authRoutes(db: Db, config: Config): Router {
   r.post("/logout", (req, res) => {
     if (req.user) audit(db, null, `user:${req.user.id}`, "user.signed_out", {});
     endSession(db, req, res, opts);
+    // Not "cookies": that would drop the device cookie that keeps this browser from being locked out
+    // (auth/devices.ts); the session cookie is cleared above, and the session deleted on the server.
+    res.set("Clear-Site-Data", CLEAR_SITE_DATA);
     res.redirect(303, "/login");
   });
 

@@ -8,7 +8,10 @@ import { linkColumns, type VendorLink } from "../vendors/links.js";
 import { vendorColumns, type VendorRow } from "../vendors/repo.js";
 import { userColumns, type User } from "./users.js";
 
-export const SESSION_COOKIE = "tc_session";
+/** The session cookie's name: on https with the __Host- prefix (secure, this host only, path /, so no subdomain can set or shadow it). */
+export function sessionCookie(secure: boolean): string {
+  return secure ? "__Host-tc_session" : "tc_session";
+}
 
 export interface SessionRow {
   id: string;
@@ -37,16 +40,16 @@ export function startSession(db: Db, req: Request, res: Response, who: { userId:
   db.prepare("INSERT INTO sessions (id, user_id, vendor_link_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)").run(
     hashToken(raw), "userId" in who ? who.userId : null, "vendorLinkId" in who ? who.vendorLinkId : null, nowIso(now), nowIso(now), nowIso(new Date(now.getTime() + maxHours * 3600_000)),
   );
-  res.cookie(SESSION_COOKIE, raw, { httpOnly: true, sameSite: "lax", secure: opts.secure, path: "/", maxAge: maxHours * 3600_000 });
+  res.cookie(sessionCookie(opts.secure), raw, { httpOnly: true, sameSite: "lax", secure: opts.secure, path: "/", maxAge: maxHours * 3600_000 });
   req.sessionRaw = raw;
   return raw;
 }
 
 /** Ends the request's session, if any, and clears its cookie. */
 export function endSession(db: Db, req: Request, res: Response, opts: SessionOptions): void {
-  const raw = req.cookies?.[SESSION_COOKIE] as string | undefined;
+  const raw = req.cookies?.[sessionCookie(opts.secure)] as string | undefined;
   if (raw) db.prepare("DELETE FROM sessions WHERE id = ?").run(hashToken(raw));
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: "lax", secure: opts.secure, path: "/" });
+  res.clearCookie(sessionCookie(opts.secure), { httpOnly: true, sameSite: "lax", secure: opts.secure, path: "/" });
   req.session = undefined;
   req.user = undefined;
   req.sessionRaw = undefined;
@@ -77,8 +80,9 @@ export function loadSession(db: Db, opts: SessionOptions) {
     WHERE s.id = ?`).raw(true);
   const touch = db.prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ?");
   const remove = db.prepare("DELETE FROM sessions WHERE id = ?");
+  const cookie = sessionCookie(opts.secure);
   return (req: Request, _res: Response, next: NextFunction) => {
-    const raw = req.cookies?.[SESSION_COOKIE] as string | undefined;
+    const raw = req.cookies?.[cookie] as string | undefined;
     if (!raw || raw.length > 100) return next();
     const found = find.get(hashToken(raw)) as unknown[] | undefined;
     // A cookie whose session is gone (expired, signed out elsewhere, its link revoked): the request is told so.

@@ -4,19 +4,35 @@ import { rateLimit, ipKeyGenerator } from "express-rate-limit";
 import type { Config } from "../config.js";
 import { newToken } from "../crypto.js";
 
-const ANON_COOKIE = "tc_anon";
+const anonCookie = (secure: boolean) => (secure ? "__Host-tc_anon" : "tc_anon");
 
 /** Gives a visitor without a session a random id, so that forms before sign-in carry a CSRF token too. */
 export function anonymousId(secure: boolean) {
+  const name = anonCookie(secure);
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.sessionRaw && !req.cookies?.[ANON_COOKIE]) {
+    if (!req.sessionRaw && !req.cookies?.[name]) {
       const id = newToken(16);
-      res.cookie(ANON_COOKIE, id, { httpOnly: true, sameSite: "lax", secure, path: "/" });
-      req.cookies[ANON_COOKIE] = id;
+      res.cookie(name, id, { httpOnly: true, sameSite: "lax", secure, path: "/" });
+      req.cookies[name] = id;
     }
     next();
   };
 }
+
+/**
+ * Headers every dynamic answer carries beside helmet's: no browser feature the app does not use
+ * (Permissions-Policy), and nothing kept by a browser or proxy cache (Cache-Control: no-store):
+ * pages and files shown to a signed-in user or a vendor are theirs alone.
+ */
+const PERMISSIONS = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
+export function privateHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.setHeader("Permissions-Policy", PERMISSIONS);
+  res.setHeader("Cache-Control", "no-store");
+  next();
+}
+
+/** Sent with a sign-out: the browser drops what it cached and stored for the site (cookies are cleared one by one, see auth/routes.ts). */
+export const CLEAR_SITE_DATA = '"cache", "storage"';
 
 /**
  * CSRF protection on every state change (double-submit cookie bound to the session, by csrf-csrf):
@@ -26,7 +42,7 @@ export function csrf(config: Config) {
   const secure = config.baseUrl.startsWith("https:");
   const cookieName = secure ? "__Host-tc.csrf" : "tc_csrf";
   const cookieOptions = { sameSite: "lax", secure, httpOnly: true, path: "/" } as const;
-  const sessionOf = (req: Request) => req.sessionRaw ?? (req.cookies?.[ANON_COOKIE] as string | undefined) ?? "";
+  const sessionOf = (req: Request) => req.sessionRaw ?? (req.cookies?.[anonCookie(secure)] as string | undefined) ?? "";
   // Scripts send the header (which no other site can set); forms send the field.
   const sentToken = (req: Request) => req.headers["x-csrf-token"] ?? (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined);
   // Evidence uploads are multipart: their route checks the token once multer has read the body.
