@@ -31,6 +31,8 @@ export interface AppDeps {
   db: Db;
   config: Config;
   logger: Logger;
+  /** How long asking for a report waits for it before showing its progress page (1 s). */
+  reportProgressAfterMs?: number;
 }
 
 /** Builds the Express app; it does not listen. */
@@ -86,7 +88,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(apiRoutes(db));
   app.use(evaluationRoutes(db));
   app.use(vendorRoutes(db, config));
-  app.use(comparisonRoutes(db, config));
+  app.use(comparisonRoutes(db, config, deps.reportProgressAfterMs));
   app.use(auditRoutes(db));
   app.use(outboxRoutes(db, config));
   app.use(adminRoutes(db, config));

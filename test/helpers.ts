@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach } from "vitest";
-import { buildApp } from "../src/app.js";
+import { buildApp, type AppDeps } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { dbPath, openDb, type Db } from "../src/db/index.js";
 import { migrate } from "../src/db/migrate.js";
@@ -46,9 +46,9 @@ export function makeDb(env: Record<string, string> = {}): TestContext {
 }
 
 /** The app over a fresh temporary database, as the server builds it. */
-export function buildTestApp(env: Record<string, string> = {}) {
+export function buildTestApp(env: Record<string, string> = {}, deps: Partial<Pick<AppDeps, "reportProgressAfterMs">> = {}) {
   const ctx = makeDb(env);
-  const app = buildApp({ db: ctx.db, config: ctx.config, logger: createLogger("silent") });
+  const app = buildApp({ db: ctx.db, config: ctx.config, logger: createLogger("silent"), ...deps });
   return { ...ctx, app };
 }
 

@@ -25,7 +25,7 @@ import { CommentSchema, DecisionSchema } from "./schema.js";
 const PAGE_COMMENTS = 100;
 
 /** The comparison page, its CSV, the PDF reports, and the committee's comments and decision. */
-export function comparisonRoutes(db: Db, config: Config): Router {
+export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000): Router {
   const r = Router();
   const readers = [requireUser, loadEvaluation(db)];
   const actor = (req: Request) => `user:${req.user!.id}`;
@@ -86,13 +86,13 @@ export function comparisonRoutes(db: Db, config: Config): Router {
   const done = (res: Response, id: number, reused: boolean) =>
     res.redirect(303, `/evaluations/${evaluationOf(res).id}/comparison?report=${id}${reused ? "&reused=1" : ""}#reports`);
 
-  /** Asks for the report of the evaluation as it stands: the stored one, or one generated off the request thread (a progress page when it takes more than a second). */
+  /** Asks for the report of the evaluation as it stands: the stored one, or one generated off the request thread (a progress page when it takes longer than progressAfterMs). */
   r.post("/evaluations/:id/reports", ...readers, reportLimit, async (req, res) => {
     const e = evaluationOf(res);
     const asked = reports.request(e.id, { actor: actor(req), name: req.user!.name });
     if ("stored" in asked) return done(res, asked.stored.id, true);
     const job = asked.job;
-    await Promise.race([job.done.catch(() => undefined), new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.race([job.done.catch(() => undefined), new Promise((r) => setTimeout(r, progressAfterMs))]);
     if (job.result) return done(res, job.result.id, false);
     res.redirect(303, `/evaluations/${e.id}/reports/jobs/${job.id}`);
   });
