@@ -8,6 +8,7 @@ import { useAuditKey } from "./audit/anchor.js";
 import { comparisonRoutes } from "./comparison/routes.js";
 import { authRoutes } from "./auth/routes.js";
 import { loadSession, sessionOptions } from "./auth/sessions.js";
+import { createSso } from "./auth/sso.js";
 import { FLAG_LABELS } from "./domain.js";
 import { evaluationRoutes } from "./evaluations/routes.js";
 import { outboxRoutes } from "./mail/routes.js";
@@ -58,7 +59,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.locals.flagLabels = FLAG_LABELS;
   app.locals.uploadMaxMb = deps.config.UPLOAD_MAX_MB;
 
-  app.use(chain(requestLog(deps.logger), helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives() }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") })));
+  app.use(chain(requestLog(deps.logger), helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(deps.config) }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") })));
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
   app.use("/static", (_req, _res, next) => next(notFound()));
   app.get("/favicon.ico", (_req, res) => res.status(204).end());
@@ -84,7 +85,9 @@ export function buildApp(deps: AppDeps): express.Express {
   // The vendor portal first: its autosave is the busiest route, and Express tries routes in order.
   app.use(portalRoutes(db, config));
   app.use(submissionRoutes(db, config, validateRequest));
-  app.use(authRoutes(db, config));
+  const sso = createSso(db, config);
+  if (sso) app.use(sso.routes);
+  app.use(authRoutes(db, config, sso));
   app.use(apiRoutes(db));
   app.use(evaluationRoutes(db));
   app.use(vendorRoutes(db, config));
@@ -138,8 +141,8 @@ function bodyParser(): RequestHandler {
   };
 }
 
-/** A strict policy: no inline scripts or styles, nothing from other origins. */
-function cspDirectives() {
+/** A strict policy: no inline scripts or styles, nothing from other origins (forms may lead to the SSO provider's sign-out). */
+function cspDirectives(config: Config) {
   return {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
@@ -149,7 +152,7 @@ function cspDirectives() {
     connectSrc: ["'self'"],
     objectSrc: ["'none'"],
     baseUri: ["'self'"],
-    formAction: ["'self'"],
+    formAction: config.OIDC_ISSUER ? ["'self'", new URL(config.OIDC_ISSUER).origin] : ["'self'"],
     frameAncestors: ["'none'"],
   };
 }

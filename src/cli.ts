@@ -238,27 +238,38 @@ program
   });
 
 const adminCmd = program.command("admin").description("accounts");
+
+/** Creates an administrator (the same rules as the invitation form in the app) and prints the link that sets the password. */
+function createAdmin(opts: { email: string; name: string }, breakGlass: boolean): void {
+  withDb((db) => {
+    const form = parseForm(InviteUserSchema, { ...opts, role: "admin" });
+    if (!form.ok) fail(Object.entries(form.errors).map(([k, m]) => `--${k}: ${m}`).join("\n"));
+    const { email, name } = form.data;
+    if (findUserByEmail(db, email)) fail(`A user with the email ${email} already exists.`);
+    const token = db.transaction(() => {
+      const id = insertUser(db, { email, name, role: "admin", breakGlass });
+      audit(db, null, "cli", breakGlass ? "user.break_glass_created" : "user.invited", { email, role: "admin" });
+      return createUserToken(db, id, "invite", 7 * 24);
+    })();
+    console.log(`Created ${breakGlass ? "break-glass administrator" : "administrator"} ${name} <${email}>.`);
+    if (breakGlass) console.log("It signs in with its password even when SSO_ONLY is on, and never through single sign-on.");
+    console.log("Set the password here (valid 7 days):");
+    console.log(`${loadConfig().baseUrl}/password/${token}`);
+  });
+}
+
 adminCmd
   .command("create")
   .requiredOption("--email <email>", "the administrator's email")
   .requiredOption("--name <name>", "the administrator's name")
   .description("create an administrator and print a one-time link to set the password")
-  .action((opts: { email: string; name: string }) =>
-    withDb((db) => {
-      // The same rules as the invitation form in the app.
-      const form = parseForm(InviteUserSchema, { ...opts, role: "admin" });
-      if (!form.ok) fail(Object.entries(form.errors).map(([k, m]) => `--${k}: ${m}`).join("\n"));
-      const { email, name } = form.data;
-      if (findUserByEmail(db, email)) fail(`A user with the email ${email} already exists.`);
-      const token = db.transaction(() => {
-        const id = insertUser(db, { email, name, role: "admin" });
-        audit(db, null, "cli", "user.invited", { email, role: "admin" });
-        return createUserToken(db, id, "invite", 7 * 24);
-      })();
-      console.log(`Created administrator ${name} <${email}>. Set the password here (valid 7 days):`);
-      console.log(`${loadConfig().baseUrl}/password/${token}`);
-    }),
-  );
+  .action((opts: { email: string; name: string }) => createAdmin(opts, false));
+adminCmd
+  .command("break-glass")
+  .requiredOption("--email <email>", "the emergency account's email (one not used at the identity provider)")
+  .requiredOption("--name <name>", "the account's name")
+  .description("create a break-glass administrator, who signs in with a password when SSO_ONLY is on")
+  .action((opts: { email: string; name: string }) => createAdmin(opts, true));
 
 /** The data folder as configured, for messages (without failing again if the configuration is bad). */
 function dataDirOf(): string {

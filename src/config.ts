@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { z } from "zod";
 import { resolveFromCwd } from "./paths.js";
 import { setCustomFont, validateFont } from "./report/fonts.js";
+import { issuerSchema, roleMapSchema, scopesSchema } from "./auth/sso-config.js";
 
 const boolish = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -32,6 +33,15 @@ export const CONFIG_KEYS = {
   AUDIT_KEY_FILE: { schema: z.string().min(1).optional(), help: "File holding the audit key when AUDIT_KEY is unset; created once (mode 600) when missing. Default DATA_DIR/audit-key; better on another volume." },
   AUDIT_CHECKPOINT_MINUTES: { schema: z.coerce.number().int().min(1).max(10080).default(60), help: "Minutes between keyed checkpoints of the audit log's head (written only when the log moved)." },
   AUDIT_ANCHOR_EMAIL: { schema: z.email("must be an email address").optional(), help: "Address (an auditor's) to which each checkpoint's head line is mailed, kept where the database's users cannot change it." },
+  OIDC_ISSUER: { schema: issuerSchema.optional(), help: "Single sign-on: the OpenID Connect issuer URL of the identity provider (https); unset turns SSO off." },
+  OIDC_CLIENT_ID: { schema: z.string().min(1).max(500).optional(), help: "Single sign-on: the client id registered for Truecost at the provider." },
+  OIDC_CLIENT_SECRET: { schema: z.string().min(1).max(2000).optional(), help: "Single sign-on: the client secret (sent with HTTP Basic); unset makes Truecost a public client that relies on PKCE alone." },
+  OIDC_ROLE_MAP: { schema: roleMapSchema.optional(), help: "Single sign-on: groups to Truecost roles, e.g. tc-admins=admin,tc-buyers=buyer,tc-finance=committee:cfo; a user in no mapped group is refused." },
+  OIDC_GROUPS_CLAIM: { schema: z.string().regex(/^[\w.:/-]{1,200}$/, "must be a claim name such as groups or roles").default("groups"), help: "Single sign-on: the claim (ID token or userinfo) that lists the user's groups or app roles." },
+  OIDC_SCOPES: { schema: scopesSchema.default("openid email profile"), help: "Single sign-on: the scopes asked for; must include openid (add groups if the provider needs it)." },
+  OIDC_BUTTON_LABEL: { schema: z.string().trim().min(1).max(80).default("Sign in with single sign-on"), help: "Single sign-on: the sign-in button's text, e.g. Sign in with Okta." },
+  OIDC_CLOCK_TOLERANCE_SECONDS: { schema: z.coerce.number().int().min(0).max(600).default(30), help: "Single sign-on: seconds of clock difference allowed when checking the ID token's times." },
+  SSO_ONLY: { schema: boolish.default(false), help: "Single sign-on only: password sign-in is refused for everyone but break-glass administrators (npx truecost admin break-glass)." },
   REMINDER_DAYS: { schema: z.string().regex(/^\d+(,\d+)*$/, "must be a comma-separated list of whole days, e.g. 7,1").default("7,1"), help: "Days before the due date on which automatic reminders go out (one also goes out on the due date)." },
 } as const;
 
@@ -60,12 +70,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problem = validateFont(resolveFromCwd(c.REPORT_FONT), c.REPORT_FONT_FACE);
     if (problem) throw new ConfigError(`Invalid configuration:\n  REPORT_FONT=${JSON.stringify(c.REPORT_FONT)}: ${problem}\nSee .env.example for every key and its meaning.`);
   } else if (c.REPORT_FONT_FACE) throw new ConfigError("Invalid configuration:\n  REPORT_FONT_FACE is set but REPORT_FONT is not: set both, or neither.");
+  const sso = ssoProblem(input);
+  if (sso) throw new ConfigError(`Invalid configuration:\n  ${sso}\nSee .env.example and docs/sso.md.`);
   const dataDir = resolveFromCwd(c.DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const baseUrl = (c.BASE_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, "");
   const sessionSecret = c.SESSION_SECRET ?? readOrCreateSecret(join(dataDir, "session-secret"));
   const auditKey = c.AUDIT_KEY ?? readOrCreateSecret(c.AUDIT_KEY_FILE ? resolveFromCwd(c.AUDIT_KEY_FILE) : join(dataDir, "audit-key"));
   return { ...c, dataDir, baseUrl, sessionSecret, auditKey } as Config;
+}
+
+/** Single sign-on needs its issuer, client id and role map together; its other keys mean nothing without them. */
+function ssoProblem(input: Record<string, unknown>): string | undefined {
+  const set = (k: string) => input[k] !== undefined;
+  const required = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_ROLE_MAP"];
+  if (set("OIDC_ISSUER")) {
+    const missing = required.filter((k) => !set(k));
+    return missing.length ? `OIDC_ISSUER is set but ${missing.join(" and ")} ${missing.length > 1 ? "are" : "is"} not: single sign-on needs all three.` : undefined;
+  }
+  const orphan = Object.keys(CONFIG_KEYS).filter((k) => (k.startsWith("OIDC_") || k === "SSO_ONLY") && set(k));
+  return orphan.length ? `${orphan.join(", ")} ${orphan.length > 1 ? "are" : "is"} set but OIDC_ISSUER is not: set the issuer, or remove ${orphan.length > 1 ? "them" : "it"}.` : undefined;
 }
 
 /** Reads a generated secret, creating it once (mode 600); it is never printed. */

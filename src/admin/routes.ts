@@ -26,11 +26,13 @@ export function adminRoutes(db: Db, config: Config) {
     if (form.data.role === "committee" && !form.data.committeeRole) return page(req, res, { errors: { committeeRole: "Choose the seat this member signs for" }, values: req.body }, 400);
     db.transaction(() => {
       const id = insertUser(db, { email: form.data.email, name: form.data.name, role: form.data.role, committeeRole: form.data.committeeRole ?? null });
-      const token = createUserToken(db, id, "invite", 7 * 24);
+      // With SSO_ONLY the invitation leads to the single sign-on, where the provider's groups set the role.
+      const link = config.SSO_ONLY ? `${config.baseUrl}/login` : `${config.baseUrl}/password/${createUserToken(db, id, "invite", 7 * 24)}`;
+      const how = config.SSO_ONLY ? "Sign in with your company account (single sign-on):" : "Set your password (the link works for 7 days):";
       enqueue(db, config, {
-        to: form.data.email, kind: "user_invitation", link: `${config.baseUrl}/password/${token}`,
+        to: form.data.email, kind: "user_invitation", link,
         subject: `${req.user!.name} invited you to Truecost`,
-        body: `Dear ${form.data.name},\n\n${req.user!.name} has invited you to Truecost as ${form.data.role === "committee" ? "a member of the buying committee" : form.data.role === "admin" ? "an administrator" : "a buyer"}.\n\nSet your password (the link works for 7 days):\n{{link}}\n`,
+        body: `Dear ${form.data.name},\n\n${req.user!.name} has invited you to Truecost as ${form.data.role === "committee" ? "a member of the buying committee" : form.data.role === "admin" ? "an administrator" : "a buyer"}.\n\n${how}\n{{link}}\n`,
       });
       audit(db, null, `user:${req.user!.id}`, "user.invited", { email: form.data.email, role: form.data.role });
     })();

@@ -11,18 +11,23 @@ import { CLEAR_SITE_DATA, limitByAddress } from "../web/security.js";
 import { LoginSchema, MIN_PASSWORD, safeNext, SetPasswordSchema, SetupSchema } from "./schema.js";
 import { endSession, sessionOptions, startSession } from "./sessions.js";
 import { recogniseDevice, rememberDevice } from "./devices.js";
+import type { Sso } from "./sso.js";
+import { sessionIdToken } from "./sso-repo.js";
 import { countUsers, findLiveUserToken, findUser, findUserByEmail, insertUser, setPassword, consumeUserToken } from "./users.js";
 
 const SIGN_IN_FAILED = "That email and password do not match an active account.";
 const TOO_MANY = "Too many sign-in attempts. Wait 15 minutes and try again.";
+const PASSWORDS_OFF = "Password sign-in is turned off: sign in with single sign-on.";
 const TOO_MANY_NEW_DEVICES = "Too many failed sign-ins to this account from devices it has not used before. Wait 15 minutes, or sign in from a browser you have signed in with before.";
 
 /** Sign-in, sign-out, the first admin's setup and setting a password from an emailed link. */
-export function authRoutes(db: Db, config: Config): Router {
+export function authRoutes(db: Db, config: Config, sso: Sso | null = null): Router {
   const r = Router();
   const opts = sessionOptions(config);
+  const ssoOnly = !!sso?.settings.only;
+  const ssoLink = (next: unknown) => (typeof next === "string" && next ? `/login/sso?next=${encodeURIComponent(next)}` : "/login/sso");
   const loginPage = (req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors, status: number, message?: string) =>
-    renderPage(req, res, "auth/login", { title: "Sign in", values, errors, message }, status);
+    renderPage(req, res, "auth/login", { title: "Sign in", values, errors, message, sso: sso && { label: sso.settings.label, href: ssoLink(values.next), only: ssoOnly } }, status);
   // Sign-in throttling without lockout (OWASP): failures from devices that never signed in to the
   // account are limited per account and address (5 per quarter hour) and per account (20); an
   // attacker reaching those locks out unknown devices only, while a browser that signed in to the
@@ -39,7 +44,8 @@ export function authRoutes(db: Db, config: Config): Router {
   const device = recogniseDevice(db, config.sessionSecret, opts.secure);
 
   r.get("/login", (req, res) => {
-    if (countUsers(db) === 0) return renderPage(req, res, "auth/no-users", { title: "Set up Truecost" });
+    // With SSO the first administrator may come through the provider (a group mapped to admin).
+    if (countUsers(db) === 0 && !sso) return renderPage(req, res, "auth/no-users", { title: "Set up Truecost" });
     if (req.user) return res.redirect(303, safeNext(String(req.query.next ?? "")));
     return loginPage(req, res, { next: req.query.next }, {}, 200);
   });
@@ -50,6 +56,11 @@ export function authRoutes(db: Db, config: Config): Router {
     const user = findUserByEmail(db, form.data.email);
     // Hash even for an unknown account, so that timing does not tell which emails exist.
     const ok = await verifyPassword(form.data.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    // With SSO_ONLY, only a break-glass administrator's right password signs in; everyone else hears the same.
+    if (ssoOnly && !(user?.breakGlass && ok && !user.disabledAt)) {
+      audit(db, null, user ? `user:${user.id}` : "anonymous", "user.password_refused", { reason: "SSO_ONLY", email: form.data.email });
+      return loginPage(req, res, { email: form.data.email, next: form.data.next }, {}, 403, PASSWORDS_OFF);
+    }
     if (!user || !ok || user.disabledAt || !user.passwordHash) return loginPage(req, res, { email: form.data.email, next: form.data.next }, {}, 401, SIGN_IN_FAILED);
     startSession(db, req, res, { userId: user.id }, opts);
     rememberDevice(req, res, config.sessionSecret, opts.secure, user.id);
@@ -57,13 +68,16 @@ export function authRoutes(db: Db, config: Config): Router {
     res.redirect(303, safeNext(form.data.next));
   });
 
-  r.post("/logout", (req, res) => {
-    if (req.user) audit(db, null, `user:${req.user.id}`, "user.signed_out", {});
+  r.post("/logout", async (req, res) => {
+    const idToken = sso && req.sessionRaw ? sessionIdToken(db, req.sessionRaw) : undefined;
+    if (req.user) audit(db, null, `user:${req.user.id}`, "user.signed_out", { sso: !!idToken });
     endSession(db, req, res, opts);
     // Not "cookies": that would drop the device cookie that keeps this browser from being locked out
     // (auth/devices.ts); the session cookie is cleared above, and the session deleted on the server.
     res.set("Clear-Site-Data", CLEAR_SITE_DATA);
-    res.redirect(303, "/login");
+    // A session SSO opened ends at the provider too, where it offers that (RP-initiated logout).
+    const provider = idToken ? await sso!.endSessionUrl(idToken) : undefined;
+    res.redirect(303, provider ?? "/login");
   });
 
   r.get("/setup/:token", (req, res) => {

@@ -15,10 +15,14 @@ export interface User {
   passwordHash: string | null;
   disabledAt: string | null;
   createdAt: string;
+  /** Linked to the identity provider (auth/sso.ts): its subject, else null. */
+  ssoSubject: string | null;
+  /** A break-glass administrator: may sign in with a password when SSO_ONLY is on. */
+  breakGlass: 0 | 1;
 }
 
 /** The columns of a user row as its fields (for queries that join users). */
-export const userColumns = `id, email, name, role, committee_role AS committeeRole, password_hash AS passwordHash, disabled_at AS disabledAt, created_at AS createdAt`;
+export const userColumns = `id, email, name, role, committee_role AS committeeRole, password_hash AS passwordHash, disabled_at AS disabledAt, created_at AS createdAt, sso_subject AS ssoSubject, break_glass AS breakGlass`;
 
 export function countUsers(db: Db): number {
   return db.prepare("SELECT count(*) FROM users").pluck().get() as number;
@@ -36,11 +40,20 @@ export function listUsers(db: Db): User[] {
   return db.prepare(`SELECT ${userColumns} FROM users ORDER BY disabled_at IS NOT NULL, role, name`).all() as User[];
 }
 
-export function insertUser(db: Db, u: { email: string; name: string; role: UserRole; committeeRole?: Role | null; passwordHash?: string | null }): number {
-  return Number(
-    db.prepare("INSERT INTO users (email, name, role, committee_role, password_hash) VALUES (?, ?, ?, ?, ?)")
-      .run(u.email.trim(), u.name.trim(), u.role, u.committeeRole ?? null, u.passwordHash ?? null).lastInsertRowid,
-  );
+export interface NewUser {
+  email: string;
+  name: string;
+  role: UserRole;
+  committeeRole?: Role | null;
+  passwordHash?: string | null;
+  breakGlass?: boolean;
+  sso?: { issuer: string; subject: string };
+}
+
+export function insertUser(db: Db, u: NewUser): number {
+  const values = [u.email.trim(), u.name.trim(), u.role, u.committeeRole ?? null, u.passwordHash ?? null, u.breakGlass ? 1 : 0, u.sso?.issuer ?? null, u.sso?.subject ?? null];
+  const insert = db.prepare("INSERT INTO users (email, name, role, committee_role, password_hash, break_glass, sso_issuer, sso_subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  return Number(insert.run(...values).lastInsertRowid);
 }
 
 export function setPassword(db: Db, userId: number, passwordHash: string): void {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { dbPath, openDb } from "../../src/db/index.js";
 import { ROOT } from "../../src/paths.js";
 import { tempDir } from "../helpers.js";
 
@@ -99,5 +100,23 @@ describe("truecost CLI", () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain("bad.yaml is not a valid question set");
     expect(r.err).toContain("assumptions:");
+  }, 60_000);
+
+  it("admin break-glass creates an administrator who keeps password sign-in under SSO_ONLY", () => {
+    const data = tempDir();
+    const r = cli(["admin", "break-glass", "--email", "Emergency@Acme.example", "--name", "Emergency Admin"], data);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("Created break-glass administrator Emergency Admin <emergency@acme.example>");
+    expect(r.out).toMatch(/\/password\/[\w-]{20,}/);
+    const again = cli(["admin", "break-glass", "--email", "emergency@acme.example", "--name", "Someone"], data);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain("already exists");
+    const db = openDb(dbPath(data));
+    try {
+      expect(db.prepare("SELECT role, break_glass FROM users").get()).toEqual({ role: "admin", break_glass: 1 });
+      expect(db.prepare("SELECT action FROM audit_log").pluck().all()).toContain("user.break_glass_created");
+    } finally {
+      db.close();
+    }
   }, 60_000);
 });
