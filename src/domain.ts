@@ -59,7 +59,7 @@ export type Start = (typeof STARTS)[number];
  * the vendor's share of changes price changes outside the support scope; the rollout plan times
  * the scale-out (its options staged, pilot_then_all and big_bang are read by value).
  */
-export const TERMS = ["price_cap", "min_term", "pilot_pricing", "post_pilot_price", "change_rate", "vendor_change_share", "rollout_plan"] as const;
+export const TERMS = ["price_cap", "min_term", "pilot_pricing", "post_pilot_price", "change_rate", "vendor_change_share", "rollout_plan", "go_live_estimate"] as const;
 export type Term = (typeof TERMS)[number];
 
 export const TIERS = ["pilot", "production", "system_of_record"] as const;
@@ -137,4 +137,10 @@ export const FEATURE_ASSUMPTIONS = {
   changeDays: "change_days",
   vendorChangeShare: "vendor_change_share",
   vendorRateFactor: "vendor_rate_factor",
+  /** Yearly rate at which costs and value are discounted to signature (present values). */
+  discountRate: "discount_rate",
+  /** Yearly rise of the buyer's own day rate: every line the buyer's day rate prices rises by it. */
+  dayRateEscalation: "day_rate_escalation",
+  /** Months from go-live until the workflow's value is reached in full on a staged (or unstated) rollout. */
+  adoptionMonths: "adoption_months",
 } as const;

@@ -81,6 +81,7 @@ export const BundleSchema = z.strictObject({
         sensitivityRange: z.number().min(0.05, "at least 0.05").max(0.9, "at most 0.9").optional(),
         unevidencedIncludedAsPartial: z.boolean().optional(),
         rankUnsubmitted: z.boolean().optional(),
+        rankOn: z.enum(["nominal", "present"], "must be nominal or present").optional(),
       })
       .default({}),
   }),

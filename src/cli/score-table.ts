@@ -7,13 +7,13 @@ import type { Scored } from "../evaluations/scoring.js";
 export function scoreTable({ evaluation, result, set }: Scored): string {
   const v = presentComparison(result, set);
   const rows = v.vendors.map((x) => [
-    x.totalRank, x.name, x.entry, x.entryRank, x.total, x.hidden, x.unknown,
+    x.totalRank, x.name, x.entry, x.entryRank, x.total, x.present, x.hidden, x.unknown,
     x.result.flags.map((f) => `${FLAG_LABELS[f.id]} (${f.severity})`).join(", ") || "none",
   ]);
-  const head = ["#", "Vendor", "Entry price", "Entry rank", v.totalLabel, "Hidden", "Unknown", "Red flags"];
+  const head = ["#", "Vendor", "Entry price", "Entry rank", v.totalLabel, v.presentLabel, "Hidden", "Unknown", "Red flags"];
   // Columns as a terminal shows them: wide characters (Japanese, emoji) take two cells, combining marks none.
   const widths = head.map((h, c) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[c]!))));
-  const right = new Set([0, 2, 3, 4, 5, 6]);
+  const right = new Set([0, 2, 3, 4, 5, 6, 7]);
   const pad = (cell: string, c: number) => " ".repeat(Math.max(0, widths[c]! - stringWidth(cell)));
   const fmt = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : right.has(c) ? pad(cell, c) + cell : cell + pad(cell, c))).join("  ");
   const out = [
@@ -28,6 +28,7 @@ export function scoreTable({ evaluation, result, set }: Scored): string {
   ];
   if (v.flips.length) out.push("Rank flips:", ...v.flips.map((f) => `  ${f}`));
   if (v.noFlip) out.push(v.noFlip);
+  if (v.rankingNote) out.push(v.rankingNote);
   for (const n of v.notes) out.push(`Note: ${n}`);
   out.push(v.sensitivity.intro);
   return out.join("\n");

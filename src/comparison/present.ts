@@ -15,7 +15,12 @@ export interface ComparisonView {
   basis: ModelResult["basis"];
   /** Column heading of the total: the adjusted total, or what is funded beyond the quote. */
   totalLabel: string;
+  /** Column heading of the net present cost: "Present value at 8%". */
+  presentLabel: string;
   headline: string;
+  /** What vendors are ranked on, and one sentence when the nominal and present-value orders differ. */
+  rankOn: ModelResult["rankOn"];
+  rankingNote: string | null;
   /** Sentences about vendors that are shown but not ranked, and why. */
   notes: string[];
   flips: string[];
@@ -26,6 +31,16 @@ export interface ComparisonView {
   funding: FundingView;
   sensitivity: { intro: string; rows: SensitivityView[] };
   roi: RoiView[] | null;
+  roiIntro: string | null;
+  ranges: RangesView;
+}
+
+/** Ranges instead of false precision: judgement-based figures rounded to thousands; the exact draws' figures are in the JSON. */
+export interface RangesView {
+  /** How robust the choice is, in one sentence (the PDF's executive summary opens with it); null with fewer than two ranked vendors. */
+  robust: string | null;
+  intro: string;
+  rows: { id: string; name: string; total: string; present: string; npv: string | null; cheapest: string }[];
 }
 
 /** What is funded when, and which costs are transitional (one-off and temporary) or structural (recurring). */
@@ -47,6 +62,8 @@ export interface VendorView {
   entryRank: string;
   total: string;
   totalRank: string;
+  /** Net present cost of the total. */
+  present: string;
   hidden: string;
   unknown: string;
   paragraph: string;
@@ -83,15 +100,35 @@ export interface SensitivityView {
 
 export interface RoiView {
   name: string;
+  /** When value starts and is reached in full. */
+  valueStart: string;
   naivePayback: string;
   adjustedPayback: string;
   naiveNet: string;
   adjustedNet: string;
+  valuePresent: string;
+  npv: string;
+  discountedPayback: string;
 }
 
 /** The heading of the total's column: the adjusted total, or what is funded beyond the quote when prices were not asked. */
 export function totalLabel(r: Pick<ModelResult, "basis" | "horizonYears">): string {
   return r.basis === "beyond_quote" ? `Beyond the quote, ${r.horizonYears} years` : `Adjusted ${r.horizonYears}-year total`;
+}
+
+/** "Present value at 8%": the heading of the net present cost. */
+export function presentLabel(r: Pick<ModelResult, "discountRate">): string {
+  return `Present value at ${percent(r.discountRate, 1).replace(/\.0%$/, "%")}`;
+}
+
+/** One sentence when the order on the nominal total and on its present value differ, saying which one ranks. */
+function rankingNote(r: ModelResult, byId: Map<string, VendorResult>): string | null {
+  if (!r.rankingsDiffer || r.ranking.nominal.length < 2) return null;
+  const present = `present value at ${percent(r.discountRate, 1).replace(/\.0%$/, "%")}`;
+  const [chosen, other] = r.rankOn === "present" ? [present, "nominal totals"] : ["nominal totals", present];
+  const order = (ids: string[]) => ids.map((id) => byId.get(id)!.name).join(", ");
+  const [a, b] = r.rankOn === "present" ? [r.ranking.present, r.ranking.nominal] : [r.ranking.nominal, r.ranking.present];
+  return `Ranked on ${chosen}, as this evaluation chooses, the order is ${order(a)}; on ${other} it would be ${order(b)}.`;
 }
 
 /** A vendor's total as shown: money, or why there is none. */
@@ -136,6 +173,7 @@ export function presentComparison(r: ModelResult, set: QuestionSet, opts: { line
     id: v.vendorId, name: v.name, result: v, lineCount: v.lines.length, standing: standing(v),
     entry: entryText(v, cur), entryRank: rankText(v.entryRank, entryRanks),
     total: totalText(v, cur), totalRank: rankText(v.adjustedRank, totalRanks),
+    present: v.presentTotal !== null ? money(v.presentTotal, cur) : totalText(v, cur),
     hidden: v.pricedTotal > 0 ? percent(v.hiddenShare, 0) : "—",
     unknown: v.unknownShare > 0 ? percent(v.unknownShare, 0) : "—",
     paragraph: vendorParagraph(r, v),
@@ -145,8 +183,10 @@ export function presentComparison(r: ModelResult, set: QuestionSet, opts: { line
   }));
   const many = ranked.length > 1;
   return {
-    currency: cur, horizonYears: r.horizonYears, basis: r.basis, totalLabel: totalLabel(r),
+    currency: cur, horizonYears: r.horizonYears, basis: r.basis, totalLabel: totalLabel(r), presentLabel: presentLabel(r),
     headline: headline(r, byId),
+    rankOn: r.rankOn,
+    rankingNote: rankingNote(r, byId),
     notes: others.map((v) => sentence(`${v.name}: ${standing(v) ?? "not ranked"}`)),
     flips: r.rankFlips.slice(0, 6).map((f) => flipSentence(f, byId, r.horizonYears, cur)).concat(r.rankFlips.length > 6 ? [`${r.rankFlips.length - 6} more pairs of vendors change order; the JSON output lists every one.`] : []),
     noFlip: many && r.rankFlips.length === 0 && r.ranking.entry.length > 1 ? "No rank flip: the order at entry holds once everything the buyer funds is priced." : null,
@@ -154,6 +194,8 @@ export function presentComparison(r: ModelResult, set: QuestionSet, opts: { line
     funding: fundingView(r, [...ranked, ...others].filter((v) => v.adjustedTotal !== null)),
     sensitivity: sensitivityView(r, byId, ranked.length),
     roi: roiView(r, [...ranked, ...others]),
+    roiIntro: roiIntro(r),
+    ranges: rangesView(r, byId),
   };
 }
 
@@ -181,9 +223,11 @@ function headline(r: ModelResult, byId: Map<string, VendorResult>): string {
     return prefix + (r.vendors.some((v) => v.rankable) ? "No vendor can be ranked yet: no submitted vendor has given every figure its total needs." : "No vendor can be ranked yet: none has submitted its answers.");
   const leaders = ranked.filter((id) => byId.get(id)!.adjustedRank === 1);
   const lead = byId.get(leaders[0]!)!;
+  // The figure vendors are ranked on: the adjusted total, or its present value.
+  const fig = (v: VendorResult) => (r.rankOn === "present" ? `${money(v.presentTotal!, cur)} in present value` : money(v.adjustedTotal!, cur));
   if (ranked.length === 1)
     return prefix + sentence(`${lead.name}'s ${r.basis === "beyond_quote" ? "cost beyond its quote" : "adjusted total"} over ${n} years is ${money(lead.adjustedTotal!, cur)}${lead.entryPrice !== null ? ` against an entry price of ${money(lead.entryPrice, cur)}` : ""}`);
-  const total = money(lead.adjustedTotal!, cur);
+  const total = fig(lead);
   if (leaders.length > 1) return prefix + `${names(leaders, byId)} tie for the lowest total over ${n} years, ${total}.`;
   const entryLeaders = r.ranking.entry.filter((id) => byId.get(id)!.entryRank === 1);
   if (entryLeaders.length === 0) return prefix + `${lead.name} is cheapest over ${n} years at ${total}.`;
@@ -191,7 +235,7 @@ function headline(r: ModelResult, byId: Map<string, VendorResult>): string {
     return prefix + `${lead.name} is cheapest both at entry (${money(lead.entryPrice!, cur)}) and over ${n} years (${total}).`;
   const e = byId.get(entryLeaders[0]!)!;
   const who = entryLeaders.length > 1 ? `${names(entryLeaders, byId)} tie for cheapest at entry (${money(e.entryPrice!, cur)})` : `${e.name} is cheapest at entry (${money(e.entryPrice!, cur)})`;
-  const after = entryLeaders.length > 1 ? "" : e.adjustedRank !== null ? ` but ${ordinal(e.adjustedRank)} over ${n} years (${money(e.adjustedTotal!, cur)})` : ` but its total cannot be compared`;
+  const after = entryLeaders.length > 1 ? "" : e.adjustedRank !== null ? ` but ${ordinal(e.adjustedRank)} over ${n} years (${fig(e)})` : ` but its total cannot be compared`;
   return prefix + `${who}${after}; ${lead.name} is cheapest over ${n} years at ${total}.`;
 }
 
@@ -290,14 +334,66 @@ function sensitivityView(r: ModelResult, byId: Map<string, VendorResult>, ranked
   };
 }
 
+function rangesView(r: ModelResult, byId: Map<string, VendorResult>): RangesView {
+  const cur = r.currency;
+  const g = r.ranges;
+  const spread = (s: { p10: number; p50: number; p90: number }) => `${moneyThousands(s.p10, cur)} – ${moneyThousands(s.p90, cur)} (median ${moneyThousands(s.p50, cur)})`;
+  const order = [...g.vendors].sort((a, b) => (b.cheapest ?? -1) - (a.cheapest ?? -1) || a.total.p50 - b.total.p50);
+  const rows = order.map((x) => ({
+    id: x.vendorId, name: byId.get(x.vendorId)!.name, total: spread(x.total), present: spread(x.present), npv: x.npv ? spread(x.npv) : null,
+    cheapest: x.cheapest === null ? "—" : chance(x.cheapest),
+  }));
+  const draws = g.draws.toLocaleString("en-GB");
+  const intro = `P10 to P90 over ${draws} draws (seed ${g.seed}): every assumption, the day rate and the workflow value drawn between their low and high, and lines priced from silence, unevidenced claims or partial cover widened. The same inputs always give the same figures; the exact ones are in the JSON output.`;
+  return { robust: robustSentence(r, byId), intro, rows };
+}
+
+/** "94%", and "under 1%" / "over 99%" rather than a false 0% or 100% of a rare outcome. */
+function chance(share: number): string {
+  if (share > 0 && share < 0.005) return "under 1%";
+  if (share < 1 && share > 0.995) return "over 99%";
+  return percent(share, 0);
+}
+
+/** Which vendor is cheapest in how many draws, and what its lead depends on most. */
+function robustSentence(r: ModelResult, byId: Map<string, VendorResult>): string | null {
+  const g = r.ranges;
+  const ranked = g.vendors.filter((x) => x.cheapest !== null);
+  if (ranked.length < 2) return null;
+  const top = ranked.reduce((a, b) => (b.cheapest! > a.cheapest! ? b : a));
+  const figure = r.rankOn === "present" ? "present value" : "adjusted total";
+  const draws = g.draws.toLocaleString("en-GB");
+  const lead = `${byId.get(top.vendorId)!.name} is cheapest on the ${figure} in ${chance(top.cheapest!)} of ${draws} draws`;
+  // "the reference build effort" from "Reference build effort, days": the words before the unit.
+  const named = (label: string) => `the ${lower(label.split(",")[0]!.trim())}`;
+  const bars = g.tornado?.bars.slice(0, 2).map((b) => named(b.label)) ?? [];
+  const crossing = g.tornado?.bars.filter((b) => Math.min(b.low, b.high) < 0).map((b) => named(b.label)) ?? [];
+  const depends = bars.length ? `; its lead depends most on ${list(bars)}` : "";
+  const flips = crossing.length ? `, and ${list(crossing.slice(0, 2))} alone could change the leader` : "";
+  return sentence(`${lead}${top.cheapest! < 0.5 ? " — no vendor is cheapest in most draws" : ""}${depends}${flips}`);
+}
+
+function roiIntro(r: ModelResult): string | null {
+  const x = r.vendors.find((v) => v.roi)?.roi;
+  if (!x) return null;
+  const rate = percent(r.discountRate, 1).replace(/\.0%$/, "%");
+  return `A yearly workflow value of ${money(x.valuePerYear, r.currency)}, from each vendor's go-live and growing as its rollout plan implies. Naive payback counts only the headline quote; adjusted payback counts every cost line; present values discount costs and value to signature at ${rate} a year.`;
+}
+
 function roiView(r: ModelResult, ordered: VendorResult[]): RoiView[] | null {
   if (!ordered.some((v) => v.roi)) return null;
   const cur = r.currency;
   const months = (m: number | null, note: string | null) => (note === "not_asked" ? "not asked" : note === "not_quoted" ? "not comparable" : m === null ? `never within ${r.horizonYears} years` : `${m} months`);
   const net = (x: number | null, note: string | null) => (x === null ? (note === "not_asked" ? "not asked" : "not comparable") : money(x, cur));
-  return ordered.filter((v) => v.roi).map((v) => ({
-    name: v.name,
-    naivePayback: months(v.roi!.naivePaybackMonths, v.roi!.naiveNote), adjustedPayback: months(v.roi!.adjustedPaybackMonths, v.roi!.adjustedNote),
-    naiveNet: net(v.roi!.naiveNet, v.roi!.naiveNote), adjustedNet: net(v.roi!.adjustedNet, v.roi!.adjustedNote),
-  }));
+  return ordered.filter((v) => v.roi).map((v) => {
+    const x = v.roi!;
+    const full = x.goLiveMonth + Math.ceil(x.rampMonths);
+    return {
+      name: v.name,
+      valueStart: x.rampMonths > 0 ? `month ${x.goLiveMonth + 1}, in full from month ${Math.min(full, r.horizonYears * 12)}` : `month ${x.goLiveMonth + 1}`,
+      naivePayback: months(x.naivePaybackMonths, x.naiveNote), adjustedPayback: months(x.adjustedPaybackMonths, x.adjustedNote),
+      naiveNet: net(x.naiveNet, x.naiveNote), adjustedNet: net(x.adjustedNet, x.adjustedNote),
+      valuePresent: money(x.valuePresent, cur), npv: net(x.npv, x.adjustedNote), discountedPayback: months(x.discountedPaybackMonths, x.adjustedNote),
+    };
+  });
 }

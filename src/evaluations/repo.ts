@@ -9,6 +9,8 @@ export interface EvaluationSettings {
   unevidencedIncludedAsPartial?: boolean;
   /** Rank vendors that have not submitted yet as well (shown, marked); by default only submitted vendors are ranked. */
   rankUnsubmitted?: boolean;
+  /** Rank vendors on the adjusted total (default) or on its present value. */
+  rankOn?: "nominal" | "present";
 }
 
 export interface Evaluation {

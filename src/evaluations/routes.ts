@@ -21,7 +21,7 @@ function valuesOf(e: Evaluation): Values {
     title: e.title, description: e.description, questionSetId: String(e.questionSetId), roles: e.roles, tier: e.tier, horizonYears: String(e.horizonYears),
     currency: e.currency, dayRate: String(fromMinor(e.dayRateMinor, e.currency)), valueEstimate: e.valueEstimateMinor === null ? "" : String(fromMinor(e.valueEstimateMinor, e.currency)),
     dueDate: e.dueDate, sensitivityPercent: String(Math.round((e.settings.sensitivityRange ?? 0.3) * 100)), unevidencedIncludedAsPartial: !!e.settings.unevidencedIncludedAsPartial,
-    rankUnsubmitted: !!e.settings.rankUnsubmitted,
+    rankUnsubmitted: !!e.settings.rankUnsubmitted, rankOn: e.settings.rankOn ?? "nominal",
     ...Object.fromEntries(Object.entries(e.assumptions).map(([k, v]) => [`a_${k}`, String(v)])),
   };
 }
@@ -167,7 +167,7 @@ function validate(db: Db, body: Values, existing: Evaluation | null): Validated 
     fields: {
       title: f.title, description: f.description, tier: f.tier, horizonYears: f.horizonYears, currency: f.currency, valueEstimateMinor: f.valueEstimateMinor,
       dayRateMinor: f.dayRateMinor, dueDate: f.dueDate, questionSetId: f.questionSetId, roles: f.roles, assumptions: parsed.overrides,
-      settings: { sensitivityRange: f.sensitivityPercent / 100, unevidencedIncludedAsPartial: f.unevidencedIncludedAsPartial, rankUnsubmitted: f.rankUnsubmitted },
+      settings: { sensitivityRange: f.sensitivityPercent / 100, unevidencedIncludedAsPartial: f.unevidencedIncludedAsPartial, rankUnsubmitted: f.rankUnsubmitted, rankOn: f.rankOn },
     },
   };
 }

@@ -26,6 +26,7 @@ export const EvaluationFormSchema = z
     sensitivityPercent: z.coerce.number("Enter a percentage").min(5, "At least 5%").max(90, "At most 90%").default(30),
     unevidencedIncludedAsPartial: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
     rankUnsubmitted: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
+    rankOn: z.enum(["nominal", "present"], "Choose what vendors are ranked on").default("nominal"),
   })
   .transform((f, ctx) => {
     // Amounts are read in the evaluation's currency, exactly (see parseAmount).

@@ -31,6 +31,7 @@ export function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], se
       sensitivityRange: evaluation.settings.sensitivityRange,
       unevidencedIncludedAsPartial: evaluation.settings.unevidencedIncludedAsPartial,
       rankUnsubmitted: evaluation.settings.rankUnsubmitted,
+      rankOn: evaluation.settings.rankOn,
     },
     vendors: vendors.flatMap((v) => (v.status === "declined" ? [] : [{ id: String(v.id), name: v.name, status: v.status, answers: answers.get(v.id) ?? {}, evidence: evidence.get(v.id) ?? {} }])),
   };

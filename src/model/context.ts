@@ -23,6 +23,8 @@ export interface StaticContext {
   quotesAsked: boolean;
   /** Works that more than one question prices: their lines are counted once (the largest). */
   sharedWorks: ReadonlySet<string>;
+  /** The latest go-live any vendor states (set once the vendors are planned): a vendor silent on it is taken at this one. */
+  latestGoLive: number | null;
 }
 
 /** A scoring context: the static part with one set of assumptions (sensitivity builds several). */
@@ -37,6 +39,12 @@ export interface ScoreContext extends StaticContext {
   /** Months of stabilisation after go-live. */
   stabilisation: number;
   partialShare: number;
+  /** Yearly rise of the buyer's day rate, applied to every line it prices. */
+  dayRateEscalation: number;
+  /** Yearly discount rate of present values. */
+  discountRate: number;
+  /** Months from go-live to full value on a staged or unstated rollout (0: full value from go-live). */
+  adoptionMonths: number;
   detail: boolean;
 }
 
@@ -52,8 +60,12 @@ export function staticContext(set: QuestionSet, evaluation: ModelEvaluation): St
     byKey: new Map(items.map((i) => [i.q.key, i])),
     quotesAsked: items.some((i) => i.q.quote !== undefined && i.asked),
     sharedWorks: new Set([...works].filter(([, n]) => n > 1).map(([w]) => w)),
+    latestGoLive: null,
   };
 }
+
+/** The discount rate of a set that has none (a set given to the model directly, not read from storage). */
+export const DEFAULT_DISCOUNT_RATE = 0.08;
 
 export function scoreContext(base: StaticContext, assumptions: Readonly<Record<string, number>>, detail: boolean): ScoreContext {
   const e = base.evaluation;
@@ -67,6 +79,9 @@ export function scoreContext(base: StaticContext, assumptions: Readonly<Record<s
     goLive: Math.min(horizonMonths, Math.max(0, Math.round(assumptions[MODEL_ASSUMPTIONS.goLiveMonth] ?? 0))),
     stabilisation: Math.max(0, assumptions[MODEL_ASSUMPTIONS.rolloutMonths] ?? 0),
     partialShare: Math.min(1, Math.max(0, assumptions[MODEL_ASSUMPTIONS.partialShare] ?? 0.5)),
+    dayRateEscalation: Math.max(0, assumptions[FEATURE_ASSUMPTIONS.dayRateEscalation] ?? 0),
+    discountRate: Math.max(0, assumptions[FEATURE_ASSUMPTIONS.discountRate] ?? DEFAULT_DISCOUNT_RATE),
+    adoptionMonths: Math.max(0, assumptions[FEATURE_ASSUMPTIONS.adoptionMonths] ?? 0),
   };
 }
 

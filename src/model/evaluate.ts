@@ -82,34 +82,49 @@ export function valueOf(ctx: ScoreContext, p: Planned): Valued {
   }
 }
 
-/** When a planned line's money falls, given the vendor's go-live and stabilisation. */
-export function timingOf(ctx: ScoreContext, plan: VendorPlan, p: Planned): LineTiming {
+/**
+ * Whether the buyer's day rate prices a line's amount (an estimate, buyer effort, changes), so
+ * that it rises with day_rate_escalation; a vendor's figure (a quote, its separate price) does not.
+ */
+export function byBuyer(p: Planned, amount: number): boolean {
+  const a = p.amount;
+  return a.kind === "effort" || a.kind === "changes" || (a.kind === "estimate" && !(a.price !== null && amount === a.price));
+}
+
+/** When a planned line's money falls, given the vendor's go-live and stabilisation; `buyer`: priced at the buyer's day rate. */
+export function timingOf(ctx: ScoreContext, plan: VendorPlan, p: Planned, buyer = false): LineTiming {
   const end = ctx.horizonMonths;
   const g = ctx.goLive;
   const w = p.when;
+  const rises = buyer ? ctx.dayRateEscalation : 0;
+  const point = (month: number): LineTiming => (rises > 0 ? { kind: "point", month, escalation: rises } : { kind: "point", month });
   switch (w.kind) {
     case "recurring": {
       const from = w.start === "signature" ? 0 : w.start === "go_live" ? g : end - 12;
-      return { kind: "rate", from, to: end, escalation: w.escalates ? escalationRate(ctx, plan) : 0 };
+      return { kind: "rate", from, to: end, escalation: w.escalates ? escalationRate(ctx, plan) : rises };
     }
     case "temporary": {
       const months = w.months ? (ctx.assumptions[w.months] ?? 0) : ctx.stabilisation;
-      return { kind: "rate", from: g, to: Math.min(end, g + months), escalation: 0 };
+      return { kind: "rate", from: g, to: Math.min(end, g + months), escalation: rises };
     }
-    case "signature": return { kind: "point", month: 0 };
-    case "build": return g > 0 ? { kind: "spread", from: 0, to: g } : { kind: "point", month: 0 };
-    case "go_live": return { kind: "point", month: g };
-    case "stabilised": return { kind: "point", month: g + ctx.stabilisation };
-    case "end": return { kind: "point", month: end - 1 };
+    case "signature": return point(0);
+    case "build": return g > 0 ? spread(0, g, rises) : point(0);
+    case "go_live": return point(g);
+    case "stabilised": return point(g + ctx.stabilisation);
+    case "end": return point(end - 1);
     case "scale_out": {
       const stable = g + ctx.stabilisation;
-      if (w.plan === "pilot_then_all") return { kind: "point", month: stable };
-      if (w.plan === "big_bang") return { kind: "point", month: g };
+      if (w.plan === "pilot_then_all") return point(stable);
+      if (w.plan === "big_bang") return point(g);
       // Staged: equal yearly waves from the year after stabilisation to the horizon's end.
       const firstWave = (Math.floor(stable / 12) + 1) * 12;
-      return firstWave >= end ? { kind: "point", month: end - 1 } : { kind: "spread", from: firstWave, to: end };
+      return firstWave >= end ? point(end - 1) : spread(firstWave, end, rises);
     }
   }
+}
+
+function spread(from: number, to: number, rises: number): LineTiming {
+  return rises > 0 ? { kind: "spread", from, to, escalation: rises } : { kind: "spread", from, to };
 }
 
 export function escalationRate(ctx: ScoreContext, plan: VendorPlan): number {
@@ -122,9 +137,10 @@ const scratch: number[] = [];
 /** One planned line's total over the horizon, rounded per year as its detailed line is; null when it passes the model's range. */
 export function lineTotal(ctx: ScoreContext, plan: VendorPlan, p: Planned): number | null {
   const years = ctx.evaluation.horizonYears;
-  const amount = roundMinor(amountOf(ctx, p));
+  const raw = amountOf(ctx, p);
+  const amount = roundMinor(raw);
   if (amount > MAX_LINE_YEAR) return null;
-  allocate(timingOf(ctx, plan, p), amount, years, scratch);
+  allocate(timingOf(ctx, plan, p, byBuyer(p, raw)), amount, years, scratch);
   let t = 0;
   for (let y = 0; y < years; y++) {
     if (scratch[y]! > MAX_LINE_YEAR) return null;
@@ -177,6 +193,7 @@ export function dependsOn(plan: VendorPlan, p: Planned): Set<string> {
     if (a.partial) out.add(MODEL_ASSUMPTIONS.partialShare);
     if (a.factor) for (const key of a.factor.key ? [a.factor.key] : Object.values(rule!.scale_by!.factors)) out.add(key);
   }
+  if (a.kind !== "fixed") out.add(FEATURE_ASSUMPTIONS.dayRateEscalation);
   if (a.kind === "changes") {
     out.add(FEATURE_ASSUMPTIONS.changeDays);
     if (a.rate === "assumption") out.add(FEATURE_ASSUMPTIONS.vendorRateFactor);
@@ -196,14 +213,18 @@ export function linesOf(ctx: ScoreContext, plan: VendorPlan): CostLine[] {
   for (const p of plan.lines) {
     const v = valueOf(ctx, p);
     const amount = roundMinor(v.amount);
-    const timing = timingOf(ctx, plan, p);
+    const rises = byBuyer(p, v.amount) && ctx.dayRateEscalation > 0;
+    const timing = timingOf(ctx, plan, p, rises);
     const years = allocate(timing, amount, ctx.evaluation.horizonYears);
     let total = 0;
     for (const y of years) total += y;
+    const assumptions = ctx.detail ? used(ctx, plan, p, v, timing) : {};
+    if (rises && ctx.detail) assumptions[FEATURE_ASSUMPTIONS.dayRateEscalation] = ctx.dayRateEscalation;
+    const why = ctx.detail ? reason(ctx, plan, p, v, timing) + (rises && v.amount > 0 ? ` It rises ${pct(ctx.dayRateEscalation)} a year with the buyer's day rate (day_rate_escalation).` : "") : "";
     lines.push({
       kind: v.kind, headline: p.headline && v.kind === "quoted", layer: p.layer, phase: p.phase, nature: p.nature, work: p.work, amount, total, years, timing,
-      questionKey: p.item.q.key, role: p.item.role, answer: p.answer, source: p.source, assumptions: ctx.detail ? used(ctx, plan, p, v, timing) : {},
-      unknown: p.unknown, unpriced: p.unpriced, asserted: v.asserted, reason: ctx.detail ? reason(ctx, plan, p, v, timing) : "",
+      questionKey: p.item.q.key, role: p.item.role, answer: p.answer, source: p.source, assumptions,
+      unknown: p.unknown, unpriced: p.unpriced, asserted: v.asserted, reason: why, presentValue: 0,
     });
   }
   return lines;

@@ -5,6 +5,7 @@ import { scoreContext, staticContext, type StaticContext } from "./context.js";
 import { combine, dependsOn, lineTotal, lineTotals } from "./evaluate.js";
 import { raise, sortFlags } from "./flags.js";
 import { planVendor, type VendorPlan } from "./plan.js";
+import { ranges } from "./ranges.js";
 import { scoreVendor } from "./score.js";
 import type { Flag, ModelEvaluation, ModelInput, ModelResult, RankFlip, SensitivityRow, VendorResult } from "./types.js";
 
@@ -26,26 +27,38 @@ export function runModel(input: ModelInput): ModelResult {
   const base = staticContext(input.set, input.evaluation);
   const ctx = scoreContext(base, assumptions, true);
   const plans = input.vendors.map((v) => planVendor(base, v));
+  // A vendor silent on its go-live is taken at the latest any vendor states: silence never brings value sooner.
+  const stated = plans.map((p) => p.goLive).filter((g): g is number => g !== null);
+  base.latestGoLive = ctx.latestGoLive = stated.length ? Math.max(...stated) : null;
   const vendors = plans.map((p) => scoreVendor(ctx, p));
+  const rankOn = input.evaluation.rankOn ?? "nominal";
   const entry = rankBy(vendors, (v) => v.entryPrice);
-  const adjusted = rankBy(vendors, (v) => v.adjustedTotal);
+  const nominal = rankBy(vendors, (v) => v.adjustedTotal);
+  const present = rankBy(vendors, (v) => v.presentTotal);
+  const adjusted = rankOn === "present" ? present : nominal;
   for (const v of vendors) {
     v.entryRank = entry.rank.get(v.vendorId) ?? null;
+    v.nominalRank = nominal.rank.get(v.vendorId) ?? null;
+    v.presentRank = present.rank.get(v.vendorId) ?? null;
     v.adjustedRank = adjusted.rank.get(v.vendorId) ?? null;
   }
   const rankFlips = flips(vendors);
   cheapByExclusion(vendors, rankFlips, assumptions[MODEL_ASSUMPTIONS.hiddenShareThreshold] ?? 1, input.evaluation.horizonYears);
-  return {
+  const result: Omit<ModelResult, "ranges"> = {
     currency: input.evaluation.currency,
     horizonYears: input.evaluation.horizonYears,
     tier: input.evaluation.tier,
     assumptions,
     basis: base.quotesAsked ? "adjusted" : "beyond_quote",
     vendors,
-    ranking: { entry: entry.order, adjusted: adjusted.order },
+    ranking: { entry: entry.order, adjusted: adjusted.order, nominal: nominal.order, present: present.order },
+    rankOn,
+    discountRate: ctx.discountRate,
+    rankingsDiffer: vendors.some((v) => v.nominalRank !== v.presentRank),
     rankFlips,
     sensitivity: sensitivity(base, input, assumptions, vendors, plans),
   };
+  return { ...result, ranges: ranges(base, result, plans, input.draws) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { coverageStatus, type AnswerValue } from "../questions/answers.js";
 import type { Question } from "../questions/schema.js";
 import { matches, stateOf, type Answers } from "./answers.js";
 import type { Item, StaticContext } from "./context.js";
+import type { ValueRamp } from "./present.js";
 import type { LineSource, Missing, ModelVendor } from "./types.js";
 
 /**
@@ -19,6 +20,10 @@ export interface VendorPlan {
   missing: Missing[];
   /** How its recurring prices rise: a stated cap, the buyer's assumption (cap not asked), or not at all. */
   escalation: { kind: "none" } | { kind: "cap"; rate: number } | { kind: "assumption"; key: string };
+  /** The vendor's own go-live estimate in months from signature, or null when not stated or not asked. */
+  goLive: number | null;
+  /** Its rollout plan, for the value's ramp (model/present.ts). */
+  ramp: ValueRamp;
 }
 
 /** How a line's amount follows from the assumptions. */
@@ -65,7 +70,7 @@ const NONE: VendorPlan["escalation"] = { kind: "none" };
 
 /** Plans one vendor: every priced question's line, the missing figures, and how its prices rise. */
 export function planVendor(ctx: StaticContext, vendor: ModelVendor): VendorPlan {
-  const plan: VendorPlan = { vendor, answers: vendor.answers, lines: [], missing: [], escalation: NONE };
+  const plan: VendorPlan = { vendor, answers: vendor.answers, lines: [], missing: [], escalation: NONE, ...valueTiming(ctx, vendor.answers) };
   const silentCap = escalationOf(ctx, plan);
   for (const item of ctx.items) {
     const q = item.q;
@@ -100,6 +105,19 @@ function whenOf(ctx: StaticContext, plan: VendorPlan, q: Question, quoted = fals
       return timing === "scale_out" ? { kind: "scale_out", plan: rolloutPlan(ctx, plan) } : { kind: timing };
     }
   }
+}
+
+/** The vendor's stated go-live and rollout plan, for when its value starts and how fast it grows. */
+function valueTiming(ctx: StaticContext, answers: Answers): Pick<VendorPlan, "goLive" | "ramp"> {
+  const g = ctx.terms.go_live_estimate;
+  const gs = g ? stateOf(ctx, g, answers) : undefined;
+  const r = ctx.terms.rollout_plan;
+  const rs = r ? stateOf(ctx, r, answers) : undefined;
+  const plan = rs?.source === "answered" ? String(rs.value) : "";
+  return {
+    goLive: gs?.source === "answered" && typeof gs.value === "number" ? Math.max(0, Math.round(gs.value)) : null,
+    ramp: plan === "big_bang" || plan === "pilot_then_all" || plan === "staged" ? plan : "unstated",
+  };
 }
 
 /** The rollout plan's effect on scale-out: silence (or no plan asked) takes the earliest, everyone at once. */

@@ -24,20 +24,22 @@ export function allocate(timing: LineTiming, amount: number, horizonYears: numbe
   const end = horizonYears * 12;
   switch (timing.kind) {
     case "point": {
-      years[Math.min(horizonYears - 1, Math.max(0, Math.floor(timing.month / 12)))] = roundMinor(amount);
+      const y = Math.min(horizonYears - 1, Math.max(0, Math.floor(timing.month / 12)));
+      years[y] = roundMinor(amount * escalation(timing.escalation ?? 0, y));
       return years;
     }
     case "spread": {
       // A spread that would run past the horizon is paid within it: a one-off cost is paid in full.
       const from = Math.min(end - 1, clampMonth(timing.from, end));
       const to = Math.max(from + 1, clampMonth(timing.to, end));
-      // Cumulative rounding: the years add up to the rounded amount exactly.
+      // Cumulative rounding: the years add up to the rounded (grown) amount exactly.
+      const rate = timing.escalation ?? 0;
       let done = 0;
       let before = 0;
       for (let y = 0; y < horizonYears; y++) {
         const months = overlap(from, to, y * 12, y * 12 + 12);
         if (months === 0) continue;
-        done += months;
+        done += rate === 0 ? months : months * escalation(rate, y);
         const cum = roundMinor((amount * done) / (to - from));
         years[y] = cum - before;
         before = cum;
@@ -76,13 +78,15 @@ function overlap(a0: number, a1: number, b0: number, b1: number): number {
 export function monthly(timing: LineTiming, amount: number, horizonYears: number, into: Float64Array): void {
   const end = horizonYears * 12;
   switch (timing.kind) {
-    case "point":
-      into[Math.min(end - 1, Math.max(0, Math.floor(timing.month)))]! += amount;
+    case "point": {
+      const m = Math.min(end - 1, Math.max(0, Math.floor(timing.month)));
+      into[m]! += amount * escalation(timing.escalation ?? 0, Math.floor(m / 12));
       return;
+    }
     case "spread": {
       const from = Math.min(end - 1, clampMonth(timing.from, end));
       const to = Math.max(from + 1, clampMonth(timing.to, end));
-      for (let m = from; m < to; m++) into[m]! += amount / (to - from);
+      for (let m = from; m < to; m++) into[m]! += (amount * escalation(timing.escalation ?? 0, Math.floor(m / 12))) / (to - from);
       return;
     }
     case "rate": {

@@ -4,6 +4,7 @@ import type { ScoreContext } from "./context.js";
 import { linesOf, MAX_LINE_YEAR } from "./evaluate.js";
 import { confidence, questionFlags } from "./flags.js";
 import { assertionsPriced, type VendorPlan } from "./plan.js";
+import { discountFactors, linePresentValue } from "./present.js";
 import { roi } from "./roi.js";
 import { escalation as grown } from "./schedule.js";
 import type { CostLine, Split, VendorResult } from "./types.js";
@@ -13,6 +14,8 @@ export function scoreVendor(ctx: ScoreContext, plan: VendorPlan): VendorResult {
   const lines = linesOf(ctx, plan);
   countOnce(lines, ctx.detail);
   const outOfRange = guardRange(lines);
+  const factors = discountFactors(ctx.discountRate, ctx.horizonMonths);
+  for (const l of lines) l.presentValue = linePresentValue(l, ctx.evaluation.horizonYears, factors);
   return totals(ctx, plan, lines, outOfRange);
 }
 
@@ -62,10 +65,12 @@ function totals(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[], outOfRan
   const byPhase: Split<Phase> = { discovery: 0, implementation: 0, rollout: 0, operate: 0, transition: 0 };
   const byNature: Split<Nature> = { one_off: 0, temporary: 0, recurring: 0 };
   const byYear = new Array<number>(ctx.evaluation.horizonYears).fill(0);
+  let present = 0;
   let priced = 0, hidden = 0, unknown = 0, entry = 0, quoted = 0, disclosed = 0, notAsked = 0, hiddenKnown = 0;
   let headlineAsked = false, headlineMissing = false;
   for (const l of lines) {
     priced += l.total;
+    present += l.presentValue;
     byLayer[l.layer] += l.total;
     byPhase[l.phase] += l.total;
     byNature[l.nature] += l.total;
@@ -93,14 +98,14 @@ function totals(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[], outOfRan
     vendorId: vendor.id, name: vendor.name, currency: ctx.currency, status,
     rankable: status === "submitted" || ctx.evaluation.rankUnsubmitted === true,
     complete, missing: plan.missing, outOfRange, lines, entryPrice, entryStatus,
-    pricedTotal: priced, adjustedTotal: complete ? priced : null, quotedTotal: quoted, hiddenTotal: hidden, disclosedTotal: disclosed, unknownTotal: unknown, notAskedTotal: notAsked,
+    pricedTotal: priced, adjustedTotal: complete ? priced : null, presentTotal: complete ? present : null, quotedTotal: quoted, hiddenTotal: hidden, disclosedTotal: disclosed, unknownTotal: unknown, notAskedTotal: notAsked,
     hiddenShare: priced > 0 ? hidden / priced : 0,
     unknownShare: priced > 0 ? unknown / priced : 0,
     components: { entry: entryPrice ?? 0, quotedAfterEntry: quoted - (entryPrice ?? 0), disclosed, hidden: hiddenKnown, unknown },
     byLayer, hiddenByLayer, byPhase, byNature, byYear,
     commitment: null, minTermStatus: "not_asked",
     flags: [], confidence: { evidenced: [], asserted: [], assertedPricedAsPartial: assertionsPriced(ctx) }, roi: null,
-    answered: 0, asked: 0, entryRank: null, adjustedRank: null,
+    answered: 0, asked: 0, entryRank: null, adjustedRank: null, nominalRank: null, presentRank: null,
   };
   if (ctx.detail) {
     const c = commitmentOf(ctx, plan, lines);
@@ -108,7 +113,7 @@ function totals(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[], outOfRan
     result.minTermStatus = c.status;
     result.flags = questionFlags(ctx, plan, lines);
     result.confidence = confidence(ctx, plan);
-    result.roi = roi(ctx, result);
+    result.roi = roi(ctx, plan, result);
     countAnswers(ctx, plan, result);
   }
   return result;

@@ -19,7 +19,11 @@ export interface ModelEvaluation {
   unevidencedIncludedAsPartial?: boolean;
   /** Rank vendors that have not submitted yet too (they are shown, marked); by default only submitted vendors are ranked. */
   rankUnsubmitted?: boolean;
+  /** What vendors are ranked on: the adjusted total (default) or its present value. */
+  rankOn?: RankOn;
 }
+
+export type RankOn = "nominal" | "present";
 
 export type ModelVendorStatus = "invited" | "in_progress" | "submitted";
 
@@ -39,15 +43,18 @@ export interface ModelInput {
   set: QuestionSet;
   evaluation: ModelEvaluation;
   vendors: readonly ModelVendor[];
+  /** Monte Carlo draws for the ranges (10,000 by default; property tests use fewer; 0 leaves the draws out, the tornado stays). */
+  draws?: number;
 }
 
 /**
  * When a line's money falls, in months from signature (month 0): all in one month, spread evenly
  * over months [from, to), or a yearly rate for months [from, to) rising by `escalation` a year.
+ * A point or spread priced at the buyer's day rate rises with it: by `escalation` a contract year.
  */
 export type LineTiming =
-  | { kind: "point"; month: number }
-  | { kind: "spread"; from: number; to: number }
+  | { kind: "point"; month: number; escalation?: number }
+  | { kind: "spread"; from: number; to: number; escalation?: number }
   | { kind: "rate"; from: number; to: number; escalation: number };
 
 /** How the answer behind a line stood. */
@@ -80,6 +87,8 @@ export interface CostLine {
   unpriced: boolean;
   /** Set when another question's line counts this work: this line then counts 0. */
   countedUnder?: string;
+  /** The line's cost discounted to signature, month by month (see model/present.ts). */
+  presentValue: number;
   /** A claim the tier's rule priced: "included" without evidence, or buyer effort below the tier's floor. */
   asserted: boolean;
   reason: string;
@@ -104,6 +113,17 @@ export interface Roi {
   /** Why a payback or net figure is missing: the prices were not asked, or not given. */
   naiveNote: "not_asked" | "not_quoted" | null;
   adjustedNote: "not_asked" | "not_quoted" | null;
+  /** The month value starts: the buyer's go-live, or the vendor's own estimate when later (silence: the latest any vendor states). */
+  goLiveMonth: number;
+  /** Months from go-live until the value is reached in full (the rollout plan's ramp). */
+  rampMonths: number;
+  discountRate: number;
+  /** The value over the horizon discounted to signature. */
+  valuePresent: number;
+  /** Present value of the value less the net present cost; null when the total is not comparable. */
+  npv: number | null;
+  /** Months until discounted value covers discounted cost; null = never within the horizon (or not comparable). */
+  discountedPaybackMonths: number | null;
 }
 
 export interface Confidence {
@@ -154,6 +174,8 @@ export interface VendorResult {
   pricedTotal: number;
   /** The adjusted total; null when a figure only the vendor can give is missing. */
   adjustedTotal: number | null;
+  /** Net present cost: the adjusted total discounted to signature (the sum of its lines' present values); null when not comparable. */
+  presentTotal: number | null;
   quotedTotal: number;
   hiddenTotal: number;
   disclosedTotal: number;
@@ -181,7 +203,10 @@ export interface VendorResult {
   asked: number;
   /** 1-based rank among ranked vendors (ties share a rank); null when not ranked on that figure. */
   entryRank: number | null;
+  /** Rank on the figure the buyer ranks on (`rankOn`): the adjusted total, or its present value. */
   adjustedRank: number | null;
+  nominalRank: number | null;
+  presentRank: number | null;
 }
 
 /** Two ranked vendors whose order at entry reverses on the adjusted total, and why. */
@@ -219,6 +244,52 @@ export interface SensitivityRow {
   leaderChanges: boolean;
 }
 
+/** An input drawn for the ranges: its low, base and high (the set's own range, or the sensitivity range around the value). */
+export interface RangeInput {
+  key: string;
+  label: string;
+  low: number;
+  base: number;
+  high: number;
+  basis: "set" | "range";
+}
+
+/** Percentiles of a figure over the draws, the envelope every draw lies within (each input and line at its own extreme), and the base figure. */
+export interface Spread {
+  p10: number;
+  p50: number;
+  p90: number;
+  low: number;
+  high: number;
+  base: number;
+}
+
+export interface VendorRange {
+  vendorId: string;
+  total: Spread;
+  present: Spread;
+  npv: Spread | null;
+  /** Share of draws in which it is the cheapest on the ranked figure (ties shared); null when fewer than two vendors are ranked. */
+  cheapest: number | null;
+}
+
+/** The leader's margin over the runner-up with one input at its low and at its high. */
+export interface TornadoBar {
+  key: string;
+  label: string;
+  low: number;
+  high: number;
+}
+
+export interface Ranges {
+  seed: number;
+  draws: number;
+  inputs: RangeInput[];
+  /** Comparable vendors only. */
+  vendors: VendorRange[];
+  tornado: { leader: string; runnerUp: string; margin: number; bars: TornadoBar[] } | null;
+}
+
 export interface ModelResult {
   currency: string;
   horizonYears: number;
@@ -227,9 +298,15 @@ export interface ModelResult {
   /** adjusted: totals include the quotes; beyond_quote: no price question was sent, totals are what the buyer funds beyond the quote. */
   basis: "adjusted" | "beyond_quote";
   vendors: VendorResult[];
-  /** Ranked vendor ids, cheapest first (ties in input order; `entryRank`/`adjustedRank` show them). */
-  ranking: { entry: string[]; adjusted: string[] };
+  /** Ranked vendor ids, cheapest first (ties in input order; `entryRank`/`adjustedRank` show them); `adjusted` is the order on `rankOn`. */
+  ranking: { entry: string[]; adjusted: string[]; nominal: string[]; present: string[] };
+  rankOn: RankOn;
+  discountRate: number;
+  /** The nominal and present-value orders differ. */
+  rankingsDiffer: boolean;
   rankFlips: RankFlip[];
   /** `leaders`: the cheapest ranked vendors on the adjusted total; leader statements need two or more ranked vendors. */
   sensitivity: { range: number; rows: SensitivityRow[]; leaders: string[]; leader: string | null };
+  /** P10/P50/P90 by seeded Monte Carlo, the chance of being cheapest, and what moves the leader's margin (model/ranges.ts). */
+  ranges: Ranges;
 }

@@ -18,12 +18,18 @@ export const AssumptionSchema = z.strictObject({
   /** A cited public figure, or the word "judgement" where none exists. */
   basis: text(3),
   unit: z.enum(["share", "days", "months", "ratio"]),
-  /** cost: raising it never lowers a total; threshold: a red-flag trigger; timing: moves when costs and value fall. */
-  kind: z.enum(["cost", "threshold", "timing"]).default("cost"),
+  /**
+   * cost: raising it never lowers a total; threshold: a red-flag trigger; timing: moves when costs
+   * and value fall; value: moves present values or the workflow's value, never a nominal cost.
+   */
+  kind: z.enum(["cost", "threshold", "timing", "value"]).default("cost"),
   /** The range a buyer may set it to: required, so that no form or bundle can store a value beyond sense. */
   min: z.number("needs a minimum (min)").finite().min(-ASSUMPTION_LIMIT, `must be at least ${-ASSUMPTION_LIMIT}`),
   max: z.number("needs a maximum (max)").finite().max(ASSUMPTION_LIMIT, `must be at most ${ASSUMPTION_LIMIT}`),
   defaults: perTier(z.number().finite()),
+  /** The range drawn for it (ranges, tornado), when the set states one; otherwise the sensitivity range around its value. */
+  low: z.number().finite().optional(),
+  high: z.number().finite().optional(),
 });
 
 const EstimateSchema = z
@@ -175,6 +181,7 @@ const TERM_SHAPES: Record<Term, { type: Question["type"]; nature?: Question["nat
   change_rate: { type: "money", needs: [FEATURE_ASSUMPTIONS.changeDays, FEATURE_ASSUMPTIONS.vendorChangeShare, FEATURE_ASSUMPTIONS.vendorRateFactor] },
   vendor_change_share: { type: "percent", needs: [FEATURE_ASSUMPTIONS.vendorChangeShare] },
   rollout_plan: { type: "single_choice", needs: [] },
+  go_live_estimate: { type: "number", needs: [] },
 };
 
 function checkTerms(questions: Map<string, { path: Path; q: Question }>, add: (path: Path, message: string) => void, assumptions: Map<string, number>): void {

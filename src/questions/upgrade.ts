@@ -10,6 +10,8 @@ const tiers = (pilot: number, production: number, system_of_record: number) => (
 const FEATURE_DEFAULTS: Record<string, Json> = {
   [FEATURE_ASSUMPTIONS.buildReferenceDays]: { label: "Reference build effort", unit: "days", min: 0, max: 20000, defaults: tiers(40, 120, 240) },
   [FEATURE_ASSUMPTIONS.runReferenceDays]: { label: "Reference yearly run effort", unit: "days", min: 0, max: 20000, defaults: tiers(20, 60, 120) },
+  [FEATURE_ASSUMPTIONS.discountRate]: { label: "Discount rate", unit: "share", kind: "value", min: 0, max: 0.3, defaults: tiers(0.1, 0.08, 0.08) },
+  [FEATURE_ASSUMPTIONS.dayRateEscalation]: { label: "Day rate escalation", unit: "share", min: 0, max: 0.15, defaults: tiers(0, 0, 0) },
 };
 
 /**

@@ -118,7 +118,51 @@ export function comparisonCharts(result: ModelResult): Chart[] {
       { label: "Entry price (headline quote)", color: "#9aa4b2", values: withEntry.map((v) => v.entryPrice!) },
       { label: "Beyond the entry price", color: "#b42318", values: withEntry.map((v) => v.adjustedTotal! - v.entryPrice!) },
     ], cur));
+  const tornado = tornadoChart(result);
+  if (tornado) charts.push(tornado);
   return charts;
+}
+
+/**
+ * What moves the leader's margin over the runner-up most: one bar per input from the margin at its
+ * low to the margin at its high (the others at base), widest first, with the base margin marked; a
+ * bar that crosses zero is an input that alone changes the leader.
+ */
+export function tornadoChart(result: ModelResult): Chart | null {
+  const t = result.ranges.tornado;
+  if (!t || !t.bars.length) return null;
+  const cur = result.currency;
+  const name = (id: string) => result.vendors.find((v) => v.vendorId === id)!.name;
+  const width = 720, top = 24, barH = 16, gap = 8, right = 110;
+  const labels = t.bars.map((b) => fitted(b.label, 10, 250));
+  const labelW = Math.max(120, Math.ceil(Math.max(...labels.map((l) => textWidth(l, 10)))) + 16);
+  const plotW = width - labelW - right;
+  const lo = Math.min(0, t.margin, ...t.bars.flatMap((b) => [b.low, b.high]));
+  const hi = Math.max(0, t.margin, ...t.bars.flatMap((b) => [b.low, b.high]));
+  const span = Math.max(1, hi - lo);
+  const x = (v: number) => labelW + (plotW * (v - lo)) / span;
+  const shapes: Shape[] = [];
+  const plotH = t.bars.length * (barH + gap);
+  shapes.push(text(x(t.margin), top - 10, `margin ${moneyShort(t.margin, cur)}`, 9, "middle", MUTED));
+  t.bars.forEach((b, i) => {
+    const y = top + i * (barH + gap);
+    shapes.push(text(labelW - 8, y + barH / 2 + 4, labels[i]!, 10, "end", INK));
+    // Blue where the input widens the lead, red where it narrows it.
+    for (const [end, v] of [["low", b.low], ["high", b.high]] as const) {
+      if (v === t.margin) continue;
+      const [a, z] = v < t.margin ? [x(v), x(t.margin)] : [x(t.margin), x(v)];
+      shapes.push({ kind: "rect", x: a, y, w: z - a, h: barH, fill: v < t.margin ? "#b42318" : "#2f6fb5", label: `${b.label} at its ${end}: margin ${moneyShort(v, cur)}` });
+    }
+    shapes.push(text(width - right + 6, y + barH / 2 + 4, `${moneyShort(Math.min(b.low, b.high), cur)} – ${moneyShort(Math.max(b.low, b.high), cur)}`, 9, "start", INK));
+  });
+  shapes.push({ kind: "line", x1: x(t.margin), y1: top - 4, x2: x(t.margin), y2: top + plotH - gap + 4, stroke: INK, width: 1 });
+  if (lo < 0) shapes.push({ kind: "line", x1: x(0), y1: top - 4, x2: x(0), y2: top + plotH - gap + 4, stroke: "#b42318", width: 1 });
+  const figure = result.rankOn === "present" ? "present value" : "adjusted total";
+  return {
+    id: "tornado", title: `What moves ${name(t.leader)}'s lead over ${name(t.runnerUp)} most`,
+    summary: `The gap between ${name(t.runnerUp)} and ${name(t.leader)} on the ${figure} (${moneyShort(t.margin, cur)}) with each input alone at its low and its high; a bar past zero means that input alone changes the cheapest vendor.`,
+    width, height: top + plotH + 6, shapes,
+  };
 }
 
 function cap(s: string): string {

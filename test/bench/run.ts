@@ -1,5 +1,5 @@
 import { benchLoad } from "./load.js";
-import { benchModel } from "./model.js";
+import { benchModel, benchRanges } from "./model.js";
 import { benchScale } from "./scale.js";
 import { benchAutosave, benchLargeReport, benchPages, benchPdf, type Pair } from "./web.js";
 
@@ -21,7 +21,7 @@ function pair(p: Pair, target: number, p99Max?: number) {
   console.log(`  ratio ${p.ratio.toFixed(2)} (target ≥ ${Number(target.toFixed(2))}${p99Max ? `, p99 < ${p99Max} ms` : ""}) — ${ok ? "met" : "NOT MET"}`);
 }
 
-/** `npm run bench [model|autosave|pages|pdf|scale|load]`: ratios against baselines measured in the same run. */
+/** `npm run bench [model|ranges|autosave|pages|pdf|scale|load]`: ratios against baselines measured in the same run. */
 async function main() {
   console.log(`Truecost benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import("node:os")).cpus().length} cores\n`);
   if (want("model")) {
@@ -29,6 +29,13 @@ async function main() {
     console.log("Cost model: 10 vendors × 100 questions, full sensitivity run");
     console.log(`  runModel median ${f(m.model.median)}  p95 ${f(m.model.p95)}  (${m.sensitivityRows} assumptions × 2 re-scorings); baseline structuredClone(input) ${f(m.baseline.median)}; ratio ${m.ratio.toFixed(1)}×`);
     console.log(`  target: median under ${m.targetMs} ms — ${m.pass ? "met" : "NOT MET"}\n`);
+  }
+  if (want("ranges")) {
+    const r = benchRanges();
+    console.log(`Ranges: 10 vendors × 100 questions, ${r.draws.toLocaleString("en-GB")} seeded draws`);
+    console.log(`  runModel with ranges median ${f(r.withRanges.median)}  p95 ${f(r.withRanges.p95)}; the model alone ${f(r.modelAlone.median)}`);
+    console.log(`  baseline: the full model re-run per draw ${f(r.perDraw.median)} × ${r.draws} = ${(r.naiveMs / 1000).toFixed(1)} s; ${r.speedup.toFixed(0)}× faster`);
+    console.log(`  target: median under ${r.targetMs} ms and at least 10× faster — ${r.pass ? "met" : "NOT MET"}\n`);
   }
   if (want("autosave")) pair(await benchAutosave(seconds), 0.5, 50), console.log();
   if (want("pages")) {

@@ -43,7 +43,7 @@ describe("truecost CLI", () => {
     const json = JSON.parse(cli(["score", id!, "--json"], data).out);
     expect(json.currency).toBe("EUR");
     const v = json.vendors[0];
-    for (const k of ["lines", "entryPrice", "entryStatus", "adjustedTotal", "pricedTotal", "complete", "missing", "rankable", "entryRank", "adjustedRank", "hiddenTotal", "disclosedTotal", "unknownTotal", "hiddenShare", "components", "byLayer", "byPhase", "byNature", "byYear", "commitment", "flags", "confidence", "roi"]) expect(v).toHaveProperty(k);
+    for (const k of ["lines", "entryPrice", "entryStatus", "adjustedTotal", "pricedTotal", "complete", "missing", "rankable", "entryRank", "adjustedRank", "hiddenTotal", "disclosedTotal", "unknownTotal", "hiddenShare", "components", "byLayer", "byPhase", "byNature", "byYear", "commitment", "flags", "confidence", "roi", "presentTotal", "nominalRank", "presentRank"]) expect(v).toHaveProperty(k);
     for (const k of ["kind", "layer", "phase", "nature", "work", "amount", "total", "years", "timing", "questionKey", "answer", "source", "assumptions", "unknown", "unpriced", "asserted", "reason"]) expect(v.lines[0]).toHaveProperty(k);
     expect(Number.isInteger(v.adjustedTotal)).toBe(true);
     expect(json.rankFlips).toHaveLength(1);
@@ -91,8 +91,8 @@ describe("truecost CLI", () => {
     const data = tempDir();
     const ok = cli(["questions", "validate", "questions/ai-production.yaml"], data);
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/valid — .*57 questions/);
-    expect(ok.out).toMatch(/roles +cto 15, cfo 14, product 13, procurement 15/);
+    expect(ok.out).toMatch(/valid — .*58 questions/);
+    expect(ok.out).toMatch(/roles +cto 15, cfo 14, product 14, procurement 15/);
     expect(ok.out).toContain("assumptions used by estimates");
     const bad = join(data, "bad.yaml");
     writeFileSync(bad, "id: x\ntitle: Broken set\ndescription: nothing here at all\nassumptions: []\nsections: []\n");

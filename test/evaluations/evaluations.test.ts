@@ -1,3 +1,4 @@
+import { load } from "cheerio";
 import { describe, expect, it } from "vitest";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { latestQuestionSets } from "../../src/questions/repo.js";
@@ -29,6 +30,28 @@ describe("evaluations", () => {
     expect(page.text).toContain("<h1>Contract review copilot</h1>");
     expect(page.text).toContain("<dd>€850</dd>");
     expect(page.text).toContain("1 changed from the defaults");
+  });
+
+  it("ranks vendors on the figure the buyer chooses, nominal or present value, and refuses any other", async () => {
+    const { app, db } = buildTestApp();
+    const buyer = await makeUser(db, "buyer");
+    const agent = await signIn(app, buyer.email);
+    const setId = latestQuestionSets(db)[0]!.id;
+    const form = load((await agent.get("/evaluations/new")).text);
+    expect(form("input[name=rankOn]").toArray().map((i) => [form(i).val(), form(i).attr("checked") !== undefined])).toEqual([["nominal", true], ["present", false]]);
+    expect(form("input[name=a_discount_rate]").attr("placeholder")).toBe("0.08");
+    const bad = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), title: "Kept as typed", rankOn: "cheapest" });
+    expect(bad.status).toBe(400);
+    expect(load(bad.text)("#f-rankOn-error").text()).toBe("Choose what vendors are ranked on");
+    expect(load(bad.text)("input[name=title]").val()).toBe("Kept as typed");
+    const ok = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), rankOn: "present", a_discount_rate: "0.1" });
+    const id = Number(String(ok.headers.location).split("/").at(-1));
+    expect(findEvaluation(db, id)!.settings.rankOn).toBe("present");
+    expect(findEvaluation(db, id)!.assumptions.discount_rate).toBe(0.1);
+    const edit = load((await agent.get(`/evaluations/${id}/edit`)).text);
+    expect(edit("input[name=rankOn][value=present]").attr("checked")).toBeDefined();
+    makeVendor(db, id);
+    expect(load((await agent.get(`/evaluations/${id}/comparison`)).text)("th").toArray().map((th) => load(th).text())).toContain("Present value at 10%");
   });
 
   it("re-renders the form with each message next to its field and keeps what was typed", async () => {

@@ -120,6 +120,8 @@ export function inputArb(opts: { maxVendors?: number; blankFreq?: number } = {})
         rankUnsubmitted: fc.boolean(), unevidencedIncludedAsPartial: fc.boolean(),
       }),
       vendors: fc.array(vendor, { minLength: 1, maxLength: opts.maxVendors ?? 4 }).map((vs) => vs.map((v, i) => ({ id: `v${i}`, name: `Vendor ${i}`, ...v }))),
+      // Fewer Monte Carlo draws than the product's 10,000: the properties hold for any number.
+      draws: fc.constantFrom(50, 200),
     });
   });
 }

@@ -72,7 +72,7 @@ describe("the worked example of docs/cost-model.md, figure by figure", () => {
   });
 
   it("states the rank flip and its cause", () => {
-    expect(result.ranking).toEqual({ entry: ["A", "B"], adjusted: ["B", "A"] });
+    expect(result.ranking).toEqual({ entry: ["A", "B"], adjusted: ["B", "A"], nominal: ["B", "A"], present: ["B", "A"] });
     expect(result.rankFlips).toEqual([{
       cheaperAtEntry: "A", cheaperOverall: "B", entryGap: EUR(55_000), adjustedGap: EUR(86_400),
       cause: { quotedAfterEntry: EUR(2_400), disclosed: 0, hidden: EUR(79_000), unknown: EUR(60_000) }, quotedAlone: false, byExclusion: true,
@@ -83,8 +83,30 @@ describe("the worked example of docs/cost-model.md, figure by figure", () => {
   });
 
   it("computes naive and adjusted payback in months", () => {
-    expect(a!.roi).toEqual({ valuePerYear: EUR(200_000), valueOverHorizon: EUR(500_000), naivePaybackMonths: 16, adjustedPaybackMonths: 23, naiveNet: EUR(267_600), adjustedNet: EUR(53_600), naiveNote: null, adjustedNote: null });
+    expect(a!.roi).toMatchObject({ valuePerYear: EUR(200_000), valueOverHorizon: EUR(500_000), naivePaybackMonths: 16, adjustedPaybackMonths: 23, naiveNet: EUR(267_600), adjustedNet: EUR(53_600), naiveNote: null, adjustedNote: null });
     expect(b!.roi).toMatchObject({ naivePaybackMonths: 20, adjustedPaybackMonths: 23, naiveNet: EUR(215_000), adjustedNet: EUR(140_000) });
+  });
+
+  it("discounts every month to signature at the set's rate (8% when the set names none)", () => {
+    // q is one month's discount factor; a geometric series sums months from..to-1.
+    const q = 1.08 ** (-1 / 12);
+    const series = (from: number, to: number) => (q ** from - q ** to) / (1 - q);
+    expect(result.discountRate).toBe(0.08);
+    // The workflow's value from go-live (month 6) to the horizon's end, a twelfth of a year each month.
+    expect(a!.roi!.valuePresent).toBe(Math.round((EUR(200_000) / 12) * series(6, 36)));
+    expect(a!.roi).toMatchObject({ goLiveMonth: 6, rampMonths: 0 });
+    // The fee is spread over the build (months 0 to 5).
+    const fee = a!.lines.find((l) => l.questionKey === "fee")!;
+    expect(fee.presentValue).toBe(Math.round((EUR(100_000) / 6) * series(0, 6)));
+    for (const v of [a!, b!]) {
+      expect(v.presentTotal).toBe(v.lines.reduce((s, l) => s + l.presentValue, 0));
+      expect(v.presentTotal!).toBeLessThan(v.adjustedTotal!);
+      expect(v.roi!.npv).toBe(v.roi!.valuePresent - v.presentTotal!);
+      // Discounting only delays payback.
+      expect(v.roi!.discountedPaybackMonths ?? Infinity).toBeGreaterThanOrEqual(v.roi!.adjustedPaybackMonths!);
+    }
+    expect([a!.nominalRank, a!.presentRank, b!.nominalRank, b!.presentRank]).toEqual([2, 2, 1, 1]);
+    expect(result.rankingsDiffer).toBe(false);
   });
 
   it("moves each assumption by 30% without changing the cheapest vendor", () => {

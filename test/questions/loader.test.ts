@@ -103,8 +103,9 @@ describe("a broken question set is refused with the file, the path and the reaso
 describe("question set versions", () => {
   it("stores each content once, and a changed file as a new version without touching the old one", () => {
     const { db } = makeDb();
+    // The default set ships as version 2 (ai-production.yaml) beside version 1 kept as it was (ai-production.1.yaml).
     const first = listQuestionSets(db);
-    expect(first.map((r) => r.version)).toEqual([1]);
+    expect(first.map((r) => r.version)).toEqual([2, 1]);
     expect(syncQuestionSets(db).stored.every((s) => !s.created)).toBe(true);
 
     const dir = tempDir();
@@ -115,7 +116,7 @@ describe("question set versions", () => {
     const sync = syncQuestionSets(db, dir);
     expect(sync.refused.map((e) => e.file)).toEqual(["broken.yaml"]);
     const rows = listQuestionSets(db);
-    expect(rows.map((r) => r.version)).toEqual([2, 1]);
+    expect(rows.map((r) => r.version)).toEqual([3, 2, 1]);
     const v1 = getQuestionSet(db, rows[1]!.id);
     expect(v1.sections[0]!.questions[0]!.text).toBe("Which parts of the proposed workflow already run in production elsewhere?");
     expect(getQuestionSet(db, rows[0]!.id).sections[0]!.questions[0]!.text).toMatch(/already run live/);

@@ -1,4 +1,6 @@
+import request from "supertest";
 import { describe, expect, it } from "vitest";
+import { createApiToken } from "../../src/auth/users.js";
 import { money, percent } from "../../src/format.js";
 import { entryText, presentComparison, totalText } from "../../src/comparison/present.js";
 import { scoreEvaluation } from "../../src/evaluations/scoring.js";
@@ -45,7 +47,46 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
       const totalCol = 11 + result.horizonYears;
       const sum = rows.reduce((s, r) => s + Math.round(Number(r.match(/(?:"[^"]*"|[^,]*)/g)!.filter((_, i) => i % 2 === 0)[totalCol]) * 100), 0);
       expect(sum).toBe(v.pricedTotal);
+      // Present values: the same figure on the page, in the PDF, in the CSV (per line and per vendor) and in the API.
+      // A CSV row's cells, quotes undone ("" inside a quoted cell is one quote).
+      const cells = (r: string) => [...r.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]!.replace(/^"([\s\S]*)"$/, "$1").replace(/""/g, '"')).slice(0, -1);
+      // The present-value columns come last.
+      expect(cells(csv.split("\r\n")[0]!).slice(-3)).toEqual(["present_value", "vendor_present_total", "discount_rate"]);
+      const fromEnd = (r: string, i: number) => Math.round(Number(cells(r).at(-i)) * 100);
+      const linesPresent = rows.reduce((s, r) => s + fromEnd(r, 3), 0);
+      expect(linesPresent).toBe(v.lines.reduce((s, l) => s + l.presentValue, 0));
+      if (v.presentTotal !== null) expect(linesPresent).toBe(v.presentTotal);
+      for (const r of rows) expect(cells(r).at(-2)).toBe(v.presentTotal === null ? "" : (v.presentTotal / 100).toFixed(2));
+      const shown = view.vendors.find((x) => x.id === v.vendorId)!;
+      expect(shown.present).toBe(v.presentTotal === null ? totalText(v, "EUR") : money(v.presentTotal, "EUR"));
+      expect(page, `${v.name} present value on the page`).toContain(shown.present);
+      expect(pdf, `${v.name} present value in the PDF`).toContain(shown.present);
+      const roi = view.roi!.find((x) => x.name === v.name)!;
+      for (const figure of [roi.npv, roi.valuePresent, roi.discountedPayback]) {
+        expect(page, `${v.name} ${figure} on the page`).toContain(figure);
+        expect(pdf, `${v.name} ${figure} in the PDF`).toContain(figure);
+      }
+      expect(roi.npv).toBe(v.roi!.npv === null ? "not comparable" : money(v.roi!.npv, "EUR"));
     }
+    expect(page).toContain(`<th scope="col" class="num">${view.presentLabel}</th>`);
+    // The robust answer comes first in the executive summary, and the ranges are on the page and in the PDF.
+    expect(view.ranges.robust).toBe("Northwind Cognitive is cheapest on the adjusted total in 100% of 10,000 draws; its lead depends most on the buyer day rate and the reference build effort.");
+    const summary = pdf.indexOf("Executive summary");
+    expect(pdf.indexOf(view.ranges.robust!, summary)).toBeGreaterThan(summary);
+    expect(pdf.indexOf(view.ranges.robust!, summary)).toBeLessThan(pdf.indexOf(view.headline, summary));
+    expect(page).toContain(view.ranges.robust);
+    for (const row of view.ranges.rows)
+      for (const figure of [row.cheapest, row.total, row.present]) {
+        expect(page, `${row.name} ${figure} on the page`).toContain(figure);
+        expect(pdf, `${row.name} ${figure} in the PDF`).toContain(figure);
+      }
+
+    expect(pdf).toContain(view.roiIntro!);
+    const token = createApiToken(db, admin.id, "test", admin.id);
+    const api = (await request(app).get(`/api/evaluations/${id}/model`).set("Authorization", `Bearer ${token}`)).body as typeof result;
+    expect(api.vendors.map((v) => [v.presentTotal, v.roi?.npv, v.presentRank])).toEqual(result.vendors.map((v) => [v.presentTotal, v.roi?.npv, v.presentRank]));
+    expect(api.discountRate).toBe(0.08);
+    expect(api.ranges).toEqual(result.ranges);
     expect(info).toMatch(/Pages:\s+\d+/);
     expect(info).toContain("Tagged:          yes");
     const marks = bookmarks(report!.pdf);
