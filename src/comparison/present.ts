@@ -323,7 +323,10 @@ function sensitivityView(r: ModelResult, byId: Map<string, VendorResult>, ranked
   return {
     intro,
     rows: s.rows.map((x) => ({
-      label: x.label, key: x.assumption, base: round(x.base), range: `${round(x.low)} / ${round(x.high)}`,
+      label: x.measure === "present" ? `${x.label} (present value)` : x.measure === "npv" ? `${x.label} (NPV, highest best)` : x.label, key: x.assumption,
+      ...(x.assumption === "day_rate" || x.assumption === "value"
+        ? { base: money(x.base, cur), range: `${money(x.low, cur)} / ${money(x.high, cur)}` }
+        : { base: round(x.base), range: `${round(x.low)} / ${round(x.high)}` }),
       cells: Object.fromEntries(shown.map((v) => {
         const t = x.totals[v.vendorId];
         return [v.vendorId, t && t.low !== null && t.high !== null ? `${moneyThousands(t.low, cur)} – ${moneyThousands(t.high, cur)}` : "—"];

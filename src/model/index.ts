@@ -6,6 +6,7 @@ import { combine, dependsOn, lineTotal, lineTotals } from "./evaluate.js";
 import { raise, sortFlags } from "./flags.js";
 import { planVendor, type VendorPlan } from "./plan.js";
 import { ranges } from "./ranges.js";
+import { extraSensitivity } from "./sensitivity-extra.js";
 import { scoreVendor } from "./score.js";
 import type { Flag, ModelEvaluation, ModelInput, ModelResult, RankFlip, SensitivityRow, VendorResult } from "./types.js";
 
@@ -156,7 +157,8 @@ function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record
   const rows: SensitivityRow[] = [];
   const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
   for (const a of input.set.assumptions) {
-    if (a.kind === "threshold") continue;
+    // Thresholds move no figure; value assumptions move present values or NPV (extraSensitivity).
+    if (a.kind === "threshold" || a.kind === "value") continue;
     const value = assumptions[a.key]!;
     const clamp = (x: number) => Math.min(a.max, Math.max(a.min, x));
     const low = clamp(value * (1 - range));
@@ -179,5 +181,6 @@ function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record
     const leaderChanges = rankable.size > 1 && (!same(leadersLow, baseLeaders) || !same(leadersHigh, baseLeaders));
     rows.push({ assumption: a.key, label: a.label, base: value, low, high, totals, leadersLow, leadersHigh, leaderChanges });
   }
+  rows.push(...extraSensitivity(base, input, assumptions, vendors, plans));
   return { range, rows, leaders: baseLeaders, leader: rankable.size > 1 && baseLeaders.length === 1 ? baseLeaders[0]! : null };
 }

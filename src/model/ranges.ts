@@ -83,7 +83,15 @@ export function ranges(base: StaticContext, result: Omit<ModelResult, "ranges">,
   // Exact totals at each grid point of each input, one input at a time: total(x) − total(base); one context per point, shared by every vendor.
   const deltas = inputs.map((input) => {
     const grids = comparable.map(() => new Float64Array(points));
+    // Sensitivity already has the totals at the same two ends: they are taken, not computed again.
+    const row = result.sensitivity.rows.find((r) => r.assumption === input.key && (r.measure ?? "total") === "total" && r.low === input.low && r.high === input.high);
     for (let g = 0; g < points; g++) {
+      const end = g === 0 ? "low" : g === points - 1 ? "high" : null;
+      const known = end && row ? comparable.map((c) => row.totals[c.result.vendorId]?.[end] ?? null) : null;
+      if (known && known.every((t) => t !== null)) {
+        comparable.forEach((c, i) => (grids[i]![g] = known[i]! - c.result.adjustedTotal!));
+        continue;
+      }
       const x = input.low + ((input.high - input.low) * g) / (points - 1);
       const ctx = contextAt(base, assumptions, input, x);
       comparable.forEach((c, i) => (grids[i]![g] = ctx ? totalWith(ctx, c, input) - c.result.adjustedTotal! : 0));
@@ -197,9 +205,9 @@ function rangeInputs(base: StaticContext, result: Omit<ModelResult, "ranges">): 
     if (low !== high) out.push({ key: a.key, label: a.label, low, base: value, high, basis: a.low !== undefined || a.high !== undefined ? "set" : "range" });
   }
   const rate = base.evaluation.dayRateMinor;
-  if (rate > 0) out.push({ key: "day_rate", label: "Buyer day rate", low: rate * (1 - range), base: rate, high: rate * (1 + range), basis: "range" });
+  if (rate > 0) out.push({ key: "day_rate", label: "Buyer day rate", low: Math.round(rate * (1 - range)), base: rate, high: Math.round(rate * (1 + range)), basis: "range" });
   const value = base.evaluation.valueEstimateMinor;
-  if (value && value > 0) out.push({ key: "value", label: "Workflow value per year", low: value * (1 - range), base: value, high: value * (1 + range), basis: "range" });
+  if (value && value > 0) out.push({ key: "value", label: "Workflow value per year", low: Math.round(value * (1 - range)), base: value, high: Math.round(value * (1 + range)), basis: "range" });
   return out;
 }
 

@@ -231,8 +231,11 @@ export interface RankFlip {
 }
 
 export interface SensitivityRow {
+  /** An assumption's key, or day_rate, horizon_years, value. */
   assumption: string;
   label: string;
+  /** The figure the ends show: the adjusted total (default), its present value, or NPV (where the best is the highest). */
+  measure?: "total" | "present" | "npv";
   base: number;
   low: number;
   high: number;

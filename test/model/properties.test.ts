@@ -187,8 +187,12 @@ describe("cost model properties over generated evaluations", () => {
         const r = runModel(input);
         for (const row of r.sensitivity.rows)
           for (const [end, value] of [["low", row.low], ["high", row.high]] as const) {
-            const again = runModel({ ...input, evaluation: { ...input.evaluation, assumptions: { ...r.assumptions, [row.assumption]: value } } });
-            for (const v of again.vendors) if (row.totals[v.vendorId]) expect(row.totals[v.vendorId]![end], `${row.assumption} ${end}`).toBe(v.adjustedTotal);
+            // An assumption moves in the assumptions; the day rate, the horizon and the value in the evaluation.
+            const field = { day_rate: "dayRateMinor", horizon_years: "horizonYears", value: "valueEstimateMinor" }[row.assumption];
+            const evaluation = field ? { ...input.evaluation, assumptions: r.assumptions, [field]: value } : { ...input.evaluation, assumptions: { ...r.assumptions, [row.assumption]: value } };
+            const again = runModel({ ...input, evaluation, draws: 0 });
+            const figure = (v: (typeof again.vendors)[number]) => (row.measure === "present" ? v.presentTotal : row.measure === "npv" ? (v.roi?.npv ?? null) : v.adjustedTotal);
+            for (const v of again.vendors) if (row.totals[v.vendorId]) expect(row.totals[v.vendorId]![end], `${row.assumption} ${end}`).toBe(figure(v));
           }
       }),
       { numRuns: Math.ceil(RUNS.numRuns / 3) },
