@@ -59,7 +59,8 @@ export type Start = (typeof STARTS)[number];
  * the vendor's share of changes price changes outside the support scope; the rollout plan times
  * the scale-out (its options staged, pilot_then_all and big_bang are read by value).
  */
-export const TERMS = ["price_cap", "min_term", "pilot_pricing", "post_pilot_price", "change_rate", "vendor_change_share", "rollout_plan", "go_live_estimate"] as const;
+export const TERMS = ["price_cap", "min_term", "pilot_pricing", "post_pilot_price", "change_rate", "vendor_change_share", "rollout_plan", "go_live_estimate",
+  "usage_model", "usage_unit_price", "usage_included", "usage_flat_fee", "usage_cap", "inference_included"] as const;
 export type Term = (typeof TERMS)[number];
 
 export const TIERS = ["pilot", "production", "system_of_record"] as const;
@@ -143,4 +144,12 @@ export const FEATURE_ASSUMPTIONS = {
   dayRateEscalation: "day_rate_escalation",
   /** Months from go-live until the workflow's value is reached in full on a staged (or unstated) rollout. */
   adoptionMonths: "adoption_months",
+  /** The buyer's usage forecast: volume a month at go-live (thousands of requests), its growth, tokens per request and seats. */
+  usageRequests: "usage_requests_month",
+  usageGrowth: "usage_growth",
+  tokensPerRequest: "tokens_per_request",
+  usageSeats: "usage_seats",
+  /** The buyer's own inference price per million tokens (major units), and its yearly trend. */
+  buyerTokenPrice: "buyer_token_price",
+  modelPriceTrend: "model_price_trend",
 } as const;

@@ -1,9 +1,12 @@
 import { COVERAGE_LABELS, FEATURE_ASSUMPTIONS, MODEL_ASSUMPTIONS, type LineKind } from "../domain.js";
-import { money, percent } from "../format.js";
+import { minorDigits, money, percent } from "../format.js";
 import type { ScoreContext } from "./context.js";
 import { BASIS_REFERENCE, estimateAmount, estimateItem, type Estimate } from "./estimate.js";
 import type { Planned, VendorPlan } from "./plan.js";
 import { allocate, roundMinor } from "./schedule.js";
+import { firstLiveYear, usageDepends, usageMonths } from "./usage.js";
+
+const MODELS_GO_LIVE = MODEL_ASSUMPTIONS.goLiveMonth;
 import type { CostLine, LineTiming } from "./types.js";
 
 /**
@@ -37,10 +40,10 @@ function factorOf(ctx: ScoreContext, p: Planned, f: { key: string; why: string }
 }
 
 /** A planned line's amount alone, for totals-only runs: the same arithmetic as valueOf, without provenance or allocation. */
-function amountOf(ctx: ScoreContext, p: Planned): number {
+function amountOf(ctx: ScoreContext, plan: VendorPlan, p: Planned): number {
   const a = p.amount;
   if (a.kind === "fixed") return a.value;
-  if (a.kind !== "estimate") return valueOf(ctx, p).amount;
+  if (a.kind !== "estimate") return valueOf(ctx, p, plan).amount;
   let factor = 1;
   if (a.factor) {
     if (a.factor.key) factor = Math.max(0, ctx.assumptions[a.factor.key] ?? 1);
@@ -51,9 +54,13 @@ function amountOf(ctx: ScoreContext, p: Planned): number {
   return a.price !== null && a.price <= share ? a.price : share;
 }
 
-export function valueOf(ctx: ScoreContext, p: Planned): Valued {
+export function valueOf(ctx: ScoreContext, p: Planned, plan: VendorPlan): Valued {
   const a = p.amount;
   switch (a.kind) {
+    case "usage":
+    case "usage_unstated":
+    case "inference":
+      return { amount: firstLiveYear(ctx, usageMonths(ctx, a, escalationRate(ctx, plan))), kind: p.kind, asserted: false };
     case "fixed":
       return { amount: a.value, kind: p.kind, asserted: p.asserted };
     case "estimate": {
@@ -107,6 +114,10 @@ export function timingOf(ctx: ScoreContext, plan: VendorPlan, p: Planned, buyer 
       const months = w.months ? (ctx.assumptions[w.months] ?? 0) : ctx.stabilisation;
       return { kind: "rate", from: g, to: Math.min(end, g + months), escalation: rises };
     }
+    case "usage": {
+      const a = p.amount;
+      return a.kind === "usage" || a.kind === "usage_unstated" || a.kind === "inference" ? { kind: "schedule", byMonth: usageMonths(ctx, a, escalationRate(ctx, plan)).map(roundSub) } : point(g);
+    }
     case "signature": return point(0);
     case "build": return g > 0 ? spread(0, g, rises) : point(0);
     case "go_live": return point(g);
@@ -123,6 +134,11 @@ export function timingOf(ctx: ScoreContext, plan: VendorPlan, p: Planned, buyer 
   }
 }
 
+/** A month's usage kept to a hundredth of a minor unit: a schedule stays exact to sum, and small to store. */
+function roundSub(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
 function spread(from: number, to: number, rises: number): LineTiming {
   return rises > 0 ? { kind: "spread", from, to, escalation: rises } : { kind: "spread", from, to };
 }
@@ -137,7 +153,7 @@ const scratch: number[] = [];
 /** One planned line's total over the horizon, rounded per year as its detailed line is; null when it passes the model's range. */
 export function lineTotal(ctx: ScoreContext, plan: VendorPlan, p: Planned): number | null {
   const years = ctx.evaluation.horizonYears;
-  const raw = amountOf(ctx, p);
+  const raw = amountOf(ctx, plan, p);
   const amount = roundMinor(raw);
   if (amount > MAX_LINE_YEAR) return null;
   allocate(timingOf(ctx, plan, p, byBuyer(p, raw)), amount, years, scratch);
@@ -193,6 +209,12 @@ export function dependsOn(plan: VendorPlan, p: Planned): Set<string> {
     if (a.partial) out.add(MODEL_ASSUMPTIONS.partialShare);
     if (a.factor) for (const key of a.factor.key ? [a.factor.key] : Object.values(rule!.scale_by!.factors)) out.add(key);
   }
+  if (a.kind === "usage" || a.kind === "usage_unstated" || a.kind === "inference") {
+    for (const key of usageDepends(a)) out.add(key);
+    out.add(MODELS_GO_LIVE);
+    if (plan.escalation.kind === "assumption") out.add(plan.escalation.key);
+    return out;
+  }
   if (a.kind !== "fixed") out.add(FEATURE_ASSUMPTIONS.dayRateEscalation);
   if (a.kind === "changes") {
     out.add(FEATURE_ASSUMPTIONS.changeDays);
@@ -211,7 +233,7 @@ export function dependsOn(plan: VendorPlan, p: Planned): Set<string> {
 export function linesOf(ctx: ScoreContext, plan: VendorPlan): CostLine[] {
   const lines: CostLine[] = [];
   for (const p of plan.lines) {
-    const v = valueOf(ctx, p);
+    const v = valueOf(ctx, p, plan);
     const amount = roundMinor(v.amount);
     const rises = byBuyer(p, v.amount) && ctx.dayRateEscalation > 0;
     const timing = timingOf(ctx, plan, p, rises);
@@ -236,6 +258,8 @@ function used(ctx: ScoreContext, plan: VendorPlan, p: Planned, v: Valued, timing
   if (v.kind !== "quoted" || p.amount.kind !== "estimate") Object.assign(out, v.est?.used ?? {});
   if (v.partial !== undefined && v.kind !== "quoted") out[MODEL_ASSUMPTIONS.partialShare] = v.partial;
   if (p.amount.kind === "effort" && p.amount.days !== null && !v.floorApplies) for (const k of Object.keys(out)) delete out[k];
+  if (p.amount.kind === "usage" || p.amount.kind === "usage_unstated" || p.amount.kind === "inference")
+    for (const key of usageDepends(p.amount)) out[key] = ctx.assumptions[key] ?? 0;
   if (p.amount.kind === "changes") {
     out.change_days = ctx.assumptions.change_days ?? 0;
     if (p.amount.rate === "assumption") out.vendor_rate_factor = ctx.assumptions.vendor_rate_factor ?? 0;
@@ -244,6 +268,15 @@ function used(ctx: ScoreContext, plan: VendorPlan, p: Planned, v: Valued, timing
   if (timing.kind === "rate" && timing.escalation > 0 && plan.escalation.kind === "assumption") out[plan.escalation.key] = timing.escalation;
   if (p.when.kind === "temporary") out[p.when.months ?? MODEL_ASSUMPTIONS.rolloutMonths] = timing.kind === "rate" ? timing.to - timing.from : 0;
   return out;
+}
+
+/** The buyer's forecast in words: volume, growth and (for tokens) tokens per request and the buyer's price. */
+function usageBasis(ctx: ScoreContext, tokens: boolean): string {
+  const a = ctx.assumptions;
+  const volume = `${a[FEATURE_ASSUMPTIONS.usageRequests] ?? 0} thousand requests a month at go-live, growing ${pct(a[FEATURE_ASSUMPTIONS.usageGrowth] ?? 0)} a year`;
+  if (!tokens) return volume;
+  const trend = a[FEATURE_ASSUMPTIONS.modelPriceTrend] ?? 0;
+  return `${volume}, ${a[FEATURE_ASSUMPTIONS.tokensPerRequest] ?? 0} thousand tokens each at ${money((a[FEATURE_ASSUMPTIONS.buyerTokenPrice] ?? 0) * 10 ** minorDigits(ctx.currency), ctx.currency)} per million${trend ? `, model prices changing ${pct(trend)} a year` : ""}`;
 }
 
 const per = (p: Planned) => (p.nature === "one_off" ? "" : " a year");
@@ -263,7 +296,9 @@ function reason(ctx: ScoreContext, plan: VendorPlan, p: Planned, v: Valued, timi
     }
     case "unquoted": return "Not quoted. Truecost never invents a vendor's price: without it this vendor's total cannot be bounded or compared.";
     case "silent": return `Not answered; priced in full at ${how}, so that silence never looks cheaper than an answer.`;
-    case "not_asked": return a.kind === "effort" ? `Not asked (section not sent); priced at the buyer's own figure, ${how}.` : `Not asked (section not sent); priced in full at ${how}, the same for every vendor.`;
+    case "not_asked":
+      if (a.kind === "inference") return `Not asked (section not sent); inference priced as the buyer's own, ${usageBasis(ctx, true)}, the same for every vendor.`;
+      return a.kind === "effort" ? `Not asked (section not sent); priced at the buyer's own figure, ${how}.` : `Not asked (section not sent); priced in full at ${how}, the same for every vendor.`;
     case "asserted": return `Claimed as included without the evidence ${ctx.evaluation.tier === "system_of_record" ? "the system-of-record tier expects" : "asked for"}, so priced as partial: ${basis}.`;
     case "coverage": {
       if (a.kind !== "estimate") return "";
@@ -289,5 +324,17 @@ function reason(ctx: ScoreContext, plan: VendorPlan, p: Planned, v: Valued, timi
       return `${ctx.assumptions.change_days ?? 0} days of changes a year (change_days): ${percent(v.share ?? 0, 0)} by the vendor (${shareWhy}) at ${money(v.rate ?? 0, cur)} a day, the rest by the buyer at ${money(ctx.dayRateMinor, cur)}.`;
     }
     case "changes_missing": return "The vendor's day rate for changes is not stated, and the vendor does some of the changes: this vendor's total cannot be bounded.";
+    case "usage": {
+      if (a.kind !== "usage") return "";
+      const unit = { per_request: "per 1,000 requests", per_token: "per million tokens", per_seat: "per seat a month", included: "per 1,000 requests beyond the included volume", flat: "a year, flat" }[a.model];
+      const beyond = a.quoted > 0 ? `, beyond the ${money(a.quoted, cur)} a year it quoted at its own volume` : "";
+      const cap = a.cap !== null ? `; capped at ${money(a.cap, cur)} a year` : "";
+      const incl = a.model === "included" ? `, ${a.included} thousand requests a month included` : "";
+      return `The vendor's usage price, ${money(a.price, cur)} ${unit}${incl}, applied to the buyer's forecast (${usageBasis(ctx, a.model === "per_token")}): ${money(v.amount, cur)} in the first live year${beyond}${cap}.`;
+    }
+    case "usage_missing": return "The vendor charges for usage but did not give its price: without it this vendor's total cannot be bounded or compared.";
+    case "usage_unstated": return `How the vendor charges for usage is not stated; priced at the buyer's own inference price (${usageBasis(ctx, true)})${a.kind === "usage_unstated" && a.quoted > 0 ? `, beyond the ${money(a.quoted, cur)} a year it quoted` : ""}, so that silence never looks cheaper: ${money(v.amount, cur)} in the first live year.`;
+    case "inference": return `Inference is not in the vendor's price: the buyer buys it, ${usageBasis(ctx, true)}: ${money(v.amount, cur)} in the first live year.`;
+    case "inference_unstated": return `Not answered whether inference is in the price; priced as the buyer's own, ${usageBasis(ctx, true)}, so that silence never looks cheaper: ${money(v.amount, cur)} in the first live year.`;
   }
 }

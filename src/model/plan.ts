@@ -4,6 +4,7 @@ import type { Question } from "../questions/schema.js";
 import { matches, stateOf, type Answers } from "./answers.js";
 import type { Item, StaticContext } from "./context.js";
 import type { ValueRamp } from "./present.js";
+import { planUsage, type UsageAmount } from "./usage.js";
 import type { LineSource, Missing, ModelVendor } from "./types.js";
 
 /**
@@ -35,14 +36,18 @@ export type Amount =
   /** Buyer effort the vendor states, against the tier's floor (the estimate); `days` null when not asked. */
   | { kind: "effort"; days: number | null; rule: NonNullable<Question["estimate"]>; backed: boolean }
   /** Changes outside support: the vendor's share (a number, the assumption, or the dearer end) at its rate (a number, or the assumption). */
-  | { kind: "changes"; share: number | "assumption" | "worst"; rate: number | "assumption" };
+  | { kind: "changes"; share: number | "assumption" | "worst"; rate: number | "assumption" }
+  /** Usage and inference from the buyer's forecast, month by month (model/usage.ts). */
+  | UsageAmount;
 
 /** When a line's money falls, resolved against go-live and stabilisation when evaluated. */
 export type When =
   | { kind: "signature" | "build" | "go_live" | "stabilised" | "end" }
   | { kind: "scale_out"; plan: "staged" | "pilot_then_all" | "big_bang" }
   | { kind: "temporary"; months: string | null }
-  | { kind: "recurring"; start: "signature" | "go_live" | "final_year"; escalates: boolean };
+  | { kind: "recurring"; start: "signature" | "go_live" | "final_year"; escalates: boolean }
+  /** Month by month from go-live, as the usage forecast gives it. */
+  | { kind: "usage" };
 
 export interface Planned {
   item: Item;
@@ -61,7 +66,8 @@ export interface Planned {
   amount: Amount;
   when: When;
   /** Which of the model's sentences explains the line. */
-  note: "quoted" | "unquoted" | "silent" | "not_asked" | "coverage" | "asserted" | "effort" | "unstated" | "choice" | "uplift" | "uplift_missing" | "changes" | "changes_missing";
+  note: "quoted" | "unquoted" | "silent" | "not_asked" | "coverage" | "asserted" | "effort" | "unstated" | "choice" | "uplift" | "uplift_missing" | "changes" | "changes_missing"
+    | "usage" | "usage_missing" | "usage_unstated" | "inference" | "inference_unstated";
   /** For the pilot uplift: what the vendor quoted a year against its post-pilot price. */
   quotedRecurring?: number;
 }
@@ -83,6 +89,7 @@ export function planVendor(ctx: StaticContext, vendor: ModelVendor): VendorPlan 
   }
   pilotUplift(ctx, plan);
   changes(ctx, plan);
+  planUsage(ctx, plan, (l) => plan.lines.push(l as Planned));
   // A cap left blank bounds nothing, but only matters when a price rises over more than one year.
   if (silentCap && ctx.evaluation.horizonYears > 1 && plan.lines.some((l) => l.when.kind === "recurring" && l.when.escalates && l.amount.kind === "fixed" && l.amount.value > 0))
     plan.missing.push({ questionKey: silentCap.q.key, what: silentCap.q.text });

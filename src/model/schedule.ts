@@ -55,6 +55,14 @@ export function allocate(timing: LineTiming, amount: number, horizonYears: numbe
       }
       return years;
     }
+    case "schedule": {
+      for (let y = 0; y < horizonYears; y++) {
+        let s = 0;
+        for (let m = y * 12; m < Math.min(end, y * 12 + 12); m++) s += timing.byMonth[m] ?? 0;
+        years[y] = roundMinor(s);
+      }
+      return years;
+    }
   }
 }
 
@@ -93,6 +101,9 @@ export function monthly(timing: LineTiming, amount: number, horizonYears: number
       const from = clampMonth(timing.from, end);
       const to = clampMonth(timing.to, end);
       for (let m = from; m < to; m++) into[m]! += (amount * escalation(timing.escalation, Math.floor(m / 12))) / 12;
+      return;
     }
+    case "schedule":
+      for (let m = 0; m < end; m++) into[m]! += timing.byMonth[m] ?? 0;
   }
 }

@@ -55,7 +55,9 @@ export interface ModelInput {
 export type LineTiming =
   | { kind: "point"; month: number; escalation?: number }
   | { kind: "spread"; from: number; to: number; escalation?: number }
-  | { kind: "rate"; from: number; to: number; escalation: number };
+  | { kind: "rate"; from: number; to: number; escalation: number }
+  /** The amount of each month of the horizon (usage from the buyer's forecast). */
+  | { kind: "schedule"; byMonth: number[] };
 
 /** How the answer behind a line stood. */
 export type LineSource = "answered" | "silent" | "not_asked";

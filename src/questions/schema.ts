@@ -17,7 +17,7 @@ export const AssumptionSchema = z.strictObject({
   meaning: text(10),
   /** A cited public figure, or the word "judgement" where none exists. */
   basis: text(3),
-  unit: z.enum(["share", "days", "months", "ratio"]),
+  unit: z.enum(["share", "days", "months", "ratio", "count", "money"]),
   /**
    * cost: raising it never lowers a total; threshold: a red-flag trigger; timing: moves when costs
    * and value fall; value: moves present values or the workflow's value, never a nominal cost.
@@ -182,6 +182,12 @@ const TERM_SHAPES: Record<Term, { type: Question["type"]; nature?: Question["nat
   vendor_change_share: { type: "percent", needs: [FEATURE_ASSUMPTIONS.vendorChangeShare] },
   rollout_plan: { type: "single_choice", needs: [] },
   go_live_estimate: { type: "number", needs: [] },
+  usage_model: { type: "single_choice", nature: "recurring", needs: [FEATURE_ASSUMPTIONS.usageRequests, FEATURE_ASSUMPTIONS.usageGrowth] },
+  usage_unit_price: { type: "money", needs: [] },
+  usage_included: { type: "number", needs: [] },
+  usage_flat_fee: { type: "money", needs: [] },
+  usage_cap: { type: "money", needs: [] },
+  inference_included: { type: "yes_no", nature: "recurring", needs: [FEATURE_ASSUMPTIONS.usageRequests, FEATURE_ASSUMPTIONS.tokensPerRequest, FEATURE_ASSUMPTIONS.buyerTokenPrice] },
 };
 
 function checkTerms(questions: Map<string, { path: Path; q: Question }>, add: (path: Path, message: string) => void, assumptions: Map<string, number>): void {

@@ -35,7 +35,7 @@ describe("truecost CLI", () => {
 
     const table = cli(["score", id!], data);
     expect(table.code).toBe(0);
-    expect(table.out).toContain("Swiftpilot AI is cheapest at entry (€155,000) but second over 3 years (€1,031,000); Northwind Cognitive is cheapest over 3 years at €732,613.");
+    expect(table.out).toContain("Swiftpilot AI is cheapest at entry (€155,000) but second over 3 years (€1,101,818); Northwind Cognitive is cheapest over 3 years at €732,613.");
     expect(table.out).toMatch(/#1 {2}Northwind Cognitive +€339,000 +#2 +€732,613/);
     expect(table.out).toMatch(/— {2}Meridian Automation +€245,000 +— +not comparable/);
     expect(table.out).toContain("the flip is caused by exclusions");
@@ -91,8 +91,8 @@ describe("truecost CLI", () => {
     const data = tempDir();
     const ok = cli(["questions", "validate", "questions/ai-production.yaml"], data);
     expect(ok.code).toBe(0);
-    expect(ok.out).toMatch(/valid — .*58 questions/);
-    expect(ok.out).toMatch(/roles +cto 15, cfo 14, product 14, procurement 15/);
+    expect(ok.out).toMatch(/valid — .*66 questions/);
+    expect(ok.out).toMatch(/roles +cto 17, cfo 19, product 14, procurement 16/);
     expect(ok.out).toContain("assumptions used by estimates");
     const bad = join(data, "bad.yaml");
     writeFileSync(bad, "id: x\ntitle: Broken set\ndescription: nothing here at all\nassumptions: []\nsections: []\n");

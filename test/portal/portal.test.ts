@@ -19,7 +19,7 @@ describe("vendor portal", () => {
     const landing = await agent.get("/portal");
     expect(landing.text).toContain("<h1>Document triage assistant</h1>");
     expect(landing.text).toMatch(/has shortlisted <strong>Acme AI<\/strong>.*by <strong>30 Jun 2099<\/strong>/s);
-    expect(landing.text).toMatch(/Engineering and architecture<\/a><\/h3><span class="muted">15 questions · about \d+ min/);
+    expect(landing.text).toMatch(/Engineering and architecture<\/a><\/h3><span class="muted">17 questions · about \d+ min/);
     expect(landing.text).toContain("How saving works");
     const words = landing.text.replace(/<[^>]+>/g, " ");
     expect(words).not.toMatch(/hidden cost|adjusted|estimate|red flag|ranking/i);

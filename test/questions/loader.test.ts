@@ -62,7 +62,7 @@ describe("a broken question set is refused with the file, the path and the reaso
     ["unknown role", (d) => { d.sections[3].role = "legal"; }, "sections[3].role", /Invalid option/],
     ["unknown assumption in a share", (d) => { d.sections[0].questions[1].estimate.share = "magic_share"; }, "sections[0].questions[1].estimate.share", /unknown assumption 'magic_share'/],
     ["unknown assumption in days", (d) => { d.sections[0].questions[5].estimate.days = "nope_days"; }, "sections[0].questions[5].estimate.days", /unknown assumption 'nope_days'/],
-    ["shows_if pointing at a missing question", (d) => { d.sections[1].questions[13].shows_if.question = "cfo_ghost"; }, "sections[1].questions[13].shows_if.question", /missing question 'cfo_ghost'/],
+    ["shows_if pointing at a missing question", (d) => { d.sections[1].questions[18].shows_if.question = "cfo_ghost"; }, "sections[1].questions[18].shows_if.question", /missing question 'cfo_ghost'/],
     ["choice question without options", (d) => { delete d.sections[0].questions[0].options; }, "sections[0].questions[0].options", /at least two options/],
     ["coverage question without an estimate", (d) => { delete d.sections[0].questions[2].estimate; }, "sections[0].questions[2].estimate", /needs 'estimate'/],
     ["share that is not a number", (d) => { d.assumptions[0].defaults.production = "half"; }, "assumptions[0].defaults.production", /expected number/],

@@ -12,7 +12,7 @@ describe("reviewing a vendor's answers", () => {
     const agent = await signIn(app, admin.email);
     const page = await agent.get(`/evaluations/${id}/vendors/${swift}`);
     expect(page.text).toContain("<h1>Swiftpilot AI</h1>");
-    expect(page.text).toMatch(/<dt>Adjusted 3-year total<\/dt><dd><strong>€1,031,000<\/strong><\/dd>/);
+    expect(page.text).toMatch(/<dt>Adjusted 3-year total<\/dt><dd><strong>€1,101,818<\/strong><\/dd>/);
     expect(page.text).toMatch(/<dt>Entry price<\/dt><dd>€155,000<\/dd>/);
     expect(page.text).toContain("Governance deferred · high");
     expect(page.text).toContain("Deferred to a later phase in the quote; the buyer funds the larger of 20% (governance_share) of the reference build cost €108,000 and 15 buyer days (governance_days) at €900 a day.");
