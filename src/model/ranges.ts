@@ -42,15 +42,6 @@ export function triangular(u: number, lo: number, mode: number, hi: number): num
   return u < f ? lo + Math.sqrt(u * (hi - lo) * (mode - lo)) : hi - Math.sqrt((1 - u) * (hi - lo) * (hi - mode));
 }
 
-/** Linear interpolation in a grid of GRID points evenly spaced on [lo, hi]. */
-function interpolate(grid: Float64Array, lo: number, hi: number, x: number): number {
-  if (hi <= lo || grid.length < 2) return grid[0]!;
-  const pos = ((x - lo) / (hi - lo)) * (grid.length - 1);
-  const i = Math.min(grid.length - 2, Math.max(0, Math.floor(pos)));
-  const t = pos - i;
-  return grid[i]! * (1 - t) + grid[i + 1]! * t;
-}
-
 interface Comparable {
   plan: VendorPlan;
   result: VendorResult;
@@ -116,37 +107,63 @@ export function ranges(base: StaticContext, result: Omit<ModelResult, "ranges">,
   const ranked = comparable.map((c) => c.result.adjustedRank !== null);
   const onPresent = result.rankOn === "present";
   const uncertain = comparable.map((c) => c.result.lines.map((l, j) => ({ j, f: factorsOf(l) })).filter((x) => x.f !== null && c.result.lines[x.j]!.total > 0));
+  // The draws' hot loop reads flat arrays: per vendor, each input's grid of nominal and present changes side by side.
+  const K = inputs.length;
+  const flatT = comparable.map((_, i) => {
+    const f = new Float64Array(K * points);
+    for (let k = 0; k < K; k++) if (k !== valueInput && k !== rateInput) f.set(deltas[k]![i]!, k * points);
+    return f;
+  });
+  const flatP = comparable.map((_, i) => {
+    const f = new Float64Array(K * points);
+    for (let k = 0; k < K; k++) {
+      if (k === valueInput) continue;
+      if (k === rateInput) f.set(presentAtRate[i]!, k * points);
+      else for (let g = 0; g < points; g++) f[k * points + g] = deltas[k]![i]![g]! * presentRatio[k]![i]!;
+    }
+    return f;
+  });
+  const lineT = uncertain.map((u, i) => Float64Array.from(u, (x) => comparable[i]!.result.lines[x.j]!.total));
+  const lineP = uncertain.map((u, i) => Float64Array.from(u, (x) => comparable[i]!.result.lines[x.j]!.presentValue));
+  const lineLo = uncertain.map((u) => Float64Array.from(u, (x) => x.f![0]));
+  const lineHi = uncertain.map((u) => Float64Array.from(u, (x) => x.f![1]));
+  const cell = new Int32Array(K);
+  const weight = new Float64Array(K);
   for (let d = 0; d < draws; d++) {
-    for (let k = 0; k < inputs.length; k++) drawn[k] = triangular(rng(), inputs[k]!.low, inputs[k]!.base, inputs[k]!.high);
+    // Where each drawn input falls in its grid: the same for every vendor.
+    for (let k = 0; k < K; k++) {
+      const input = inputs[k]!;
+      const x = (drawn[k] = triangular(rng(), input.low, input.base, input.high));
+      const pos = input.high > input.low ? ((x - input.low) / (input.high - input.low)) * (points - 1) : 0;
+      const at = Math.min(points - 2, Math.max(0, Math.floor(pos)));
+      cell[k] = k * points + at;
+      weight[k] = pos - at;
+    }
     let best = Infinity;
     let ties = 0;
     for (let i = 0; i < n; i++) {
       const c = comparable[i]!;
+      const ft = flatT[i]!, fp = flatP[i]!;
       let total = c.result.adjustedTotal!;
       let present = c.result.presentTotal!;
-      for (let k = 0; k < inputs.length; k++) {
-        const input = inputs[k]!;
-        if (k === valueInput) continue;
-        if (k === rateInput) {
-          present += interpolate(presentAtRate[i]!, input.low, input.high, drawn[k]!);
-          continue;
-        }
-        const delta = interpolate(deltas[k]![i]!, input.low, input.high, drawn[k]!);
-        total += delta;
-        present += delta * presentRatio[k]![i]!;
+      for (let k = 0; k < K; k++) {
+        const at = cell[k]!, w = weight[k]!;
+        total += ft[at]! * (1 - w) + ft[at + 1]! * w;
+        present += fp[at]! * (1 - w) + fp[at + 1]! * w;
       }
-      for (const { j, f } of uncertain[i]!) {
-        const l = c.result.lines[j]!;
-        const factor = triangular(rng(), f![0], 1, f![1]) - 1;
-        total += l.total * factor;
-        present += l.presentValue * factor;
+      const lt = lineT[i]!, lp = lineP[i]!, lo = lineLo[i]!, hi = lineHi[i]!;
+      for (let j = 0; j < lt.length; j++) {
+        const factor = triangular(rng(), lo[j]!, 1, hi[j]!) - 1;
+        total += lt[j]! * factor;
+        present += lp[j]! * factor;
       }
       totals[i]![d] = total;
       presents[i]![d] = present;
-      if (c.result.roi && valueAtRate[i]) {
-        const rate = rateInput < 0 ? 0 : drawn[rateInput]!;
+      const vg = valueAtRate[i];
+      if (c.result.roi && vg) {
         const valueFactor = valueInput < 0 ? 1 : drawn[valueInput]! / inputs[valueInput]!.base;
-        npvs[i]![d] = valueFactor * interpolate(valueAtRate[i]!, inputs[rateInput]?.low ?? 0, inputs[rateInput]?.high ?? 0, rate) - present;
+        const value = rateInput < 0 ? vg[0]! : vg[cell[rateInput]! - rateInput * points]! * (1 - weight[rateInput]!) + vg[cell[rateInput]! - rateInput * points + 1]! * weight[rateInput]!;
+        npvs[i]![d] = valueFactor * value - present;
       }
       if (!ranked[i]) continue;
       const x = onPresent ? present : total;
@@ -269,11 +286,31 @@ function factorsOf(l: VendorResult["lines"][number]): readonly [number, number] 
   return null;
 }
 
-/** P10, P50 and P90 of the draws (sorted in place), within the envelope [low, high] every draw lies in. */
+/** P10, P50 and P90 of the draws (reordered in place), within the envelope [low, high] every draw lies in. */
 function percentiles(xs: Float64Array, base: number, low: number, high: number): VendorRange["total"] {
-  xs.sort();
-  const at = (p: number) => Math.round(xs[Math.min(xs.length - 1, Math.max(0, Math.round(p * (xs.length - 1))))]!);
+  const at = (p: number) => Math.round(select(xs, Math.min(xs.length - 1, Math.max(0, Math.round(p * (xs.length - 1))))));
   return { p10: at(0.1), p50: at(0.5), p90: at(0.9), low: Math.floor(low), high: Math.ceil(high), base };
+}
+
+/** The k-th smallest value (quickselect, Hoare's partition): a percentile without sorting every draw. */
+function select(xs: Float64Array, k: number): number {
+  let lo = 0, hi = xs.length - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >>> 1]!;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (xs[i]! < pivot) i++;
+      while (xs[j]! > pivot) j--;
+      if (i <= j) {
+        const t = xs[i]!;
+        (xs[i] = xs[j]!), (xs[j] = t), i++, j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return xs[k]!;
 }
 
 /**

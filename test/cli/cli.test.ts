@@ -4,7 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dbPath, openDb } from "../../src/db/index.js";
 import { ROOT } from "../../src/paths.js";
-import { tempDir } from "../helpers.js";
+import { scoreEvaluation } from "../../src/evaluations/scoring.js";
+import { importDemo } from "../factories.js";
+import { makeDb, tempDir } from "../helpers.js";
 
 /** Runs the CLI from source, as `npx truecost` runs the built one (without the BASE_URL vitest sets). */
 function cli(args: string[], dataDir: string) {
@@ -52,6 +54,14 @@ describe("truecost CLI", () => {
     expect(json.vendors.find((x: { name: string }) => x.name === "Meridian Automation")).toMatchObject({ rankable: false, adjustedTotal: null, adjustedRank: null });
     expect(new Set(json.vendors.flatMap((x: { lines: { nature: string }[] }) => x.lines.map((l) => l.nature)))).toEqual(new Set(["one_off", "temporary", "recurring"]));
     expect(json.sensitivity.rows.length).toBeGreaterThan(10);
+    // The same figures as the model in this process, to the minor unit: present values, ranges and usage lines.
+    const { db } = makeDb();
+    const here = scoreEvaluation(db, importDemo(db))!.result;
+    expect(json.vendors.map((x: typeof here.vendors[number]) => [x.presentTotal, x.roi?.npv, x.presentRank])).toEqual(here.vendors.map((x) => [x.presentTotal, x.roi?.npv, x.presentRank]));
+    expect(json.ranges).toEqual(here.ranges);
+    const usage = (r: typeof here) => r.vendors.map((x) => x.lines.filter((l) => ["cfo_usage_model", "cto_inference_included"].includes(l.questionKey)).map((l) => [l.questionKey, l.years, l.presentValue]));
+    expect(usage(json)).toEqual(usage(here));
+    expect(usage(here).flat().length).toBeGreaterThan(2);
 
     const list = cli(["evaluations"], data);
     expect(list.out).toMatch(new RegExp(`^\\s*${id}\\s+open\\s+due 2027-01-29\\s+2/3 submitted\\s+Claims intake assistant`, "m"));
