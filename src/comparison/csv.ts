@@ -7,7 +7,8 @@ import type { QuestionSet } from "../questions/schema.js";
 /** A CSV cell: quoted when needed, and never read by a spreadsheet as a formula. */
 function cell(v: string | number | boolean): string {
   let s = String(v);
-  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  // A plain number (a negative amount too) stays a number; text that a spreadsheet would run as a formula does not.
+  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s) && !/^-\d+(\.\d+)?$/.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -17,7 +18,7 @@ export function comparisonCsv(result: ModelResult, set: QuestionSet): string {
   const d = minorDigits(result.currency);
   const major = (m: number) => (m / 10 ** d).toFixed(d);
   const years = Array.from({ length: result.horizonYears }, (_, i) => `year_${i + 1}`);
-  const head = ["vendor", "currency", "kind", "in_headline", "layer", "phase", "nature", "question_key", "question", "answer", "amount", ...years, "total", "unknown", "assumptions", "reason", "source", "not_given", "counted_under", "work", "vendor_total_comparable", "present_value", "vendor_present_total", "discount_rate"];
+  const head = ["vendor", "currency", "kind", "in_headline", "layer", "phase", "nature", "question_key", "question", "answer", "amount", ...years, "total", "unknown", "assumptions", "reason", "source", "not_given", "counted_under", "work", "vendor_total_comparable", "present_value", "vendor_present_total", "discount_rate", "vendor_npv", "vendor_discounted_payback_months"];
   const rows = [head.join(",")];
   for (const v of result.vendors) {
     for (const l of v.lines) {
@@ -27,6 +28,7 @@ export function comparisonCsv(result: ModelResult, set: QuestionSet): string {
         major(l.amount), ...l.years.map(major), major(l.total), l.unknown, Object.entries(l.assumptions).map(([k, x]) => `${k}=${x}`).join("; "), l.reason,
         l.source, l.unpriced, l.countedUnder ?? "", l.work, v.adjustedTotal !== null,
         major(l.presentValue), v.presentTotal !== null ? major(v.presentTotal) : "", result.discountRate,
+        v.roi?.npv !== null && v.roi?.npv !== undefined ? major(v.roi.npv) : "", v.roi?.discountedPaybackMonths ?? "",
       ].map(cell).join(","));
     }
   }

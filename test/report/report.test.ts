@@ -49,14 +49,29 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
       expect(sum).toBe(v.pricedTotal);
       // Present values: the same figure on the page, in the PDF, in the CSV (per line and per vendor) and in the API.
       // A CSV row's cells, quotes undone ("" inside a quoted cell is one quote).
-      const cells = (r: string) => [...r.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]!.replace(/^"([\s\S]*)"$/, "$1").replace(/""/g, '"')).slice(0, -1);
+      const cells = (r: string) => {
+        const out = [""];
+        let quoted = false;
+        for (let i = 0; i < r.length; i++) {
+          const ch = r[i]!;
+          if (quoted && ch === '"' && r[i + 1] === '"') (out[out.length - 1] += '"'), i++;
+          else if (ch === '"') quoted = !quoted;
+          else if (ch === "," && !quoted) out.push("");
+          else out[out.length - 1] += ch;
+        }
+        return out;
+      };
       // The present-value columns come last.
-      expect(cells(csv.split("\r\n")[0]!).slice(-3)).toEqual(["present_value", "vendor_present_total", "discount_rate"]);
+      expect(cells(csv.split("\r\n")[0]!).slice(-5)).toEqual(["present_value", "vendor_present_total", "discount_rate", "vendor_npv", "vendor_discounted_payback_months"]);
       const fromEnd = (r: string, i: number) => Math.round(Number(cells(r).at(-i)) * 100);
-      const linesPresent = rows.reduce((s, r) => s + fromEnd(r, 3), 0);
+      const linesPresent = rows.reduce((s, r) => s + fromEnd(r, 5), 0);
       expect(linesPresent).toBe(v.lines.reduce((s, l) => s + l.presentValue, 0));
       if (v.presentTotal !== null) expect(linesPresent).toBe(v.presentTotal);
-      for (const r of rows) expect(cells(r).at(-2)).toBe(v.presentTotal === null ? "" : (v.presentTotal / 100).toFixed(2));
+      for (const r of rows) {
+        expect(cells(r).at(-4)).toBe(v.presentTotal === null ? "" : (v.presentTotal / 100).toFixed(2));
+        expect(cells(r).at(-2)).toBe(v.roi?.npv == null ? "" : (v.roi.npv / 100).toFixed(2));
+        expect(cells(r).at(-1)).toBe(String(v.roi?.discountedPaybackMonths ?? ""));
+      }
       const shown = view.vendors.find((x) => x.id === v.vendorId)!;
       expect(shown.present).toBe(v.presentTotal === null ? totalText(v, "EUR") : money(v.presentTotal, "EUR"));
       expect(page, `${v.name} present value on the page`).toContain(shown.present);
