@@ -214,6 +214,6 @@ function describe(err: unknown): string {
 
 /** A network failure (refused, timed out), not an answer that failed a check. */
 function isUnreachable(err: unknown): boolean {
-  const e = err as { name?: unknown; cause?: { code?: unknown } };
+  const e = err as { name?: unknown };
   return e.name === "TimeoutError" || (err instanceof TypeError && /fetch failed/.test(err.message));
 }

@@ -116,15 +116,20 @@ export function totalLabel(r: Pick<ModelResult, "basis" | "horizonYears">): stri
   return r.basis === "beyond_quote" ? `Beyond the quote, ${r.horizonYears} years` : `Adjusted ${r.horizonYears}-year total`;
 }
 
+/** A rate as a reader writes it: "8%", "7.5%". */
+function rateText(rate: number): string {
+  return percent(rate, 1).replace(/\.0%$/, "%");
+}
+
 /** "Present value at 8%": the heading of the net present cost. */
 export function presentLabel(r: Pick<ModelResult, "discountRate">): string {
-  return `Present value at ${percent(r.discountRate, 1).replace(/\.0%$/, "%")}`;
+  return `Present value at ${rateText(r.discountRate)}`;
 }
 
 /** One sentence when the order on the nominal total and on its present value differ, saying which one ranks. */
 function rankingNote(r: ModelResult, byId: Map<string, VendorResult>): string | null {
   if (!r.rankingsDiffer || r.ranking.nominal.length < 2) return null;
-  const present = `present value at ${percent(r.discountRate, 1).replace(/\.0%$/, "%")}`;
+  const present = `present value at ${rateText(r.discountRate)}`;
   const [chosen, other] = r.rankOn === "present" ? [present, "nominal totals"] : ["nominal totals", present];
   const order = (ids: string[]) => ids.map((id) => byId.get(id)!.name).join(", ");
   const [a, b] = r.rankOn === "present" ? [r.ranking.present, r.ranking.nominal] : [r.ranking.nominal, r.ranking.present];
@@ -379,7 +384,7 @@ function robustSentence(r: ModelResult, byId: Map<string, VendorResult>): string
 function roiIntro(r: ModelResult): string | null {
   const x = r.vendors.find((v) => v.roi)?.roi;
   if (!x) return null;
-  const rate = percent(r.discountRate, 1).replace(/\.0%$/, "%");
+  const rate = rateText(r.discountRate);
   return `A yearly workflow value of ${money(x.valuePerYear, r.currency)}, from each vendor's go-live and growing as its rollout plan implies. Naive payback counts only the headline quote; adjusted payback counts every cost line; present values discount costs and value to signature at ${rate} a year.`;
 }
 

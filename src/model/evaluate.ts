@@ -5,8 +5,6 @@ import { BASIS_REFERENCE, estimateAmount, estimateItem, type Estimate } from "./
 import type { Planned, VendorPlan } from "./plan.js";
 import { allocate, roundMinor } from "./schedule.js";
 import { firstLiveYear, usageDepends, usageMonths } from "./usage.js";
-
-const MODELS_GO_LIVE = MODEL_ASSUMPTIONS.goLiveMonth;
 import type { CostLine, LineTiming } from "./types.js";
 
 /**
@@ -211,7 +209,7 @@ export function dependsOn(plan: VendorPlan, p: Planned): Set<string> {
   }
   if (a.kind === "usage" || a.kind === "usage_unstated" || a.kind === "inference") {
     for (const key of usageDepends(a)) out.add(key);
-    out.add(MODELS_GO_LIVE);
+    out.add(MODEL_ASSUMPTIONS.goLiveMonth);
     if (plan.escalation.kind === "assumption") out.add(plan.escalation.key);
     return out;
   }

@@ -7,6 +7,7 @@ import { raise, sortFlags } from "./flags.js";
 import { planVendor, type VendorPlan } from "./plan.js";
 import { ranges } from "./ranges.js";
 import { extraSensitivity } from "./sensitivity-extra.js";
+import { inputEnds } from "./ends.js";
 import { scoreVendor } from "./score.js";
 import type { Flag, ModelEvaluation, ModelInput, ModelResult, RankFlip, SensitivityRow, VendorResult } from "./types.js";
 
@@ -26,11 +27,11 @@ export function resolveAssumptions(set: QuestionSet, evaluation: ModelEvaluation
 export function runModel(input: ModelInput): ModelResult {
   const assumptions = resolveAssumptions(input.set, input.evaluation);
   const base = staticContext(input.set, input.evaluation);
-  const ctx = scoreContext(base, assumptions, true);
   const plans = input.vendors.map((v) => planVendor(base, v));
   // A vendor silent on its go-live is taken at the latest any vendor states: silence never brings value sooner.
   const stated = plans.map((p) => p.goLive).filter((g): g is number => g !== null);
-  base.latestGoLive = ctx.latestGoLive = stated.length ? Math.max(...stated) : null;
+  base.latestGoLive = stated.length ? Math.max(...stated) : null;
+  const ctx = scoreContext(base, assumptions, true);
   const vendors = plans.map((p) => scoreVendor(ctx, p));
   const rankOn = input.evaluation.rankOn ?? "nominal";
   const entry = rankBy(vendors, (v) => v.entryPrice);
@@ -139,7 +140,7 @@ function cheapByExclusion(vendors: VendorResult[], rankFlips: RankFlip[], thresh
   }
 }
 
-/** Each cost and timing assumption moved down and up by the range (within its bounds): every comparable vendor's total and whether the cheapest changes. */
+/** Each cost and timing assumption moved to its low and high (model/ends.ts): every comparable vendor's total and whether the cheapest changes. */
 function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record<string, number>, vendors: VendorResult[], plans: VendorPlan[]): ModelResult["sensitivity"] {
   const range = input.evaluation.sensitivityRange ?? 0.3;
   const comparable = plans.filter((_, i) => vendors[i]!.adjustedTotal !== null);
@@ -160,9 +161,7 @@ function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record
     // Thresholds move no figure; value assumptions move present values or NPV (extraSensitivity).
     if (a.kind === "threshold" || a.kind === "value") continue;
     const value = assumptions[a.key]!;
-    const clamp = (x: number) => Math.min(a.max, Math.max(a.min, x));
-    const low = clamp(value * (1 - range));
-    const high = clamp(value * (1 + range));
+    const { low, high } = inputEnds(a, value, range);
     if (low === value && high === value) continue;
     const run = (x: number) => {
       const ctx = scoreContext(base, { ...assumptions, [a.key]: x }, false);

@@ -89,7 +89,7 @@ export function planVendor(ctx: StaticContext, vendor: ModelVendor): VendorPlan 
   }
   pilotUplift(ctx, plan);
   changes(ctx, plan);
-  planUsage(ctx, plan, (l) => plan.lines.push(l as Planned));
+  planUsage(ctx, plan);
   // A cap left blank bounds nothing, but only matters when a price rises over more than one year.
   if (silentCap && ctx.evaluation.horizonYears > 1 && plan.lines.some((l) => l.when.kind === "recurring" && l.when.escalates && l.amount.kind === "fixed" && l.amount.value > 0))
     plan.missing.push({ questionKey: silentCap.q.key, what: silentCap.q.text });

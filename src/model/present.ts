@@ -72,6 +72,11 @@ export function valueMonths(valuePerYear: number, horizonMonths: number, goLive:
   return v;
 }
 
+/** The workflow's value over the horizon discounted to signature at `rate`: what ranges and sensitivity move. */
+export function valuePresentAt(valuePerYear: number, horizonMonths: number, goLive: number, ramp: number, rate: number): number {
+  return discounted(valueMonths(valuePerYear, horizonMonths, goLive, ramp), discountFactors(rate, horizonMonths));
+}
+
 /** The first month (1-based) by which cumulative value covers cumulative cost, or null within the horizon. */
 export function paybackMonth(cost: Float64Array, value: Float64Array, factors?: Float64Array): number | null {
   let spent = 0;

@@ -1,7 +1,8 @@
 import { scoreContext, type ScoreContext, type StaticContext } from "./context.js";
 import { combine, dependsOn, lineTotal, lineTotals } from "./evaluate.js";
 import type { VendorPlan } from "./plan.js";
-import { linePresentValue, discountFactors, discounted, rampMonths, valueMonths } from "./present.js";
+import { amountEnds, inputEnds } from "./ends.js";
+import { discountFactors, linePresentValue, rampMonths, valuePresentAt } from "./present.js";
 import type { ModelResult, Ranges, RangeInput, TornadoBar, VendorRange, VendorResult } from "./types.js";
 
 /** How many draws, and the seed that makes them the same every time. */
@@ -216,15 +217,13 @@ function rangeInputs(base: StaticContext, result: Omit<ModelResult, "ranges">): 
   for (const a of base.set.assumptions) {
     if (a.kind === "threshold") continue;
     const value = result.assumptions[a.key]!;
-    const clamp = (x: number) => Math.min(a.max, Math.max(a.min, x));
-    const low = clamp(Math.min(value, a.low ?? value * (1 - range)));
-    const high = clamp(Math.max(value, a.high ?? value * (1 + range)));
+    const { low, high } = inputEnds(a, value, range);
     if (low !== high) out.push({ key: a.key, label: a.label, low, base: value, high, basis: a.low !== undefined || a.high !== undefined ? "set" : "range" });
   }
   const rate = base.evaluation.dayRateMinor;
-  if (rate > 0) out.push({ key: "day_rate", label: "Buyer day rate", low: Math.round(rate * (1 - range)), base: rate, high: Math.round(rate * (1 + range)), basis: "range" });
+  if (rate > 0) out.push({ key: "day_rate", label: "Buyer day rate", ...amountEnds(rate, range), base: rate, basis: "range" });
   const value = base.evaluation.valueEstimateMinor;
-  if (value && value > 0) out.push({ key: "value", label: "Workflow value per year", low: Math.round(value * (1 - range)), base: value, high: Math.round(value * (1 + range)), basis: "range" });
+  if (value && value > 0) out.push({ key: "value", label: "Workflow value per year", ...amountEnds(value, range), base: value, basis: "range" });
   return out;
 }
 
@@ -272,9 +271,7 @@ function valuePresentGrid(base: StaticContext, c: Comparable, rate: RangeInput |
   const roi = c.result.roi;
   if (!roi) return null;
   const ctx = scoreContext(base, assumptions, false);
-  const months = ctx.horizonMonths;
-  const flow = valueMonths(roi.valuePerYear, months, roi.goLiveMonth, rampMonths(ctx, c.plan.ramp));
-  const at = (r: number) => discounted(flow, discountFactors(r, months));
+  const at = (r: number) => valuePresentAt(roi.valuePerYear, ctx.horizonMonths, roi.goLiveMonth, rampMonths(ctx, c.plan.ramp), r);
   return rate ? gridOf(rate, at) : Float64Array.from({ length: GRID }, () => at(ctx.discountRate));
 }
 

@@ -2,7 +2,8 @@ import { FEATURE_ASSUMPTIONS } from "../domain.js";
 import { scoreContext, staticContext, type StaticContext } from "./context.js";
 import { combine, lineTotals } from "./evaluate.js";
 import { planVendor, type VendorPlan } from "./plan.js";
-import { discounted, discountFactors, rampMonths, valueMonths } from "./present.js";
+import { amountEnds, inputEnds } from "./ends.js";
+import { rampMonths, valuePresentAt } from "./present.js";
 import { presentTotalAt } from "./ranges.js";
 import type { ModelInput, SensitivityRow, VendorResult } from "./types.js";
 
@@ -37,7 +38,7 @@ export function extraSensitivity(base: StaticContext, input: ModelInput, assumpt
       const ctx = scoreContext({ ...base, evaluation: { ...e, dayRateMinor: rate } }, assumptions, false);
       return new Map(comparable.map(({ v, plan }) => [v.vendorId, combine(ctx, plan, lineTotals(ctx, plan))] as const));
     };
-    const [lo, hi] = [Math.round(e.dayRateMinor * (1 - range)), Math.round(e.dayRateMinor * (1 + range))];
+    const { low: lo, high: hi } = amountEnds(e.dayRateMinor, range);
     row({ assumption: "day_rate", label: "Buyer day rate", measure: "total", base: e.dayRateMinor, low: lo, high: hi }, at(lo), at(hi), "lowest");
   }
   // The horizon a year shorter and longer (within 1–10): the vendors planned again for it.
@@ -55,10 +56,9 @@ export function extraSensitivity(base: StaticContext, input: ModelInput, assumpt
     row({ assumption: "horizon_years", label: "Horizon, years", measure: "total", base: e.horizonYears, low: shorter, high: longer }, at(shorter), at(longer), "lowest");
   }
   const rate = base.set.assumptions.find((a) => a.key === FEATURE_ASSUMPTIONS.discountRate);
-  const clampTo = (a: { min: number; max: number }, x: number) => Math.min(a.max, Math.max(a.min, x));
   if (rate) {
     const r = assumptions[rate.key]!;
-    const [lo, hi] = [clampTo(rate, r * (1 - range)), clampTo(rate, r * (1 + range))];
+    const { low: lo, high: hi } = inputEnds(rate, r, range);
     const at = (x: number) => new Map(comparable.map(({ v }) => [v.vendorId, presentTotalAt(v, e.horizonYears, x)] as const));
     if (lo !== hi) row({ assumption: rate.key, label: rate.label, measure: "present", base: r, low: lo, high: hi }, at(lo), at(hi), "lowest");
   }
@@ -66,18 +66,16 @@ export function extraSensitivity(base: StaticContext, input: ModelInput, assumpt
   const withValue = comparable.filter(({ v }) => v.roi && v.roi.npv !== null);
   if (!withValue.length || !e.valueEstimateMinor) return finish(rows, ranked, vendors);
   const months = e.horizonYears * 12;
-  const npvWith = (value: number, ramp: (plan: VendorPlan) => number) => new Map(withValue.map(({ v, plan }) => {
-    const flow = valueMonths(value, months, v.roi!.goLiveMonth, ramp(plan));
-    return [v.vendorId, discounted(flow, discountFactors(v.roi!.discountRate, months)) - v.presentTotal!] as const;
-  }));
+  const npvWith = (value: number, ramp: (plan: VendorPlan) => number) =>
+    new Map(withValue.map(({ v, plan }) => [v.vendorId, valuePresentAt(value, months, v.roi!.goLiveMonth, ramp(plan), v.roi!.discountRate) - v.presentTotal!] as const));
   const ctx = scoreContext(base, assumptions, false);
   const ramp = (plan: VendorPlan) => rampMonths(ctx, plan.ramp);
-  const [vlo, vhi] = [Math.round(e.valueEstimateMinor * (1 - range)), Math.round(e.valueEstimateMinor * (1 + range))];
+  const { low: vlo, high: vhi } = amountEnds(e.valueEstimateMinor, range);
   row({ assumption: "value", label: "Workflow value per year", measure: "npv", base: e.valueEstimateMinor, low: vlo, high: vhi }, npvWith(vlo, ramp), npvWith(vhi, ramp), "highest");
   const adoption = base.set.assumptions.find((a) => a.key === FEATURE_ASSUMPTIONS.adoptionMonths);
   if (adoption) {
     const m = assumptions[adoption.key]!;
-    const [lo, hi] = [clampTo(adoption, m * (1 - range)), clampTo(adoption, m * (1 + range))];
+    const { low: lo, high: hi } = inputEnds(adoption, m, range);
     const rampAt = (x: number) => (plan: VendorPlan) => rampMonths(scoreContext(base, { ...assumptions, [adoption.key]: x }, false), plan.ramp);
     if (lo !== hi) row({ assumption: adoption.key, label: adoption.label, measure: "npv", base: m, low: lo, high: hi }, npvWith(e.valueEstimateMinor, rampAt(lo)), npvWith(e.valueEstimateMinor, rampAt(hi)), "highest");
   }

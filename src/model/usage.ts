@@ -17,15 +17,14 @@ export type UsageAmount =
   /** Usage priced without the vendor's usage model (left blank): at the buyer's own inference price, beyond the quoted usage. */
   | { kind: "usage_unstated"; quoted: number };
 
-type Line = Omit<Planned, "amount" | "note"> & { amount: UsageAmount | { kind: "fixed"; value: number }; note: Planned["note"] };
-
 /**
  * Plans a vendor's usage lines from the buyer's forecast: its usage price (per request, per token,
  * per seat, above an included volume, or flat) beyond the usage it quoted at its own volume, and
  * the inference the buyer buys itself when it is not in the vendor's price. Silence on the usage
  * model is priced at the buyer's own inference price; a unit price left blank is a missing figure.
  */
-export function planUsage(ctx: StaticContext, plan: VendorPlan, push: (line: Line) => void): void {
+export function planUsage(ctx: StaticContext, plan: VendorPlan): void {
+  const push = (line: Planned) => plan.lines.push(line);
   const model = ctx.terms.usage_model;
   if (model) {
     const quoted = quotedUsage(ctx, plan);

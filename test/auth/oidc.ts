@@ -59,7 +59,8 @@ export async function startProvider(appUrl: string) {
   const accounts = new Map<string, Account>();
   const faults: Faults = { otherKeys: false, idTokenSeconds: 3600, tokenDelayMs: 0 };
   const signing = rsaKey("test-key");
-  const impostor = publicPart({ ...rsaKey("test-key") });
+  // Another key under the same id: the signature cannot match.
+  const impostor = publicPart(rsaKey("test-key"));
   let next: string | undefined;
   const provider = new Provider(front.url, {
     clients: [{
@@ -92,14 +93,15 @@ export async function startProvider(appUrl: string) {
     addAccount(id: string, account: Account) {
       accounts.set(id, account);
     },
-    signInAs(id: string) {
+    /** The account the next login interaction signs in; undefined makes it refuse (a login would be needed). */
+    signInAs(id: string | undefined) {
       next = id;
     },
   };
 }
 
 /** Signs in `accountId` and grants what the client asked for. */
-async function interact(provider: Provider, req: http.IncomingMessage, res: http.ServerResponse, accountId: string | undefined) {
+async function interact(provider: Provider, req: http.IncomingMessage, res: http.ServerResponse, accountId: string | undefined): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name === "login") {
     if (!accountId) return void res.writeHead(400).end("no account chosen for this sign-in");

@@ -12,9 +12,13 @@ describe("headers from OWASP's secure-headers list", () => {
     const { path, evaluationId } = await invitedVendor(db, config);
     const buyer = await signIn(app, admin.email);
     const vendor = await openLink(app, path);
-    for (const res of [await buyer.get("/evaluations"), await buyer.get(`/evaluations/${evaluationId}/comparison.csv`), await buyer.get("/api/evaluations"), await vendor.get("/portal"), await vendor.get("/portal/copy.pdf"), await request(app).get("/login")]) {
-      expect(res.headers["cache-control"], res.req.path).toBe("no-store");
-      expect(res.headers["permissions-policy"], res.req.path).toMatch(/camera=\(\), .*geolocation=\(\), .*microphone=\(\)/);
+    const answers: [string, request.Response][] = [
+      ["/evaluations", await buyer.get("/evaluations")], ["comparison.csv", await buyer.get(`/evaluations/${evaluationId}/comparison.csv`)], ["/api/evaluations", await buyer.get("/api/evaluations")],
+      ["/portal", await vendor.get("/portal")], ["/portal/copy.pdf", await vendor.get("/portal/copy.pdf")], ["/login", await request(app).get("/login")],
+    ];
+    for (const [url, res] of answers) {
+      expect(res.headers["cache-control"], url).toBe("no-store");
+      expect(res.headers["permissions-policy"], url).toMatch(/camera=\(\), .*geolocation=\(\), .*microphone=\(\)/);
       expect(res.headers["x-content-type-options"]).toBe("nosniff");
       expect(res.headers["referrer-policy"]).toBe("no-referrer");
     }
