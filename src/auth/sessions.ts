@@ -1,12 +1,9 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Config } from "../config.js";
-import { fieldsOf, nowIso, qualified, rowSplitter, sql, type Db } from "../db/index.js";
+import { nowIso, sql, type Db } from "../db/index.js";
 import { hashToken, newToken } from "../crypto.js";
 import { isBusy, isDiskFull } from "../db/faults.js";
-import { portalEvaluationColumns, type PortalEvaluationRow } from "../evaluations/repo.js";
-import { linkColumns, type VendorLink } from "../vendors/links.js";
-import { vendorColumns, type VendorRow } from "../vendors/repo.js";
-import { userColumns, type User } from "./users.js";
+import { findUser, type User } from "./users.js";
 
 /** The session cookie's name: on https with the __Host- prefix (secure, this host only, path /, so no subdomain can set or shadow it). */
 export function sessionCookie(secure: boolean): string {
@@ -55,53 +52,35 @@ export function endSession(db: Db, req: Request, res: Response, opts: SessionOpt
   req.sessionRaw = undefined;
 }
 
-/** A vendor session's link with its vendor, evaluation and the hash of its question set version, as read with the session. */
-export interface VendorSessionRows {
-  link: VendorLink;
-  vendor: VendorRow;
-  evaluation: PortalEvaluationRow;
-  setHash: string;
-}
-
 const SESSION_COLUMNS = "id, user_id AS userId, vendor_link_id AS vendorLinkId, created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt";
 
 /**
- * Loads the session named by the cookie: expired (idle or absolute) sessions are removed; last-seen
- * is refreshed at most once a minute. One query reads the session with what it opens: a buyer's
- * account, or a vendor link with its vendor and evaluation (for the portal, see portal/access.ts).
+ * Loads the session named by the cookie, and its user for a buyer's session: expired (idle or
+ * absolute) sessions are removed; last-seen is refreshed at most once a minute. A vendor session
+ * names its link only: the portal loads its own context (portal/access.ts).
  */
 export function loadSession(db: Db, opts: SessionOptions) {
-  // Each table's columns in turn; a table the session does not open comes back all null. Read raw and split by the column lists.
-  const lists = [SESSION_COLUMNS, userColumns, linkColumns, vendorColumns, portalEvaluationColumns, "content_hash AS hash"];
-  const split = rowSplitter(lists.map(fieldsOf));
-  const find = sql(db, `SELECT ${["s", "u", "l", "v", "e", "q"].map((alias, i) => qualified(alias, lists[i]!)).join(", ")}
-    FROM sessions s LEFT JOIN users u ON u.id = s.user_id LEFT JOIN vendor_links l ON l.id = s.vendor_link_id LEFT JOIN vendors v ON v.id = l.vendor_id
-      LEFT JOIN evaluations e ON e.id = v.evaluation_id LEFT JOIN question_sets q ON q.id = e.question_set_id
-    WHERE s.id = ?`).raw(true);
-  const touch = db.prepare("UPDATE sessions SET last_seen_at = ? WHERE id = ?");
-  const remove = db.prepare("DELETE FROM sessions WHERE id = ?");
   const cookie = sessionCookie(opts.secure);
   return (req: Request, _res: Response, next: NextFunction) => {
     const raw = req.cookies?.[cookie] as string | undefined;
     if (!raw || raw.length > 100) return next();
-    const found = find.get(hashToken(raw)) as unknown[] | undefined;
+    const row = sql(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(hashToken(raw)) as SessionRow | undefined;
     // A cookie whose session is gone (expired, signed out elsewhere, its link revoked): the request is told so.
-    if (!found) return ((req.sessionEnded = true), next());
-    const [session, user, link, vendor, evaluation, set] = split(found);
-    const row = session as unknown as SessionRow;
+    if (!row) return ((req.sessionEnded = true), next());
     const now = Date.now();
     if (Date.parse(row.expiresAt) <= now || now - Date.parse(row.lastSeenAt) > opts.idleMinutes * 60_000) {
-      bestEffort(() => remove.run(row.id));
+      bestEffort(() => sql(db, "DELETE FROM sessions WHERE id = ?").run(row.id));
       req.sessionEnded = true;
       return next();
     }
     // Last seen is a courtesy: a locked or full database does not refuse a read for it.
-    if (now - Date.parse(row.lastSeenAt) > 60_000) bestEffort(() => touch.run(nowIso(), row.id));
+    if (now - Date.parse(row.lastSeenAt) > 60_000) bestEffort(() => sql(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?").run(nowIso(), row.id));
     req.session = row;
     req.sessionRaw = raw;
-    if (row.userId !== null && user!.id !== null && !user!.disabledAt) req.user = user as unknown as User;
-    if (row.vendorLinkId !== null && link!.id !== null && vendor!.id !== null)
-      req.vendorSession = { link: link as unknown as VendorLink, vendor: vendor as unknown as VendorRow, evaluation: evaluation as unknown as PortalEvaluationRow, setHash: set!.hash as string };
+    if (row.userId !== null) {
+      const user = findUser(db, row.userId);
+      if (user && !user.disabledAt) req.user = user;
+    }
     next();
   };
 }
@@ -122,7 +101,6 @@ declare global {
       session?: SessionRow;
       sessionRaw?: string;
       user?: User;
-      vendorSession?: VendorSessionRows;
       /** The request carried a session cookie whose session has ended. */
       sessionEnded?: boolean;
     }

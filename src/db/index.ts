@@ -41,29 +41,6 @@ export function sql(db: Db, text: string): Database.Statement {
   return s;
 }
 
-/** A column list ("id, vendor_id AS vendorId, …") qualified by a table alias, for joins. */
-export function qualified(alias: string, columns: string): string {
-  return columns.split(",").map((c) => `${alias}.${c.trim()}`).join(", ");
-}
-
-/** The field names a column list gives its rows ("id, vendor_id AS vendorId" → id, vendorId). */
-export function fieldsOf(columns: string): string[] {
-  return columns.split(",").map((c) => c.trim().split(/\s+AS\s+/i).pop()!.split(".").pop()!);
-}
-
-/**
- * A function that splits a joined row read in raw mode (an array of values) into one object per
- * table, each with the fields of its column list, in the order the lists were selected. Raw rows
- * cost less to read than named or expanded ones, which matters on queries every request runs; the
- * splitter is generated once from the (constant) field names, so that each object is built as a
- * literal of one shape instead of property by property.
- */
-export function rowSplitter(tables: readonly (readonly string[])[]): (row: readonly unknown[]) => Record<string, unknown>[] {
-  let i = 0;
-  const objects = tables.map((fields) => `{ ${fields.map((f) => `${JSON.stringify(f)}: row[${i++}]`).join(", ")} }`);
-  return new Function("row", `return [${objects.join(", ")}];`) as (row: readonly unknown[]) => Record<string, unknown>[];
-}
-
 const transactions = new WeakMap<Db, Map<object, Database.Transaction<(...args: never[]) => unknown>>>();
 
 /**

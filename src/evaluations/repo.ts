@@ -54,11 +54,12 @@ export function toEvaluation(r: Row): Evaluation {
 
 /** What the vendor portal uses of an evaluation: read with every vendor request, so not its assumptions and settings. */
 export type PortalEvaluation = Pick<Evaluation, "id" | "title" | "description" | "currency" | "dueDate" | "questionSetId" | "roles" | "status" | "createdBy">;
-export type PortalEvaluationRow = Omit<PortalEvaluation, "roles"> & { roles: string };
-export const portalEvaluationColumns = "id, title, description, currency, due_date AS dueDate, question_set_id AS questionSetId, roles, status, created_by AS createdBy";
+type PortalEvaluationRow = Omit<PortalEvaluation, "roles"> & { roles: string };
+const portalEvaluationColumns = "id, title, description, currency, due_date AS dueDate, question_set_id AS questionSetId, roles, status, created_by AS createdBy";
 
-export function toPortalEvaluation(r: PortalEvaluationRow): PortalEvaluation {
-  return { ...r, roles: JSON.parse(r.roles) as Role[] };
+export function findPortalEvaluation(db: Db, id: number): PortalEvaluation | undefined {
+  const r = sql(db, `SELECT ${portalEvaluationColumns} FROM evaluations WHERE id = ?`).get(id) as PortalEvaluationRow | undefined;
+  return r && { ...r, roles: JSON.parse(r.roles) as Role[] };
 }
 
 export function insertEvaluation(db: Db, e: NewEvaluation): number {

@@ -2,12 +2,12 @@ import type { NextFunction, Request, Response } from "express";
 import { sql, type Db } from "../db/index.js";
 import type { Role } from "../domain.js";
 import { forbidden } from "../errors.js";
-import { toPortalEvaluation, type EvaluationStatus, type PortalEvaluation } from "../evaluations/repo.js";
-import { questionSetByHash } from "../questions/repo.js";
+import { findPortalEvaluation, type EvaluationStatus, type PortalEvaluation } from "../evaluations/repo.js";
+import { getQuestionSet } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
 import type { Progress } from "../questions/progress.js";
-import { isLive, type VendorLink } from "../vendors/links.js";
-import { toVendor, type Vendor, type VendorStatus } from "../vendors/repo.js";
+import { findLink, isLive, type VendorLink } from "../vendors/links.js";
+import { findVendor, type Vendor, type VendorStatus } from "../vendors/repo.js";
 import { renderPage } from "../web/render.js";
 
 export interface PortalContext {
@@ -31,22 +31,25 @@ function takesChanges(evaluation: EvaluationStatus, vendor: VendorStatus): boole
   return evaluation === "open" && (vendor === "invited" || vendor === "in_progress");
 }
 
+/** The link a vendor session opened, with its vendor, evaluation and question set; undefined once the link is gone. */
+export function portalContextOf(db: Db, linkId: number): PortalContext | undefined {
+  const link = findLink(db, linkId);
+  const vendor = link && findVendor(db, link.vendorId);
+  const evaluation = vendor && findPortalEvaluation(db, vendor.evaluationId);
+  if (!link || !vendor || !evaluation) return undefined;
+  const set = getQuestionSet(db, evaluation.questionSetId);
+  return { link, vendor, evaluation, set, isMain: link.role === null, editable: takesChanges(evaluation.status, vendor.status) };
+}
+
 /** Loads the vendor context of the session; a session whose link was revoked or expired ends here. */
 export function portalContext(db: Db) {
   return (req: Request, res: Response, next: NextFunction) => {
-    // Read with the session, in the same query (auth/sessions.ts).
-    const row = req.vendorSession;
-    if (!row && req.sessionEnded) return void renderPage(req, res, "portal/session-ended", { title: "Your session ended" }, 401).catch(next);
-    if (!row || !isLive(row.link)) return void deadLink(req, res).catch(next);
-    const link = row.link;
-    const vendor = toVendor(row.vendor);
-    const evaluation = toPortalEvaluation(row.evaluation);
-    const ctx: PortalContext = {
-      link, vendor, evaluation, set: questionSetByHash(db, evaluation.questionSetId, row.setHash), isMain: link.role === null,
-      editable: takesChanges(evaluation.status, vendor.status),
-    };
+    const linkId = req.session?.vendorLinkId ?? null;
+    if (linkId === null && req.sessionEnded) return void renderPage(req, res, "portal/session-ended", { title: "Your session ended" }, 401).catch(next);
+    const ctx = linkId === null ? undefined : portalContextOf(db, linkId);
+    if (!ctx || !isLive(ctx.link)) return void deadLink(req, res).catch(next);
     res.locals.portal = ctx;
-    res.locals.vendorPortal = { vendorName: vendor.name, buyerTitle: evaluation.title };
+    res.locals.vendorPortal = { vendorName: ctx.vendor.name, buyerTitle: ctx.evaluation.title };
     next();
   };
 }

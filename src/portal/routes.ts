@@ -18,7 +18,7 @@ import type { Question, Section } from "../questions/schema.js";
 import { findLinkByToken, isLive, touchLink, type VendorLink } from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
-import { canAnswer, deadLink, portalActor, portalContext, portalOf, stillEditable, type PortalContext } from "./access.js";
+import { canAnswer, deadLink, portalActor, portalContext, portalContextOf, portalOf, stillEditable, type PortalContext } from "./access.js";
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
 import { saveVendorAnswer, writeVendorAnswer } from "./service.js";
 import { questionsHtml, type QuestionView } from "./questions-html.js";
@@ -48,10 +48,11 @@ export function portalRoutes(db: Db, config: Config): Router {
   r.get("/v/:token", linkLimit, (req, res) => {
     const link = findLinkByToken(db, String(req.params.token));
     if (!link || !isLive(link)) return deadLink(req, res);
-    if (req.vendorSession?.link.id === link.id) return res.redirect(303, link.role ? `/portal/sections/${link.role}` : "/portal");
-    const signedInAs = whoIsSignedIn(req);
+    if (req.session?.vendorLinkId === link.id) return res.redirect(303, link.role ? `/portal/sections/${link.role}` : "/portal");
+    const signedInAs = whoIsSignedIn(db, req);
     if (!signedInAs) return openLink(req, res, link);
-    const target = sql(db, "SELECT v.name AS vendorName, e.title AS evaluationTitle FROM vendors v JOIN evaluations e ON e.id = v.evaluation_id WHERE v.id = ?").get(link.vendorId) as { vendorName: string; evaluationTitle: string };
+    const opened = portalContextOf(db, link.id)!;
+    const target = { vendorName: opened.vendor.name, evaluationTitle: opened.evaluation.title };
     return renderPage(req, res, "portal/switch", {
       title: "Open this questionnaire here?", token: String(req.params.token), signedInAs, target: { ...target, section: link.role ? ROLE_LABELS[link.role] : null },
     });
@@ -162,9 +163,10 @@ export function portalRoutes(db: Db, config: Config): Router {
 }
 
 /** Who this browser's session belongs to, when it has one. */
-function whoIsSignedIn(req: Request): { kind: "user"; name: string; email: string } | { kind: "vendor"; name: string; section: string | null } | undefined {
+function whoIsSignedIn(db: Db, req: Request): { kind: "user"; name: string; email: string } | { kind: "vendor"; name: string; section: string | null } | undefined {
   if (req.user) return { kind: "user", name: req.user.name, email: req.user.email };
-  const v = req.vendorSession;
+  const linkId = req.session?.vendorLinkId;
+  const v = linkId == null ? undefined : portalContextOf(db, linkId);
   if (v) return { kind: "vendor", name: v.vendor.name, section: v.link.role ? ROLE_LABELS[v.link.role] : null };
   return undefined;
 }

@@ -16,7 +16,7 @@ export interface VendorLink {
 }
 
 /** The columns of a link row as its fields (for queries that join links). */
-export const linkColumns = `id, vendor_id AS vendorId, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt,
+const linkColumns = `id, vendor_id AS vendorId, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt,
   revoked_at AS revokedAt, created_at AS createdAt, last_used_at AS lastUsedAt, token_enc AS tokenEnc`;
 
 /** The address a link's token opens. */

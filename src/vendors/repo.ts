@@ -19,13 +19,12 @@ export interface Vendor {
   createdAt: string;
 }
 
-/** The columns of a vendor row as its fields (for queries that join vendors; see `toVendor`). */
-export const vendorColumns = `id, evaluation_id AS evaluationId, name, contact_name AS contactName, contact_email AS contactEmail, status,
+/** The columns of a vendor row as its fields (see `toVendor`). */
+const vendorColumns = `id, evaluation_id AS evaluationId, name, contact_name AS contactName, contact_email AS contactEmail, status,
   submitted_at AS submittedAt, submission_hash AS submissionHash, declined_reason AS declinedReason, reopen_reason AS reopenReason, progress, created_at AS createdAt`;
 
 type Row = Omit<Vendor, "progress"> & { progress: string };
-export type VendorRow = Row;
-export const toVendor = (r: Row): Vendor => ({ ...r, progress: JSON.parse(r.progress) as Progress });
+const toVendor = (r: Row): Vendor => ({ ...r, progress: JSON.parse(r.progress) as Progress });
 
 export function insertVendor(db: Db, v: Pick<Vendor, "evaluationId" | "name" | "contactName" | "contactEmail"> & Partial<Pick<Vendor, "status" | "submittedAt" | "declinedReason">>): number {
   return Number(

@@ -33,7 +33,6 @@ export class AppRequest extends http.IncomingMessage {
   sessionRaw: unknown = undefined;
   sessionEnded: unknown = undefined;
   user: unknown = undefined;
-  vendorSession: unknown = undefined;
   trustedDevice: unknown = undefined;
   evidenceQuotaLeft: unknown = undefined;
   csrfToken: unknown = undefined;

@@ -59,38 +59,19 @@ export function csrf(config: Config) {
     skipCsrfProtection: skipped,
   });
 
-  // A cookie token csrf-csrf has verified for a session stays valid for that session (its HMAC of
-  // the same session and value under the same secret): verified pairs are remembered, in a bounded
-  // set, so that pages and saves do not compute the HMAC again on every request.
-  const verified = new Set<string>();
-  const pairOf = (req: Request) => {
-    const cookie = req.cookies?.[cookieName] as unknown;
-    return typeof cookie === "string" && cookie ? `${sessionOf(req)}\u0000${cookie}` : undefined;
-  };
-  const remember = (pair: string | undefined) => {
-    if (!pair) return;
-    if (verified.size >= 10_000) verified.clear();
-    verified.add(pair);
-  };
   // csrf-csrf sets its cookie again with every token it gives, even one it reuses from the cookie:
   // a page sets the cookie only when the token changes.
   const untouched = { cookie: () => untouched } as unknown as Response;
   const pageToken = (req: Request, res: Response): string => {
-    const pair = pairOf(req);
-    if (pair && verified.has(pair)) return req.cookies[cookieName] as string;
     const token = protection.generateCsrfToken(req, untouched);
-    if (token === req.cookies?.[cookieName]) remember(pair);
-    else res.cookie(cookieName, token, cookieOptions);
+    if (token !== req.cookies?.[cookieName]) res.cookie(cookieName, token, cookieOptions);
     return token;
   };
-  // csrf-csrf's doubleCsrfProtection, with verified pairs remembered: what it lets through and what it refuses are unchanged.
+  // csrf-csrf's doubleCsrfProtection, with pages' tokens made by pageToken: every state change is verified.
   const doubleCsrfProtection = (req: Request, res: Response, next: NextFunction) => {
     req.csrfToken = () => pageToken(req, res);
     if ((ignoredMethods as readonly string[]).includes(req.method) || skipped(req)) return next();
-    const pair = pairOf(req);
-    if (pair && verified.has(pair) && sentToken(req) === req.cookies[cookieName]) return next();
     if (!protection.validateRequest(req)) return next(protection.invalidCsrfTokenError);
-    remember(pair);
     next();
   };
   return { ...protection, doubleCsrfProtection };
@@ -113,7 +94,7 @@ export function limitByAddress(windowMinutes: number, limit: number, message: st
 export function limitByCaller(windowMinutes: number, limit: number, message: string) {
   return rateLimit({
     windowMs: windowMinutes * 60_000, limit, standardHeaders: "draft-8", legacyHeaders: false,
-    keyGenerator: (req) => (req.user ? `user:${req.user.id}` : req.vendorSession ? `link:${req.vendorSession.link.id}` : `address:${ipKeyGenerator(req.ip ?? "unknown")}`),
+    keyGenerator: (req) => (req.user ? `user:${req.user.id}` : req.session?.vendorLinkId != null ? `link:${req.session.vendorLinkId}` : `address:${ipKeyGenerator(req.ip ?? "unknown")}`),
     handler: (_req, _res, next) => next(Object.assign(new Error(message), { status: 429, expose: true })),
   });
 }

@@ -52,7 +52,7 @@ describe("CSRF", () => {
     // The page's token works for a save.
     const save = await vendor.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrfOf(replaced.text)).set("Accept", "application/json").send({ q: "10", revision: 0 });
     expect(save.status).toBe(200);
-    // Once verified, the same pair passes again (remembered); anything else is still refused.
+    // The same token passes again (verified afresh); anything else is still refused.
     const reused = await vendor.post("/portal/answers/cto_vendor_share").set("x-csrf-token", csrfOf(replaced.text)).set("Accept", "application/json").send({ q: "11", revision: 1 });
     expect(reused.status).toBe(200);
     const wrong = await vendor.post("/portal/answers/cto_vendor_share").set("x-csrf-token", `${csrfOf(replaced.text)}0`).set("Accept", "application/json").send({ q: "12", revision: 2 });
