@@ -92,3 +92,13 @@ export function toRaw(q: Question, value: AnswerValue | null | undefined, curren
     default: return { q: String(value) };
   }
 }
+
+/** A question as the section page shows it: its stored or posted answer, and what a failed save said. */
+export interface QuestionView {
+  q: Question;
+  raw: RawAnswer;
+  revision: number;
+  shown: boolean;
+  error?: string;
+  conflict?: { theirs: string; by: string; at: string };
+}

@@ -21,7 +21,7 @@ import { limitByAddress } from "../web/security.js";
 import { canAnswer, deadLink, portalActor, portalContext, portalContextOf, portalOf, stillEditable, type PortalContext } from "./access.js";
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
 import { saveVendorAnswer, writeVendorAnswer } from "./service.js";
-import { questionsHtml, type QuestionView } from "./questions-html.js";
+import type { QuestionView } from "./answer-form.js";
 import { listEvidence } from "./uploads.js";
 
 const VENDOR_SESSION_HOURS = 72;
@@ -153,9 +153,8 @@ export function portalRoutes(db: Db, config: Config): Router {
       return { q, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
     });
     const roles = p.set.sections.filter((s) => canAnswer(p, s.role)).map((s) => ({ role: s.role, title: s.title }));
-    const html = questionsHtml(questions, { app: req.app, currency: p.evaluation.currency, readOnly: !p.editable, files, clarifications });
     return renderPage(req, res, "portal/section", {
-      title: `${section.title} — ${p.evaluation.title}`, p, section, questions, questionsHtml: html, progress: progress[role]!, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
+      title: `${section.title} — ${p.evaluation.title}`, p, section, questions, progress: progress[role]!, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
       hasErrors: [...outcome.values()].some((o) => o.error), hasConflicts: [...outcome.values()].some((o) => o.conflict), scripts: ["portal.js"],
     }, status);
   };
