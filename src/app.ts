@@ -19,7 +19,7 @@ import { submissionRoutes } from "./portal/submission-routes.js";
 import { anonymousId, csrf, privateHeaders } from "./web/security.js";
 import { requestLog } from "./web/request-log.js";
 import { applyReportFont, type Config } from "./config.js";
-import type { Db } from "./db/index.js";
+import { dbAnswers, type Db } from "./db/index.js";
 import { AppError, notFound } from "./errors.js";
 import { isBusy, isDiskFull } from "./db/faults.js";
 import type { Logger } from "./logger.js";
@@ -68,8 +68,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.get("/favicon.ico", (_req, res) => res.status(204).end());
 
   app.get("/healthz", (_req, res) => {
-    const ok = deps.db.prepare("SELECT 1 AS ok").get() as { ok: number };
-    res.json({ status: ok.ok === 1 ? "ok" : "degraded", database: "ok" });
+    res.json({ status: dbAnswers(deps.db) ? "ok" : "degraded", database: "ok" });
   });
   const { db, config } = deps;
   const sessions = sessionOptions(config);

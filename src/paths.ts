@@ -17,7 +17,7 @@ export const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const VIEWS_DIR = join(ROOT, "views");
 export const QUESTIONS_DIR = join(ROOT, "questions");
 export const MIGRATIONS_DIR = join(ROOT, "src", "db", "migrations");
-export const PUBLIC_DIR = join(ROOT, "src", "public");
+export const PUBLIC_DIR = join(ROOT, "views", "static");
 
 /** Resolves a path given on the command line or in the environment against the working directory. */
 export function resolveFromCwd(p: string): string {

@@ -7,12 +7,13 @@ import { createLogger } from "./logger.js";
 import { getQuestionSet, latestQuestionSets, syncQuestionSets } from "./questions/repo.js";
 import { warmUp } from "./web/warm-up.js";
 import { countUsers, createUserToken } from "./auth/users.js";
+import { purgeExpiredSessions } from "./auth/sessions.js";
 import { createMailer, OutboxSender } from "./mail/outbox.js";
 import { runReminders } from "./vendors/invitations.js";
 import { createHttpServer } from "./web/http-server.js";
 import { closeReportPool } from "./report/service.js";
 import { checkpointOnSchedule } from "./audit/checkpoints.js";
-import { sweepPartFiles } from "./portal/uploads.js";
+import { sweepPartFiles } from "./evidence/uploads.js";
 
 /** Migrates, loads question sets and listens; returns a function that stops the server. */
 export async function startServer(): Promise<() => Promise<void>> {
@@ -44,7 +45,7 @@ export async function startServer(): Promise<() => Promise<void>> {
   const outbox = new OutboxSender(db, createMailer(config), config, logger, 4, true);
   const tick = () => {
     try {
-      db.prepare("DELETE FROM sessions WHERE expires_at < ?").run(new Date().toISOString());
+      purgeExpiredSessions(db);
       runReminders(db, config);
       checkpointOnSchedule(db, config);
       sweepPartFiles(config);

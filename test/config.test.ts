@@ -43,7 +43,7 @@ describe("configuration", () => {
 
   it("stops the CLI with the key in the message and no stack trace", () => {
     const { BASE_URL: _setByVitest, ...env } = process.env;
-    const res = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "migrate"], {
+    const res = spawnSync(process.execPath, ["--import", "tsx", "src/cli/index.ts", "migrate"], {
       env: { ...env, PORT: "not-a-port", DATA_DIR: tempDir() },
       encoding: "utf8",
     });

@@ -111,3 +111,8 @@ export function verifyAudit(db: Db, heads: { entryId: number; hash: string }[] =
   if (problems.length) return { ok: false, entries: n, firstBadId, problem: problems[0]!, problems };
   return { ok: true, entries: n, checkpoints: checkpoints.length, heads: heads.length };
 }
+
+/** The actions an evaluation's log holds, for its filter. */
+export function auditActions(db: Db, evaluationId: number): string[] {
+  return sql(db, "SELECT DISTINCT action FROM audit_log WHERE evaluation_id = ? ORDER BY action").pluck().all(evaluationId) as string[];
+}

@@ -3,7 +3,8 @@ import type { Db } from "../db/index.js";
 import { evaluationOf, loadEvaluation, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
 import { cursorOf, pageLink, pageOf } from "../web/paging.js";
-import { listAudit } from "./repo.js";
+import { auditActions, listAudit } from "./repo.js";
+import { listUserNames } from "../auth/users.js";
 
 /** The audit log of an evaluation, filtered by action and actor. */
 export function auditRoutes(db: Db) {
@@ -14,8 +15,8 @@ export function auditRoutes(db: Db) {
     const cursor = cursorOf(req, 100);
     const page = pageOf(listAudit(db, { evaluationId: e.id, ...filter, before: cursor.before, limit: cursor.size + 1 }), cursor);
     const entries = page.rows;
-    const actions = db.prepare("SELECT DISTINCT action FROM audit_log WHERE evaluation_id = ? ORDER BY action").pluck().all(e.id) as string[];
-    const names = new Map((db.prepare("SELECT id, name FROM users").all() as { id: number; name: string }[]).map((u) => [`user:${u.id}`, u.name]));
+    const actions = auditActions(db, e.id);
+    const names = new Map(listUserNames(db).map((u) => [`user:${u.id}`, u.name]));
     return renderPage(req, res, "audit/list", { title: `Audit log — ${e.title}`, entries, actions, filter, names,
       pager: { newer: page.newest ? undefined : pageLink(req, undefined), older: page.older === undefined ? undefined : pageLink(req, page.older) } });
   });

@@ -9,7 +9,7 @@ import { parseForm, type FieldErrors } from "../web/forms.js";
 import { renderPage } from "../web/render.js";
 import { CLEAR_SITE_DATA, limitByAddress } from "../web/security.js";
 import { LoginSchema, MIN_PASSWORD, safeNext, SetPasswordSchema, SetupSchema } from "./schema.js";
-import { endSession, sessionOptions, startSession } from "./sessions.js";
+import { endSession, endSessionsOf, sessionOptions, startSession } from "./sessions.js";
 import { recogniseDevice, rememberDevice } from "./devices.js";
 import type { Sso } from "./sso.js";
 import { sessionIdToken } from "./sso-repo.js";
@@ -120,7 +120,7 @@ export function authRoutes(db: Db, config: Config, sso: Sso | null = null): Rout
     const done = db.transaction(() => {
       if (!consumeUserToken(db, token.id)) return false;
       setPassword(db, user.id, hash);
-      db.prepare("DELETE FROM sessions WHERE user_id = ?").run(user.id);
+      endSessionsOf(db, user.id);
       audit(db, null, `user:${user.id}`, "user.password_set", {});
       return true;
     }).immediate();

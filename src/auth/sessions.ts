@@ -106,3 +106,13 @@ declare global {
     }
   }
 }
+
+/** Ends every session of a user (a new password signs out everywhere). */
+export function endSessionsOf(db: Db, userId: number): void {
+  sql(db, "DELETE FROM sessions WHERE user_id = ?").run(userId);
+}
+
+/** Removes sessions past their absolute expiry. */
+export function purgeExpiredSessions(db: Db, now = new Date()): void {
+  sql(db, "DELETE FROM sessions WHERE expires_at < ?").run(nowIso(now));
+}

@@ -130,3 +130,8 @@ export function listApiTokens(db: Db): ApiTokenRow[] {
 export function revokeApiToken(db: Db, id: number): boolean {
   return db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), id).changes > 0;
 }
+
+/** Every user's id and name, for pages that name actors. */
+export function listUserNames(db: Db): { id: number; name: string }[] {
+  return sql(db, "SELECT id, name FROM users").all() as { id: number; name: string }[];
+}

@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.js";
-import { nowIso } from "../db/index.js";
+import { nowIso, sql } from "../db/index.js";
 import type { Role } from "../domain.js";
 
 export interface Comment {
@@ -78,4 +78,16 @@ export interface ReportRow {
 
 export function listReports(db: Db, evaluationId: number): ReportRow[] {
   return db.prepare("SELECT id, sha256, file_name AS fileName, size_bytes AS sizeBytes, generated_by AS generatedBy, created_at AS createdAt FROM reports WHERE evaluation_id = ? ORDER BY id DESC").all(evaluationId) as ReportRow[];
+}
+
+/** A stored report of an evaluation: its file's name and when it was made. */
+export function findReport(db: Db, id: number, evaluationId: number): { fileName: string; createdAt: string } | undefined {
+  return sql(db, "SELECT file_name AS fileName, created_at AS createdAt FROM reports WHERE id = ? AND evaluation_id = ?").get(id, evaluationId) as
+    | { fileName: string; createdAt: string }
+    | undefined;
+}
+
+/** A decision of an evaluation, with its status. */
+export function findDecision(db: Db, id: number, evaluationId: number): { id: number; status: string } | undefined {
+  return sql(db, "SELECT id, status FROM decisions WHERE id = ? AND evaluation_id = ?").get(id, evaluationId) as { id: number; status: string } | undefined;
 }

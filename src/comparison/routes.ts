@@ -5,7 +5,7 @@ import { audit } from "../audit/repo.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
-import { setEvaluationStatus } from "../evaluations/repo.js";
+import { countActiveVendors, vendorOf } from "../vendors/repo.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
 import { customFont } from "../report/fonts.js";
 import { ReportService, reportsDir, runOnPool } from "../report/service.js";
@@ -18,7 +18,8 @@ import { limitByCaller, postLimit } from "../web/security.js";
 import { comparisonCsv } from "./csv.js";
 import { comparisonPageData, evaluationState, isLarge, type PageData } from "./page-data.js";
 import type { Evaluation } from "../evaluations/repo.js";
-import { addComment, countComments, listComments, listDecisions, listReports, missingSignatures, proposeDecision, recordDecision, sign } from "./repo.js";
+import { addComment, countComments, findDecision, findReport, listComments, listDecisions, listReports, proposeDecision } from "./repo.js";
+import { signDecision, type Signer } from "./signing.js";
 import { CommentSchema, DecisionSchema } from "./schema.js";
 
 /** Comments shown on the comparison page, newest. */
@@ -45,7 +46,7 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     const state = evaluationState(db, e.id);
     const kept = pages.get(e.id);
     if (kept?.state === state) return kept.data;
-    const vendors = db.prepare("SELECT count(*) FROM vendors WHERE evaluation_id = ? AND status != 'declined'").pluck().get(e.id) as number;
+    const vendors = countActiveVendors(db, e.id);
     const data = isLarge(vendors, e.horizonYears)
       ? runOnPool<PageData | undefined>("page", { dbFile: db.name, evaluationId: e.id, font: customFont() })
       : Promise.resolve(comparisonPageData(db, e.id));
@@ -108,7 +109,7 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
 
   r.get("/evaluations/:id/reports/:rid", ...readers, (req, res) => {
     const e = evaluationOf(res);
-    const row = db.prepare("SELECT file_name AS fileName, created_at AS createdAt FROM reports WHERE id = ? AND evaluation_id = ?").get(idParam(req, "rid"), e.id) as { fileName: string; createdAt: string } | undefined;
+    const row = findReport(db, idParam(req, "rid"), e.id);
     if (!row) throw notFound("This report");
     res.set("Content-Disposition", downloadName(`${e.title} — vendor comparison ${row.createdAt.slice(0, 10)}.pdf`));
     res.type("application/pdf").sendFile(join(reportsDir(config), row.fileName));
@@ -126,36 +127,30 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     const e = evaluationOf(res);
     const form = parseForm(DecisionSchema, req.body);
     if (!form.ok) return page(req, res, { errors: form.errors, values: req.body }, 400);
-    if (form.data.vendorId !== undefined && !db.prepare("SELECT 1 FROM vendors WHERE id = ? AND evaluation_id = ?").get(form.data.vendorId, e.id))
+    if (form.data.vendorId !== undefined && !vendorOf(db, form.data.vendorId, e.id))
       return page(req, res, { errors: { vendorId: "Choose a vendor of this evaluation" }, values: req.body }, 400);
     db.transaction(() => {
       const id = proposeDecision(db, { evaluationId: e.id, outcome: form.data.outcome, vendorId: form.data.vendorId ?? null, conditions: form.data.conditions || null, reason: form.data.reason, userId: req.user!.id });
       audit(db, e.id, actor(req), "decision.proposed", { decision: id, outcome: form.data.outcome, vendor: form.data.vendorId ?? null });
-      if (req.user!.committeeRole) signAndMaybeRecord(id, req, e.id, e.roles);
+      if (req.user!.committeeRole) signDecision(db, id, e.id, e.roles, signerOf(req));
     })();
     res.redirect(303, `/evaluations/${e.id}/comparison#committee`);
   });
 
   r.post("/evaluations/:id/decisions/:did/sign", ...readers, requireRole("committee"), (req, res) => {
     const e = evaluationOf(res);
-    const d = db.prepare("SELECT id, status FROM decisions WHERE id = ? AND evaluation_id = ?").get(idParam(req, "did"), e.id) as { id: number; status: string } | undefined;
+    const d = findDecision(db, idParam(req, "did"), e.id);
     if (!d) throw notFound("This decision");
     if (d.status !== "proposed") throw badRequest("This decision is no longer open for signature.");
     if (!req.user!.committeeRole) throw forbidden("Your account has no committee seat; an administrator can set it.");
-    db.transaction(() => signAndMaybeRecord(d.id, req, e.id, e.roles))();
+    db.transaction(() => signDecision(db, d.id, e.id, e.roles, signerOf(req)))();
     res.redirect(303, `/evaluations/${e.id}/comparison#committee`);
   });
 
-  /** Adds the member's signature; once every role the evaluation names has signed, the decision is recorded. */
-  const signAndMaybeRecord = (decisionId: number, req: Request, evaluationId: number, roles: ReturnType<typeof evaluationOf>["roles"]) => {
-    sign(db, decisionId, req.user!.id, req.user!.committeeRole!);
-    audit(db, evaluationId, actor(req), "decision.signed", { decision: decisionId, seat: req.user!.committeeRole });
-    if (missingSignatures(db, decisionId, roles).length === 0) {
-      recordDecision(db, decisionId);
-      setEvaluationStatus(db, evaluationId, "decided");
-      audit(db, evaluationId, actor(req), "decision.recorded", { decision: decisionId });
-    }
-  };
   return r;
 }
 
+/** The signed-in member as a signer, in their committee seat. */
+function signerOf(req: Request): Signer {
+  return { userId: req.user!.id, seat: req.user!.committeeRole!, actor: `user:${req.user!.id}` };
+}

@@ -55,3 +55,8 @@ export function transaction<A extends unknown[], R>(db: Db, fn: (...args: A) => 
   if (!t) m.set(fn, (t = db.transaction(fn) as unknown as Database.Transaction<(...args: never[]) => unknown>));
   return t as unknown as Database.Transaction<(...args: A) => R>;
 }
+
+/** Whether the database answers a query (for the health check). */
+export function dbAnswers(db: Db): boolean {
+  return (db.prepare("SELECT 1 AS ok").get() as { ok: number }).ok === 1;
+}

@@ -121,3 +121,9 @@ export function addMember(db: Db, evaluationId: number, userId: number): void {
 export function isMember(db: Db, evaluationId: number, userId: number): boolean {
   return sql(db, "SELECT 1 FROM evaluation_members WHERE evaluation_id = ? AND user_id = ?").get(evaluationId, userId) !== undefined;
 }
+
+/** The users who are members of an evaluation, by name. */
+export function listMembers(db: Db, evaluationId: number): { id: number; name: string; email: string; role: string; committeeRole: string | null }[] {
+  return sql(db, `SELECT u.id, u.name, u.email, u.role, u.committee_role AS committeeRole FROM evaluation_members m JOIN users u ON u.id = m.user_id
+    WHERE m.evaluation_id = ? ORDER BY u.name`).all(evaluationId) as { id: number; name: string; email: string; role: string; committeeRole: string | null }[];
+}

@@ -10,7 +10,7 @@ import { listLinksOfEvaluation, listVendors, listVendorsOf } from "../vendors/re
 import { parseForm, type FieldErrors } from "../web/forms.js";
 import { evaluationOf, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
-import { addMember, insertEvaluation, listEvaluations, setEvaluationStatus, updateEvaluation, type Evaluation } from "./repo.js";
+import { addMember, insertEvaluation, listMembers, listEvaluations, setEvaluationStatus, updateEvaluation, type Evaluation } from "./repo.js";
 import { EvaluationFormSchema, parseAssumptionOverrides } from "./schema.js";
 
 type Values = Record<string, unknown>;
@@ -128,7 +128,7 @@ export function evaluationRoutes(db: Db): Router {
 /** The evaluation overview; the add-vendor form's errors and values when it was refused. */
 export function renderEvaluationPage(db: Db, req: Request, res: Response, vendorErrors: FieldErrors = {}, vendorValues: Values = {}): Promise<void> {
   const e = evaluationOf(res);
-  const members = db.prepare("SELECT u.id, u.name, u.email, u.role, u.committee_role AS committeeRole FROM evaluation_members m JOIN users u ON u.id = m.user_id WHERE m.evaluation_id = ? ORDER BY u.name").all(e.id) as { id: number }[];
+  const members = listMembers(db, e.id);
   const addable = listUsers(db).filter((u) => !u.disabledAt && !members.some((m) => m.id === u.id));
   const status = Object.keys(vendorErrors).length ? 400 : 200;
   return renderPage(req, res, "evaluations/show", {

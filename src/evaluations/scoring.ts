@@ -3,7 +3,8 @@ import type { Db } from "../db/index.js";
 import { runModel, type ModelInput, type ModelResult } from "../model/index.js";
 import { getQuestionSet } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
-import { evidenceCounts, listVendors, type Vendor } from "../vendors/repo.js";
+import { evidenceCounts } from "../evidence/repo.js";
+import { listVendors, type Vendor } from "../vendors/repo.js";
 import { evaluationState } from "./state.js";
 import { findEvaluation, type Evaluation } from "./repo.js";
 

@@ -5,7 +5,8 @@ import { audit } from "../audit/repo.js";
 import { sessionOptions, startSession } from "../auth/sessions.js";
 import { listClarifications } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
-import { sql, transaction, type Db } from "../db/index.js";
+import { transaction, type Db } from "../db/index.js";
+import { findUser } from "../auth/users.js";
 import { writeBatch } from "../db/batch.js";
 import { isBusy, isDiskFull } from "../db/faults.js";
 import { ROLE_LABELS, ROLES, type Role } from "../domain.js";
@@ -15,14 +16,14 @@ import { isShown, questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import { estimateMinutes } from "../questions/progress.js";
 import type { Question, Section } from "../questions/schema.js";
-import { findLinkByToken, isLive, touchLink, type VendorLink } from "../vendors/links.js";
+import { findLinkByToken, isLive, listDelegations, touchLink, type VendorLink } from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
 import { canAnswer, deadLink, portalActor, portalContext, portalContextOf, portalOf, stillEditable, type PortalContext } from "./access.js";
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
 import { saveVendorAnswer, writeVendorAnswer } from "./service.js";
 import type { QuestionView } from "./answer-form.js";
-import { listEvidence } from "./uploads.js";
+import { listEvidence } from "../evidence/repo.js";
 
 const VENDOR_SESSION_HOURS = 72;
 
@@ -69,8 +70,8 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!p.isMain) return res.redirect(303, `/portal/sections/${p.link.role}`);
     const progress = vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles });
     const sections = p.set.sections.filter((s) => p.evaluation.roles.includes(s.role)).map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
-    const delegations = sql(db, "SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL").all(p.vendor.id);
-    const buyer = p.evaluation.createdBy ? sql(db, "SELECT name, email FROM users WHERE id = ?").get(p.evaluation.createdBy) : undefined;
+    const delegations = listDelegations(db, p.vendor.id);
+    const buyer = p.evaluation.createdBy ? findUser(db, p.evaluation.createdBy) : undefined;
     // The open requests (each asks for a reply); resolved ones are counted, and shown with their questions.
     const clarifications = listClarifications(db, p.vendor.id, { vendorView: true, resolvedPerQuestion: 0, messagesPerThread: 0 });
     const resolvedCount = [...(clarifications.resolvedLeftOut?.values() ?? [])].reduce((a, b) => a + b, 0);

@@ -6,15 +6,14 @@ import { audit } from "../audit/repo.js";
 import { addMessage, findClarification, replyRefused } from "../clarifications/repo.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
-import { nowIso } from "../db/index.js";
 
 import { forbidden, invalid, notFound } from "../errors.js";
 import { enqueue } from "../mail/outbox.js";
 import { missingRequired } from "../questions/progress.js";
 import { questionIndex } from "../questions/answers.js";
 import { delegationEmail } from "../vendors/emails.js";
-import { createLink, findLink, linkUrl, revokeLink } from "../vendors/links.js";
-import { findVendor } from "../vendors/repo.js";
+import { createLink, findLink, linkUrl, revokeLink, sectionLinkIds } from "../vendors/links.js";
+import { declineVendor, findVendor } from "../vendors/repo.js";
 import { DelegateSchema, MessageSchema, ReopenSchema } from "../vendors/schema.js";
 import { parseForm } from "../web/forms.js";
 import { idParam } from "../web/guards.js";
@@ -26,7 +25,8 @@ import { limitByCaller, postLimit } from "../web/security.js";
 import { StateCache } from "../web/state-cache.js";
 import { answerValues } from "../vendors/service.js";
 import { submit } from "./service.js";
-import { evidenceQuota, findAttachment, listEvidence, storeEvidence, uploadMiddleware, uploadsDir, type ReceivedFile } from "./uploads.js";
+import { deleteEvidence, findAttachment, listEvidence } from "../evidence/repo.js";
+import { evidenceQuota, storeEvidence, uploadMiddleware, uploadsDir, type ReceivedFile } from "../evidence/uploads.js";
 
 /** Review, submit, decline, the PDF copy, delegation, clarification replies and evidence files. */
 export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
@@ -64,7 +64,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const form = parseForm(ReopenSchema, req.body);
     if (!form.ok) throw invalid(form.errors, { reason: "Reason" });
     db.transaction(() => {
-      db.prepare("UPDATE vendors SET status = 'declined', declined_reason = ? WHERE id = ?").run(form.data.reason, p.vendor.id);
+      declineVendor(db, p.vendor.id, form.data.reason);
       audit(db, p.evaluation.id, portalActor(p), "vendor.declined", { vendor: p.vendor.name, reason: form.data.reason });
     })();
     res.redirect(303, "/portal");
@@ -91,7 +91,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     if (!canAnswer(p, form.data.role)) throw invalid({ role: "Choose a section of this questionnaire" }, labels);
     const { role, name, email } = form.data;
     db.transaction(() => {
-      const old = db.prepare("SELECT id FROM vendor_links WHERE vendor_id = ? AND role = ? AND revoked_at IS NULL").pluck().all(p.vendor.id, role) as number[];
+      const old = sectionLinkIds(db, p.vendor.id, role);
       for (const id of old) revokeLink(db, id);
       const link = createLink(db, config.sessionSecret, { vendorId: p.vendor.id, role, holderName: name, holderEmail: email, expiresAt: p.link.expiresAt });
       const mail = delegationEmail(p.evaluation, p.set, p.vendor, role, { name }, p.vendor.contactName);
@@ -158,7 +158,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const role = a && p.set.sections.find((s) => s.questions.some((q) => q.key === a.questionKey))?.role;
     if (!a || a.vendorId !== p.vendor.id || a.deletedAt || !role || !canAnswer(p, role)) throw notFound("This file");
     db.transaction(() => {
-      db.prepare("UPDATE attachments SET deleted_at = ? WHERE id = ?").run(nowIso(), a.id);
+      deleteEvidence(db, a.id);
       audit(db, p.evaluation.id, portalActor(p), "evidence.removed", { vendor: p.vendor.name, question: a.questionKey, file: a.id });
     })();
     res.redirect(303, `/portal/sections/${role}#q-${a.questionKey}`);

@@ -1,5 +1,5 @@
 import { listAnswers, valuesOf } from "../answers/repo.js";
-import { listEvidence, type EvidenceFile } from "../portal/uploads.js";
+import { listEvidence, type EvidenceFile } from "../evidence/repo.js";
 import { listClarifications, type Clarification } from "../clarifications/repo.js";
 import { listComments, listDecisions, type Comment, type Decision } from "../comparison/repo.js";
 import type { Db } from "../db/index.js";

@@ -86,3 +86,14 @@ export function extendLink(db: Db, id: number, expiresAt: string): void {
 export function touchLink(db: Db, id: number): void {
   sql(db, "UPDATE vendor_links SET last_used_at = ? WHERE id = ?").run(nowIso(), id);
 }
+
+/** The unrevoked links a vendor handed out for a section. */
+export function sectionLinkIds(db: Db, vendorId: number, role: string): number[] {
+  return sql(db, "SELECT id FROM vendor_links WHERE vendor_id = ? AND role = ? AND revoked_at IS NULL").pluck().all(vendorId, role) as number[];
+}
+
+/** A vendor's live delegations: the colleagues who hold a section's link. */
+export function listDelegations(db: Db, vendorId: number): { id: number; role: string; holderName: string; holderEmail: string; expiresAt: string }[] {
+  return sql(db, "SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL")
+    .all(vendorId) as { id: number; role: string; holderName: string; holderEmail: string; expiresAt: string }[];
+}

@@ -49,22 +49,28 @@ export function listVendorsOf(db: Db, evaluationIds: number[]): Vendor[] {
   return (sql(db, `SELECT ${vendorColumns} FROM vendors WHERE evaluation_id IN (${evaluationIds.map(() => "?").join(",")}) ORDER BY id`).all(...evaluationIds) as Row[]).map(toVendor);
 }
 
-/** Number of live evidence files per question key, per vendor of an evaluation. */
-export function evidenceCounts(db: Db, evaluationId: number): Map<number, Record<string, number>> {
-  const out = new Map<number, Record<string, number>>();
-  const rows = sql(db, `SELECT a.vendor_id AS vendorId, a.question_key AS questionKey, count(*) AS n FROM attachments a JOIN vendors v ON v.id = a.vendor_id
-      WHERE v.evaluation_id = ? AND a.deleted_at IS NULL GROUP BY a.vendor_id, a.question_key`)
-    .all(evaluationId) as { vendorId: number; questionKey: string; n: number }[];
-  for (const r of rows) {
-    const m = out.get(r.vendorId) ?? {};
-    m[r.questionKey] = r.n;
-    out.set(r.vendorId, m);
-  }
-  return out;
-}
-
 /** Every access link of an evaluation's vendors, live or not. */
 export function listLinksOfEvaluation(db: Db, evaluationId: number): { id: number; vendorId: number; role: string | null; holderName: string; holderEmail: string; expiresAt: string; revokedAt: string | null; lastUsedAt: string | null }[] {
   return sql(db, `SELECT l.id, l.vendor_id AS vendorId, l.role, l.holder_name AS holderName, l.holder_email AS holderEmail, l.expires_at AS expiresAt,
       l.revoked_at AS revokedAt, l.last_used_at AS lastUsedAt FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id WHERE v.evaluation_id = ? ORDER BY l.id`).all(evaluationId) as never;
+}
+
+/** Vendors of an evaluation that have not declined. */
+export function countActiveVendors(db: Db, evaluationId: number): number {
+  return sql(db, "SELECT count(*) FROM vendors WHERE evaluation_id = ? AND status != 'declined'").pluck().get(evaluationId) as number;
+}
+
+/** Whether a vendor belongs to an evaluation. */
+export function vendorOf(db: Db, vendorId: number, evaluationId: number): boolean {
+  return !!sql(db, "SELECT 1 FROM vendors WHERE id = ? AND evaluation_id = ?").get(vendorId, evaluationId);
+}
+
+/** The buyer reopens a submitted questionnaire, with the reason the vendor sees. */
+export function reopenVendor(db: Db, vendorId: number, reason: string): void {
+  sql(db, "UPDATE vendors SET status = 'in_progress', reopen_reason = ? WHERE id = ?").run(reason, vendorId);
+}
+
+/** The vendor declines to respond, with its reason. */
+export function declineVendor(db: Db, vendorId: number, reason: string): void {
+  sql(db, "UPDATE vendors SET status = 'declined', declined_reason = ? WHERE id = ?").run(reason, vendorId);
 }

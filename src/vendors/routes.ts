@@ -19,8 +19,8 @@ import { inviteVendor, remindVendor } from "./invitations.js";
 import { extendLink, findLink, linkToken, linkUrl, listLinks, mainLink, revokeLink } from "./links.js";
 import { renderEvaluationPage } from "../evaluations/routes.js";
 import { sendAttachment } from "../portal/submission-routes.js";
-import { findAttachment, listEvidence } from "../portal/uploads.js";
-import { findVendor, insertVendor, type Vendor } from "./repo.js";
+import { findAttachment, listEvidence } from "../evidence/repo.js";
+import { findVendor, insertVendor, reopenVendor, type Vendor } from "./repo.js";
 import { ClarificationSchema, ExtendSchema, MessageSchema, ReopenSchema, VendorFormSchema } from "./schema.js";
 
 /** Per question on the review page: the newest changes, resolved clarifications and messages per thread shown. */
@@ -138,7 +138,7 @@ export function vendorRoutes(db: Db, config: Config): Router {
     if (!form.ok) throw invalid(form.errors, { reason: "Reason" });
     if (v.status !== "submitted") throw badRequest(`${v.name} has not submitted: there is nothing to reopen.`);
     db.transaction(() => {
-      db.prepare("UPDATE vendors SET status = 'in_progress', reopen_reason = ? WHERE id = ?").run(form.data.reason, v.id);
+      reopenVendor(db, v.id, form.data.reason);
       sendWithLink(v, reopenEmail(e, v, form.data.reason, req.user!), "reopened");
       audit(db, e.id, actor(req), "vendor.reopened", { vendor: v.name, reason: form.data.reason });
     })();

@@ -9,7 +9,7 @@ import { cliProcess, freePort, kill, startServer, VendorClient } from "../faults
 
 function cli(args: string[], dataDir: string) {
   const { BASE_URL: _vite, ...env } = process.env;
-  return spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), ...args], { cwd: ROOT, env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" }, encoding: "utf8" });
+  return spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), ...args], { cwd: ROOT, env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" }, encoding: "utf8" });
 }
 
 describe("truecost backup", () => {

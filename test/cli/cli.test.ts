@@ -11,7 +11,7 @@ import { makeDb, tempDir } from "../helpers.js";
 /** Runs the CLI from source, as `npx truecost` runs the built one (without the BASE_URL vitest sets). */
 function cli(args: string[], dataDir: string) {
   const { BASE_URL: _vite, ...env } = process.env;
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), ...args], {
+  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), ...args], {
     cwd: ROOT, env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" }, encoding: "utf8",
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -20,8 +20,8 @@ function cli(args: string[], dataDir: string) {
 describe("truecost CLI", () => {
   it("is runnable as `npx truecost` once npm ci has built it", () => {
     // npm ci runs `prepare`, which builds dist/ and marks the bin executable.
-    if (!existsSync(join(ROOT, "dist", "src", "cli.js"))) spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
-    expect(statSync(join(ROOT, "dist", "src", "cli.js")).mode & 0o111).not.toBe(0);
+    if (!existsSync(join(ROOT, "dist", "src", "cli", "index.js"))) spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
+    expect(statSync(join(ROOT, "dist", "src", "cli", "index.js")).mode & 0o111).not.toBe(0);
     const { BASE_URL: _vite, ...env } = process.env;
     const r = spawnSync("npx", ["--no-install", "truecost", "--help"], { cwd: ROOT, env: { ...env, DATA_DIR: tempDir() }, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);

@@ -25,7 +25,7 @@ process.once("exit", () => {
 /** Runs the CLI from source in a child process (no vitest variables in its environment). */
 export function cliProcess(args: string[], env: Record<string, string>): ChildProcess {
   const { BASE_URL: _b, ...rest } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), ...args], { cwd: ROOT, env: { ...rest, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), ...args], { cwd: ROOT, env: { ...rest, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   running.add(child);
   child.once("exit", () => running.delete(child));
   return child;

@@ -162,7 +162,7 @@ describe("faults from outside the app", () => {
     mkdirSync(join(dir, "data"));
     fill(dir);
     const { BASE_URL: _b, ...env } = process.env;
-    const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli.ts"), "serve"], {
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), "serve"], {
       cwd: ROOT, env: { ...env, DATA_DIR: join(dir, "data"), PORT: String(await freePort()), LOG_LEVEL: "silent" }, encoding: "utf8", timeout: 20_000,
     });
     expect(r.status).toBe(1);

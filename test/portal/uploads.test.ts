@@ -3,7 +3,7 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { uploadsDir } from "../../src/portal/uploads.js";
+import { uploadsDir } from "../../src/evidence/uploads.js";
 import { createHttpServer } from "../../src/web/http-server.js";
 import { buildTestApp, tempDir } from "../helpers.js";
 import { freePort, kill, prepareVendors, startServer, VendorClient } from "../faults/child.js";

@@ -9,7 +9,8 @@ import multer from "multer";
 import { forbidden, invalid } from "../errors.js";
 import { isDiskFull } from "../db/faults.js";
 import type { Config } from "../config.js";
-import { sql, type Db } from "../db/index.js";
+import type { Db } from "../db/index.js";
+import { evidenceBytes, insertAttachment } from "./repo.js";
 
 /** Types accepted as evidence, by what the bytes are: the name is never trusted. */
 const ALLOWED = new Map<string, string>([
@@ -127,7 +128,7 @@ declare global {
 
 /** Sets how much the vendor may still upload; run before uploadMiddleware. */
 export function evidenceQuota(db: Db, config: Pick<Config, "VENDOR_QUOTA_MB">, req: Request, vendorId: number): void {
-  const used = db.prepare("SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL").pluck().get(vendorId) as number;
+  const used = evidenceBytes(db, vendorId);
   req.evidenceQuotaLeft = Math.max(0, config.VENDOR_QUOTA_MB * 1024 * 1024 - used);
 }
 
@@ -181,12 +182,9 @@ export function storeEvidence(db: Db, config: Pick<Config, "dataDir" | "VENDOR_Q
   const stored = `${a.file.path.slice(a.file.path.lastIndexOf("/") + 1, -".part".length)}.${a.file.type.ext}`;
   try {
     return db.transaction((): StoreResult => {
-      const used = db.prepare("SELECT coalesce(sum(size_bytes), 0) FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL").pluck().get(a.vendorId) as number;
+      const used = evidenceBytes(db, a.vendorId);
       if (used + a.file.size > config.VENDOR_QUOTA_MB * 1024 * 1024) return { ok: false, message: `Your files would exceed the ${config.VENDOR_QUOTA_MB} MB allowed for this questionnaire. Remove a file first.` };
-      const id = Number(
-        db.prepare("INSERT INTO attachments (vendor_id, question_key, original_name, stored_name, mime_type, size_bytes, sha256, uploaded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-          .run(a.vendorId, a.questionKey, cleanName(a.name), stored, a.file.type.mime, a.file.size, a.file.sha256, a.actor).lastInsertRowid,
-      );
+      const id = insertAttachment(db, { vendorId: a.vendorId, questionKey: a.questionKey, name: cleanName(a.name), storedName: stored, mimeType: a.file.type.mime, size: a.file.size, sha256: a.file.sha256, uploadedBy: a.actor });
       a.after?.(id);
       // Renamed inside the transaction: if the rename fails, the row is not written either.
       renameSync(a.file.path, join(uploadsDir(config), stored));
@@ -212,37 +210,4 @@ export function sweepPartFiles(config: Pick<Config, "dataDir">, now = Date.now()
     }
   }
   return n;
-}
-
-export interface AttachmentRow {
-  id: number;
-  vendorId: number;
-  questionKey: string;
-  originalName: string;
-  storedName: string;
-  mimeType: string;
-  sizeBytes: number;
-  sha256: string;
-  deletedAt: string | null;
-}
-
-export function findAttachment(db: Db, id: number): AttachmentRow | undefined {
-  return db.prepare(`SELECT id, vendor_id AS vendorId, question_key AS questionKey, original_name AS originalName, stored_name AS storedName, mime_type AS mimeType,
-    size_bytes AS sizeBytes, sha256, deleted_at AS deletedAt FROM attachments WHERE id = ?`).get(id) as AttachmentRow | undefined;
-}
-
-/** A vendor's evidence file as pages, reports and copies list it. */
-export interface EvidenceFile {
-  id: number;
-  questionKey: string;
-  name: string;
-  size: number;
-  sha256: string;
-  createdAt: string;
-}
-
-/** A vendor's evidence files not removed, in the order they were uploaded. */
-export function listEvidence(db: Db, vendorId: number): EvidenceFile[] {
-  return sql(db, `SELECT id, question_key AS questionKey, original_name AS name, size_bytes AS size, sha256, created_at AS createdAt
-    FROM attachments WHERE vendor_id = ? AND deleted_at IS NULL ORDER BY id`).all(vendorId) as EvidenceFile[];
 }

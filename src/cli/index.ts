@@ -1,26 +1,26 @@
 #!/usr/bin/env node
 import { Command } from "commander";
-import { applyReportFont, ConfigError, loadConfig } from "./config.js";
-import { dbPath, openDb, type Db } from "./db/index.js";
-import { migrate } from "./db/migrate.js";
-import { loadQuestionSetFile, QuestionSetError, summarise } from "./questions/loader.js";
-import { listQuestionSets, syncQuestionSets } from "./questions/repo.js";
-import { resolveFromCwd, ROOT } from "./paths.js";
+import { applyReportFont, ConfigError, loadConfig } from "../config.js";
+import { dbPath, openDb, type Db } from "../db/index.js";
+import { migrate } from "../db/migrate.js";
+import { loadQuestionSetFile, QuestionSetError, summarise } from "../questions/loader.js";
+import { listQuestionSets, syncQuestionSets } from "../questions/repo.js";
+import { resolveFromCwd, ROOT } from "../paths.js";
 import { readFileSync, writeFileSync } from "node:fs";
-import { generateReport } from "./report/service.js";
+import { generateReport } from "../report/service.js";
 import { join } from "node:path";
-import { BundleError, importBundle } from "./bundles/import.js";
-import { exportBundle } from "./bundles/export.js";
-import { listEvaluations } from "./evaluations/repo.js";
-import { scoreEvaluation } from "./evaluations/scoring.js";
-import { audit, verifyAudit } from "./audit/repo.js";
-import { headLine, parseHeadLine, readHead, useAuditKey } from "./audit/anchor.js";
-import { checkpointNow } from "./audit/checkpoints.js";
-import { createUserToken, findUserByEmail, insertUser } from "./auth/users.js";
-import { InviteUserSchema } from "./auth/schema.js";
-import { parseForm } from "./web/forms.js";
-import { isBusy, isDiskFull } from "./db/faults.js";
-import { scoreTable } from "./cli/score-table.js";
+import { BundleError, importBundle } from "../bundles/import.js";
+import { exportBundle } from "../bundles/export.js";
+import { listEvaluations } from "../evaluations/repo.js";
+import { scoreEvaluation } from "../evaluations/scoring.js";
+import { audit, verifyAudit } from "../audit/repo.js";
+import { headLine, parseHeadLine, readHead, useAuditKey } from "../audit/anchor.js";
+import { checkpointNow } from "../audit/checkpoints.js";
+import { createUserToken, findUserByEmail, insertUser } from "../auth/users.js";
+import { InviteUserSchema } from "../auth/schema.js";
+import { parseForm } from "../web/forms.js";
+import { isBusy, isDiskFull } from "../db/faults.js";
+import { scoreTable } from "./score-table.js";
 
 /** Opens the configured database, migrated and with the question sets loaded. */
 export function openAppDb(): Db {
@@ -54,7 +54,7 @@ program
   .command("serve")
   .description("migrate the database, load the question sets and serve the web app")
   .action(async () => {
-    const { startServer } = await import("./server.js");
+    const { startServer } = await import("../server.js");
     const stop = await startServer();
     const shutdown = () => void stop().then(() => process.exit(0));
     process.once("SIGINT", shutdown);
