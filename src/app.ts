@@ -40,7 +40,8 @@ export interface AppDeps {
 export function buildApp(deps: AppDeps): express.Express {
   applyReportFont(deps.config);
   const anchor = useAuditKey(deps.db, deps.config.auditKey);
-  if (anchor.anchored === "refused") deps.logger.error(`audit log not anchored: ${anchor.reason}; run "truecost audit verify"`);
+  if (anchor.anchored === "refused")
+    deps.logger.error(`audit log not anchored: ${anchor.reason}; run "truecost audit verify"`);
   const app = express();
   app.set("views", VIEWS_DIR);
   app.set("view engine", "ejs");
@@ -51,7 +52,13 @@ export function buildApp(deps: AppDeps): express.Express {
   // `with (locals)`, which keeps V8 from optimising a template (a section page renders about three
   // times faster). Includes name absolute paths under views/, so EJS resolves them without a
   // file-system lookup; line tracking for error messages is on in development only.
-  app.set("view options", { root: VIEWS_DIR, _with: false, strict: true, compileDebug: development, escape: escapeHtml });
+  app.set("view options", {
+    root: VIEWS_DIR,
+    _with: false,
+    strict: true,
+    compileDebug: development,
+    escape: escapeHtml,
+  });
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.disable("x-powered-by");
   // Pages carry per-session CSRF tokens and answers change by the second: an ETag (a SHA-1 of every
@@ -62,7 +69,15 @@ export function buildApp(deps: AppDeps): express.Express {
   app.locals.flagLabels = FLAG_LABELS;
   app.locals.uploadMaxMb = deps.config.UPLOAD_MAX_MB;
 
-  app.use(chain(requestLog(deps.logger), helmet({ contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(deps.config) }, strictTransportSecurity: deps.config.baseUrl.startsWith("https:") })));
+  app.use(
+    chain(
+      requestLog(deps.logger),
+      helmet({
+        contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(deps.config) },
+        strictTransportSecurity: deps.config.baseUrl.startsWith("https:"),
+      }),
+    ),
+  );
   app.use("/static", express.static(PUBLIC_DIR, { maxAge: "1h", index: false }));
   app.use("/static", (_req, _res, next) => next(notFound()));
   app.get("/favicon.ico", (_req, res) => res.status(204).end());
@@ -74,16 +89,20 @@ export function buildApp(deps: AppDeps): express.Express {
   const sessions = sessionOptions(config);
   const { doubleCsrfProtection, validateRequest } = csrf(config);
   // Every request but static files and health checks: its body, cookies, session and CSRF check, in this order.
-  app.use(chain(
-    privateHeaders,
-    bodyParser(),
-    cookieParser(),
-    loadSession(db, sessions),
-    anonymousId(sessions.secure),
-    doubleCsrfProtection,
-  ));
+  app.use(
+    chain(
+      privateHeaders,
+      bodyParser(),
+      cookieParser(),
+      loadSession(db, sessions),
+      anonymousId(sessions.secure),
+      doubleCsrfProtection,
+    ),
+  );
 
-  app.get("/", (req, res) => (req.user ? res.redirect(303, "/evaluations") : renderPage(req, res, "home", { title: "Truecost" })));
+  app.get("/", (req, res) =>
+    req.user ? res.redirect(303, "/evaluations") : renderPage(req, res, "home", { title: "Truecost" }),
+  );
   // The vendor portal first: its autosave is the busiest route, and Express tries routes in order.
   app.use(portalRoutes(db, config));
   app.use(submissionRoutes(db, config, validateRequest));
@@ -107,7 +126,7 @@ export function buildApp(deps: AppDeps): express.Express {
  * Middleware run in order as one router layer: what every request passes costs one layer's
  * matching instead of one each. An error (or a middleware throwing) goes to the error handler.
  */
-export function chain(...steps: RequestHandler[]): RequestHandler {
+function chain(...steps: RequestHandler[]): RequestHandler {
   return (req, res, next) => {
     let i = 0;
     const step = (err?: unknown): void => {
@@ -162,9 +181,21 @@ function cspDirectives(config: Config) {
 /** What the user is told of a fault from outside the request, with its id, status and when to try again. */
 function faultOf(err: unknown, req: Request): { id: string; message: string; retryAfter: number } | undefined {
   const what = req.path.includes("/files") ? "Evidence file: not stored" : "Not saved";
-  const kept = req.path.includes("/files") ? "Attach it again" : "What you typed is still on the page (go back if it is not): send it again";
-  if (isDiskFull(err)) return { id: "disk_full", retryAfter: 60, message: `${what}: the server is out of disk space, so nothing was written. ${kept} later; the operator has been told.` };
-  if (isBusy(err)) return { id: "busy", retryAfter: 2, message: `${what}: the server is busy (its database is held by another process), so nothing was written. ${kept} in a moment.` };
+  const kept = req.path.includes("/files")
+    ? "Attach it again"
+    : "What you typed is still on the page (go back if it is not): send it again";
+  if (isDiskFull(err))
+    return {
+      id: "disk_full",
+      retryAfter: 60,
+      message: `${what}: the server is out of disk space, so nothing was written. ${kept} later; the operator has been told.`,
+    };
+  if (isBusy(err))
+    return {
+      id: "busy",
+      retryAfter: 2,
+      message: `${what}: the server is busy (its database is held by another process), so nothing was written. ${kept} in a moment.`,
+    };
   return undefined;
 }
 
@@ -173,24 +204,51 @@ function errorHandler(logger: Logger, dataDir: string) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const fault = faultOf(err, req);
     if (fault) {
-      if (fault.id === "disk_full") logger.error({ url: req.originalUrl, code: (err as { code?: string }).code }, `disk full: no space left for ${dataDir}; writes are refused until space is freed`);
-      else logger.warn({ url: req.originalUrl }, "database busy: a write waited for another process's lock and gave up");
+      if (fault.id === "disk_full")
+        logger.error(
+          { url: req.originalUrl, code: (err as { code?: string }).code },
+          `disk full: no space left for ${dataDir}; writes are refused until space is freed`,
+        );
+      else
+        logger.warn({ url: req.originalUrl }, "database busy: a write waited for another process's lock and gave up");
       if (res.headersSent) return;
       res.set("Retry-After", String(fault.retryAfter));
     }
     const ended = (err as { code?: string }).code === "EBADCSRFTOKEN" && req.sessionEnded;
     const status = fault ? 503 : ended ? 401 : err instanceof AppError ? err.status : httpStatusOf(err);
-    const id = fault?.id ?? (ended ? "session_ended" : err instanceof AppError ? err.id : status === 500 ? "internal" : "bad_request");
-    const message = fault?.message ?? (ended ? sessionEndedMessage(req)
-      : status >= 500 ? "Something went wrong on our side, and what you sent may not have been saved. Go back, check it, and try again." : err instanceof AppError ? err.message : publicMessage(err, status));
+    const id =
+      fault?.id ??
+      (ended ? "session_ended" : err instanceof AppError ? err.id : status === 500 ? "internal" : "bad_request");
+    const message =
+      fault?.message ??
+      (ended
+        ? sessionEndedMessage(req)
+        : status >= 500
+          ? "Something went wrong on our side, and what you sent may not have been saved. Go back, check it, and try again."
+          : err instanceof AppError
+            ? err.message
+            : publicMessage(err, status));
     if (status >= 500 && !fault) logger.error({ err, url: req.originalUrl }, "request failed");
     if (res.headersSent) return;
-    const fields = err instanceof AppError ? err.fields : (err as { type?: string }).type === "entity.parse.failed" ? { body: "is not valid JSON" } : undefined;
+    const fields =
+      err instanceof AppError
+        ? err.fields
+        : (err as { type?: string }).type === "entity.parse.failed"
+          ? { body: "is not valid JSON" }
+          : undefined;
     if (wantsJson(req)) {
-      res.status(status).json({ error: { id, message, ...(fields ? { fields } : {}), ...(fault ? { retryAfter: fault.retryAfter } : {}) } });
+      res.status(status).json({
+        error: { id, message, ...(fields ? { fields } : {}), ...(fault ? { retryAfter: fault.retryAfter } : {}) },
+      });
       return;
     }
-    renderPage(req, res, "error", { title: status === 404 ? "Not found" : status === 401 ? "Session ended" : "Error", status, message }, status).catch((renderErr) => {
+    renderPage(
+      req,
+      res,
+      "error",
+      { title: status === 404 ? "Not found" : status === 401 ? "Session ended" : "Error", status, message },
+      status,
+    ).catch((renderErr) => {
       logger.error({ err: renderErr }, "error page failed");
       res.status(status).type("text").send(message);
     });
@@ -206,18 +264,24 @@ function sessionEndedMessage(req: Request): string {
 
 /** Status of errors raised by body parsers, multer and the like. */
 function httpStatusOf(err: unknown): number {
-  if ((err as { name?: string }).name === "MulterError") return (err as { code?: string }).code === "LIMIT_FILE_SIZE" ? 413 : 400;
-  const s = (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+  if ((err as { name?: string }).name === "MulterError")
+    return (err as { code?: string }).code === "LIMIT_FILE_SIZE" ? 413 : 400;
+  const s =
+    (err as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (err as { statusCode?: unknown } | null)?.statusCode;
   return typeof s === "number" && s >= 400 && s < 600 ? s : 500;
 }
 
 function publicMessage(err: unknown, status: number): string {
   if ((err as { code?: string }).code === "EBADCSRFTOKEN")
     return "This form expired or was opened in another session. Go back, reload the page and send it again — your browser keeps what you typed when you go back.";
-  if ((err as { code?: string }).code === "LIMIT_FILE_SIZE") return "Evidence file: it is larger than the size allowed for one file. Attach a smaller file, or split it.";
-  if ((err as { name?: string }).name === "MulterError") return "Evidence file: the upload could not be read. Attach one file with the form's Upload button.";
+  if ((err as { code?: string }).code === "LIMIT_FILE_SIZE")
+    return "Evidence file: it is larger than the size allowed for one file. Attach a smaller file, or split it.";
+  if ((err as { name?: string }).name === "MulterError")
+    return "Evidence file: the upload could not be read. Attach one file with the form's Upload button.";
   if (status === 413) return "What you sent is too large.";
-  if (status === 429) return err instanceof Error ? err.message : "Too many requests. Wait a few minutes and try again.";
+  if (status === 429)
+    return err instanceof Error ? err.message : "Too many requests. Wait a few minutes and try again.";
   if (status === 400) return "The request could not be read. Please check what you entered and try again.";
   return err instanceof Error && status < 500 ? err.message : "Request refused.";
 }

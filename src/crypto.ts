@@ -10,13 +10,6 @@ export function hashToken(token: string): string {
   return hash("sha256", token, "hex");
 }
 
-/** Constant-time comparison of two hex digests. */
-export function sameDigest(a: string, b: string): boolean {
-  const x = Buffer.from(a, "hex");
-  const y = Buffer.from(b, "hex");
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
 const keys = new Map<string, Buffer>();
 function key(secret: string, purpose: string): Buffer {
   const id = `${purpose}\0${secret}`;
@@ -47,9 +40,15 @@ export function unseal(sealed: string, secret: string, purpose = "links"): strin
 
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keylen: 64, maxmem: 64 * 1024 * 1024 };
 
-function scryptAsync(password: string, salt: Buffer, p: { N: number; r: number; p: number; keylen: number }): Promise<Buffer> {
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  p: { N: number; r: number; p: number; keylen: number },
+): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password.normalize("NFKC"), salt, p.keylen, { N: p.N, r: p.r, p: p.p, maxmem: SCRYPT.maxmem }, (err, dk) => (err ? reject(err) : resolve(dk))),
+    scrypt(password.normalize("NFKC"), salt, p.keylen, { N: p.N, r: p.r, p: p.p, maxmem: SCRYPT.maxmem }, (err, dk) =>
+      err ? reject(err) : resolve(dk),
+    ),
   );
 }
 
@@ -65,7 +64,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const [alg, N, r, p, salt, hash] = stored.split("$");
   if (alg !== "scrypt" || !salt || !hash) return false;
   const expected = Buffer.from(hash, "base64url");
-  const dk = await scryptAsync(password, Buffer.from(salt, "base64url"), { N: Number(N), r: Number(r), p: Number(p), keylen: expected.length });
+  const dk = await scryptAsync(password, Buffer.from(salt, "base64url"), {
+    N: Number(N),
+    r: Number(r),
+    p: Number(p),
+    keylen: expected.length,
+  });
   return timingSafeEqual(dk, expected);
 }
 

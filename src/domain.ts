@@ -34,12 +34,15 @@ export const PHASE_LABELS: Record<Phase, string> = {
  */
 export const NATURES = ["one_off", "temporary", "recurring"] as const;
 export type Nature = (typeof NATURES)[number];
-export const NATURE_LABELS: Record<Nature, string> = { one_off: "One-off", temporary: "Temporary", recurring: "Recurring (per year)" };
+export const NATURE_LABELS: Record<Nature, string> = {
+  one_off: "One-off",
+  temporary: "Temporary",
+  recurring: "Recurring (per year)",
+};
 
 /** What a cost line is: the vendor's price, a cost the quote leaves to the buyer, or buyer effort the vendor disclosed. */
-export const LINE_KINDS = ["quoted", "hidden", "disclosed"] as const;
+const LINE_KINDS = ["quoted", "hidden", "disclosed"] as const;
 export type LineKind = (typeof LINE_KINDS)[number];
-export const LINE_KIND_LABELS: Record<LineKind, string> = { quoted: "Quoted by the vendor", hidden: "Left to the buyer", disclosed: "Buyer effort the vendor disclosed" };
 
 /**
  * When a one-off cost falls: at signature, spread over the build until go-live, at go-live, when
@@ -59,8 +62,22 @@ export type Start = (typeof STARTS)[number];
  * the vendor's share of changes price changes outside the support scope; the rollout plan times
  * the scale-out (its options staged, pilot_then_all and big_bang are read by value).
  */
-export const TERMS = ["price_cap", "min_term", "pilot_pricing", "post_pilot_price", "change_rate", "vendor_change_share", "rollout_plan", "go_live_estimate",
-  "usage_model", "usage_unit_price", "usage_included", "usage_flat_fee", "usage_cap", "inference_included"] as const;
+export const TERMS = [
+  "price_cap",
+  "min_term",
+  "pilot_pricing",
+  "post_pilot_price",
+  "change_rate",
+  "vendor_change_share",
+  "rollout_plan",
+  "go_live_estimate",
+  "usage_model",
+  "usage_unit_price",
+  "usage_included",
+  "usage_flat_fee",
+  "usage_cap",
+  "inference_included",
+] as const;
 export type Term = (typeof TERMS)[number];
 
 export const TIERS = ["pilot", "production", "system_of_record"] as const;
@@ -111,11 +128,25 @@ export type QuoteItem = (typeof QUOTE_ITEMS)[number];
  * cost (days at the day rate, from assumptions), never the vendor's own fee. The older names
  * (implementation_fee, annual_licence, annual_run_cost) are read as the same two references.
  */
-export const ESTIMATE_BASES = ["build_reference", "run_reference", "implementation_fee", "annual_licence", "annual_run_cost"] as const;
+export const ESTIMATE_BASES = [
+  "build_reference",
+  "run_reference",
+  "implementation_fee",
+  "annual_licence",
+  "annual_run_cost",
+] as const;
 export type EstimateBasis = (typeof ESTIMATE_BASES)[number];
 
 export const QUESTION_TYPES = [
-  "coverage", "money", "number", "percent", "yes_no", "single_choice", "multi_choice", "date", "text",
+  "coverage",
+  "money",
+  "number",
+  "percent",
+  "yes_no",
+  "single_choice",
+  "multi_choice",
+  "date",
+  "text",
 ] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 

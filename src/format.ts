@@ -28,15 +28,24 @@ function formatter(key: string, make: () => Intl.NumberFormat): Intl.NumberForma
 export function money(minor: number, currency: string, opts: { cents?: boolean } = {}): string {
   const digits = minorDigits(currency);
   const shown = opts.cents ? digits : 0;
-  return formatter(`${currency}:${shown}`, () =>
-    new Intl.NumberFormat("en-GB", { style: "currency", currency, minimumFractionDigits: shown, maximumFractionDigits: shown }),
+  return formatter(
+    `${currency}:${shown}`,
+    () =>
+      new Intl.NumberFormat("en-GB", {
+        style: "currency",
+        currency,
+        minimumFractionDigits: shown,
+        maximumFractionDigits: shown,
+      }),
   ).format(minor / 10 ** digits);
 }
 
 /** Compact money for charts and tight tables: €1.2m, €350k. */
 export function moneyShort(minor: number, currency: string): string {
-  return formatter(`${currency}:short`, () =>
-    new Intl.NumberFormat("en-GB", { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }),
+  return formatter(
+    `${currency}:short`,
+    () =>
+      new Intl.NumberFormat("en-GB", { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }),
   ).format(minor / 10 ** minorDigits(currency));
 }
 
@@ -49,14 +58,24 @@ export const MAX_MINOR = 1_000_000_000_000;
  * space, apostrophe) and a leading currency sign are ignored; a decimal point is a dot. More decimals
  * than the currency has are refused rather than rounded.
  */
-export function parseAmount(text: string, currency: string): { ok: true; minor: number } | { ok: false; error: string } {
-  const clean = text.trim().replace(/[\s,'’\u00a0\u202f]/g, "").replace(/^[^\d.-]+/, "");
+export function parseAmount(
+  text: string,
+  currency: string,
+): { ok: true; minor: number } | { ok: false; error: string } {
+  const clean = text
+    .trim()
+    .replace(/[\s,'’\u00a0\u202f]/g, "")
+    .replace(/^[^\d.-]+/, "");
   const m = /^(\d{1,16})(?:\.(\d+))?$/.exec(clean);
   if (!m) return { ok: false, error: "Enter an amount as a number, e.g. 125000 or 125,000.50" };
   const digits = minorDigits(currency);
   const fraction = m[2] ?? "";
   if (fraction.length > digits && /[1-9]/.test(fraction.slice(digits)))
-    return { ok: false, error: digits === 0 ? `${currency} amounts have no decimals` : `${currency} amounts have at most ${digits} decimals` };
+    return {
+      ok: false,
+      error:
+        digits === 0 ? `${currency} amounts have no decimals` : `${currency} amounts have at most ${digits} decimals`,
+    };
   const minor = Number(m[1]) * 10 ** digits + Number((fraction + "0".repeat(digits)).slice(0, digits) || "0");
   if (minor > MAX_MINOR) return { ok: false, error: `Enter at most ${money(MAX_MINOR, currency)}` };
   return { ok: true, minor };
@@ -66,8 +85,18 @@ export function parseAmount(text: string, currency: string): { ok: true; minor: 
 export function moneyThousands(minor: number, currency: string): string {
   const major = minor / 10 ** minorDigits(currency);
   if (Math.abs(major) < 10_000) return money(minor, currency);
-  return formatter(`${currency}:k`, () => new Intl.NumberFormat("en-GB", { style: "currency", currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }))
-    .format(Math.round(major / 1000)) + "k";
+  return (
+    formatter(
+      `${currency}:k`,
+      () =>
+        new Intl.NumberFormat("en-GB", {
+          style: "currency",
+          currency,
+          maximumFractionDigits: 0,
+          minimumFractionDigits: 0,
+        }),
+    ).format(Math.round(major / 1000)) + "k"
+  );
 }
 
 /** Converts integer minor units to a decimal amount for a form field. */
@@ -75,7 +104,11 @@ export function fromMinor(minor: number, currency: string): number {
   return minor / 10 ** minorDigits(currency);
 }
 
-/** A progress bar's width class step (0, 5, … 100): required questions answered, in steps of 5% (portal.js sets it the same way after a save). */
+/**
+ * A progress bar's width class step (0, 5, … 100): required questions answered, in steps of 5%
+ * (portal.js sets it the same way after a save).
+ * @public read by the views as format.progressStep
+ */
 export function progressStep(p: { answered: number; required: number }): number {
   return p.required ? Math.round((20 * p.answered) / p.required) * 5 : 100;
 }

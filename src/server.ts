@@ -40,7 +40,9 @@ export async function startServer(): Promise<() => Promise<void>> {
   console.log(`Truecost is running at ${config.baseUrl}`);
   if (countUsers(db) === 0) {
     const token = createUserToken(db, null, "setup", 24);
-    console.log(`No account exists yet. Create the first administrator (this link works once, for 24 hours):\n  ${config.baseUrl}/setup/${token}`);
+    console.log(
+      `No account exists yet. Create the first administrator (this link works once, for 24 hours):\n  ${config.baseUrl}/setup/${token}`,
+    );
   }
   const outbox = new OutboxSender(db, createMailer(config), config, logger, 4, true);
   const tick = () => {

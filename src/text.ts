@@ -10,10 +10,19 @@ import type { z } from "zod";
  */
 
 const NAMES: Record<number, string> = {
-  0x0: "a NUL character", 0x9: "a tab", 0xa: "a line break", 0xd: "a line break",
-  0x202a: "a left-to-right embedding", 0x202b: "a right-to-left embedding", 0x202c: "a pop-directional-formatting mark",
-  0x202d: "a left-to-right override", 0x202e: "a right-to-left override", 0x2066: "a left-to-right isolate",
-  0x2067: "a right-to-left isolate", 0x2068: "a first-strong isolate", 0x2069: "a pop-directional-isolate mark",
+  0x0: "a NUL character",
+  0x9: "a tab",
+  0xa: "a line break",
+  0xd: "a line break",
+  0x202a: "a left-to-right embedding",
+  0x202b: "a right-to-left embedding",
+  0x202c: "a pop-directional-formatting mark",
+  0x202d: "a left-to-right override",
+  0x202e: "a right-to-left override",
+  0x2066: "a left-to-right isolate",
+  0x2067: "a right-to-left isolate",
+  0x2068: "a first-strong isolate",
+  0x2069: "a pop-directional-isolate mark",
 };
 
 const hex = (cp: number) => `U+${cp.toString(16).toUpperCase().padStart(4, "0")}`;
@@ -34,7 +43,8 @@ export function textProblem(text: string, lines: boolean): string | null {
       }
       return `contains half of a character (a lone surrogate, ${hex(c)}) at position ${position}: the text was cut or mis-encoded`;
     }
-    if (c >= 0xdc00 && c <= 0xdfff) return `contains half of a character (a lone surrogate, ${hex(c)}) at position ${position}: the text was cut or mis-encoded`;
+    if (c >= 0xdc00 && c <= 0xdfff)
+      return `contains half of a character (a lone surrogate, ${hex(c)}) at position ${position}: the text was cut or mis-encoded`;
     if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
       if (lines && (c === 0x9 || c === 0xa || c === 0xd)) continue;
       return refuse(c, position, "a control character");

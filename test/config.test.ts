@@ -54,7 +54,11 @@ describe("configuration", () => {
   });
 
   describe("single sign-on keys", () => {
-    const sso = { OIDC_ISSUER: "https://login.acme.example/tenant/v2.0", OIDC_CLIENT_ID: "truecost", OIDC_ROLE_MAP: "tc-admins=admin, tc buyers=buyer; tc-cfo=committee:cfo" };
+    const sso = {
+      OIDC_ISSUER: "https://login.acme.example/tenant/v2.0",
+      OIDC_CLIENT_ID: "truecost",
+      OIDC_ROLE_MAP: "tc-admins=admin, tc buyers=buyer; tc-cfo=committee:cfo",
+    };
     const refusal = (env: Record<string, string>) => {
       try {
         loadConfig({ DATA_DIR: tempDir(), ...env });
@@ -79,7 +83,11 @@ describe("configuration", () => {
 
     it.each([
       [{ OIDC_ISSUER: "http://login.acme.example" }, "OIDC_ISSUER=", "must use https"],
-      [{ OIDC_ROLE_MAP: "tc-admins=owner" }, "OIDC_ROLE_MAP=", "the role must be admin, buyer or committee:cto|cfo|product|procurement"],
+      [
+        { OIDC_ROLE_MAP: "tc-admins=owner" },
+        "OIDC_ROLE_MAP=",
+        "the role must be admin, buyer or committee:cto|cfo|product|procurement",
+      ],
       [{ OIDC_ROLE_MAP: "tc-cfo=committee:ceo" }, "OIDC_ROLE_MAP=", "the role must be"],
       [{ OIDC_ROLE_MAP: "a=admin,a=buyer" }, "OIDC_ROLE_MAP=", 'the group "a" is mapped twice'],
       [{ OIDC_ROLE_MAP: "admin" }, "OIDC_ROLE_MAP=", "is not group=role"],
@@ -92,12 +100,18 @@ describe("configuration", () => {
     });
 
     it("refuses a partial set, naming what is missing", () => {
-      expect(refusal({ OIDC_ISSUER: sso.OIDC_ISSUER })).toContain("OIDC_ISSUER is set but OIDC_CLIENT_ID and OIDC_ROLE_MAP are not");
-      expect(refusal({ OIDC_CLIENT_ID: "truecost", SSO_ONLY: "true" })).toContain("OIDC_CLIENT_ID, SSO_ONLY are set but OIDC_ISSUER is not");
+      expect(refusal({ OIDC_ISSUER: sso.OIDC_ISSUER })).toContain(
+        "OIDC_ISSUER is set but OIDC_CLIENT_ID and OIDC_ROLE_MAP are not",
+      );
+      expect(refusal({ OIDC_CLIENT_ID: "truecost", SSO_ONLY: "true" })).toContain(
+        "OIDC_CLIENT_ID, SSO_ONLY are set but OIDC_ISSUER is not",
+      );
     });
 
     it("accepts plain http for a provider on this machine only", () => {
-      expect(loadConfig({ DATA_DIR: tempDir(), ...sso, OIDC_ISSUER: "http://127.0.0.1:9000" }).OIDC_ISSUER).toBe("http://127.0.0.1:9000");
+      expect(loadConfig({ DATA_DIR: tempDir(), ...sso, OIDC_ISSUER: "http://127.0.0.1:9000" }).OIDC_ISSUER).toBe(
+        "http://127.0.0.1:9000",
+      );
       expect(refusal({ ...sso, OIDC_ISSUER: "http://10.0.0.5:9000" })).toContain("must use https");
     });
   });

@@ -46,7 +46,10 @@ export function makeDb(env: Record<string, string> = {}): TestContext {
 }
 
 /** The app over a fresh temporary database, as the server builds it. */
-export function buildTestApp(env: Record<string, string> = {}, deps: Partial<Pick<AppDeps, "reportProgressAfterMs">> = {}) {
+export function buildTestApp(
+  env: Record<string, string> = {},
+  deps: Partial<Pick<AppDeps, "reportProgressAfterMs">> = {},
+) {
   const ctx = makeDb(env);
   const app = buildApp({ db: ctx.db, config: ctx.config, logger: createLogger("silent"), ...deps });
   return { ...ctx, app };

@@ -14,7 +14,10 @@ export { csrfOf };
 export async function signIn(app: Target, email: string): Promise<Agent> {
   const agent = request.agent(app);
   const page = await agent.get("/login");
-  const res = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email, password: PASSWORD });
+  const res = await agent
+    .post("/login")
+    .type("form")
+    .send({ _csrf: csrfOf(page.text), email, password: PASSWORD });
   expect(res.status, res.text.slice(0, 500)).toBe(303);
   return agent;
 }
@@ -22,17 +25,27 @@ export async function signIn(app: Target, email: string): Promise<Agent> {
 /** Posts a form the way a browser does: first loads `from` for its CSRF token. */
 export async function postForm(agent: Agent, from: string, to: string, fields: Record<string, string | string[]>) {
   const page = await agent.get(from);
-  return agent.post(to).type("form").send({ _csrf: csrfOf(page.text), ...fields });
+  return agent
+    .post(to)
+    .type("form")
+    .send({ _csrf: csrfOf(page.text), ...fields });
 }
 
 /** Text content of the first element matching a simple selector-ish regex, whitespace collapsed. */
-export function textOf(html: string, re: RegExp): string | undefined {
+function textOf(html: string, re: RegExp): string | undefined {
   const m = re.exec(html);
-  return m ? m[1]!.replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim() : undefined;
+  return m
+    ? m[1]!
+        .replace(/<[^>]+>/g, "")
+        .replace(/\s+/g, " ")
+        .trim()
+    : undefined;
 }
 
 /** The message shown next to a field. */
 export function fieldError(html: string, field: string): string | undefined {
   const id = "f-" + field.replace(/[^\w-]/g, "-");
-  return textOf(html, new RegExp(`id="${id}-error">([^<]*)<`)) ?? textOf(html, new RegExp(`id="${field}-error">([^<]*)<`));
+  return (
+    textOf(html, new RegExp(`id="${id}-error">([^<]*)<`)) ?? textOf(html, new RegExp(`id="${field}-error">([^<]*)<`))
+  );
 }

@@ -11,7 +11,10 @@ export interface StoredAnswer {
 
 type Row = Omit<StoredAnswer, "value"> & { value: string | null };
 const columns = "question_key AS questionKey, value, revision, updated_by AS updatedBy, updated_at AS updatedAt";
-const parse = (r: Row): StoredAnswer => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) });
+const parse = (r: Row): StoredAnswer => ({
+  ...r,
+  value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue),
+});
 
 /** A vendor's answers by question key, with their revisions. */
 export function listAnswers(db: Db, vendorId: number): Map<string, StoredAnswer> {
@@ -26,13 +29,22 @@ const inList: string[] = [];
  * The stored values and revisions of some of a vendor's questions, by key (cleared answers have
  * value null). Cheaper than every answer with its authorship when a page shows one section.
  */
-export function answersOf(db: Db, vendorId: number, keys: readonly string[]): Map<string, { value: AnswerValue | null; revision: number }> {
+export function answersOf(
+  db: Db,
+  vendorId: number,
+  keys: readonly string[],
+): Map<string, { value: AnswerValue | null; revision: number }> {
   const out = new Map<string, { value: AnswerValue | null; revision: number }>();
   if (!keys.length) return out;
   let text = inList[keys.length];
-  if (!text) inList[keys.length] = text = `SELECT question_key, value, revision FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
-  const rows = sql(db, text).raw(true).all(vendorId, ...keys) as [string, string | null, number][];
-  for (const [key, value, revision] of rows) out.set(key, { value: value === null ? null : (JSON.parse(value) as AnswerValue), revision });
+  if (!text)
+    inList[keys.length] =
+      text = `SELECT question_key, value, revision FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
+  const rows = sql(db, text)
+    .raw(true)
+    .all(vendorId, ...keys) as [string, string | null, number][];
+  for (const [key, value, revision] of rows)
+    out.set(key, { value: value === null ? null : (JSON.parse(value) as AnswerValue), revision });
   return out;
 }
 
@@ -46,9 +58,11 @@ export function valuesOf(stored: ReadonlyMap<string, { value: AnswerValue | null
 /** Answer values of every vendor of an evaluation, for the cost model; cleared answers are left out. */
 export function answersByVendor(db: Db, evaluationId: number): Map<number, Record<string, AnswerValue>> {
   const out = new Map<number, Record<string, AnswerValue>>();
-  const rows = sql(db, `SELECT a.vendor_id AS vendorId, a.question_key AS questionKey, a.value FROM answers a JOIN vendors v ON v.id = a.vendor_id
-      WHERE v.evaluation_id = ? AND a.value IS NOT NULL`)
-    .all(evaluationId) as { vendorId: number; questionKey: string; value: string }[];
+  const rows = sql(
+    db,
+    `SELECT a.vendor_id AS vendorId, a.question_key AS questionKey, a.value FROM answers a JOIN vendors v ON v.id = a.vendor_id
+      WHERE v.evaluation_id = ? AND a.value IS NOT NULL`,
+  ).all(evaluationId) as { vendorId: number; questionKey: string; value: string }[];
   for (const r of rows) {
     const m = out.get(r.vendorId) ?? {};
     m[r.questionKey] = JSON.parse(r.value) as AnswerValue;
@@ -58,7 +72,12 @@ export function answersByVendor(db: Db, evaluationId: number): Map<number, Recor
 }
 
 export type SaveResult =
-  | { ok: true; revision: number; changed: boolean; /** Whether the question had a (non-cleared) answer before. */ wasAnswered: boolean }
+  | {
+      ok: true;
+      revision: number;
+      changed: boolean;
+      /** Whether the question had a (non-cleared) answer before. */ wasAnswered: boolean;
+    }
   | { ok: false; current: StoredAnswer };
 
 export interface AnswerWrite {
@@ -79,17 +98,37 @@ export function saveAnswer(db: Db, a: AnswerWrite): SaveResult {
 
 /** `saveAnswer` for a caller already inside a transaction (whose rollback undoes the write). */
 export function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
-  const cur = sql(db, `SELECT ${columns} FROM answers WHERE vendor_id = ? AND question_key = ?`).get(a.vendorId, a.questionKey) as Row | undefined;
+  const cur = sql(db, `SELECT ${columns} FROM answers WHERE vendor_id = ? AND question_key = ?`).get(
+    a.vendorId,
+    a.questionKey,
+  ) as Row | undefined;
   const currentRevision = cur?.revision ?? 0;
   const json = a.value === null ? null : JSON.stringify(a.value);
   const wasAnswered = cur !== undefined && cur.value !== null;
   if (cur && cur.value === json) return { ok: true, revision: currentRevision, changed: false, wasAnswered };
-  if (currentRevision !== a.expectedRevision) return { ok: false, current: cur ? parse(cur) : { questionKey: a.questionKey, value: null, revision: 0, updatedBy: "", updatedAt: "" } };
+  if (currentRevision !== a.expectedRevision)
+    return {
+      ok: false,
+      current: cur
+        ? parse(cur)
+        : { questionKey: a.questionKey, value: null, revision: 0, updatedBy: "", updatedAt: "" },
+    };
   const revision = currentRevision + 1;
   const now = nowIso();
-  if (cur) sql(db, "UPDATE answers SET value = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?").run(json, revision, a.actor, now, a.vendorId, a.questionKey);
-  else sql(db, "INSERT INTO answers (vendor_id, question_key, value, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, json, revision, a.actor, now);
-  sql(db, "INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)").run(a.vendorId, a.questionKey, revision, json, a.actor, now);
+  if (cur)
+    sql(
+      db,
+      "UPDATE answers SET value = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?",
+    ).run(json, revision, a.actor, now, a.vendorId, a.questionKey);
+  else
+    sql(
+      db,
+      "INSERT INTO answers (vendor_id, question_key, value, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(a.vendorId, a.questionKey, json, revision, a.actor, now);
+  sql(
+    db,
+    "INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
+  ).run(a.vendorId, a.questionKey, revision, json, a.actor, now);
   return { ok: true, revision, changed: true, wasAnswered };
 }
 
@@ -102,28 +141,58 @@ export interface HistoryEntry {
 }
 
 /** The newest changes of each of a vendor's answers (at most `perQuestion` each, newest first) and how many each has in all. */
-export function recentHistory(db: Db, vendorId: number, perQuestion: number): { entries: HistoryEntry[]; counts: Map<string, number> } {
-  const rows = sql(db, `SELECT questionKey, revision, value, changedBy, changedAt, total FROM (
+export function recentHistory(
+  db: Db,
+  vendorId: number,
+  perQuestion: number,
+): { entries: HistoryEntry[]; counts: Map<string, number> } {
+  const rows = sql(
+    db,
+    `SELECT questionKey, revision, value, changedBy, changedAt, total FROM (
       SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt,
         row_number() OVER (PARTITION BY question_key ORDER BY revision DESC) AS n, count(*) OVER (PARTITION BY question_key) AS total
-      FROM answer_history WHERE vendor_id = ?) WHERE n <= ? ORDER BY questionKey, revision DESC`)
-    .all(vendorId, perQuestion) as (Omit<HistoryEntry, "value"> & { value: string | null; total: number })[];
+      FROM answer_history WHERE vendor_id = ?) WHERE n <= ? ORDER BY questionKey, revision DESC`,
+  ).all(vendorId, perQuestion) as (Omit<HistoryEntry, "value"> & { value: string | null; total: number })[];
   const counts = new Map(rows.map((r) => [r.questionKey, r.total]));
-  return { entries: rows.map(({ total: _t, ...r }) => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) })), counts };
+  return {
+    entries: rows.map(({ total: _t, ...r }) => ({
+      ...r,
+      value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue),
+    })),
+    counts,
+  };
 }
 
 /** One page of a question's changes, newest first, and how many there are in all. */
-export function historyPage(db: Db, vendorId: number, questionKey: string, page: number, size: number): { entries: HistoryEntry[]; total: number } {
-  const total = sql(db, "SELECT count(*) FROM answer_history WHERE vendor_id = ? AND question_key = ?").pluck().get(vendorId, questionKey) as number;
-  const rows = sql(db, `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
-      WHERE vendor_id = ? AND question_key = ? ORDER BY revision DESC LIMIT ? OFFSET ?`).all(vendorId, questionKey, size, page * size) as (Omit<HistoryEntry, "value"> & { value: string | null })[];
-  return { entries: rows.map((r) => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) })), total };
+export function historyPage(
+  db: Db,
+  vendorId: number,
+  questionKey: string,
+  page: number,
+  size: number,
+): { entries: HistoryEntry[]; total: number } {
+  const total = sql(db, "SELECT count(*) FROM answer_history WHERE vendor_id = ? AND question_key = ?")
+    .pluck()
+    .get(vendorId, questionKey) as number;
+  const rows = sql(
+    db,
+    `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
+      WHERE vendor_id = ? AND question_key = ? ORDER BY revision DESC LIMIT ? OFFSET ?`,
+  ).all(vendorId, questionKey, size, page * size) as (Omit<HistoryEntry, "value"> & { value: string | null })[];
+  return {
+    entries: rows.map((r) => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) })),
+    total,
+  };
 }
 
 /** Every change of a vendor's answers, newest first. */
 export function answerHistory(db: Db, vendorId: number, questionKey?: string): HistoryEntry[] {
-  const rows = sql(db, `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
-      WHERE vendor_id = ? ${questionKey ? "AND question_key = ?" : ""} ORDER BY changed_at DESC, revision DESC`)
-    .all(...(questionKey ? [vendorId, questionKey] : [vendorId])) as (Omit<HistoryEntry, "value"> & { value: string | null })[];
+  const rows = sql(
+    db,
+    `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
+      WHERE vendor_id = ? ${questionKey ? "AND question_key = ?" : ""} ORDER BY changed_at DESC, revision DESC`,
+  ).all(...(questionKey ? [vendorId, questionKey] : [vendorId])) as (Omit<HistoryEntry, "value"> & {
+    value: string | null;
+  })[];
   return rows.map((r) => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) }));
 }

@@ -13,18 +13,40 @@ import { limitByCaller } from "../web/security.js";
 export function apiRoutes(db: Db) {
   const r = Router();
   // Reads are cheap (the model is kept by state) but not free: 600 per user and quarter of an hour.
-  r.use("/api", bearer(db), requireUser, limitByCaller(15, 600, "Too many API requests. Wait a few minutes and try again."));
+  r.use(
+    "/api",
+    bearer(db),
+    requireUser,
+    limitByCaller(15, 600, "Too many API requests. Wait a few minutes and try again."),
+  );
   r.get("/api/evaluations", (req, res) => {
-    res.json({ evaluations: listEvaluations(db, { memberId: req.user!.role === "admin" ? undefined : req.user!.id, search: String(req.query.q ?? ""), limit: 1000 }) });
+    res.json({
+      evaluations: listEvaluations(db, {
+        memberId: req.user!.role === "admin" ? undefined : req.user!.id,
+        search: String(req.query.q ?? ""),
+        limit: 1000,
+      }),
+    });
   });
   r.get("/api/evaluations/:id", loadEvaluation(db), (_req, res) => {
     const e = evaluationOf(res);
-    res.json({ evaluation: e, vendors: listVendors(db, e.id).map(({ submissionHash, ...v }) => ({ ...v, submissionHash })) });
+    res.json({
+      evaluation: e,
+      vendors: listVendors(db, e.id).map(({ submissionHash, ...v }) => ({ ...v, submissionHash })),
+    });
   });
   r.get("/api/evaluations/:id/vendors/:vid/answers", loadEvaluation(db), (req, res) => {
     const v = findVendor(db, idParam(req, "vid"));
     if (!v || v.evaluationId !== evaluationOf(res).id) throw notFound("This vendor");
-    res.json({ vendorId: v.id, answers: Object.fromEntries([...listAnswers(db, v.id)].map(([k, a]) => [k, { value: a.value, revision: a.revision, updatedAt: a.updatedAt }])) });
+    res.json({
+      vendorId: v.id,
+      answers: Object.fromEntries(
+        [...listAnswers(db, v.id)].map(([k, a]) => [
+          k,
+          { value: a.value, revision: a.revision, updatedAt: a.updatedAt },
+        ]),
+      ),
+    });
   });
   r.get("/api/evaluations/:id/model", loadEvaluation(db), (_req, res) => {
     res.json(scoreEvaluation(db, evaluationOf(res).id)!.result);

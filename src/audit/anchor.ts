@@ -33,7 +33,9 @@ function keyOf(db: Db): Buffer {
 }
 
 function mac(key: Buffer, ...parts: (string | number)[]): string {
-  return createHmac("sha256", key).update(["truecost-audit", ...parts].join("\n")).digest("hex");
+  return createHmac("sha256", key)
+    .update(["truecost-audit", ...parts].join("\n"))
+    .digest("hex");
 }
 
 function sameHex(a: string | null, b: string): boolean {
@@ -69,14 +71,19 @@ const lastWritten = new WeakMap<Db, Head>();
  * rebuilt or appended to behind the app's back keeps its stale head, so that verification keeps
  * reporting it (the write itself always succeeds: the audit log never stops the app).
  */
-export function advanceHead(db: Db, before: { id: number; hash: string } | undefined, entry: { id: number; hash: string }): void {
+export function advanceHead(
+  db: Db,
+  before: { id: number; hash: string } | undefined,
+  entry: { id: number; hash: string },
+): void {
   const head = readHead(db);
   if (!head) return;
   const prevId = before?.id ?? 0;
   const prevHash = before?.hash ?? GENESIS;
   if (head.entryId !== prevId || head.hash !== prevHash) return;
   const cached = lastWritten.get(db);
-  const trusted = cached !== undefined && cached.entryId === head.entryId && cached.hash === head.hash && cached.mac === head.mac;
+  const trusted =
+    cached !== undefined && cached.entryId === head.entryId && cached.hash === head.hash && cached.mac === head.mac;
   if (!trusted && !headIsAnchored(db, head)) return;
   const next = { entryId: entry.id, hash: entry.hash, mac: headMac(db, entry.id, entry.hash) };
   sql(db, "UPDATE audit_head SET entry_id = ?, hash = ?, mac = ? WHERE id = 1").run(next.entryId, next.hash, next.mac);
@@ -95,14 +102,19 @@ function anchorIfNew(db: Db): AnchorStart {
   if (head?.mac) return { anchored: "already" };
   if (!head) return { anchored: "refused", reason: "the audit log's anchor (audit_head) is missing" };
   const checkpoints = sql(db, "SELECT count(*) FROM audit_checkpoints").pluck().get() as number;
-  if (checkpoints > 0) return { anchored: "refused", reason: "the anchor's MAC was removed from a log that had been anchored" };
-  return db.transaction((): AnchorStart => {
-    const last = sql(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as { id: number; hash: string } | undefined;
-    if ((last?.id ?? 0) !== head.entryId || (last?.hash ?? GENESIS) !== head.hash) return { anchored: "refused", reason: "the anchor does not name the newest entry" };
-    sql(db, "UPDATE audit_head SET mac = ? WHERE id = 1").run(headMac(db, head.entryId, head.hash));
-    writeCheckpoint(db, last ? "first anchoring of an existing log" : "new database");
-    return { anchored: "now" };
-  }).immediate();
+  if (checkpoints > 0)
+    return { anchored: "refused", reason: "the anchor's MAC was removed from a log that had been anchored" };
+  return db
+    .transaction((): AnchorStart => {
+      const last = sql(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as
+        { id: number; hash: string } | undefined;
+      if ((last?.id ?? 0) !== head.entryId || (last?.hash ?? GENESIS) !== head.hash)
+        return { anchored: "refused", reason: "the anchor does not name the newest entry" };
+      sql(db, "UPDATE audit_head SET mac = ? WHERE id = 1").run(headMac(db, head.entryId, head.hash));
+      writeCheckpoint(db, last ? "first anchoring of an existing log" : "new database");
+      return { anchored: "now" };
+    })
+    .immediate();
 }
 
 export interface Checkpoint {
@@ -120,23 +132,38 @@ function checkpointMac(db: Db, c: Omit<Checkpoint, "id" | "mac">): string {
 
 /** Writes a keyed checkpoint of the chain's newest entry; returns it. */
 export function writeCheckpoint(db: Db, reason: string, now = new Date()): Checkpoint {
-  const last = sql(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as { id: number; hash: string } | undefined;
+  const last = sql(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").get() as
+    { id: number; hash: string } | undefined;
   const c = { entryId: last?.id ?? 0, hash: last?.hash ?? GENESIS, reason, createdAt: nowIso(now) };
   const m = checkpointMac(db, c);
-  const id = Number(sql(db, "INSERT INTO audit_checkpoints (entry_id, hash, reason, created_at, mac) VALUES (?, ?, ?, ?, ?)").run(c.entryId, c.hash, c.reason, c.createdAt, m).lastInsertRowid);
+  const id = Number(
+    sql(db, "INSERT INTO audit_checkpoints (entry_id, hash, reason, created_at, mac) VALUES (?, ?, ?, ?, ?)").run(
+      c.entryId,
+      c.hash,
+      c.reason,
+      c.createdAt,
+      m,
+    ).lastInsertRowid,
+  );
   return { id, ...c, mac: m };
 }
 
 /** A checkpoint when the log moved since the last one and the last is older than `minutes`; null otherwise. */
 export function checkpointIfDue(db: Db, minutes: number, now = new Date()): Checkpoint | null {
-  const last = sql(db, "SELECT entry_id AS entryId, created_at AS createdAt FROM audit_checkpoints ORDER BY id DESC LIMIT 1").get() as { entryId: number; createdAt: string } | undefined;
+  const last = sql(
+    db,
+    "SELECT entry_id AS entryId, created_at AS createdAt FROM audit_checkpoints ORDER BY id DESC LIMIT 1",
+  ).get() as { entryId: number; createdAt: string } | undefined;
   const newest = (sql(db, "SELECT max(id) FROM audit_log").pluck().get() as number | null) ?? 0;
   if (last && (last.entryId === newest || now.getTime() - Date.parse(last.createdAt) < minutes * 60_000)) return null;
   return writeCheckpoint(db, "interval", now);
 }
 
 export function listCheckpoints(db: Db): Checkpoint[] {
-  return sql(db, "SELECT id, entry_id AS entryId, hash, reason, created_at AS createdAt, mac FROM audit_checkpoints ORDER BY id").all() as Checkpoint[];
+  return sql(
+    db,
+    "SELECT id, entry_id AS entryId, hash, reason, created_at AS createdAt, mac FROM audit_checkpoints ORDER BY id",
+  ).all() as Checkpoint[];
 }
 
 export function checkpointIsValid(db: Db, c: Checkpoint): boolean {
@@ -162,13 +189,19 @@ export function parseHeadLine(line: string): { entryId: number; hash: string } |
 const AUDIT_TRIGGERS = ["audit_log", "audit_checkpoints"].flatMap((table) =>
   ["UPDATE", "DELETE"].map((op) => {
     const name = `${table}_no_${op.toLowerCase()}`;
-    return { name, sql: `CREATE TRIGGER ${name} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END` };
+    return {
+      name,
+      sql: `CREATE TRIGGER ${name} BEFORE ${op} ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+    };
   }),
 );
 
 /** The append-only triggers missing or changed (a WHEN clause or another body would make them inert). */
 export function missingTriggers(db: Db): string[] {
-  const rows = sql(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[];
+  const rows = sql(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as {
+    name: string;
+    sql: string;
+  }[];
   const found = new Map(rows.map((r) => [r.name, r.sql.replace(/\s+/g, " ").trim()]));
   return AUDIT_TRIGGERS.filter((t) => found.get(t.name) !== t.sql).map((t) => t.name);
 }

@@ -15,7 +15,7 @@ import { findUserByEmail } from "./users.js";
 const MAX_ACCOUNTS = 5;
 const MAX_AGE_DAYS = 180;
 
-export function deviceCookieName(secure: boolean): string {
+function deviceCookieName(secure: boolean): string {
   return secure ? "__Host-tc_device" : "tc_device";
 }
 
@@ -71,8 +71,12 @@ export function recogniseDevice(db: Db, secret: string, secure: boolean) {
 /** After a successful sign-in: the browser becomes one of the account's devices (kept with up to four others). */
 export function rememberDevice(req: Request, res: Response, secret: string, secure: boolean, userId: number): void {
   const name = deviceCookieName(secure);
-  const others = entriesOf(req.cookies?.[name]).filter((e) => e.userId !== userId && valid(secret, e)).slice(0, MAX_ACCOUNTS - 1);
+  const others = entriesOf(req.cookies?.[name])
+    .filter((e) => e.userId !== userId && valid(secret, e))
+    .slice(0, MAX_ACCOUNTS - 1);
   const nonce = req.trustedDevice ?? newToken(18);
-  const value = [{ userId, nonce, mac: mac(secret, userId, nonce) }, ...others].map((e) => `${e.userId}.${e.nonce}.${e.mac}`).join("~");
+  const value = [{ userId, nonce, mac: mac(secret, userId, nonce) }, ...others]
+    .map((e) => `${e.userId}.${e.nonce}.${e.mac}`)
+    .join("~");
   res.cookie(name, value, { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: MAX_AGE_DAYS * 86_400_000 });
 }

@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type Response } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import { audit } from "../audit/repo.js";
 import type { Config } from "../config.js";
@@ -13,33 +13,85 @@ import { endSession, endSessionsOf, sessionOptions, startSession } from "./sessi
 import { recogniseDevice, rememberDevice } from "./devices.js";
 import type { Sso } from "./sso.js";
 import { sessionIdToken } from "./sso-repo.js";
-import { countUsers, findLiveUserToken, findUser, findUserByEmail, insertUser, setPassword, consumeUserToken } from "./users.js";
+import {
+  countUsers,
+  findLiveUserToken,
+  findUser,
+  findUserByEmail,
+  insertUser,
+  setPassword,
+  consumeUserToken,
+} from "./users.js";
 
 const SIGN_IN_FAILED = "That email and password do not match an active account.";
 const TOO_MANY = "Too many sign-in attempts. Wait 15 minutes and try again.";
 const PASSWORDS_OFF = "Password sign-in is turned off: sign in with single sign-on.";
-const TOO_MANY_NEW_DEVICES = "Too many failed sign-ins to this account from devices it has not used before. Wait 15 minutes, or sign in from a browser you have signed in with before.";
+const TOO_MANY_NEW_DEVICES =
+  "Too many failed sign-ins to this account from devices it has not used before. Wait 15 minutes, or sign in from a browser you have signed in with before.";
 
 /** Sign-in, sign-out, the first admin's setup and setting a password from an emailed link. */
 export function authRoutes(db: Db, config: Config, sso: Sso | null = null): Router {
   const r = Router();
   const opts = sessionOptions(config);
   const ssoOnly = !!sso?.settings.only;
-  const ssoLink = (next: unknown) => (typeof next === "string" && next ? `/login/sso?next=${encodeURIComponent(next)}` : "/login/sso");
-  const loginPage = (req: Request, res: Response, values: Record<string, unknown>, errors: FieldErrors, status: number, message?: string) =>
-    renderPage(req, res, "auth/login", { title: "Sign in", values, errors, message, sso: sso && { label: sso.settings.label, href: ssoLink(values.next), only: ssoOnly } }, status);
+  const ssoLink = (next: unknown) =>
+    typeof next === "string" && next ? `/login/sso?next=${encodeURIComponent(next)}` : "/login/sso";
+  const loginPage = (
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors: FieldErrors,
+    status: number,
+    message?: string,
+  ) =>
+    renderPage(
+      req,
+      res,
+      "auth/login",
+      {
+        title: "Sign in",
+        values,
+        errors,
+        message,
+        sso: sso && { label: sso.settings.label, href: ssoLink(values.next), only: ssoOnly },
+      },
+      status,
+    );
   // Sign-in throttling without lockout (OWASP): failures from devices that never signed in to the
   // account are limited per account and address (5 per quarter hour) and per account (20); an
   // attacker reaching those locks out unknown devices only, while a browser that signed in to the
   // account before (its device cookie) has its own count (10), and every address its own (30).
-  const accountOf = (req: Request) => String(req.body?.email ?? "").trim().toLowerCase();
-  const refuse = (message: string) => (req: Request, res: Response) => loginPage(req, res, { email: req.body?.email, next: req.body?.next }, {}, 429, message);
+  const accountOf = (req: Request) =>
+    String(req.body?.email ?? "")
+      .trim()
+      .toLowerCase();
+  const refuse = (message: string) => (req: Request, res: Response, next: NextFunction) =>
+    void loginPage(req, res, { email: req.body?.email, next: req.body?.next }, {}, 429, message).catch(next);
   const limit = (limit: number, key: (req: Request) => string, skip: (req: Request) => boolean, message: string) =>
-    rateLimit({ windowMs: 15 * 60_000, limit, skipSuccessfulRequests: true, standardHeaders: false, legacyHeaders: false, keyGenerator: key, skip, handler: refuse(message) });
+    rateLimit({
+      windowMs: 15 * 60_000,
+      limit,
+      skipSuccessfulRequests: true,
+      standardHeaders: false,
+      legacyHeaders: false,
+      keyGenerator: key,
+      skip,
+      handler: refuse(message),
+    });
   const trusted = (req: Request) => !!req.trustedDevice;
-  const perAccountAndAddress = limit(5, (req) => `account-address:${accountOf(req)}:${ipKeyGenerator(req.ip ?? "")}`, trusted, TOO_MANY);
+  const perAccountAndAddress = limit(
+    5,
+    (req) => `account-address:${accountOf(req)}:${ipKeyGenerator(req.ip ?? "")}`,
+    trusted,
+    TOO_MANY,
+  );
   const perAccount = limit(20, (req) => `account:${accountOf(req)}`, trusted, TOO_MANY_NEW_DEVICES);
-  const perDevice = limit(10, (req) => `device:${req.trustedDevice}`, (req) => !req.trustedDevice, TOO_MANY);
+  const perDevice = limit(
+    10,
+    (req) => `device:${req.trustedDevice}`,
+    (req) => !req.trustedDevice,
+    TOO_MANY,
+  );
   const perAddress = limitByAddress(15, 30, TOO_MANY);
   const device = recogniseDevice(db, config.sessionSecret, opts.secure);
 
@@ -58,10 +110,14 @@ export function authRoutes(db: Db, config: Config, sso: Sso | null = null): Rout
     const ok = await verifyPassword(form.data.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     // With SSO_ONLY, only a break-glass administrator's right password signs in; everyone else hears the same.
     if (ssoOnly && !(user?.breakGlass && ok && !user.disabledAt)) {
-      audit(db, null, user ? `user:${user.id}` : "anonymous", "user.password_refused", { reason: "SSO_ONLY", email: form.data.email });
+      audit(db, null, user ? `user:${user.id}` : "anonymous", "user.password_refused", {
+        reason: "SSO_ONLY",
+        email: form.data.email,
+      });
       return loginPage(req, res, { email: form.data.email, next: form.data.next }, {}, 403, PASSWORDS_OFF);
     }
-    if (!user || !ok || user.disabledAt || !user.passwordHash) return loginPage(req, res, { email: form.data.email, next: form.data.next }, {}, 401, SIGN_IN_FAILED);
+    if (!user || !ok || user.disabledAt || !user.passwordHash)
+      return loginPage(req, res, { email: form.data.email, next: form.data.next }, {}, 401, SIGN_IN_FAILED);
     startSession(db, req, res, { userId: user.id }, opts);
     rememberDevice(req, res, config.sessionSecret, opts.secure, user.id);
     audit(db, null, `user:${user.id}`, "user.signed_in", { email: user.email });
@@ -82,21 +138,40 @@ export function authRoutes(db: Db, config: Config, sso: Sso | null = null): Rout
 
   r.get("/setup/:token", (req, res) => {
     if (!findLiveUserToken(db, req.params.token) || countUsers(db) > 0) throw notFound("This setup link");
-    return renderPage(req, res, "auth/setup", { title: "Create the first administrator", values: {}, errors: {}, minPassword: MIN_PASSWORD });
+    return renderPage(req, res, "auth/setup", {
+      title: "Create the first administrator",
+      values: {},
+      errors: {},
+      minPassword: MIN_PASSWORD,
+    });
   });
 
   r.post("/setup/:token", async (req, res) => {
     const token = findLiveUserToken(db, req.params.token);
     if (!token || token.purpose !== "setup" || countUsers(db) > 0) throw notFound("This setup link");
     const form = parseForm(SetupSchema, req.body);
-    if (!form.ok) return renderPage(req, res, "auth/setup", { title: "Create the first administrator", values: { name: req.body?.name, email: req.body?.email }, errors: form.errors, minPassword: MIN_PASSWORD }, 400);
+    if (!form.ok)
+      return renderPage(
+        req,
+        res,
+        "auth/setup",
+        {
+          title: "Create the first administrator",
+          values: { name: req.body?.name, email: req.body?.email },
+          errors: form.errors,
+          minPassword: MIN_PASSWORD,
+        },
+        400,
+      );
     const hash = await hashPassword(form.data.password);
-    const userId = db.transaction(() => {
-      if (countUsers(db) > 0 || !consumeUserToken(db, token.id)) return null;
-      const id = insertUser(db, { email: form.data.email, name: form.data.name, role: "admin", passwordHash: hash });
-      audit(db, null, `user:${id}`, "user.first_admin_created", { email: form.data.email });
-      return id;
-    }).immediate();
+    const userId = db
+      .transaction(() => {
+        if (countUsers(db) > 0 || !consumeUserToken(db, token.id)) return null;
+        const id = insertUser(db, { email: form.data.email, name: form.data.name, role: "admin", passwordHash: hash });
+        audit(db, null, `user:${id}`, "user.first_admin_created", { email: form.data.email });
+        return id;
+      })
+      .immediate();
     if (userId === null) throw notFound("This setup link");
     startSession(db, req, res, { userId }, opts);
     res.redirect(303, "/evaluations");
@@ -106,7 +181,12 @@ export function authRoutes(db: Db, config: Config, sso: Sso | null = null): Rout
     const token = findLiveUserToken(db, req.params.token);
     const user = token?.userId ? findUser(db, token.userId) : undefined;
     if (!token || !user || user.disabledAt) throw notFound("This link");
-    return renderPage(req, res, "auth/password", { title: "Set your password", account: user, errors: {}, minPassword: MIN_PASSWORD });
+    return renderPage(req, res, "auth/password", {
+      title: "Set your password",
+      account: user,
+      errors: {},
+      minPassword: MIN_PASSWORD,
+    });
   });
 
   r.post("/password/:token", async (req, res) => {
@@ -114,16 +194,25 @@ export function authRoutes(db: Db, config: Config, sso: Sso | null = null): Rout
     const user = token?.userId ? findUser(db, token.userId) : undefined;
     if (!token || !user || user.disabledAt) throw notFound("This link");
     const form = parseForm(SetPasswordSchema, req.body);
-    if (!form.ok) return renderPage(req, res, "auth/password", { title: "Set your password", account: user, errors: form.errors, minPassword: MIN_PASSWORD }, 400);
+    if (!form.ok)
+      return renderPage(
+        req,
+        res,
+        "auth/password",
+        { title: "Set your password", account: user, errors: form.errors, minPassword: MIN_PASSWORD },
+        400,
+      );
     const hash = await hashPassword(form.data.password);
     // The token is used up in the same step as the password it allows: of concurrent posts, one sets it.
-    const done = db.transaction(() => {
-      if (!consumeUserToken(db, token.id)) return false;
-      setPassword(db, user.id, hash);
-      endSessionsOf(db, user.id);
-      audit(db, null, `user:${user.id}`, "user.password_set", {});
-      return true;
-    }).immediate();
+    const done = db
+      .transaction(() => {
+        if (!consumeUserToken(db, token.id)) return false;
+        setPassword(db, user.id, hash);
+        endSessionsOf(db, user.id);
+        audit(db, null, `user:${user.id}`, "user.password_set", {});
+        return true;
+      })
+      .immediate();
     if (!done) throw notFound("This link");
     startSession(db, req, res, { userId: user.id }, opts);
     res.redirect(303, "/evaluations");

@@ -3,8 +3,16 @@ import { oneLine } from "../text.js";
 
 export const MIN_PASSWORD = 12;
 
-const email = z.string().trim().toLowerCase().max(320, "is too long").pipe(z.email("Enter an email address such as name@company.com"));
-const password = z.string().min(MIN_PASSWORD, `Use at least ${MIN_PASSWORD} characters`).max(200, "Use at most 200 characters");
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320, "is too long")
+  .pipe(z.email("Enter an email address such as name@company.com"));
+const password = z
+  .string()
+  .min(MIN_PASSWORD, `Use at least ${MIN_PASSWORD} characters`)
+  .max(200, "Use at most 200 characters");
 
 export const LoginSchema = z.object({
   email: z.string().trim().min(1, "Enter your email address").max(320),
@@ -18,7 +26,12 @@ export const SetPasswordSchema = z
   .refine((v) => v.password === v.confirm, { message: "The two passwords differ", path: ["confirm"] });
 
 export const SetupSchema = z
-  .object({ name: z.string().trim().min(1, "Enter your name").max(200).superRefine(oneLine), email, password, confirm: z.string() })
+  .object({
+    name: z.string().trim().min(1, "Enter your name").max(200).superRefine(oneLine),
+    email,
+    password,
+    confirm: z.string(),
+  })
   .refine((v) => v.password === v.confirm, { message: "The two passwords differ", path: ["confirm"] });
 export type Setup = z.infer<typeof SetupSchema>;
 
@@ -26,7 +39,10 @@ export const InviteUserSchema = z.object({
   name: z.string().trim().min(1, "Enter the person's name").max(200).superRefine(oneLine),
   email,
   role: z.enum(["admin", "buyer", "committee"], "Choose a role"),
-  committeeRole: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["cto", "cfo", "product", "procurement"]).optional()),
+  committeeRole: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.enum(["cto", "cfo", "product", "procurement"]).optional(),
+  ),
 });
 export type InviteUser = z.infer<typeof InviteUserSchema>;
 

@@ -6,7 +6,7 @@ import { isBusy, isDiskFull } from "../db/faults.js";
 import { findUser, type User } from "./users.js";
 
 /** The session cookie's name: on https with the __Host- prefix (secure, this host only, path /, so no subdomain can set or shadow it). */
-export function sessionCookie(secure: boolean): string {
+function sessionCookie(secure: boolean): string {
   return secure ? "__Host-tc_session" : "tc_session";
 }
 
@@ -26,18 +26,42 @@ export interface SessionOptions {
 }
 
 export function sessionOptions(config: Config): SessionOptions {
-  return { idleMinutes: config.SESSION_IDLE_MINUTES, maxHours: config.SESSION_MAX_HOURS, secure: config.baseUrl.startsWith("https:") };
+  return {
+    idleMinutes: config.SESSION_IDLE_MINUTES,
+    maxHours: config.SESSION_MAX_HOURS,
+    secure: config.baseUrl.startsWith("https:"),
+  };
 }
 
 /** Starts a session for a user or a vendor link and sets its cookie; any session already on the request ends (renewal). */
-export function startSession(db: Db, req: Request, res: Response, who: { userId: number } | { vendorLinkId: number }, opts: SessionOptions, maxHours = opts.maxHours): string {
+export function startSession(
+  db: Db,
+  req: Request,
+  res: Response,
+  who: { userId: number } | { vendorLinkId: number },
+  opts: SessionOptions,
+  maxHours = opts.maxHours,
+): string {
   endSession(db, req, res, opts);
   const raw = newToken(32);
   const now = new Date();
-  db.prepare("INSERT INTO sessions (id, user_id, vendor_link_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)").run(
-    hashToken(raw), "userId" in who ? who.userId : null, "vendorLinkId" in who ? who.vendorLinkId : null, nowIso(now), nowIso(now), nowIso(new Date(now.getTime() + maxHours * 3600_000)),
+  db.prepare(
+    "INSERT INTO sessions (id, user_id, vendor_link_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+  ).run(
+    hashToken(raw),
+    "userId" in who ? who.userId : null,
+    "vendorLinkId" in who ? who.vendorLinkId : null,
+    nowIso(now),
+    nowIso(now),
+    nowIso(new Date(now.getTime() + maxHours * 3600_000)),
   );
-  res.cookie(sessionCookie(opts.secure), raw, { httpOnly: true, sameSite: "lax", secure: opts.secure, path: "/", maxAge: maxHours * 3600_000 });
+  res.cookie(sessionCookie(opts.secure), raw, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: opts.secure,
+    path: "/",
+    maxAge: maxHours * 3600_000,
+  });
   req.sessionRaw = raw;
   return raw;
 }
@@ -52,7 +76,8 @@ export function endSession(db: Db, req: Request, res: Response, opts: SessionOpt
   req.sessionRaw = undefined;
 }
 
-const SESSION_COLUMNS = "id, user_id AS userId, vendor_link_id AS vendorLinkId, created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt";
+const SESSION_COLUMNS =
+  "id, user_id AS userId, vendor_link_id AS vendorLinkId, created_at AS createdAt, last_seen_at AS lastSeenAt, expires_at AS expiresAt";
 
 /**
  * Loads the session named by the cookie, and its user for a buyer's session: expired (idle or
@@ -64,7 +89,8 @@ export function loadSession(db: Db, opts: SessionOptions) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const raw = req.cookies?.[cookie] as string | undefined;
     if (!raw || raw.length > 100) return next();
-    const row = sql(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(hashToken(raw)) as SessionRow | undefined;
+    const row = sql(db, `SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = ?`).get(hashToken(raw)) as
+      SessionRow | undefined;
     // A cookie whose session is gone (expired, signed out elsewhere, its link revoked): the request is told so.
     if (!row) return ((req.sessionEnded = true), next());
     const now = Date.now();
@@ -74,7 +100,8 @@ export function loadSession(db: Db, opts: SessionOptions) {
       return next();
     }
     // Last seen is a courtesy: a locked or full database does not refuse a read for it.
-    if (now - Date.parse(row.lastSeenAt) > 60_000) bestEffort(() => sql(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?").run(nowIso(), row.id));
+    if (now - Date.parse(row.lastSeenAt) > 60_000)
+      bestEffort(() => sql(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?").run(nowIso(), row.id));
     req.session = row;
     req.sessionRaw = raw;
     if (row.userId !== null) {

@@ -17,14 +17,17 @@ const ROLE_WORDS = `admin, buyer or committee:${ROLES.join("|")}`;
  * Parses OIDC_ROLE_MAP: entries `group=role` separated by commas or semicolons, where role is
  * admin, buyer or committee:seat. Group names are compared exactly (case and spaces kept).
  */
-export function parseRoleMap(text: string): { ok: true; map: RoleMap } | { ok: false; message: string } {
+function parseRoleMap(text: string): { ok: true; map: RoleMap } | { ok: false; message: string } {
   const map: RoleMap = [];
   for (const raw of text.split(/[,;]/)) {
     const entry = raw.trim();
     if (!entry) continue;
     const eq = entry.lastIndexOf("=");
     const group = entry.slice(0, eq).trim();
-    const role = entry.slice(eq + 1).trim().toLowerCase();
+    const role = entry
+      .slice(eq + 1)
+      .trim()
+      .toLowerCase();
     if (eq < 1 || !group) return { ok: false, message: `"${entry}" is not group=role` };
     const grant = grantOf(role);
     if (!grant) return { ok: false, message: `"${entry}": the role must be ${ROLE_WORDS}` };
@@ -37,7 +40,9 @@ export function parseRoleMap(text: string): { ok: true; map: RoleMap } | { ok: f
 function grantOf(role: string): Grant | undefined {
   if (role === "admin" || role === "buyer") return { role, committeeRole: null };
   const seat = /^committee:(\w+)$/.exec(role)?.[1];
-  return seat && (ROLES as readonly string[]).includes(seat) ? { role: "committee", committeeRole: seat as Role } : undefined;
+  return seat && (ROLES as readonly string[]).includes(seat)
+    ? { role: "committee", committeeRole: seat as Role }
+    : undefined;
 }
 
 const STRENGTH: Record<UserRole, number> = { admin: 3, buyer: 2, committee: 1 };
@@ -46,7 +51,8 @@ const STRENGTH: Record<UserRole, number> = { admin: 3, buyer: 2, committee: 1 };
 export function grantFor(map: RoleMap, groups: readonly string[]): Grant | undefined {
   const held = new Set(groups);
   let best: Grant | undefined;
-  for (const { group, grant } of map) if (held.has(group) && (!best || STRENGTH[grant.role] > STRENGTH[best.role])) best = grant;
+  for (const { group, grant } of map)
+    if (held.has(group) && (!best || STRENGTH[grant.role] > STRENGTH[best.role])) best = grant;
   return best;
 }
 

@@ -25,7 +25,7 @@ export interface SsoSettings {
   only: boolean;
 }
 
-export function ssoSettings(config: Config): SsoSettings | null {
+function ssoSettings(config: Config): SsoSettings | null {
   if (!config.OIDC_ISSUER || !config.OIDC_CLIENT_ID || !config.OIDC_ROLE_MAP) return null;
   return {
     issuer: config.OIDC_ISSUER,
@@ -85,7 +85,8 @@ export function createSso(db: Db, config: Config): Sso | null {
     async endSessionUrl(idToken) {
       const c = await configuration().catch(() => undefined);
       if (!c?.serverMetadata().end_session_endpoint) return undefined;
-      return oidc.buildEndSessionUrl(c, { id_token_hint: idToken, post_logout_redirect_uri: `${config.baseUrl}/login` }).href;
+      return oidc.buildEndSessionUrl(c, { id_token_hint: idToken, post_logout_redirect_uri: `${config.baseUrl}/login` })
+        .href;
     },
   };
 }
@@ -104,7 +105,13 @@ function ssoRoutes(db: Db, config: Config, s: SsoSettings, configuration: () => 
 
   const refuse = (req: Request, res: Response, refusal: Refusal) => {
     audit(db, null, refusal.actor ?? "sso", "user.sso_refused", { reason: refusal.reason, ...refusal.detail });
-    return renderPage(req, res, "auth/sso-refused", { title: refusal.title, heading: refusal.title, message: refusal.message }, refusal.status);
+    return renderPage(
+      req,
+      res,
+      "auth/sso-refused",
+      { title: refusal.title, heading: refusal.title, message: refusal.message },
+      refusal.status,
+    );
   };
   // The provider could not be reached, or its configuration failed a check (such as naming another issuer).
   const unavailable = (req: Request, res: Response, err: unknown) => {
@@ -112,7 +119,12 @@ function ssoRoutes(db: Db, config: Config, s: SsoSettings, configuration: () => 
     const message = isUnreachable(err)
       ? `Truecost could not reach the identity provider (${host}), so nobody can sign in with it at the moment. Try again in a few minutes; if it goes on, tell your administrator.`
       : `The identity provider at ${host} answered, but its configuration does not match what Truecost is set up for (OIDC_ISSUER), so Truecost does not trust it. Tell your administrator: the audit log has the reason.`;
-    return refuse(req, res, { status: 503, reason: `provider unavailable: ${describe(err)}`, title: "Sign-in is not available right now", message });
+    return refuse(req, res, {
+      status: 503,
+      reason: `provider unavailable: ${describe(err)}`,
+      title: "Sign-in is not available right now",
+      message,
+    });
   };
 
   r.get("/login/sso", limit, async (req, res) => {
@@ -124,13 +136,22 @@ function ssoRoutes(db: Db, config: Config, s: SsoSettings, configuration: () => 
     } catch (err) {
       return unavailable(req, res, err);
     }
-    const attempt = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier(), next };
+    const attempt = {
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      codeVerifier: oidc.randomPKCECodeVerifier(),
+      next,
+    };
     const value = newToken(24);
     saveAttempt(db, value, attempt, ATTEMPT_MINUTES);
     res.cookie(cookie, value, { ...cookieOptions, maxAge: ATTEMPT_MINUTES * 60_000 });
     const url = oidc.buildAuthorizationUrl(c, {
-      redirect_uri: redirectUri, scope: s.scopes, state: attempt.state, nonce: attempt.nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(attempt.codeVerifier), code_challenge_method: "S256",
+      redirect_uri: redirectUri,
+      scope: s.scopes,
+      state: attempt.state,
+      nonce: attempt.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(attempt.codeVerifier),
+      code_challenge_method: "S256",
     });
     res.redirect(303, url.href);
   });
@@ -153,7 +174,10 @@ function ssoRoutes(db: Db, config: Config, s: SsoSettings, configuration: () => 
     try {
       // The URL the provider sent the browser to, rebuilt on the configured address (never from the Host header).
       tokens = await oidc.authorizationCodeGrant(c, new URL(req.originalUrl, config.baseUrl), {
-        pkceCodeVerifier: attempt.codeVerifier, expectedState: attempt.state, expectedNonce: attempt.nonce, idTokenExpected: true,
+        pkceCodeVerifier: attempt.codeVerifier,
+        expectedState: attempt.state,
+        expectedNonce: attempt.nonce,
+        idTokenExpected: true,
       });
       claims = await claimsOf(c, tokens, s);
     } catch (err) {
@@ -165,7 +189,12 @@ function ssoRoutes(db: Db, config: Config, s: SsoSettings, configuration: () => 
     const { user } = decision;
     const raw = startSession(db, req, res, { userId: user.id }, opts);
     if (tokens.id_token) setSessionIdToken(db, raw, tokens.id_token);
-    audit(db, null, `user:${user.id}`, "user.sso_signed_in", { email: user.email, role: user.role, committeeRole: user.committeeRole, subject: String(claims.sub) });
+    audit(db, null, `user:${user.id}`, "user.sso_signed_in", {
+      email: user.email,
+      role: user.role,
+      committeeRole: user.committeeRole,
+      subject: String(claims.sub),
+    });
     res.redirect(303, attempt.next);
   });
   return r;
@@ -175,7 +204,11 @@ function ssoRoutes(db: Db, config: Config, s: SsoSettings, configuration: () => 
  * The user's claims: the ID token's (checked by openid-client), completed from the userinfo
  * endpoint when the token lacks the email or the groups claim (many providers put them there only).
  */
-async function claimsOf(c: oidc.Configuration, tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>, s: SsoSettings): Promise<Record<string, unknown>> {
+async function claimsOf(
+  c: oidc.Configuration,
+  tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>,
+  s: SsoSettings,
+): Promise<Record<string, unknown>> {
   const idClaims = tokens.claims();
   if (!idClaims) throw new Error("the provider sent no ID token");
   const complete = idClaims.email !== undefined && idClaims[s.groupsClaim] !== undefined;
@@ -187,21 +220,32 @@ async function claimsOf(c: oidc.Configuration, tokens: Awaited<ReturnType<typeof
 
 function noAttempt(): Refusal {
   return {
-    status: 400, reason: "no open sign-in for this browser (replayed, expired or started elsewhere)", title: "This sign-in is no longer open",
+    status: 400,
+    reason: "no open sign-in for this browser (replayed, expired or started elsewhere)",
+    title: "This sign-in is no longer open",
     message: `The answer from the identity provider does not belong to a sign-in this browser started in the last ${ATTEMPT_MINUTES} minutes (it was used already, it expired, or it was started in another browser). Start again.`,
   };
 }
 
 function declined(error: string, description: unknown): Refusal {
   const said = typeof description === "string" ? description.slice(0, 300) : error;
-  return { status: 403, reason: `provider refused: ${error}`, detail: { error }, title: "The identity provider did not sign you in", message: `It answered: “${said}”. Start again, or ask your administrator.` };
+  return {
+    status: 403,
+    reason: `provider refused: ${error}`,
+    detail: { error },
+    title: "The identity provider did not sign you in",
+    message: `It answered: “${said}”. Start again, or ask your administrator.`,
+  };
 }
 
 /** A check of the provider's answer failed: a wrong state, issuer, audience, signature, an expired token or a used code. */
 function failedCheck(err: unknown): Refusal {
   return {
-    status: 400, reason: `check failed: ${describe(err)}`, title: "Sign-in refused",
-    message: "The identity provider's answer did not pass Truecost's checks, so you were not signed in. Start again; if it happens again, tell your administrator (the audit log has the reason).",
+    status: 400,
+    reason: `check failed: ${describe(err)}`,
+    title: "Sign-in refused",
+    message:
+      "The identity provider's answer did not pass Truecost's checks, so you were not signed in. Start again; if it happens again, tell your administrator (the audit log has the reason).",
   };
 }
 

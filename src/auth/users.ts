@@ -3,7 +3,7 @@ import { nowIso, sql } from "../db/index.js";
 import type { Role } from "../domain.js";
 import { hashToken, newToken } from "../crypto.js";
 
-export const USER_ROLES = ["admin", "buyer", "committee"] as const;
+const USER_ROLES = ["admin", "buyer", "committee"] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 export interface User {
@@ -51,8 +51,19 @@ export interface NewUser {
 }
 
 export function insertUser(db: Db, u: NewUser): number {
-  const values = [u.email.trim(), u.name.trim(), u.role, u.committeeRole ?? null, u.passwordHash ?? null, u.breakGlass ? 1 : 0, u.sso?.issuer ?? null, u.sso?.subject ?? null];
-  const insert = db.prepare("INSERT INTO users (email, name, role, committee_role, password_hash, break_glass, sso_issuer, sso_subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  const values = [
+    u.email.trim(),
+    u.name.trim(),
+    u.role,
+    u.committeeRole ?? null,
+    u.passwordHash ?? null,
+    u.breakGlass ? 1 : 0,
+    u.sso?.issuer ?? null,
+    u.sso?.subject ?? null,
+  ];
+  const insert = db.prepare(
+    "INSERT INTO users (email, name, role, committee_role, password_hash, break_glass, sso_issuer, sso_subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  );
   return Number(insert.run(...values).lastInsertRowid);
 }
 
@@ -74,17 +85,29 @@ export interface UserToken {
 }
 
 /** Creates a one-time set-password token; returns the token (only its hash is stored). */
-export function createUserToken(db: Db, userId: number | null, purpose: UserToken["purpose"], validHours: number): string {
+export function createUserToken(
+  db: Db,
+  userId: number | null,
+  purpose: UserToken["purpose"],
+  validHours: number,
+): string {
   const token = newToken();
   db.prepare("INSERT INTO user_tokens (user_id, token_hash, purpose, expires_at) VALUES (?, ?, ?, ?)").run(
-    userId, hashToken(token), purpose, nowIso(new Date(Date.now() + validHours * 3600_000)),
+    userId,
+    hashToken(token),
+    purpose,
+    nowIso(new Date(Date.now() + validHours * 3600_000)),
   );
   return token;
 }
 
 /** A token that exists, is unused and has not expired. */
 export function findLiveUserToken(db: Db, token: string, now = new Date()): UserToken | undefined {
-  const t = db.prepare("SELECT id, user_id AS userId, purpose, expires_at AS expiresAt, used_at AS usedAt FROM user_tokens WHERE token_hash = ?").get(hashToken(token)) as UserToken | undefined;
+  const t = db
+    .prepare(
+      "SELECT id, user_id AS userId, purpose, expires_at AS expiresAt, used_at AS usedAt FROM user_tokens WHERE token_hash = ?",
+    )
+    .get(hashToken(token)) as UserToken | undefined;
   return t && !t.usedAt && t.expiresAt > nowIso(now) ? t : undefined;
 }
 
@@ -94,18 +117,29 @@ export function findLiveUserToken(db: Db, token: string, now = new Date()): User
  * so that the check and the write are one step.
  */
 export function consumeUserToken(db: Db, id: number, now = new Date()): boolean {
-  return db.prepare("UPDATE user_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?").run(nowIso(now), id, nowIso(now)).changes === 1;
+  return (
+    db
+      .prepare("UPDATE user_tokens SET used_at = ? WHERE id = ? AND used_at IS NULL AND expires_at > ?")
+      .run(nowIso(now), id, nowIso(now)).changes === 1
+  );
 }
 
 /** API tokens: a user's key for the JSON read API. */
 export function createApiToken(db: Db, userId: number, name: string, createdBy: number): string {
   const token = "tc_" + newToken(32);
-  db.prepare("INSERT INTO api_tokens (user_id, name, token_hash, created_by) VALUES (?, ?, ?, ?)").run(userId, name, hashToken(token), createdBy);
+  db.prepare("INSERT INTO api_tokens (user_id, name, token_hash, created_by) VALUES (?, ?, ?, ?)").run(
+    userId,
+    name,
+    hashToken(token),
+    createdBy,
+  );
   return token;
 }
 
 export function findUserByApiToken(db: Db, token: string): User | undefined {
-  const row = db.prepare("SELECT id, user_id AS userId FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL").get(hashToken(token)) as { id: number; userId: number } | undefined;
+  const row = db
+    .prepare("SELECT id, user_id AS userId FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL")
+    .get(hashToken(token)) as { id: number; userId: number } | undefined;
   if (!row) return undefined;
   db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(nowIso(), row.id);
   const user = findUser(db, row.userId);
@@ -123,12 +157,18 @@ export interface ApiTokenRow {
 }
 
 export function listApiTokens(db: Db): ApiTokenRow[] {
-  return db.prepare(`SELECT t.id, t.user_id AS userId, u.name AS userName, t.name, t.created_at AS createdAt, t.last_used_at AS lastUsedAt, t.revoked_at AS revokedAt
-    FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.revoked_at IS NOT NULL, t.id DESC`).all() as ApiTokenRow[];
+  return db
+    .prepare(
+      `SELECT t.id, t.user_id AS userId, u.name AS userName, t.name, t.created_at AS createdAt, t.last_used_at AS lastUsedAt, t.revoked_at AS revokedAt
+    FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.revoked_at IS NOT NULL, t.id DESC`,
+    )
+    .all() as ApiTokenRow[];
 }
 
 export function revokeApiToken(db: Db, id: number): boolean {
-  return db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), id).changes > 0;
+  return (
+    db.prepare("UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), id).changes > 0
+  );
 }
 
 /** Every user's id and name, for pages that name actors. */

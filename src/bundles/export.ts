@@ -15,23 +15,54 @@ export function exportBundle(db: Db, evaluationId: number): Bundle | undefined {
     formatVersion: 1,
     questionSet: { id: qs.setKey, version: qs.version },
     evaluation: {
-      title: e.title, description: e.description, tier: e.tier, horizonYears: e.horizonYears, currency: e.currency,
-      dayRateMinor: e.dayRateMinor, valueEstimateMinor: e.valueEstimateMinor, dueDate: e.dueDate,
+      title: e.title,
+      description: e.description,
+      tier: e.tier,
+      horizonYears: e.horizonYears,
+      currency: e.currency,
+      dayRateMinor: e.dayRateMinor,
+      valueEstimateMinor: e.valueEstimateMinor,
+      dueDate: e.dueDate,
       // A committee decision is signed by this installation's accounts and does not travel: a decided evaluation leaves as closed.
       status: e.status === "decided" ? "closed" : e.status,
-      roles: e.roles, assumptions: e.assumptions, settings: e.settings,
+      roles: e.roles,
+      assumptions: e.assumptions,
+      settings: e.settings,
     },
     vendors: listVendors(db, evaluationId).map((v) => ({
-      name: v.name, contactName: v.contactName, contactEmail: v.contactEmail, status: v.status, submittedAt: v.submittedAt, declinedReason: v.declinedReason,
-      answers: Object.fromEntries([...listAnswers(db, v.id).values()].filter((a) => a.value !== null).sort((a, b) => a.questionKey.localeCompare(b.questionKey)).map((a) => [a.questionKey, a.value])),
+      name: v.name,
+      contactName: v.contactName,
+      contactEmail: v.contactEmail,
+      status: v.status,
+      submittedAt: v.submittedAt,
+      declinedReason: v.declinedReason,
+      answers: Object.fromEntries(
+        [...listAnswers(db, v.id).values()]
+          .filter((a) => a.value !== null)
+          .sort((a, b) => a.questionKey.localeCompare(b.questionKey))
+          .map((a) => [a.questionKey, a.value]),
+      ),
       clarifications: clarifications(db, v.id),
     })),
   };
 }
 
 function clarifications(db: Db, vendorId: number): Bundle["vendors"][number]["clarifications"] {
-  const rows = db.prepare("SELECT id, question_key AS questionKey, visibility, status FROM clarifications WHERE vendor_id = ? ORDER BY id").all(vendorId) as
-    { id: number; questionKey: string; visibility: "vendor" | "internal"; status: "open" | "resolved" }[];
-  const messages = db.prepare("SELECT author_kind AS author, author_name AS authorName, body, created_at AS createdAt FROM clarification_messages WHERE clarification_id = ? ORDER BY id");
-  return rows.map(({ id, ...c }) => ({ ...c, messages: messages.all(id) as Bundle["vendors"][number]["clarifications"][number]["messages"] }));
+  const rows = db
+    .prepare(
+      "SELECT id, question_key AS questionKey, visibility, status FROM clarifications WHERE vendor_id = ? ORDER BY id",
+    )
+    .all(vendorId) as {
+    id: number;
+    questionKey: string;
+    visibility: "vendor" | "internal";
+    status: "open" | "resolved";
+  }[];
+  const messages = db.prepare(
+    "SELECT author_kind AS author, author_name AS authorName, body, created_at AS createdAt FROM clarification_messages WHERE clarification_id = ? ORDER BY id",
+  );
+  return rows.map(({ id, ...c }) => ({
+    ...c,
+    messages: messages.all(id) as Bundle["vendors"][number]["clarifications"][number]["messages"],
+  }));
 }

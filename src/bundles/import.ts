@@ -34,10 +34,17 @@ export function parseBundle(db: Db, text: string): { bundle: Bundle; questionSet
   const keyProblems = ambiguousKeys(text);
   if (keyProblems.length) throw new BundleError(keyProblems);
   const parsed = BundleSchema.safeParse(json);
-  if (!parsed.success) throw new BundleError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+  if (!parsed.success)
+    throw new BundleError(parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
   const bundle = parsed.data;
   const row = findQuestionSetByVersion(db, bundle.questionSet.id, bundle.questionSet.version);
-  if (!row) throw new BundleError([{ path: "questionSet", message: `question set '${bundle.questionSet.id}' version ${bundle.questionSet.version} is not loaded (see truecost questions list)` }]);
+  if (!row)
+    throw new BundleError([
+      {
+        path: "questionSet",
+        message: `question set '${bundle.questionSet.id}' version ${bundle.questionSet.version} is not loaded (see truecost questions list)`,
+      },
+    ]);
   const set = getQuestionSet(db, row.id);
   const problems = checkAgainstSet(bundle, set);
   if (problems.length) throw new BundleError(problems);
@@ -52,17 +59,21 @@ export function parseBundle(db: Db, text: string): { bundle: Bundle; questionSet
 function ambiguousKeys(text: string): BundleProblem[] {
   const problems: BundleProblem[] = [];
   const open: Set<string>[] = [];
-  visit(text, {
-    onObjectBegin: () => void open.push(new Set()),
-    onObjectEnd: () => void open.pop(),
-    onObjectProperty: (key, _offset, _length, _line, _char, pathSupplier) => {
-      const path = formatPath([...pathSupplier(), key]);
-      const seen = open.at(-1)!;
-      if (key === "__proto__") problems.push({ path, message: "\"__proto__\" is not allowed as a key" });
-      else if (seen.has(key)) problems.push({ path, message: "appears twice in the same object: keep one" });
-      seen.add(key);
+  visit(
+    text,
+    {
+      onObjectBegin: () => void open.push(new Set()),
+      onObjectEnd: () => void open.pop(),
+      onObjectProperty: (key, _offset, _length, _line, _char, pathSupplier) => {
+        const path = formatPath([...pathSupplier(), key]);
+        const seen = open.at(-1)!;
+        if (key === "__proto__") problems.push({ path, message: '"__proto__" is not allowed as a key' });
+        else if (seen.has(key)) problems.push({ path, message: "appears twice in the same object: keep one" });
+        seen.add(key);
+      },
     },
-  }, { disallowComments: true, allowTrailingComma: false });
+    { disallowComments: true, allowTrailingComma: false },
+  );
   return problems;
 }
 
@@ -85,17 +96,29 @@ function checkAgainstSet(bundle: Bundle, set: QuestionSet): BundleProblem[] {
         continue;
       }
       if (!sent.has(entry.role)) {
-        problems.push({ path, message: `answers a question of the ${entry.role} section, which the evaluation does not send (roles: ${bundle.evaluation.roles.join(", ")})` });
+        problems.push({
+          path,
+          message: `answers a question of the ${entry.role} section, which the evaluation does not send (roles: ${bundle.evaluation.roles.join(", ")})`,
+        });
         continue;
       }
       const r = answerSchema(entry.question).safeParse(value);
-      if (!r.success) for (const i of r.error.issues) problems.push({ path: path + (i.path.length ? "." + formatPath(i.path) : ""), message: `${i.message} (a ${entry.question.type} answer)` });
+      if (!r.success)
+        for (const i of r.error.issues)
+          problems.push({
+            path: path + (i.path.length ? "." + formatPath(i.path) : ""),
+            message: `${i.message} (a ${entry.question.type} answer)`,
+          });
     }
     v.clarifications.forEach((c, ci) => {
       const entry = index.get(c.questionKey);
       const path = `vendors[${vi}].clarifications[${ci}].questionKey`;
       if (!entry) problems.push({ path, message: `unknown question key '${c.questionKey}'` });
-      else if (!sent.has(entry.role)) problems.push({ path, message: `is a question of the ${entry.role} section, which the evaluation does not send` });
+      else if (!sent.has(entry.role))
+        problems.push({
+          path,
+          message: `is a question of the ${entry.role} section, which the evaluation does not send`,
+        });
     });
   });
   return problems;
@@ -105,30 +128,38 @@ function checkAgainstSet(bundle: Bundle, set: QuestionSet): BundleProblem[] {
 export function importBundle(db: Db, text: string, actor: string): number {
   const { bundle, questionSetId, set } = parseBundle(db, text);
   const index = questionIndex(set);
-  return db.transaction(() => {
-    const e = bundle.evaluation;
-    const evaluationId = insertEvaluation(db, { ...e, questionSetId, createdBy: null });
-    for (const v of bundle.vendors) {
-      const vendorId = insertVendor(db, { evaluationId, ...v });
-      for (const [key, value] of Object.entries(v.answers)) {
-        const clean = answerSchema(index.get(key)!.question).parse(value);
-        saveAnswer(db, { vendorId, questionKey: key, value: clean, expectedRevision: 0, actor: `import:${actor}` });
+  return db
+    .transaction(() => {
+      const e = bundle.evaluation;
+      const evaluationId = insertEvaluation(db, { ...e, questionSetId, createdBy: null });
+      for (const v of bundle.vendors) {
+        const vendorId = insertVendor(db, { evaluationId, ...v });
+        for (const [key, value] of Object.entries(v.answers)) {
+          const clean = answerSchema(index.get(key)!.question).parse(value);
+          saveAnswer(db, { vendorId, questionKey: key, value: clean, expectedRevision: 0, actor: `import:${actor}` });
+        }
+        for (const c of v.clarifications) insertClarification(db, vendorId, c);
+        refreshProgress(db, vendorId);
       }
-      for (const c of v.clarifications) insertClarification(db, vendorId, c);
-      refreshProgress(db, vendorId);
-    }
-    audit(db, evaluationId, actor, "evaluation.imported", { title: e.title, vendors: bundle.vendors.length });
-    return evaluationId;
-  }).immediate();
+      audit(db, evaluationId, actor, "evaluation.imported", { title: e.title, vendors: bundle.vendors.length });
+      return evaluationId;
+    })
+    .immediate();
 }
 
 function insertClarification(db: Db, vendorId: number, c: Bundle["vendors"][number]["clarifications"][number]): void {
   const first = c.messages[0]!.createdAt;
   const last = c.messages[c.messages.length - 1]!.createdAt;
   const id = Number(
-    db.prepare("INSERT INTO clarifications (vendor_id, question_key, visibility, status, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(vendorId, c.questionKey, c.visibility, c.status, first, c.status === "resolved" ? last : null).lastInsertRowid,
+    db
+      .prepare(
+        "INSERT INTO clarifications (vendor_id, question_key, visibility, status, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(vendorId, c.questionKey, c.visibility, c.status, first, c.status === "resolved" ? last : null)
+      .lastInsertRowid,
   );
-  const insert = db.prepare("INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body, created_at) VALUES (?, ?, ?, ?, ?)");
+  const insert = db.prepare(
+    "INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body, created_at) VALUES (?, ?, ?, ?, ?)",
+  );
   for (const m of c.messages) insert.run(id, m.author, m.authorName, m.body, m.createdAt);
 }

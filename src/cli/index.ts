@@ -29,7 +29,8 @@ export function openAppDb(): Db {
   const db = openDb(dbPath(config.dataDir), { busyTimeoutMs: 5000, synchronous: config.DB_SYNCHRONOUS });
   migrate(db);
   const anchor = useAuditKey(db, config.auditKey);
-  if (anchor.anchored === "refused") console.error(`The audit log is not anchored: ${anchor.reason}. Run "truecost audit verify".`);
+  if (anchor.anchored === "refused")
+    console.error(`The audit log is not anchored: ${anchor.reason}. Run "truecost audit verify".`);
   const sync = syncQuestionSets(db);
   for (const err of sync.refused) console.error(err.message);
   return db;
@@ -48,7 +49,9 @@ async function withDb<T>(fn: (db: Db) => T | Promise<T>): Promise<T> {
 const noEvaluation = (raw: string): never => fail(`No evaluation ${raw}; run "truecost evaluations" to list them.`);
 
 const program = new Command();
-program.name("truecost").description("Vendor due diligence for production AI systems: adjusted budgets from vendors' answers.");
+program
+  .name("truecost")
+  .description("Vendor due diligence for production AI systems: adjusted budgets from vendors' answers.");
 
 program
   .command("serve")
@@ -81,8 +84,14 @@ questions
     const loaded = loadQuestionSetFile(resolveFromCwd(file));
     const s = summarise(loaded.set);
     const line = (label: string, counts: Record<string, number>) =>
-      console.log(`  ${label.padEnd(10)} ${Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(", ")}`);
-    console.log(`${loaded.file}: valid — "${loaded.set.title}" (${loaded.set.id}), ${s.questions} questions, hash ${loaded.hash.slice(0, 12)}`);
+      console.log(
+        `  ${label.padEnd(10)} ${Object.entries(counts)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ")}`,
+      );
+    console.log(
+      `${loaded.file}: valid — "${loaded.set.title}" (${loaded.set.id}), ${s.questions} questions, hash ${loaded.hash.slice(0, 12)}`,
+    );
     line("roles", s.byRole);
     line("layers", s.byLayer);
     line("phases", s.byPhase);
@@ -97,7 +106,10 @@ questions
     withDb((db) => {
       const rows = listQuestionSets(db);
       if (rows.length === 0) console.log("No question sets stored.");
-      for (const r of rows) console.log(`${String(r.id).padStart(4)}  ${r.setKey} v${r.version}  ${r.contentHash.slice(0, 12)}  ${r.sourceFile}  "${r.title}"  loaded ${r.loadedAt}`);
+      for (const r of rows)
+        console.log(
+          `${String(r.id).padStart(4)}  ${r.setKey} v${r.version}  ${r.contentHash.slice(0, 12)}  ${r.sourceFile}  "${r.title}"  loaded ${r.loadedAt}`,
+        );
     }),
   );
 
@@ -164,22 +176,47 @@ program
     withDb((db) => {
       const rows = listEvaluations(db, { limit: 10_000 });
       if (rows.length === 0) console.log('No evaluations yet. "truecost demo" loads one.');
-      for (const r of rows) console.log(`${String(r.id).padStart(5)}  ${r.status.padEnd(8)} due ${r.dueDate}  ${r.submittedCount}/${r.vendorCount} submitted  ${r.title}`);
+      for (const r of rows)
+        console.log(
+          `${String(r.id).padStart(5)}  ${r.status.padEnd(8)} due ${r.dueDate}  ${r.submittedCount}/${r.vendorCount} submitted  ${r.title}`,
+        );
     }),
   );
 
 const auditCmd = program.command("audit").description("the audit log");
 auditCmd
   .command("verify")
-  .option("--head <line...>", "a head line an auditor kept (from \"truecost audit head\" or the mailed checkpoint); may be repeated")
+  .option(
+    "--head <line...>",
+    'a head line an auditor kept (from "truecost audit head" or the mailed checkpoint); may be repeated',
+  )
   .option("--heads-file <file>", "a file of head lines, one per line")
-  .description("check the audit log: its hash chain, its keyed anchor and checkpoints, its append-only triggers, and any heads you kept")
+  .description(
+    "check the audit log: its hash chain, its keyed anchor and checkpoints, its append-only triggers, and any heads you kept",
+  )
   .action(async (opts: { head?: string[]; headsFile?: string }) => {
-    const lines = [...(opts.head ?? []), ...(opts.headsFile ? readFileSync(resolveFromCwd(opts.headsFile), "utf8").split("\n").filter((l) => l.trim()) : [])];
-    const heads = lines.map((l) => parseHeadLine(l) ?? fail(`Not a head line: ${l}\nA head line reads "truecost-audit-head entry=N hash=<64 hex digits> at=<time>".`));
+    const lines = [
+      ...(opts.head ?? []),
+      ...(opts.headsFile
+        ? readFileSync(resolveFromCwd(opts.headsFile), "utf8")
+            .split("\n")
+            .filter((l) => l.trim())
+        : []),
+    ];
+    const heads = lines.map(
+      (l) =>
+        parseHeadLine(l) ??
+        fail(`Not a head line: ${l}\nA head line reads "truecost-audit-head entry=N hash=<64 hex digits> at=<time>".`),
+    );
     const r = await withDb((db) => verifyAudit(db, heads));
-    if (r.ok) console.log(`Audit log intact: ${r.entries} entries, anchored; ${r.checkpoints} checkpoint${r.checkpoints === 1 ? "" : "s"}${r.heads ? ` and ${r.heads} kept head${r.heads === 1 ? "" : "s"}` : ""} match.`);
-    else fail(`Audit log broken${r.firstBadId !== null ? ` at entry ${r.firstBadId}` : ""}:\n${r.problems.map((p) => `  - ${p}`).join("\n")}`);
+    if (r.ok)
+      console.log(
+        `Audit log intact: ${r.entries} entries, anchored; ${r.checkpoints} checkpoint${r.checkpoints === 1 ? "" : "s"}${r.heads ? ` and ${r.heads} kept head${r.heads === 1 ? "" : "s"}` : ""} match.`,
+      );
+    else
+      fail(
+        `Audit log broken${r.firstBadId !== null ? ` at entry ${r.firstBadId}` : ""}:\n${r.problems.map((p) => `  - ${p}`).join("\n")}`,
+      );
   });
 auditCmd
   .command("head")
@@ -187,13 +224,15 @@ auditCmd
   .action(() =>
     withDb((db) => {
       const head = readHead(db);
-      if (!head) fail("The audit log has no anchor; run \"truecost audit verify\".");
+      if (!head) fail('The audit log has no anchor; run "truecost audit verify".');
       console.log(headLine({ entryId: head.entryId, hash: head.hash, createdAt: new Date().toISOString() }));
     }),
   );
 auditCmd
   .command("checkpoint")
-  .description("write a keyed checkpoint of the log's head now (mailed to AUDIT_ANCHOR_EMAIL when set) and print its head line")
+  .description(
+    "write a keyed checkpoint of the log's head now (mailed to AUDIT_ANCHOR_EMAIL when set) and print its head line",
+  )
   .action(() =>
     withDb((db) => {
       console.log(headLine(checkpointNow(db, loadConfig(), "operator")));
@@ -209,9 +248,13 @@ program
     withDb(async (db) => {
       const config = loadConfig();
       applyReportFont(config);
-      const report = (await generateReport(db, config, evaluationId(raw), { actor: "cli", name: "Truecost CLI" })) ?? noEvaluation(raw);
+      const report =
+        (await generateReport(db, config, evaluationId(raw), { actor: "cli", name: "Truecost CLI" })) ??
+        noEvaluation(raw);
       writeFileSync(resolveFromCwd(opts.output), report.pdf);
-      console.log(`Wrote ${opts.output} (${Math.round(report.pdf.length / 1024)} KB, SHA-256 ${report.sha256})${report.reused ? ": nothing changed since this report was made, so it is the stored one" : ""}.`);
+      console.log(
+        `Wrote ${opts.output} (${Math.round(report.pdf.length / 1024)} KB, SHA-256 ${report.sha256})${report.reused ? ": nothing changed since this report was made, so it is the stored one" : ""}.`,
+      );
     }),
   );
 
@@ -233,17 +276,24 @@ program
     check.pragma("journal_mode = DELETE");
     check.close();
     if (ok !== "ok") fail(`The copy failed its integrity check: ${String(ok)}`);
-    console.log(`Backed up ${dbPath(config.dataDir)} to ${target} in ${Date.now() - started} ms (integrity ok). Evidence files and reports live in ${config.dataDir}/uploads and ${config.dataDir}/reports: copy those folders too.`);
+    console.log(
+      `Backed up ${dbPath(config.dataDir)} to ${target} in ${Date.now() - started} ms (integrity ok). Evidence files and reports live in ${config.dataDir}/uploads and ${config.dataDir}/reports: copy those folders too.`,
+    );
     console.log(`Audit head at this backup (keep it apart from the copy): ${headLine(checkpoint)}`);
   });
 
 const adminCmd = program.command("admin").description("accounts");
 
 /** Creates an administrator (the same rules as the invitation form in the app) and prints the link that sets the password. */
-function createAdmin(opts: { email: string; name: string }, breakGlass: boolean): void {
-  withDb((db) => {
+function createAdmin(opts: { email: string; name: string }, breakGlass: boolean): Promise<void> {
+  return withDb((db) => {
     const form = parseForm(InviteUserSchema, { ...opts, role: "admin" });
-    if (!form.ok) fail(Object.entries(form.errors).map(([k, m]) => `--${k}: ${m}`).join("\n"));
+    if (!form.ok)
+      fail(
+        Object.entries(form.errors)
+          .map(([k, m]) => `--${k}: ${m}`)
+          .join("\n"),
+      );
     const { email, name } = form.data;
     if (findUserByEmail(db, email)) fail(`A user with the email ${email} already exists.`);
     const token = db.transaction(() => {
@@ -252,7 +302,8 @@ function createAdmin(opts: { email: string; name: string }, breakGlass: boolean)
       return createUserToken(db, id, "invite", 7 * 24);
     })();
     console.log(`Created ${breakGlass ? "break-glass administrator" : "administrator"} ${name} <${email}>.`);
-    if (breakGlass) console.log("It signs in with its password even when SSO_ONLY is on, and never through single sign-on.");
+    if (breakGlass)
+      console.log("It signs in with its password even when SSO_ONLY is on, and never through single sign-on.");
     console.log("Set the password here (valid 7 days):");
     console.log(`${loadConfig().baseUrl}/password/${token}`);
   });
@@ -299,11 +350,15 @@ export async function main(argv: string[]): Promise<void> {
       process.exit(1);
     }
     if (isDiskFull(err)) {
-      console.error(`Truecost cannot go on: the disk that holds its data (${dataDirOf()}) is full. Free some space and run the command again; nothing was half-written.`);
+      console.error(
+        `Truecost cannot go on: the disk that holds its data (${dataDirOf()}) is full. Free some space and run the command again; nothing was half-written.`,
+      );
       process.exit(1);
     }
     if (isBusy(err)) {
-      console.error(`Truecost cannot go on: another process holds the database (${dataDirOf()}/truecost.db) locked. Try again when it is done.`);
+      console.error(
+        `Truecost cannot go on: another process holds the database (${dataDirOf()}/truecost.db) locked. Try again when it is done.`,
+      );
       process.exit(1);
     }
     throw err;

@@ -7,15 +7,35 @@ import type { Scored } from "../evaluations/scoring.js";
 export function scoreTable({ evaluation, result, set }: Scored): string {
   const v = presentComparison(result, set);
   const rows = v.vendors.map((x) => [
-    x.totalRank, x.name, x.entry, x.entryRank, x.total, x.present, x.hidden, x.unknown,
+    x.totalRank,
+    x.name,
+    x.entry,
+    x.entryRank,
+    x.total,
+    x.present,
+    x.hidden,
+    x.unknown,
     x.result.flags.map((f) => `${FLAG_LABELS[f.id]} (${f.severity})`).join(", ") || "none",
   ]);
-  const head = ["#", "Vendor", "Entry price", "Entry rank", v.totalLabel, v.presentLabel, "Hidden", "Unknown", "Red flags"];
+  const head = [
+    "#",
+    "Vendor",
+    "Entry price",
+    "Entry rank",
+    v.totalLabel,
+    v.presentLabel,
+    "Hidden",
+    "Unknown",
+    "Red flags",
+  ];
   // Columns as a terminal shows them: wide characters (Japanese, emoji) take two cells, combining marks none.
   const widths = head.map((h, c) => Math.max(stringWidth(h), ...rows.map((r) => stringWidth(r[c]!))));
   const right = new Set([0, 2, 3, 4, 5, 6, 7]);
   const pad = (cell: string, c: number) => " ".repeat(Math.max(0, widths[c]! - stringWidth(cell)));
-  const fmt = (r: string[]) => r.map((cell, c) => (c === r.length - 1 ? cell : right.has(c) ? pad(cell, c) + cell : cell + pad(cell, c))).join("  ");
+  const fmt = (r: string[]) =>
+    r
+      .map((cell, c) => (c === r.length - 1 ? cell : right.has(c) ? pad(cell, c) + cell : cell + pad(cell, c)))
+      .join("  ");
   const out = [
     `${evaluation.title} — ${result.tier.replace(/_/g, " ")}, ${result.horizonYears} years, ${result.currency}`,
     "",

@@ -18,18 +18,72 @@ export function comparisonCsv(result: ModelResult, set: QuestionSet): string {
   const d = minorDigits(result.currency);
   const major = (m: number) => (m / 10 ** d).toFixed(d);
   const years = Array.from({ length: result.horizonYears }, (_, i) => `year_${i + 1}`);
-  const head = ["vendor", "currency", "kind", "in_headline", "layer", "phase", "nature", "question_key", "question", "answer", "amount", ...years, "total", "unknown", "assumptions", "reason", "source", "not_given", "counted_under", "work", "vendor_total_comparable", "present_value", "vendor_present_total", "discount_rate", "vendor_npv", "vendor_discounted_payback_months"];
+  const head = [
+    "vendor",
+    "currency",
+    "kind",
+    "in_headline",
+    "layer",
+    "phase",
+    "nature",
+    "question_key",
+    "question",
+    "answer",
+    "amount",
+    ...years,
+    "total",
+    "unknown",
+    "assumptions",
+    "reason",
+    "source",
+    "not_given",
+    "counted_under",
+    "work",
+    "vendor_total_comparable",
+    "present_value",
+    "vendor_present_total",
+    "discount_rate",
+    "vendor_npv",
+    "vendor_discounted_payback_months",
+  ];
   const rows = [head.join(",")];
   for (const v of result.vendors) {
     for (const l of v.lines) {
       const q = index.get(l.questionKey)?.question;
-      rows.push([
-        v.name, result.currency, l.kind, l.headline, l.layer, l.phase, l.nature, l.questionKey, q?.text ?? "", q ? formatAnswer(q, l.answer, result.currency) : "",
-        major(l.amount), ...l.years.map(major), major(l.total), l.unknown, Object.entries(l.assumptions).map(([k, x]) => `${k}=${x}`).join("; "), l.reason,
-        l.source, l.unpriced, l.countedUnder ?? "", l.work, v.adjustedTotal !== null,
-        major(l.presentValue), v.presentTotal !== null ? major(v.presentTotal) : "", result.discountRate,
-        v.roi?.npv !== null && v.roi?.npv !== undefined ? major(v.roi.npv) : "", v.roi?.discountedPaybackMonths ?? "",
-      ].map(cell).join(","));
+      rows.push(
+        [
+          v.name,
+          result.currency,
+          l.kind,
+          l.headline,
+          l.layer,
+          l.phase,
+          l.nature,
+          l.questionKey,
+          q?.text ?? "",
+          q ? formatAnswer(q, l.answer, result.currency) : "",
+          major(l.amount),
+          ...l.years.map(major),
+          major(l.total),
+          l.unknown,
+          Object.entries(l.assumptions)
+            .map(([k, x]) => `${k}=${x}`)
+            .join("; "),
+          l.reason,
+          l.source,
+          l.unpriced,
+          l.countedUnder ?? "",
+          l.work,
+          v.adjustedTotal !== null,
+          major(l.presentValue),
+          v.presentTotal !== null ? major(v.presentTotal) : "",
+          result.discountRate,
+          v.roi?.npv !== null && v.roi?.npv !== undefined ? major(v.roi.npv) : "",
+          v.roi?.discountedPaybackMonths ?? "",
+        ]
+          .map(cell)
+          .join(","),
+      );
     }
   }
   return rows.join("\r\n") + "\r\n";

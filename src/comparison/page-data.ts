@@ -12,7 +12,7 @@ export interface PageData {
 }
 
 /** With more vendors than this, a vendor's cost lines are linked to rather than shown on the page. */
-export const INLINE_LINES = 10;
+const INLINE_LINES = 10;
 
 /**
  * The comparison page's figures, words and charts for an evaluation. Pages of many vendors carry

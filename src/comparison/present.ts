@@ -1,6 +1,13 @@
 import { FLAG_LABELS, LAYERS, LAYER_LABELS, NATURE_LABELS, PHASES, PHASE_LABELS, type Layer } from "../domain.js";
 import { money, moneyThousands, percent } from "../format.js";
-import { ordinal, ownHidden, type CostLine, type ModelResult, type RankFlip, type VendorResult } from "../model/index.js";
+import {
+  ordinal,
+  ownHidden,
+  type CostLine,
+  type ModelResult,
+  type RankFlip,
+  type VendorResult,
+} from "../model/index.js";
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { QuestionSet } from "../questions/schema.js";
@@ -47,7 +54,15 @@ export interface RangesView {
 export interface FundingView {
   intro: string;
   years: string[];
-  rows: { name: string; years: string[]; oneOff: string; temporary: string; recurring: string; total: string; phases: string[] }[];
+  rows: {
+    name: string;
+    years: string[];
+    oneOff: string;
+    temporary: string;
+    recurring: string;
+    total: string;
+    phases: string[];
+  }[];
   phases: string[];
 }
 
@@ -113,7 +128,9 @@ export interface RoiView {
 
 /** The heading of the total's column: the adjusted total, or what is funded beyond the quote when prices were not asked. */
 export function totalLabel(r: Pick<ModelResult, "basis" | "horizonYears">): string {
-  return r.basis === "beyond_quote" ? `Beyond the quote, ${r.horizonYears} years` : `Adjusted ${r.horizonYears}-year total`;
+  return r.basis === "beyond_quote"
+    ? `Beyond the quote, ${r.horizonYears} years`
+    : `Adjusted ${r.horizonYears}-year total`;
 }
 
 /** A rate as a reader writes it: "8%", "7.5%". */
@@ -122,7 +139,7 @@ function rateText(rate: number): string {
 }
 
 /** "Present value at 8%": the heading of the net present cost. */
-export function presentLabel(r: Pick<ModelResult, "discountRate">): string {
+function presentLabel(r: Pick<ModelResult, "discountRate">): string {
   return `Present value at ${rateText(r.discountRate)}`;
 }
 
@@ -132,7 +149,8 @@ function rankingNote(r: ModelResult, byId: Map<string, VendorResult>): string | 
   const present = `present value at ${rateText(r.discountRate)}`;
   const [chosen, other] = r.rankOn === "present" ? [present, "nominal totals"] : ["nominal totals", present];
   const order = (ids: string[]) => ids.map((id) => byId.get(id)!.name).join(", ");
-  const [a, b] = r.rankOn === "present" ? [r.ranking.present, r.ranking.nominal] : [r.ranking.nominal, r.ranking.present];
+  const [a, b] =
+    r.rankOn === "present" ? [r.ranking.present, r.ranking.nominal] : [r.ranking.nominal, r.ranking.present];
   return `Ranked on ${chosen}, as this evaluation chooses, the order is ${order(a)}; on ${other} it would be ${order(b)}.`;
 }
 
@@ -155,7 +173,7 @@ function rankText(rank: number | null, all: (number | null)[]): string {
 const names = (ids: string[], byId: Map<string, VendorResult>) => list(ids.map((id) => byId.get(id)!.name));
 
 /** "A", "A and B", "A, B and C". */
-export function list(items: string[]): string {
+function list(items: string[]): string {
   return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
@@ -175,28 +193,60 @@ export function presentComparison(r: ModelResult, set: QuestionSet, opts: { line
   const totalRanks = r.vendors.map((v) => v.adjustedRank);
   const index = questionIndex(set);
   const vendors = [...ranked, ...others].map((v): VendorView => ({
-    id: v.vendorId, name: v.name, result: v, lineCount: v.lines.length, standing: standing(v),
-    entry: entryText(v, cur), entryRank: rankText(v.entryRank, entryRanks),
-    total: totalText(v, cur), totalRank: rankText(v.adjustedRank, totalRanks),
+    id: v.vendorId,
+    name: v.name,
+    result: v,
+    lineCount: v.lines.length,
+    standing: standing(v),
+    entry: entryText(v, cur),
+    entryRank: rankText(v.entryRank, entryRanks),
+    total: totalText(v, cur),
+    totalRank: rankText(v.adjustedRank, totalRanks),
     present: v.presentTotal !== null ? money(v.presentTotal, cur) : totalText(v, cur),
     hidden: v.pricedTotal > 0 ? percent(v.hiddenShare, 0) : "—",
     unknown: v.unknownShare > 0 ? percent(v.unknownShare, 0) : "—",
     paragraph: vendorParagraph(r, v),
-    layers: opts.lines === false ? [] : LAYERS.map((layer) => ({ layer, label: LAYER_LABELS[layer], total: money(v.byLayer[layer], cur), lines: v.lines.filter((l) => l.layer === layer).map((l) => lineView(l, index, cur)) }))
-      .filter((g) => g.lines.length > 0),
-    commitment: v.commitment ? `A minimum term of ${v.commitment.minTermYears} years commits ${money(v.commitment.amount, cur)} of recurring prices for ${v.commitment.yearsBeyond} year${v.commitment.yearsBeyond === 1 ? "" : "s"} beyond the ${r.horizonYears}-year horizon (not in the total).` : null,
+    layers:
+      opts.lines === false
+        ? []
+        : LAYERS.map((layer) => ({
+            layer,
+            label: LAYER_LABELS[layer],
+            total: money(v.byLayer[layer], cur),
+            lines: v.lines.filter((l) => l.layer === layer).map((l) => lineView(l, index, cur)),
+          })).filter((g) => g.lines.length > 0),
+    commitment: v.commitment
+      ? `A minimum term of ${v.commitment.minTermYears} years commits ${money(v.commitment.amount, cur)} of recurring prices for ${v.commitment.yearsBeyond} year${v.commitment.yearsBeyond === 1 ? "" : "s"} beyond the ${r.horizonYears}-year horizon (not in the total).`
+      : null,
   }));
   const many = ranked.length > 1;
   return {
-    currency: cur, horizonYears: r.horizonYears, basis: r.basis, totalLabel: totalLabel(r), presentLabel: presentLabel(r),
+    currency: cur,
+    horizonYears: r.horizonYears,
+    basis: r.basis,
+    totalLabel: totalLabel(r),
+    presentLabel: presentLabel(r),
     headline: headline(r, byId),
     rankOn: r.rankOn,
     rankingNote: rankingNote(r, byId),
     notes: others.map((v) => sentence(`${v.name}: ${standing(v) ?? "not ranked"}`)),
-    flips: r.rankFlips.slice(0, 6).map((f) => flipSentence(f, byId, r.horizonYears, cur)).concat(r.rankFlips.length > 6 ? [`${r.rankFlips.length - 6} more pairs of vendors change order; the JSON output lists every one.`] : []),
-    noFlip: many && r.rankFlips.length === 0 && r.ranking.entry.length > 1 ? "No rank flip: the order at entry holds once everything the buyer funds is priced." : null,
+    flips: r.rankFlips
+      .slice(0, 6)
+      .map((f) => flipSentence(f, byId, r.horizonYears, cur))
+      .concat(
+        r.rankFlips.length > 6
+          ? [`${r.rankFlips.length - 6} more pairs of vendors change order; the JSON output lists every one.`]
+          : [],
+      ),
+    noFlip:
+      many && r.rankFlips.length === 0 && r.ranking.entry.length > 1
+        ? "No rank flip: the order at entry holds once everything the buyer funds is priced."
+        : null,
     vendors,
-    funding: fundingView(r, [...ranked, ...others].filter((v) => v.adjustedTotal !== null)),
+    funding: fundingView(
+      r,
+      [...ranked, ...others].filter((v) => v.adjustedTotal !== null),
+    ),
     sensitivity: sensitivityView(r, byId, ranked.length),
     roi: roiView(r, [...ranked, ...others]),
     roiIntro: roiIntro(r),
@@ -207,9 +257,15 @@ export function presentComparison(r: ModelResult, set: QuestionSet, opts: { line
 /** Why a vendor is shown apart from the ranking, or null when it is ranked. */
 function standing(v: VendorResult): string | null {
   const parts: string[] = [];
-  if (!v.rankable) parts.push(`not ranked: ${v.status === "invited" ? "invited, not started" : "still answering"} (${v.answered} of ${v.asked} answered)`);
+  if (!v.rankable)
+    parts.push(
+      `not ranked: ${v.status === "invited" ? "invited, not started" : "still answering"} (${v.answered} of ${v.asked} answered)`,
+    );
   if (v.outOfRange) parts.push("its figures are beyond the range Truecost computes exactly");
-  else if (!v.complete) parts.push(`not comparable: ${v.missing.length === 1 ? "a figure only the vendor can give is" : `${v.missing.length} figures only the vendor can give are`} missing`);
+  else if (!v.complete)
+    parts.push(
+      `not comparable: ${v.missing.length === 1 ? "a figure only the vendor can give is" : `${v.missing.length} figures only the vendor can give are`} missing`,
+    );
   return parts.length ? parts.join("; ") : null;
 }
 
@@ -221,31 +277,56 @@ function lower(s: string): string {
 function headline(r: ModelResult, byId: Map<string, VendorResult>): string {
   const cur = r.currency;
   const n = r.horizonYears;
-  const prefix = r.basis === "beyond_quote" ? "Prices were not asked (the CFO section was not sent), so totals are what each vendor leaves to the buyer beyond its quote. " : "";
+  const prefix =
+    r.basis === "beyond_quote"
+      ? "Prices were not asked (the CFO section was not sent), so totals are what each vendor leaves to the buyer beyond its quote. "
+      : "";
   if (r.vendors.length === 0) return "No vendor has been added yet.";
   const ranked = r.ranking.adjusted;
   if (ranked.length === 0)
-    return prefix + (r.vendors.some((v) => v.rankable) ? "No vendor can be ranked yet: no submitted vendor has given every figure its total needs." : "No vendor can be ranked yet: none has submitted its answers.");
+    return (
+      prefix +
+      (r.vendors.some((v) => v.rankable)
+        ? "No vendor can be ranked yet: no submitted vendor has given every figure its total needs."
+        : "No vendor can be ranked yet: none has submitted its answers.")
+    );
   const leaders = ranked.filter((id) => byId.get(id)!.adjustedRank === 1);
   const lead = byId.get(leaders[0]!)!;
   // The figure vendors are ranked on: the adjusted total, or its present value.
-  const fig = (v: VendorResult) => (r.rankOn === "present" ? `${money(v.presentTotal!, cur)} in present value` : money(v.adjustedTotal!, cur));
+  const fig = (v: VendorResult) =>
+    r.rankOn === "present" ? `${money(v.presentTotal!, cur)} in present value` : money(v.adjustedTotal!, cur);
   if (ranked.length === 1)
-    return prefix + sentence(`${lead.name}'s ${r.basis === "beyond_quote" ? "cost beyond its quote" : "adjusted total"} over ${n} years is ${money(lead.adjustedTotal!, cur)}${lead.entryPrice !== null ? ` against an entry price of ${money(lead.entryPrice, cur)}` : ""}`);
+    return (
+      prefix +
+      sentence(
+        `${lead.name}'s ${r.basis === "beyond_quote" ? "cost beyond its quote" : "adjusted total"} over ${n} years is ${money(lead.adjustedTotal!, cur)}${lead.entryPrice !== null ? ` against an entry price of ${money(lead.entryPrice, cur)}` : ""}`,
+      )
+    );
   const total = fig(lead);
   if (leaders.length > 1) return prefix + `${names(leaders, byId)} tie for the lowest total over ${n} years, ${total}.`;
   const entryLeaders = r.ranking.entry.filter((id) => byId.get(id)!.entryRank === 1);
   if (entryLeaders.length === 0) return prefix + `${lead.name} is cheapest over ${n} years at ${total}.`;
   if (entryLeaders.length === 1 && entryLeaders[0] === lead.vendorId)
-    return prefix + `${lead.name} is cheapest both at entry (${money(lead.entryPrice!, cur)}) and over ${n} years (${total}).`;
+    return (
+      prefix +
+      `${lead.name} is cheapest both at entry (${money(lead.entryPrice!, cur)}) and over ${n} years (${total}).`
+    );
   const e = byId.get(entryLeaders[0]!)!;
-  const who = entryLeaders.length > 1 ? `${names(entryLeaders, byId)} tie for cheapest at entry (${money(e.entryPrice!, cur)})` : `${e.name} is cheapest at entry (${money(e.entryPrice!, cur)})`;
-  const after = entryLeaders.length > 1 ? "" : e.adjustedRank !== null ? ` but ${ordinal(e.adjustedRank)} over ${n} years (${fig(e)})` : ` but its total cannot be compared`;
+  const who =
+    entryLeaders.length > 1
+      ? `${names(entryLeaders, byId)} tie for cheapest at entry (${money(e.entryPrice!, cur)})`
+      : `${e.name} is cheapest at entry (${money(e.entryPrice!, cur)})`;
+  const after =
+    entryLeaders.length > 1
+      ? ""
+      : e.adjustedRank !== null
+        ? ` but ${ordinal(e.adjustedRank)} over ${n} years (${fig(e)})`
+        : ` but its total cannot be compared`;
   return prefix + `${who}${after}; ${lead.name} is cheapest over ${n} years at ${total}.`;
 }
 
 /** One rank flip in words: the two gaps, and the swing split into its causes. */
-export function flipSentence(f: RankFlip, byId: Map<string, VendorResult>, horizon: number, cur: string): string {
+function flipSentence(f: RankFlip, byId: Map<string, VendorResult>, horizon: number, cur: string): string {
   const a = byId.get(f.cheaperAtEntry)!.name;
   const b = byId.get(f.cheaperOverall)!.name;
   const swing = f.entryGap + f.adjustedGap;
@@ -255,8 +336,13 @@ export function flipSentence(f: RankFlip, byId: Map<string, VendorResult>, horiz
     [f.cause.quotedAfterEntry, "its quoted prices after the first year", true],
     [f.cause.disclosed, "the buyer effort it discloses", false],
   ];
-  const said = parts.filter(([x]) => Math.abs(x) >= 1).sort((x, y) => Math.abs(y[0]) - Math.abs(x[0]))
-    .map(([x, what, plural]) => `${what} ${x > 0 ? (plural ? "add" : "adds") : plural ? "take off" : "takes off"} ${money(Math.abs(x), cur)}`);
+  const said = parts
+    .filter(([x]) => Math.abs(x) >= 1)
+    .sort((x, y) => Math.abs(y[0]) - Math.abs(x[0]))
+    .map(
+      ([x, what, plural]) =>
+        `${what} ${x > 0 ? (plural ? "add" : "adds") : plural ? "take off" : "takes off"} ${money(Math.abs(x), cur)}`,
+    );
   const why = f.byExclusion
     ? "Without what it leaves out or unanswered it would still be cheaper: the flip is caused by exclusions."
     : f.quotedAlone
@@ -270,73 +356,151 @@ function vendorParagraph(r: ModelResult, v: VendorResult): string {
   const cur = r.currency;
   const n = r.horizonYears;
   const parts: string[] = [];
-  const entry = v.entryPrice !== null ? `quotes ${money(v.entryPrice, cur)} at entry${v.entryRank ? ` (${ordinal(v.entryRank)})` : ""}` : v.entryStatus === "not_asked" ? "was not asked for prices" : "left a headline price blank";
-  const total = v.adjustedTotal !== null
-    ? `its ${r.basis === "beyond_quote" ? "cost beyond the quote" : "adjusted total"} over ${n} years is ${money(v.adjustedTotal, cur)}${v.adjustedRank ? ` (${ordinal(v.adjustedRank)})` : ""}`
-    : `its total cannot be compared (the lines that can be priced come to ${money(v.pricedTotal, cur)})`;
+  const entry =
+    v.entryPrice !== null
+      ? `quotes ${money(v.entryPrice, cur)} at entry${v.entryRank ? ` (${ordinal(v.entryRank)})` : ""}`
+      : v.entryStatus === "not_asked"
+        ? "was not asked for prices"
+        : "left a headline price blank";
+  const total =
+    v.adjustedTotal !== null
+      ? `its ${r.basis === "beyond_quote" ? "cost beyond the quote" : "adjusted total"} over ${n} years is ${money(v.adjustedTotal, cur)}${v.adjustedRank ? ` (${ordinal(v.adjustedRank)})` : ""}`
+      : `its total cannot be compared (the lines that can be priced come to ${money(v.pricedTotal, cur)})`;
   parts.push(`${v.name} ${entry}; ${total}.`);
-  if (!v.complete && !v.outOfRange) parts.push(`It did not give ${list(v.missing.map((m) => `“${lower(m.what)}”`))}; Truecost never invents a vendor's figure.`);
+  if (!v.complete && !v.outOfRange)
+    parts.push(
+      `It did not give ${list(v.missing.map((m) => `“${lower(m.what)}”`))}; Truecost never invents a vendor's figure.`,
+    );
   const own = ownHidden(v);
-  const top = LAYERS.filter((l) => v.hiddenByLayer[l] > 0).sort((x, y) => v.hiddenByLayer[y] - v.hiddenByLayer[x]).slice(0, 2);
-  if (own > 0) parts.push(`${percent(own / Math.max(1, v.pricedTotal), 0)} of it is what the quote leaves to the buyer or left unanswered${top.length ? `, mostly ${top.map((l) => `${LAYER_LABELS[l].toLowerCase()} (${money(v.hiddenByLayer[l], cur)})`).join(" and ")}` : ""}.`);
+  const top = LAYERS.filter((l) => v.hiddenByLayer[l] > 0)
+    .sort((x, y) => v.hiddenByLayer[y] - v.hiddenByLayer[x])
+    .slice(0, 2);
+  if (own > 0)
+    parts.push(
+      `${percent(own / Math.max(1, v.pricedTotal), 0)} of it is what the quote leaves to the buyer or left unanswered${top.length ? `, mostly ${top.map((l) => `${LAYER_LABELS[l].toLowerCase()} (${money(v.hiddenByLayer[l], cur)})`).join(" and ")}` : ""}.`,
+    );
   else parts.push("Its quote covers every cost layer asked about.");
-  if (v.disclosedTotal > 0) parts.push(`It discloses ${money(v.disclosedTotal, cur)} of buyer effort over ${n} years (shown as such, not as a hidden cost).`);
-  if (v.notAskedTotal > 0) parts.push(`${money(v.notAskedTotal, cur)} is priced for questions the buyer did not send, the same for every vendor.`);
-  parts.push(v.flags.length ? `Red flags: ${v.flags.map((f) => `${FLAG_LABELS[f.id]} (${f.severity})`).join(", ")}.` : "No red flag.");
+  if (v.disclosedTotal > 0)
+    parts.push(
+      `It discloses ${money(v.disclosedTotal, cur)} of buyer effort over ${n} years (shown as such, not as a hidden cost).`,
+    );
+  if (v.notAskedTotal > 0)
+    parts.push(
+      `${money(v.notAskedTotal, cur)} is priced for questions the buyer did not send, the same for every vendor.`,
+    );
+  parts.push(
+    v.flags.length
+      ? `Red flags: ${v.flags.map((f) => `${FLAG_LABELS[f.id]} (${f.severity})`).join(", ")}.`
+      : "No red flag.",
+  );
   return parts.join(" ");
 }
 
 function lineView(l: CostLine, index: ReturnType<typeof questionIndex>, cur: string): LineView {
   const q = index.get(l.questionKey)?.question;
   const badge = l.unpriced ? "unpriced" : l.unknown ? "unknown" : l.kind;
-  const badgeText = l.unpriced ? "not given" : l.unknown ? "unknown" : l.countedUnder ? "counted elsewhere" : l.kind === "disclosed" ? "disclosed effort" : l.kind === "hidden" ? "left to buyer" : l.headline ? "quoted (headline)" : "quoted";
+  const badgeText = l.unpriced
+    ? "not given"
+    : l.unknown
+      ? "unknown"
+      : l.countedUnder
+        ? "counted elsewhere"
+        : l.kind === "disclosed"
+          ? "disclosed effort"
+          : l.kind === "hidden"
+            ? "left to buyer"
+            : l.headline
+              ? "quoted (headline)"
+              : "quoted";
   const temporary = l.nature === "temporary" && l.timing.kind === "rate";
   const months = temporary && l.timing.kind === "rate" ? l.timing.to - l.timing.from : 0;
   return {
-    questionKey: l.questionKey, question: q?.text ?? l.questionKey, answer: q ? formatAnswer(q, l.answer, cur) : "—",
-    badge, badgeText, where: `${LAYER_LABELS[l.layer]} · ${PHASE_LABELS[l.phase]}`, nature: NATURE_LABELS[l.nature],
-    amount: l.unpriced ? "not given" : temporary ? `${money(l.total, cur)} over ${months} month${months === 1 ? "" : "s"}` : `${money(l.amount, cur)}${l.nature === "recurring" ? " a year" : ""}`,
-    total: l.unpriced ? "—" : money(l.total, cur), years: l.years.map((y) => money(y, cur)), reason: l.reason, unknown: l.unknown, unpriced: l.unpriced,
+    questionKey: l.questionKey,
+    question: q?.text ?? l.questionKey,
+    answer: q ? formatAnswer(q, l.answer, cur) : "—",
+    badge,
+    badgeText,
+    where: `${LAYER_LABELS[l.layer]} · ${PHASE_LABELS[l.phase]}`,
+    nature: NATURE_LABELS[l.nature],
+    amount: l.unpriced
+      ? "not given"
+      : temporary
+        ? `${money(l.total, cur)} over ${months} month${months === 1 ? "" : "s"}`
+        : `${money(l.amount, cur)}${l.nature === "recurring" ? " a year" : ""}`,
+    total: l.unpriced ? "—" : money(l.total, cur),
+    years: l.years.map((y) => money(y, cur)),
+    reason: l.reason,
+    unknown: l.unknown,
+    unpriced: l.unpriced,
   };
 }
 
 function fundingView(r: ModelResult, vendors: VendorResult[]): FundingView {
   const cur = r.currency;
   return {
-    intro: "What is funded now and what later, by year and by the funding stages the reference sequence names. One-off and temporary costs are transitional (they end); recurring costs are structural. Discovery and the build fall before go-live; live operation, usage and their buyer-side costs run from go-live; stabilisation ends after its months; exit falls in the final year.",
+    intro:
+      "What is funded now and what later, by year and by the funding stages the reference sequence names. One-off and temporary costs are transitional (they end); recurring costs are structural. Discovery and the build fall before go-live; live operation, usage and their buyer-side costs run from go-live; stabilisation ends after its months; exit falls in the final year.",
     years: Array.from({ length: r.horizonYears }, (_, i) => `Year ${i + 1}`),
     phases: PHASES.map((p) => PHASE_LABELS[p]),
     rows: vendors.map((v) => ({
-      name: v.name, years: v.byYear.map((y) => money(y, cur)), oneOff: money(v.byNature.one_off, cur), temporary: money(v.byNature.temporary, cur),
-      recurring: money(v.byNature.recurring, cur), total: money(v.adjustedTotal!, cur), phases: PHASES.map((p) => money(v.byPhase[p], cur)),
+      name: v.name,
+      years: v.byYear.map((y) => money(y, cur)),
+      oneOff: money(v.byNature.one_off, cur),
+      temporary: money(v.byNature.temporary, cur),
+      recurring: money(v.byNature.recurring, cur),
+      total: money(v.adjustedTotal!, cur),
+      phases: PHASES.map((p) => money(v.byPhase[p], cur)),
     })),
   };
 }
 
-function sensitivityView(r: ModelResult, byId: Map<string, VendorResult>, rankedCount: number): ComparisonView["sensitivity"] {
+function sensitivityView(
+  r: ModelResult,
+  byId: Map<string, VendorResult>,
+  rankedCount: number,
+): ComparisonView["sensitivity"] {
   const s = r.sensitivity;
   const cur = r.currency;
   const shown = r.vendors.filter((v) => v.adjustedTotal !== null);
   const range = percent(s.range, 0);
   const changing = s.rows.filter((x) => x.leaderChanges);
-  const intro = rankedCount < 2
-    ? `Each assumption moved down and up by ${range}, within its bounds: the totals at both ends.`
-    : changing.length
-      ? `Each assumption moved down and up by ${range}, within its bounds. ${changing.length === 1 ? "One assumption changes" : `${changing.length} assumptions change`} which vendor is cheapest over ${r.horizonYears} years: ${list(changing.map((x) => x.label))}.`
-      : `Each assumption moved down and up by ${range}, within its bounds. No single assumption changes which vendor is cheapest over ${r.horizonYears} years${s.leader ? ` (${byId.get(s.leader)!.name})` : ""}.`;
+  const intro =
+    rankedCount < 2
+      ? `Each assumption moved down and up by ${range}, within its bounds: the totals at both ends.`
+      : changing.length
+        ? `Each assumption moved down and up by ${range}, within its bounds. ${changing.length === 1 ? "One assumption changes" : `${changing.length} assumptions change`} which vendor is cheapest over ${r.horizonYears} years: ${list(changing.map((x) => x.label))}.`
+        : `Each assumption moved down and up by ${range}, within its bounds. No single assumption changes which vendor is cheapest over ${r.horizonYears} years${s.leader ? ` (${byId.get(s.leader)!.name})` : ""}.`;
   const round = (x: number) => String(Math.round(x * 1000) / 1000);
   return {
     intro,
     rows: s.rows.map((x) => ({
-      label: x.measure === "present" ? `${x.label} (present value)` : x.measure === "npv" ? `${x.label} (NPV, highest best)` : x.label, key: x.assumption,
+      label:
+        x.measure === "present"
+          ? `${x.label} (present value)`
+          : x.measure === "npv"
+            ? `${x.label} (NPV, highest best)`
+            : x.label,
+      key: x.assumption,
       ...(x.assumption === "day_rate" || x.assumption === "value"
         ? { base: money(x.base, cur), range: `${money(x.low, cur)} / ${money(x.high, cur)}` }
         : { base: round(x.base), range: `${round(x.low)} / ${round(x.high)}` }),
-      cells: Object.fromEntries(shown.map((v) => {
-        const t = x.totals[v.vendorId];
-        return [v.vendorId, t && t.low !== null && t.high !== null ? `${moneyThousands(t.low, cur)} – ${moneyThousands(t.high, cur)}` : "—"];
-      })),
-      leader: rankedCount < 2 ? "—" : x.leaderChanges ? `changes: ${[...new Set([...x.leadersLow, ...x.leadersHigh])].map((id) => byId.get(id)!.name).join(" / ")}` : "holds",
+      cells: Object.fromEntries(
+        shown.map((v) => {
+          const t = x.totals[v.vendorId];
+          return [
+            v.vendorId,
+            t && t.low !== null && t.high !== null
+              ? `${moneyThousands(t.low, cur)} – ${moneyThousands(t.high, cur)}`
+              : "—",
+          ];
+        }),
+      ),
+      leader:
+        rankedCount < 2
+          ? "—"
+          : x.leaderChanges
+            ? `changes: ${[...new Set([...x.leadersLow, ...x.leadersHigh])].map((id) => byId.get(id)!.name).join(" / ")}`
+            : "holds",
       changes: x.leaderChanges,
     })),
   };
@@ -345,10 +509,15 @@ function sensitivityView(r: ModelResult, byId: Map<string, VendorResult>, ranked
 function rangesView(r: ModelResult, byId: Map<string, VendorResult>): RangesView {
   const cur = r.currency;
   const g = r.ranges;
-  const spread = (s: { p10: number; p50: number; p90: number }) => `${moneyThousands(s.p10, cur)} – ${moneyThousands(s.p90, cur)} (median ${moneyThousands(s.p50, cur)})`;
+  const spread = (s: { p10: number; p50: number; p90: number }) =>
+    `${moneyThousands(s.p10, cur)} – ${moneyThousands(s.p90, cur)} (median ${moneyThousands(s.p50, cur)})`;
   const order = [...g.vendors].sort((a, b) => (b.cheapest ?? -1) - (a.cheapest ?? -1) || a.total.p50 - b.total.p50);
   const rows = order.map((x) => ({
-    id: x.vendorId, name: byId.get(x.vendorId)!.name, total: spread(x.total), present: spread(x.present), npv: x.npv ? spread(x.npv) : null,
+    id: x.vendorId,
+    name: byId.get(x.vendorId)!.name,
+    total: spread(x.total),
+    present: spread(x.present),
+    npv: x.npv ? spread(x.npv) : null,
     cheapest: x.cheapest === null ? "—" : chance(x.cheapest),
   }));
   const draws = g.draws.toLocaleString("en-GB");
@@ -391,17 +560,34 @@ function roiIntro(r: ModelResult): string | null {
 function roiView(r: ModelResult, ordered: VendorResult[]): RoiView[] | null {
   if (!ordered.some((v) => v.roi)) return null;
   const cur = r.currency;
-  const months = (m: number | null, note: string | null) => (note === "not_asked" ? "not asked" : note === "not_quoted" ? "not comparable" : m === null ? `never within ${r.horizonYears} years` : `${m} months`);
-  const net = (x: number | null, note: string | null) => (x === null ? (note === "not_asked" ? "not asked" : "not comparable") : money(x, cur));
-  return ordered.filter((v) => v.roi).map((v) => {
-    const x = v.roi!;
-    const full = x.goLiveMonth + Math.ceil(x.rampMonths);
-    return {
-      name: v.name,
-      valueStart: x.rampMonths > 0 ? `month ${x.goLiveMonth + 1}, in full from month ${Math.min(full, r.horizonYears * 12)}` : `month ${x.goLiveMonth + 1}`,
-      naivePayback: months(x.naivePaybackMonths, x.naiveNote), adjustedPayback: months(x.adjustedPaybackMonths, x.adjustedNote),
-      naiveNet: net(x.naiveNet, x.naiveNote), adjustedNet: net(x.adjustedNet, x.adjustedNote),
-      valuePresent: money(x.valuePresent, cur), npv: net(x.npv, x.adjustedNote), discountedPayback: months(x.discountedPaybackMonths, x.adjustedNote),
-    };
-  });
+  const months = (m: number | null, note: string | null) =>
+    note === "not_asked"
+      ? "not asked"
+      : note === "not_quoted"
+        ? "not comparable"
+        : m === null
+          ? `never within ${r.horizonYears} years`
+          : `${m} months`;
+  const net = (x: number | null, note: string | null) =>
+    x === null ? (note === "not_asked" ? "not asked" : "not comparable") : money(x, cur);
+  return ordered
+    .filter((v) => v.roi)
+    .map((v) => {
+      const x = v.roi!;
+      const full = x.goLiveMonth + Math.ceil(x.rampMonths);
+      return {
+        name: v.name,
+        valueStart:
+          x.rampMonths > 0
+            ? `month ${x.goLiveMonth + 1}, in full from month ${Math.min(full, r.horizonYears * 12)}`
+            : `month ${x.goLiveMonth + 1}`,
+        naivePayback: months(x.naivePaybackMonths, x.naiveNote),
+        adjustedPayback: months(x.adjustedPaybackMonths, x.adjustedNote),
+        naiveNet: net(x.naiveNet, x.naiveNote),
+        adjustedNet: net(x.adjustedNet, x.adjustedNote),
+        valuePresent: money(x.valuePresent, cur),
+        npv: net(x.npv, x.adjustedNote),
+        discountedPayback: months(x.discountedPaybackMonths, x.adjustedNote),
+      };
+    });
 }

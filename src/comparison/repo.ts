@@ -12,8 +12,12 @@ export interface Comment {
 
 /** The evaluation's comments in the order written: all of them, or the newest `newest`. */
 export function listComments(db: Db, evaluationId: number, newest = -1): Comment[] {
-  return db.prepare(`SELECT * FROM (SELECT c.id, u.name AS userName, u.role AS userRole, c.body, c.created_at AS createdAt FROM comments c JOIN users u ON u.id = c.user_id
-    WHERE c.evaluation_id = ? ORDER BY c.id DESC LIMIT ?) ORDER BY id`).all(evaluationId, newest) as Comment[];
+  return db
+    .prepare(
+      `SELECT * FROM (SELECT c.id, u.name AS userName, u.role AS userRole, c.body, c.created_at AS createdAt FROM comments c JOIN users u ON u.id = c.user_id
+    WHERE c.evaluation_id = ? ORDER BY c.id DESC LIMIT ?) ORDER BY id`,
+    )
+    .all(evaluationId, newest) as Comment[];
 }
 
 export function countComments(db: Db, evaluationId: number): number {
@@ -41,25 +45,57 @@ export interface Decision {
 }
 
 export function listDecisions(db: Db, evaluationId: number): Decision[] {
-  const rows = db.prepare(`SELECT d.id, d.outcome, d.vendor_id AS vendorId, v.name AS vendorName, d.conditions, d.reason, d.status, u.name AS createdBy, d.created_at AS createdAt, d.recorded_at AS recordedAt
-    FROM decisions d JOIN users u ON u.id = d.created_by LEFT JOIN vendors v ON v.id = d.vendor_id WHERE d.evaluation_id = ? ORDER BY d.id DESC`).all(evaluationId) as Omit<Decision, "signatures">[];
-  const sigs = db.prepare(`SELECT u.name AS userName, s.committee_role AS committeeRole, s.signed_at AS signedAt FROM decision_signatures s JOIN users u ON u.id = s.user_id WHERE s.decision_id = ? ORDER BY s.signed_at`);
+  const rows = db
+    .prepare(
+      `SELECT d.id, d.outcome, d.vendor_id AS vendorId, v.name AS vendorName, d.conditions, d.reason, d.status, u.name AS createdBy, d.created_at AS createdAt, d.recorded_at AS recordedAt
+    FROM decisions d JOIN users u ON u.id = d.created_by LEFT JOIN vendors v ON v.id = d.vendor_id WHERE d.evaluation_id = ? ORDER BY d.id DESC`,
+    )
+    .all(evaluationId) as Omit<Decision, "signatures">[];
+  const sigs = db.prepare(
+    `SELECT u.name AS userName, s.committee_role AS committeeRole, s.signed_at AS signedAt FROM decision_signatures s JOIN users u ON u.id = s.user_id WHERE s.decision_id = ? ORDER BY s.signed_at`,
+  );
   return rows.map((r) => ({ ...r, signatures: sigs.all(r.id) as Decision["signatures"] }));
 }
 
-export function proposeDecision(db: Db, d: { evaluationId: number; outcome: Outcome; vendorId: number | null; conditions: string | null; reason: string; userId: number }): number {
-  db.prepare("UPDATE decisions SET status = 'withdrawn' WHERE evaluation_id = ? AND status = 'proposed'").run(d.evaluationId);
-  return Number(db.prepare("INSERT INTO decisions (evaluation_id, outcome, vendor_id, conditions, reason, created_by) VALUES (?, ?, ?, ?, ?, ?)")
-    .run(d.evaluationId, d.outcome, d.vendorId, d.conditions, d.reason, d.userId).lastInsertRowid);
+export function proposeDecision(
+  db: Db,
+  d: {
+    evaluationId: number;
+    outcome: Outcome;
+    vendorId: number | null;
+    conditions: string | null;
+    reason: string;
+    userId: number;
+  },
+): number {
+  db.prepare("UPDATE decisions SET status = 'withdrawn' WHERE evaluation_id = ? AND status = 'proposed'").run(
+    d.evaluationId,
+  );
+  return Number(
+    db
+      .prepare(
+        "INSERT INTO decisions (evaluation_id, outcome, vendor_id, conditions, reason, created_by) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(d.evaluationId, d.outcome, d.vendorId, d.conditions, d.reason, d.userId).lastInsertRowid,
+  );
 }
 
 export function sign(db: Db, decisionId: number, userId: number, role: Role): void {
-  db.prepare("INSERT OR IGNORE INTO decision_signatures (decision_id, user_id, committee_role) VALUES (?, ?, ?)").run(decisionId, userId, role);
+  db.prepare("INSERT OR IGNORE INTO decision_signatures (decision_id, user_id, committee_role) VALUES (?, ?, ?)").run(
+    decisionId,
+    userId,
+    role,
+  );
 }
 
 /** The roles still to sign a proposed decision, of those the evaluation names. */
 export function missingSignatures(db: Db, decisionId: number, roles: readonly Role[]): Role[] {
-  const signed = new Set(db.prepare("SELECT committee_role FROM decision_signatures WHERE decision_id = ?").pluck().all(decisionId) as Role[]);
+  const signed = new Set(
+    db
+      .prepare("SELECT committee_role FROM decision_signatures WHERE decision_id = ?")
+      .pluck()
+      .all(decisionId) as Role[],
+  );
   return roles.filter((r) => !signed.has(r));
 }
 
@@ -77,17 +113,27 @@ export interface ReportRow {
 }
 
 export function listReports(db: Db, evaluationId: number): ReportRow[] {
-  return db.prepare("SELECT id, sha256, file_name AS fileName, size_bytes AS sizeBytes, generated_by AS generatedBy, created_at AS createdAt FROM reports WHERE evaluation_id = ? ORDER BY id DESC").all(evaluationId) as ReportRow[];
+  return db
+    .prepare(
+      "SELECT id, sha256, file_name AS fileName, size_bytes AS sizeBytes, generated_by AS generatedBy, created_at AS createdAt FROM reports WHERE evaluation_id = ? ORDER BY id DESC",
+    )
+    .all(evaluationId) as ReportRow[];
 }
 
 /** A stored report of an evaluation: its file's name and when it was made. */
-export function findReport(db: Db, id: number, evaluationId: number): { fileName: string; createdAt: string } | undefined {
-  return sql(db, "SELECT file_name AS fileName, created_at AS createdAt FROM reports WHERE id = ? AND evaluation_id = ?").get(id, evaluationId) as
-    | { fileName: string; createdAt: string }
-    | undefined;
+export function findReport(
+  db: Db,
+  id: number,
+  evaluationId: number,
+): { fileName: string; createdAt: string } | undefined {
+  return sql(
+    db,
+    "SELECT file_name AS fileName, created_at AS createdAt FROM reports WHERE id = ? AND evaluation_id = ?",
+  ).get(id, evaluationId) as { fileName: string; createdAt: string } | undefined;
 }
 
 /** A decision of an evaluation, with its status. */
 export function findDecision(db: Db, id: number, evaluationId: number): { id: number; status: string } | undefined {
-  return sql(db, "SELECT id, status FROM decisions WHERE id = ? AND evaluation_id = ?").get(id, evaluationId) as { id: number; status: string } | undefined;
+  return sql(db, "SELECT id, status FROM decisions WHERE id = ? AND evaluation_id = ?").get(id, evaluationId) as
+    { id: number; status: string } | undefined;
 }

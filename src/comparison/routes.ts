@@ -18,7 +18,16 @@ import { limitByCaller, postLimit } from "../web/security.js";
 import { comparisonCsv } from "./csv.js";
 import { comparisonPageData, evaluationState, isLarge, type PageData } from "./page-data.js";
 import type { Evaluation } from "../evaluations/repo.js";
-import { addComment, countComments, findDecision, findReport, listComments, listDecisions, listReports, proposeDecision } from "./repo.js";
+import {
+  addComment,
+  countComments,
+  findDecision,
+  findReport,
+  listComments,
+  listDecisions,
+  listReports,
+  proposeDecision,
+} from "./repo.js";
 import { signDecision, type Signer } from "./signing.js";
 import { CommentSchema, DecisionSchema } from "./schema.js";
 
@@ -34,10 +43,21 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
   const reports = new ReportService(db, config);
   // Each new report costs seconds of a worker: a few per user and quarter of an hour (a report already made for the same state is free).
   const reportLimit = rateLimit({
-    windowMs: 15 * 60_000, limit: 6, standardHeaders: "draft-8", legacyHeaders: false,
+    windowMs: 15 * 60_000,
+    limit: 6,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
     keyGenerator: (req) => `user:${req.user!.id}`,
     skip: (req) => !reports.wouldGenerate(Number(req.params.id)),
-    handler: (_req, _res, next) => next(Object.assign(new Error("You have asked for several new reports in a short time. Wait a few minutes, or download one already made below."), { status: 429, expose: true })),
+    handler: (_req, _res, next) =>
+      next(
+        Object.assign(
+          new Error(
+            "You have asked for several new reports in a short time. Wait a few minutes, or download one already made below.",
+          ),
+          { status: 429, expose: true },
+        ),
+      ),
   });
 
   // The page's data by evaluation and state: a large evaluation's is made on the worker pool once per state.
@@ -57,24 +77,48 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     return data;
   };
 
-  const page = async (req: Request, res: Response, extra: { errors?: FieldErrors; values?: Record<string, unknown> } = {}, status = 200) => {
+  const page = async (
+    req: Request,
+    res: Response,
+    extra: { errors?: FieldErrors; values?: Record<string, unknown> } = {},
+    status = 200,
+  ) => {
     const e = evaluationOf(res);
     const data = (await pageData(e))!;
     const list = listReports(db, e.id);
     const shown = list.find((x) => String(x.id) === req.query.report);
-    return renderPage(req, res, "comparison/page", {
-      title: `Comparison — ${e.title}`, wide: true, view: data.view, justReported: shown ? { ...shown, reused: req.query.reused === "1" } : null,
-      // The page shows the newest comments; the PDF report carries them all.
-      charts: data.charts, reports: list, comments: listComments(db, e.id, PAGE_COMMENTS), commentCount: countComments(db, e.id),
-      decisions: listDecisions(db, e.id), errors: {}, values: {}, ...extra,
-    }, status);
+    return renderPage(
+      req,
+      res,
+      "comparison/page",
+      {
+        title: `Comparison — ${e.title}`,
+        wide: true,
+        view: data.view,
+        justReported: shown ? { ...shown, reused: req.query.reused === "1" } : null,
+        // The page shows the newest comments; the PDF report carries them all.
+        charts: data.charts,
+        reports: list,
+        comments: listComments(db, e.id, PAGE_COMMENTS),
+        commentCount: countComments(db, e.id),
+        decisions: listDecisions(db, e.id),
+        errors: {},
+        values: {},
+        ...extra,
+      },
+      status,
+    );
   };
 
   r.get("/evaluations/:id/comparison", ...readers, (req, res) => page(req, res));
 
   // Exports: the same state's file is made once; each user may ask for sixty in a quarter of an hour.
   const csvs = new StateCache<string>(16);
-  const exportLimit = limitByCaller(15, 60, "You have downloaded many exports in a short time. Wait a few minutes and try again.");
+  const exportLimit = limitByCaller(
+    15,
+    60,
+    "You have downloaded many exports in a short time. Wait a few minutes and try again.",
+  );
   r.get("/evaluations/:id/comparison.csv", ...readers, exportLimit, async (_req, res) => {
     const id = evaluationOf(res).id;
     const csv = await csvs.get(`${id}:${evaluationState(db, id)}`, () => {
@@ -85,7 +129,10 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
   });
 
   const done = (res: Response, id: number, reused: boolean) =>
-    res.redirect(303, `/evaluations/${evaluationOf(res).id}/comparison?report=${id}${reused ? "&reused=1" : ""}#reports`);
+    res.redirect(
+      303,
+      `/evaluations/${evaluationOf(res).id}/comparison?report=${id}${reused ? "&reused=1" : ""}#reports`,
+    );
 
   /** Asks for the report of the evaluation as it stands: the stored one, or one generated off the request thread (a progress page when it takes longer than progressAfterMs). */
   r.post("/evaluations/:id/reports", ...readers, reportLimit, async (req, res) => {
@@ -104,7 +151,13 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     if (!job || job.evaluationId !== e.id) throw notFound("This report request");
     if (job.result) return done(res, job.result.id, false);
     const seconds = Math.round((Date.now() - job.startedAt) / 1000);
-    return renderPage(req, res, "comparison/report-progress", { title: `Generating the report — ${e.title}`, job, seconds, refreshSeconds: job.error ? 0 : 1 }, job.error ? 500 : 200);
+    return renderPage(
+      req,
+      res,
+      "comparison/report-progress",
+      { title: `Generating the report — ${e.title}`, job, seconds, refreshSeconds: job.error ? 0 : 1 },
+      job.error ? 500 : 200,
+    );
   });
 
   r.get("/evaluations/:id/reports/:rid", ...readers, (req, res) => {
@@ -119,7 +172,9 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     const e = evaluationOf(res);
     const form = parseForm(CommentSchema, req.body);
     if (!form.ok) return page(req, res, { errors: form.errors, values: req.body }, 400);
-    db.transaction(() => (addComment(db, e.id, req.user!.id, form.data.body), audit(db, e.id, actor(req), "comment.added", {})))();
+    db.transaction(
+      () => (addComment(db, e.id, req.user!.id, form.data.body), audit(db, e.id, actor(req), "comment.added", {})),
+    )();
     res.redirect(303, `/evaluations/${e.id}/comparison#committee`);
   });
 
@@ -130,8 +185,19 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     if (form.data.vendorId !== undefined && !vendorOf(db, form.data.vendorId, e.id))
       return page(req, res, { errors: { vendorId: "Choose a vendor of this evaluation" }, values: req.body }, 400);
     db.transaction(() => {
-      const id = proposeDecision(db, { evaluationId: e.id, outcome: form.data.outcome, vendorId: form.data.vendorId ?? null, conditions: form.data.conditions || null, reason: form.data.reason, userId: req.user!.id });
-      audit(db, e.id, actor(req), "decision.proposed", { decision: id, outcome: form.data.outcome, vendor: form.data.vendorId ?? null });
+      const id = proposeDecision(db, {
+        evaluationId: e.id,
+        outcome: form.data.outcome,
+        vendorId: form.data.vendorId ?? null,
+        conditions: form.data.conditions || null,
+        reason: form.data.reason,
+        userId: req.user!.id,
+      });
+      audit(db, e.id, actor(req), "decision.proposed", {
+        decision: id,
+        outcome: form.data.outcome,
+        vendor: form.data.vendorId ?? null,
+      });
       if (req.user!.committeeRole) signDecision(db, id, e.id, e.roles, signerOf(req));
     })();
     res.redirect(303, `/evaluations/${e.id}/comparison#committee`);

@@ -16,7 +16,13 @@ export interface Signer {
  * seat the evaluation names has signed, the decision is recorded and the evaluation is decided.
  * Each step is in the audit log. Runs inside the caller's transaction. True when it was recorded.
  */
-export function signDecision(db: Db, decisionId: number, evaluationId: number, seats: readonly Role[], signer: Signer): boolean {
+export function signDecision(
+  db: Db,
+  decisionId: number,
+  evaluationId: number,
+  seats: readonly Role[],
+  signer: Signer,
+): boolean {
   sign(db, decisionId, signer.userId, signer.seat);
   audit(db, evaluationId, signer.actor, "decision.signed", { decision: decisionId, seat: signer.seat });
   if (missingSignatures(db, decisionId, seats).length > 0) return false;

@@ -10,7 +10,7 @@ interface Job {
 }
 
 /** How long a write waits for a lock another process holds before its caller is told the server is busy. */
-export const LOCK_WAIT_MS = 4000;
+const LOCK_WAIT_MS = 4000;
 
 /** Writes per shared transaction at most; more wait for the next one. */
 const MAX_BATCH = 256;
@@ -36,11 +36,19 @@ export class WriteBatch {
   /** The connection's own busy timeout, put back after each batch. */
   private blockMs: number | undefined;
 
-  constructor(private readonly db: Db, private readonly lockWaitMs = LOCK_WAIT_MS) {}
+  constructor(
+    private readonly db: Db,
+    private readonly lockWaitMs = LOCK_WAIT_MS,
+  ) {}
 
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ write, resolve: resolve as (v: unknown) => void, reject, deadline: Date.now() + this.lockWaitMs });
+      this.queue.push({
+        write,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        deadline: Date.now() + this.lockWaitMs,
+      });
       if (this.queue.length === 1 && !this.waiting) setImmediate(this.flush);
     });
   }

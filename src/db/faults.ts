@@ -7,7 +7,12 @@
 /** Whether an error is SQLite waiting in vain for a lock another connection or process holds. */
 export function isBusy(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
-  return code === "SQLITE_BUSY" || code === "SQLITE_LOCKED" || code?.startsWith("SQLITE_BUSY_") === true || err instanceof DatabaseBusy;
+  return (
+    code === "SQLITE_BUSY" ||
+    code === "SQLITE_LOCKED" ||
+    code?.startsWith("SQLITE_BUSY_") === true ||
+    err instanceof DatabaseBusy
+  );
 }
 
 /** Whether an error is the disk (or the database's file system) being full. */

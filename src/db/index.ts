@@ -48,7 +48,10 @@ const transactions = new WeakMap<Db, Map<object, Database.Transaction<(...args: 
  * each time `db.transaction` is called, which costs more than a small write on a hot path. `fn`
  * must be a module-level function (it is the cache key); it gets the arguments the call gets.
  */
-export function transaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): Database.Transaction<(...args: A) => R> {
+export function transaction<A extends unknown[], R>(
+  db: Db,
+  fn: (...args: A) => R,
+): Database.Transaction<(...args: A) => R> {
   let m = transactions.get(db);
   if (!m) transactions.set(db, (m = new Map()));
   let t = m.get(fn);

@@ -36,38 +36,79 @@ export interface Evaluation {
 
 export type NewEvaluation = Pick<
   Evaluation,
-  "title" | "description" | "tier" | "horizonYears" | "currency" | "valueEstimateMinor" | "dayRateMinor" | "dueDate" | "questionSetId" | "roles" | "assumptions" | "settings"
+  | "title"
+  | "description"
+  | "tier"
+  | "horizonYears"
+  | "currency"
+  | "valueEstimateMinor"
+  | "dayRateMinor"
+  | "dueDate"
+  | "questionSetId"
+  | "roles"
+  | "assumptions"
+  | "settings"
 > & { status?: EvaluationStatus; createdBy?: number | null };
 
 /** The columns of an evaluation row as its fields (for queries that join evaluations; see `toEvaluation`). */
-export const evaluationColumns = `id, title, description, tier, horizon_years AS horizonYears, currency, value_estimate_minor AS valueEstimateMinor,
+const evaluationColumns = `id, title, description, tier, horizon_years AS horizonYears, currency, value_estimate_minor AS valueEstimateMinor,
   day_rate_minor AS dayRateMinor, due_date AS dueDate, question_set_id AS questionSetId, roles, assumptions, settings, status,
   created_by AS createdBy, created_at AS createdAt, updated_at AS updatedAt, closed_at AS closedAt`;
 
-type Row = Omit<Evaluation, "roles" | "assumptions" | "settings"> & { roles: string; assumptions: string; settings: string };
+type Row = Omit<Evaluation, "roles" | "assumptions" | "settings"> & {
+  roles: string;
+  assumptions: string;
+  settings: string;
+};
 
 export type EvaluationRow = Row;
 
-export function toEvaluation(r: Row): Evaluation {
-  return { ...r, roles: JSON.parse(r.roles) as Role[], assumptions: JSON.parse(r.assumptions) as Record<string, number>, settings: JSON.parse(r.settings) as EvaluationSettings };
+function toEvaluation(r: Row): Evaluation {
+  return {
+    ...r,
+    roles: JSON.parse(r.roles) as Role[],
+    assumptions: JSON.parse(r.assumptions) as Record<string, number>,
+    settings: JSON.parse(r.settings) as EvaluationSettings,
+  };
 }
 
 /** What the vendor portal uses of an evaluation: read with every vendor request, so not its assumptions and settings. */
-export type PortalEvaluation = Pick<Evaluation, "id" | "title" | "description" | "currency" | "dueDate" | "questionSetId" | "roles" | "status" | "createdBy">;
+export type PortalEvaluation = Pick<
+  Evaluation,
+  "id" | "title" | "description" | "currency" | "dueDate" | "questionSetId" | "roles" | "status" | "createdBy"
+>;
 type PortalEvaluationRow = Omit<PortalEvaluation, "roles"> & { roles: string };
-const portalEvaluationColumns = "id, title, description, currency, due_date AS dueDate, question_set_id AS questionSetId, roles, status, created_by AS createdBy";
+const portalEvaluationColumns =
+  "id, title, description, currency, due_date AS dueDate, question_set_id AS questionSetId, roles, status, created_by AS createdBy";
 
 export function findPortalEvaluation(db: Db, id: number): PortalEvaluation | undefined {
-  const r = sql(db, `SELECT ${portalEvaluationColumns} FROM evaluations WHERE id = ?`).get(id) as PortalEvaluationRow | undefined;
+  const r = sql(db, `SELECT ${portalEvaluationColumns} FROM evaluations WHERE id = ?`).get(id) as
+    PortalEvaluationRow | undefined;
   return r && { ...r, roles: JSON.parse(r.roles) as Role[] };
 }
 
 export function insertEvaluation(db: Db, e: NewEvaluation): number {
   return Number(
-    sql(db, `INSERT INTO evaluations (title, description, tier, horizon_years, currency, value_estimate_minor, day_rate_minor, due_date,
-        question_set_id, roles, assumptions, settings, status, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(e.title, e.description, e.tier, e.horizonYears, e.currency, e.valueEstimateMinor, e.dayRateMinor, e.dueDate, e.questionSetId,
-        JSON.stringify(e.roles), JSON.stringify(e.assumptions), JSON.stringify(e.settings), e.status ?? "draft", e.createdBy ?? null).lastInsertRowid,
+    sql(
+      db,
+      `INSERT INTO evaluations (title, description, tier, horizon_years, currency, value_estimate_minor, day_rate_minor, due_date,
+        question_set_id, roles, assumptions, settings, status, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      e.title,
+      e.description,
+      e.tier,
+      e.horizonYears,
+      e.currency,
+      e.valueEstimateMinor,
+      e.dayRateMinor,
+      e.dueDate,
+      e.questionSetId,
+      JSON.stringify(e.roles),
+      JSON.stringify(e.assumptions),
+      JSON.stringify(e.settings),
+      e.status ?? "draft",
+      e.createdBy ?? null,
+    ).lastInsertRowid,
   );
 }
 
@@ -77,17 +118,33 @@ export function findEvaluation(db: Db, id: number): Evaluation | undefined {
 }
 
 export function updateEvaluation(db: Db, id: number, e: Omit<NewEvaluation, "createdBy" | "status">): void {
-  sql(db, `UPDATE evaluations SET title = ?, description = ?, tier = ?, horizon_years = ?, currency = ?, value_estimate_minor = ?,
-    day_rate_minor = ?, due_date = ?, question_set_id = ?, roles = ?, assumptions = ?, settings = ?, updated_at = ? WHERE id = ?`).run(
-    e.title, e.description, e.tier, e.horizonYears, e.currency, e.valueEstimateMinor, e.dayRateMinor, e.dueDate, e.questionSetId,
-    JSON.stringify(e.roles), JSON.stringify(e.assumptions), JSON.stringify(e.settings), nowIso(), id,
+  sql(
+    db,
+    `UPDATE evaluations SET title = ?, description = ?, tier = ?, horizon_years = ?, currency = ?, value_estimate_minor = ?,
+    day_rate_minor = ?, due_date = ?, question_set_id = ?, roles = ?, assumptions = ?, settings = ?, updated_at = ? WHERE id = ?`,
+  ).run(
+    e.title,
+    e.description,
+    e.tier,
+    e.horizonYears,
+    e.currency,
+    e.valueEstimateMinor,
+    e.dayRateMinor,
+    e.dueDate,
+    e.questionSetId,
+    JSON.stringify(e.roles),
+    JSON.stringify(e.assumptions),
+    JSON.stringify(e.settings),
+    nowIso(),
+    id,
   );
 }
 
 export function setEvaluationStatus(db: Db, id: number, status: EvaluationStatus): void {
-  sql(db, "UPDATE evaluations SET status = ?, updated_at = ?, closed_at = CASE WHEN ? IN ('closed', 'decided') THEN ? ELSE NULL END WHERE id = ?").run(
-    status, nowIso(), status, nowIso(), id,
-  );
+  sql(
+    db,
+    "UPDATE evaluations SET status = ?, updated_at = ?, closed_at = CASE WHEN ? IN ('closed', 'decided') THEN ? ELSE NULL END WHERE id = ?",
+  ).run(status, nowIso(), status, nowIso(), id);
 }
 
 export interface EvaluationListItem {
@@ -102,16 +159,23 @@ export interface EvaluationListItem {
 }
 
 /** Evaluations newest first, optionally only those a user is a member of, filtered by title. */
-export function listEvaluations(db: Db, opts: { memberId?: number; search?: string; limit?: number } = {}): EvaluationListItem[] {
+export function listEvaluations(
+  db: Db,
+  opts: { memberId?: number; search?: string; limit?: number } = {},
+): EvaluationListItem[] {
   const where: string[] = [];
   const args: unknown[] = [];
-  if (opts.memberId !== undefined) (where.push("e.id IN (SELECT evaluation_id FROM evaluation_members WHERE user_id = ?)"), args.push(opts.memberId));
-  if (opts.search) (where.push("e.title LIKE ? ESCAPE '\\'"), args.push("%" + opts.search.replace(/[\\%_]/g, "\\$&") + "%"));
-  return sql(db, `SELECT e.id, e.title, e.status, e.due_date AS dueDate, e.tier, e.created_at AS createdAt,
+  if (opts.memberId !== undefined)
+    (where.push("e.id IN (SELECT evaluation_id FROM evaluation_members WHERE user_id = ?)"), args.push(opts.memberId));
+  if (opts.search)
+    (where.push("e.title LIKE ? ESCAPE '\\'"), args.push("%" + opts.search.replace(/[\\%_]/g, "\\$&") + "%"));
+  return sql(
+    db,
+    `SELECT e.id, e.title, e.status, e.due_date AS dueDate, e.tier, e.created_at AS createdAt,
         (SELECT count(*) FROM vendors v WHERE v.evaluation_id = e.id) AS vendorCount,
         (SELECT count(*) FROM vendors v WHERE v.evaluation_id = e.id AND v.status = 'submitted') AS submittedCount
-      FROM evaluations e ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY e.created_at DESC, e.id DESC LIMIT ?`)
-    .all(...args, opts.limit ?? 200) as EvaluationListItem[];
+      FROM evaluations e ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY e.created_at DESC, e.id DESC LIMIT ?`,
+  ).all(...args, opts.limit ?? 200) as EvaluationListItem[];
 }
 
 export function addMember(db: Db, evaluationId: number, userId: number): void {
@@ -119,11 +183,20 @@ export function addMember(db: Db, evaluationId: number, userId: number): void {
 }
 
 export function isMember(db: Db, evaluationId: number, userId: number): boolean {
-  return sql(db, "SELECT 1 FROM evaluation_members WHERE evaluation_id = ? AND user_id = ?").get(evaluationId, userId) !== undefined;
+  return (
+    sql(db, "SELECT 1 FROM evaluation_members WHERE evaluation_id = ? AND user_id = ?").get(evaluationId, userId) !==
+    undefined
+  );
 }
 
 /** The users who are members of an evaluation, by name. */
-export function listMembers(db: Db, evaluationId: number): { id: number; name: string; email: string; role: string; committeeRole: string | null }[] {
-  return sql(db, `SELECT u.id, u.name, u.email, u.role, u.committee_role AS committeeRole FROM evaluation_members m JOIN users u ON u.id = m.user_id
-    WHERE m.evaluation_id = ? ORDER BY u.name`).all(evaluationId) as { id: number; name: string; email: string; role: string; committeeRole: string | null }[];
+export function listMembers(
+  db: Db,
+  evaluationId: number,
+): { id: number; name: string; email: string; role: string; committeeRole: string | null }[] {
+  return sql(
+    db,
+    `SELECT u.id, u.name, u.email, u.role, u.committee_role AS committeeRole FROM evaluation_members m JOIN users u ON u.id = m.user_id
+    WHERE m.evaluation_id = ? ORDER BY u.name`,
+  ).all(evaluationId) as { id: number; name: string; email: string; role: string; committeeRole: string | null }[];
 }

@@ -10,7 +10,15 @@ import { listLinksOfEvaluation, listVendors, listVendorsOf } from "../vendors/re
 import { parseForm, type FieldErrors } from "../web/forms.js";
 import { evaluationOf, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
-import { addMember, insertEvaluation, listMembers, listEvaluations, setEvaluationStatus, updateEvaluation, type Evaluation } from "./repo.js";
+import {
+  addMember,
+  insertEvaluation,
+  listMembers,
+  listEvaluations,
+  setEvaluationStatus,
+  updateEvaluation,
+  type Evaluation,
+} from "./repo.js";
 import { EvaluationFormSchema, parseAssumptionOverrides } from "./schema.js";
 
 type Values = Record<string, unknown>;
@@ -18,10 +26,20 @@ type Values = Record<string, unknown>;
 /** Form values of a stored evaluation, as the form shows them. */
 function valuesOf(e: Evaluation): Values {
   return {
-    title: e.title, description: e.description, questionSetId: String(e.questionSetId), roles: e.roles, tier: e.tier, horizonYears: String(e.horizonYears),
-    currency: e.currency, dayRate: String(fromMinor(e.dayRateMinor, e.currency)), valueEstimate: e.valueEstimateMinor === null ? "" : String(fromMinor(e.valueEstimateMinor, e.currency)),
-    dueDate: e.dueDate, sensitivityPercent: String(Math.round((e.settings.sensitivityRange ?? 0.3) * 100)), unevidencedIncludedAsPartial: !!e.settings.unevidencedIncludedAsPartial,
-    rankUnsubmitted: !!e.settings.rankUnsubmitted, rankOn: e.settings.rankOn ?? "nominal",
+    title: e.title,
+    description: e.description,
+    questionSetId: String(e.questionSetId),
+    roles: e.roles,
+    tier: e.tier,
+    horizonYears: String(e.horizonYears),
+    currency: e.currency,
+    dayRate: String(fromMinor(e.dayRateMinor, e.currency)),
+    valueEstimate: e.valueEstimateMinor === null ? "" : String(fromMinor(e.valueEstimateMinor, e.currency)),
+    dueDate: e.dueDate,
+    sensitivityPercent: String(Math.round((e.settings.sensitivityRange ?? 0.3) * 100)),
+    unevidencedIncludedAsPartial: !!e.settings.unevidencedIncludedAsPartial,
+    rankUnsubmitted: !!e.settings.rankUnsubmitted,
+    rankOn: e.settings.rankOn ?? "nominal",
     ...Object.fromEntries(Object.entries(e.assumptions).map(([k, v]) => [`a_${k}`, String(v)])),
   };
 }
@@ -29,11 +47,23 @@ function valuesOf(e: Evaluation): Values {
 function defaultValues(db: Db): Values {
   const due = new Date(Date.now() + 21 * 86400_000).toISOString().slice(0, 10);
   const set = latestQuestionSets(db).find((s) => s.setKey === "ai_production") ?? latestQuestionSets(db)[0];
-  return { questionSetId: set ? String(set.id) : "", roles: ["cto", "cfo", "product", "procurement"], tier: "production", horizonYears: "3", currency: "EUR", dueDate: due, sensitivityPercent: "30", description: "", title: "", dayRate: "", valueEstimate: "" };
+  return {
+    questionSetId: set ? String(set.id) : "",
+    roles: ["cto", "cfo", "product", "procurement"],
+    tier: "production",
+    horizonYears: "3",
+    currency: "EUR",
+    dueDate: due,
+    sensitivityPercent: "30",
+    description: "",
+    title: "",
+    dayRate: "",
+    valueEstimate: "",
+  };
 }
 
 /** Whether invitations went out: the question set, roles and currency are then fixed. */
-export function invitationsSent(db: Db, evaluationId: number): boolean {
+function invitationsSent(db: Db, evaluationId: number): boolean {
   return listLinksOfEvaluation(db, evaluationId).length > 0;
 }
 
@@ -51,13 +81,26 @@ export function evaluationRoutes(db: Db): Router {
     const locked = e ? invitationsSent(db, e.id) : false;
     if (row && e && !sets.some((s) => s.id === row.id)) sets.push(row);
     const tier = (TIERS as readonly string[]).includes(String(values.tier)) ? (values.tier as Tier) : "production";
-    return renderPage(req, res, "evaluations/form", { title: e ? `Edit ${e.title}` : "New evaluation", values, errors, sets, set, tier, locked, note, evaluation: e }, status);
+    return renderPage(
+      req,
+      res,
+      "evaluations/form",
+      { title: e ? `Edit ${e.title}` : "New evaluation", values, errors, sets, set, tier, locked, note, evaluation: e },
+      status,
+    );
   };
 
   r.get("/evaluations", requireUser, (req, res) => {
     const search = String(req.query.q ?? "").slice(0, 200);
-    const rows = listEvaluations(db, { memberId: req.user!.role === "admin" ? undefined : req.user!.id, search, limit: 100 });
-    const vendors = listVendorsOf(db, rows.map((e) => e.id));
+    const rows = listEvaluations(db, {
+      memberId: req.user!.role === "admin" ? undefined : req.user!.id,
+      search,
+      limit: 100,
+    });
+    const vendors = listVendorsOf(
+      db,
+      rows.map((e) => e.id),
+    );
     return renderPage(req, res, "evaluations/dashboard", { title: "Evaluations", rows, vendors, search });
   });
 
@@ -65,7 +108,15 @@ export function evaluationRoutes(db: Db): Router {
 
   r.post("/evaluations", requireUser, buyers, (req, res) => {
     const body = req.body as Values;
-    if (body.action === "refresh") return formPage(req, res, dropAssumptions(body), {}, 200, "Assumptions now show the defaults for the question set and tier chosen.");
+    if (body.action === "refresh")
+      return formPage(
+        req,
+        res,
+        dropAssumptions(body),
+        {},
+        200,
+        "Assumptions now show the defaults for the question set and tier chosen.",
+      );
     const result = validate(db, body, null);
     if (!result.ok) return formPage(req, res, body, result.errors, 400);
     const id = db.transaction(() => {
@@ -79,7 +130,9 @@ export function evaluationRoutes(db: Db): Router {
 
   r.get("/evaluations/:id", requireUser, load, (req, res) => renderEvaluationPage(db, req, res));
 
-  r.get("/evaluations/:id/edit", requireUser, buyers, load, (req, res) => formPage(req, res, valuesOf(evaluationOf(res)), {}));
+  r.get("/evaluations/:id/edit", requireUser, buyers, load, (req, res) =>
+    formPage(req, res, valuesOf(evaluationOf(res)), {}),
+  );
 
   r.post("/evaluations/:id/edit", requireUser, buyers, load, (req, res) => {
     const e = evaluationOf(res);
@@ -88,14 +141,27 @@ export function evaluationRoutes(db: Db): Router {
       const values = { ...body, [`a_${body.reset}`]: "" };
       return formPage(req, res, values, {}, 200, `“${body.reset}” is back to its default for the tier. Save to apply.`);
     }
-    if (body.action === "refresh") return formPage(req, res, dropAssumptions(body), {}, 200, "Assumptions now show the defaults for the question set and tier chosen.");
+    if (body.action === "refresh")
+      return formPage(
+        req,
+        res,
+        dropAssumptions(body),
+        {},
+        200,
+        "Assumptions now show the defaults for the question set and tier chosen.",
+      );
     const result = validate(db, body, e);
     if (!result.ok) return formPage(req, res, body, result.errors, 400);
     db.transaction(() => {
       updateEvaluation(db, e.id, result.fields);
       audit(db, e.id, `user:${req.user!.id}`, "evaluation.updated", { changed: changedFields(e, result.fields) });
-      const before = JSON.stringify(e.assumptions), after = JSON.stringify(result.fields.assumptions);
-      if (before !== after) audit(db, e.id, `user:${req.user!.id}`, "assumptions.changed", { before: e.assumptions, after: result.fields.assumptions });
+      const before = JSON.stringify(e.assumptions),
+        after = JSON.stringify(result.fields.assumptions);
+      if (before !== after)
+        audit(db, e.id, `user:${req.user!.id}`, "assumptions.changed", {
+          before: e.assumptions,
+          after: result.fields.assumptions,
+        });
     })();
     res.redirect(303, `/evaluations/${e.id}`);
   });
@@ -103,8 +169,16 @@ export function evaluationRoutes(db: Db): Router {
   r.post("/evaluations/:id/status", requireUser, buyers, load, (req, res) => {
     const e = evaluationOf(res);
     const action = String(req.body.action ?? "");
-    const next = action === "close" && e.status === "open" ? "closed" : action === "reopen" && e.status === "closed" ? "open" : null;
-    if (!next) throw badRequest(`This evaluation is ${e.status}: it cannot be ${action === "close" ? "closed" : "reopened"} now.`);
+    const next =
+      action === "close" && e.status === "open"
+        ? "closed"
+        : action === "reopen" && e.status === "closed"
+          ? "open"
+          : null;
+    if (!next)
+      throw badRequest(
+        `This evaluation is ${e.status}: it cannot be ${action === "close" ? "closed" : "reopened"} now.`,
+      );
     db.transaction(() => {
       setEvaluationStatus(db, e.id, next);
       audit(db, e.id, `user:${req.user!.id}`, next === "closed" ? "evaluation.closed" : "evaluation.reopened", {});
@@ -115,7 +189,11 @@ export function evaluationRoutes(db: Db): Router {
   r.post("/evaluations/:id/members", requireUser, buyers, load, (req, res) => {
     const e = evaluationOf(res);
     const user = findUserByEmail(db, String(req.body.email ?? ""));
-    if (!user || user.disabledAt) throw invalid({ email: "No active user has that email. An administrator can invite them under Users first." }, { email: "Colleague" });
+    if (!user || user.disabledAt)
+      throw invalid(
+        { email: "No active user has that email. An administrator can invite them under Users first." },
+        { email: "Colleague" },
+      );
     db.transaction(() => {
       addMember(db, e.id, user.id);
       audit(db, e.id, `user:${req.user!.id}`, "evaluation.member_added", { member: user.email, role: user.role });
@@ -126,21 +204,41 @@ export function evaluationRoutes(db: Db): Router {
 }
 
 /** The evaluation overview; the add-vendor form's errors and values when it was refused. */
-export function renderEvaluationPage(db: Db, req: Request, res: Response, vendorErrors: FieldErrors = {}, vendorValues: Values = {}): Promise<void> {
+export function renderEvaluationPage(
+  db: Db,
+  req: Request,
+  res: Response,
+  vendorErrors: FieldErrors = {},
+  vendorValues: Values = {},
+): Promise<void> {
   const e = evaluationOf(res);
   const members = listMembers(db, e.id);
   const addable = listUsers(db).filter((u) => !u.disabledAt && !members.some((m) => m.id === u.id));
   const status = Object.keys(vendorErrors).length ? 400 : 200;
-  return renderPage(req, res, "evaluations/show", {
-    title: e.title, set: getQuestionSet(db, e.questionSetId), vendors: listVendors(db, e.id), links: listLinksOfEvaluation(db, e.id), members, addable, vendorErrors, vendorValues,
-  }, status);
+  return renderPage(
+    req,
+    res,
+    "evaluations/show",
+    {
+      title: e.title,
+      set: getQuestionSet(db, e.questionSetId),
+      vendors: listVendors(db, e.id),
+      links: listLinksOfEvaluation(db, e.id),
+      members,
+      addable,
+      vendorErrors,
+      vendorValues,
+    },
+    status,
+  );
 }
 
 function dropAssumptions(body: Values): Values {
   return Object.fromEntries(Object.entries(body).filter(([k]) => !k.startsWith("a_")));
 }
 
-type Validated = { ok: true; fields: Omit<Parameters<typeof insertEvaluation>[1], "createdBy"> } | { ok: false; errors: FieldErrors };
+type Validated =
+  { ok: true; fields: Omit<Parameters<typeof insertEvaluation>[1], "createdBy"> } | { ok: false; errors: FieldErrors };
 
 /** Checks the evaluation form, the assumption overrides, and what may no longer change once vendors were invited. */
 function validate(db: Db, body: Values, existing: Evaluation | null): Validated {
@@ -157,7 +255,8 @@ function validate(db: Db, body: Values, existing: Evaluation | null): Validated 
   if (form.ok && existing && invitationsSent(db, existing.id)) {
     const why = "cannot change once invitations have gone out: vendors are already answering";
     if (form.data.questionSetId !== existing.questionSetId) errors.questionSetId = `The question set ${why} it`;
-    if ([...form.data.roles].sort().join() !== [...existing.roles].sort().join()) errors.roles = `The role sections ${why} them`;
+    if ([...form.data.roles].sort().join() !== [...existing.roles].sort().join())
+      errors.roles = `The role sections ${why} them`;
     if (form.data.currency !== existing.currency) errors.currency = `The currency ${why} in it`;
   }
   if (!form.ok || Object.keys(errors).length) return { ok: false, errors };
@@ -165,9 +264,23 @@ function validate(db: Db, body: Values, existing: Evaluation | null): Validated 
   return {
     ok: true,
     fields: {
-      title: f.title, description: f.description, tier: f.tier, horizonYears: f.horizonYears, currency: f.currency, valueEstimateMinor: f.valueEstimateMinor,
-      dayRateMinor: f.dayRateMinor, dueDate: f.dueDate, questionSetId: f.questionSetId, roles: f.roles, assumptions: parsed.overrides,
-      settings: { sensitivityRange: f.sensitivityPercent / 100, unevidencedIncludedAsPartial: f.unevidencedIncludedAsPartial, rankUnsubmitted: f.rankUnsubmitted, rankOn: f.rankOn },
+      title: f.title,
+      description: f.description,
+      tier: f.tier,
+      horizonYears: f.horizonYears,
+      currency: f.currency,
+      valueEstimateMinor: f.valueEstimateMinor,
+      dayRateMinor: f.dayRateMinor,
+      dueDate: f.dueDate,
+      questionSetId: f.questionSetId,
+      roles: f.roles,
+      assumptions: parsed.overrides,
+      settings: {
+        sensitivityRange: f.sensitivityPercent / 100,
+        unevidencedIncludedAsPartial: f.unevidencedIncludedAsPartial,
+        rankUnsubmitted: f.rankUnsubmitted,
+        rankOn: f.rankOn,
+      },
     },
   };
 }

@@ -8,20 +8,45 @@ const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
 
 /** An amount's shape, checked field by field: the decimals its currency allows are checked once the currency is known. */
 const AMOUNT_SHAPE = /^[^\d.-]*\d[\d\s,'’\u00a0\u202f]*(\.\d+)?$/;
-const amount = (label: string) => z.string().trim().regex(AMOUNT_SHAPE, `Enter ${label} as a number, e.g. 950 or 950.50`);
+const amount = (label: string) =>
+  z.string().trim().regex(AMOUNT_SHAPE, `Enter ${label} as a number, e.g. 950 or 950.50`);
 
 /** The evaluation form as the browser posts it (strings); amounts become minor units. */
 export const EvaluationFormSchema = z
   .object({
-    title: z.string().trim().min(3, "Give the evaluation a title of at least 3 characters").max(200, "Keep the title under 200 characters").superRefine(oneLine),
-    description: z.string().trim().max(5000, "Keep the description under 5,000 characters").superRefine(someLines).default(""),
+    title: z
+      .string()
+      .trim()
+      .min(3, "Give the evaluation a title of at least 3 characters")
+      .max(200, "Keep the title under 200 characters")
+      .superRefine(oneLine),
+    description: z
+      .string()
+      .trim()
+      .max(5000, "Keep the description under 5,000 characters")
+      .superRefine(someLines)
+      .default(""),
     questionSetId: z.coerce.number("Choose a question set").int().positive("Choose a question set"),
-    roles: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.enum(ROLES)).min(1, "Send at least one role section")),
+    roles: z.preprocess(
+      (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+      z.array(z.enum(ROLES)).min(1, "Send at least one role section"),
+    ),
     tier: z.enum(TIERS, "Choose the workflow's tier"),
-    horizonYears: z.coerce.number("Enter a number of years").int("Enter whole years").min(1, "At least 1 year").max(10, "At most 10 years"),
-    currency: z.string().trim().toUpperCase().refine((c) => CURRENCIES.has(c), "Enter an ISO 4217 currency code, e.g. EUR, USD, GBP"),
+    horizonYears: z.coerce
+      .number("Enter a number of years")
+      .int("Enter whole years")
+      .min(1, "At least 1 year")
+      .max(10, "At most 10 years"),
+    currency: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .refine((c) => CURRENCIES.has(c), "Enter an ISO 4217 currency code, e.g. EUR, USD, GBP"),
     dayRate: amount("the day rate"),
-    valueEstimate: z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), amount("the yearly value").optional()),
+    valueEstimate: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      amount("the yearly value").optional(),
+    ),
     dueDate: z.iso.date("Enter a date (YYYY-MM-DD)"),
     sensitivityPercent: z.coerce.number("Enter a percentage").min(5, "At least 5%").max(90, "At most 90%").default(30),
     unevidencedIncludedAsPartial: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
@@ -34,11 +59,17 @@ export const EvaluationFormSchema = z
       if (text === undefined) return null;
       const r = parseAmount(text, f.currency);
       if (r.ok) return r.minor;
-      const message = r.error.startsWith("Enter an amount") ? `Enter ${label} as a number, e.g. 950 or 950.50` : r.error;
+      const message = r.error.startsWith("Enter an amount")
+        ? `Enter ${label} as a number, e.g. 950 or 950.50`
+        : r.error;
       ctx.addIssue({ code: "custom", path: [path], message });
       return z.NEVER;
     };
-    return { ...f, dayRateMinor: read(f.dayRate, "dayRate", "the day rate")!, valueEstimateMinor: read(f.valueEstimate, "valueEstimate", "the yearly value") };
+    return {
+      ...f,
+      dayRateMinor: read(f.dayRate, "dayRate", "the day rate")!,
+      valueEstimateMinor: read(f.valueEstimate, "valueEstimate", "the yearly value"),
+    };
   });
 
 export type EvaluationForm = z.output<typeof EvaluationFormSchema>;
@@ -52,7 +83,11 @@ export function assumptionProblem(a: QuestionSet["assumptions"][number], v: unkn
 }
 
 /** Parses the assumption overrides posted as a_<key>: blank means the tier's default; each within the assumption's bounds. */
-export function parseAssumptionOverrides(set: QuestionSet, body: Record<string, unknown>, tier: string): { overrides: Record<string, number>; errors: Record<string, string> } {
+export function parseAssumptionOverrides(
+  set: QuestionSet,
+  body: Record<string, unknown>,
+  tier: string,
+): { overrides: Record<string, number>; errors: Record<string, string> } {
   const overrides: Record<string, number> = {};
   const errors: Record<string, string> = {};
   for (const a of set.assumptions) {
@@ -61,7 +96,11 @@ export function parseAssumptionOverrides(set: QuestionSet, body: Record<string, 
     const text = raw.trim().replace(/,/g, "");
     const v = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
     const problem = assumptionProblem(a, v);
-    if (problem) errors[`a_${a.key}`] = problem === "must be a number" ? "Enter a number, e.g. 0.25 or 12" : `${problem.charAt(0).toUpperCase()}${problem.slice(1)}`;
+    if (problem)
+      errors[`a_${a.key}`] =
+        problem === "must be a number"
+          ? "Enter a number, e.g. 0.25 or 12"
+          : `${problem.charAt(0).toUpperCase()}${problem.slice(1)}`;
     else if (v !== a.defaults[tier as keyof typeof a.defaults]) overrides[a.key] = v;
   }
   return { overrides, errors };

@@ -16,7 +16,7 @@ export interface Scored {
 }
 
 /** The cost model's input for an evaluation as stored: the one path from the database to the model. */
-export function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], set: QuestionSet): ModelInput {
+function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], set: QuestionSet): ModelInput {
   const answers = answersByVendor(db, evaluation.id);
   const evidence = evidenceCounts(db, evaluation.id);
   return {
@@ -34,7 +34,19 @@ export function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], se
       rankUnsubmitted: evaluation.settings.rankUnsubmitted,
       rankOn: evaluation.settings.rankOn,
     },
-    vendors: vendors.flatMap((v) => (v.status === "declined" ? [] : [{ id: String(v.id), name: v.name, status: v.status, answers: answers.get(v.id) ?? {}, evidence: evidence.get(v.id) ?? {} }])),
+    vendors: vendors.flatMap((v) =>
+      v.status === "declined"
+        ? []
+        : [
+            {
+              id: String(v.id),
+              name: v.name,
+              status: v.status,
+              answers: answers.get(v.id) ?? {},
+              evidence: evidence.get(v.id) ?? {},
+            },
+          ],
+    ),
   };
 }
 

@@ -14,7 +14,9 @@ import { evidenceBytes, insertAttachment } from "./repo.js";
 
 /** Types accepted as evidence, by what the bytes are: the name is never trusted. */
 const ALLOWED = new Map<string, string>([
-  ["application/pdf", "pdf"], ["image/png", "png"], ["image/jpeg", "jpg"],
+  ["application/pdf", "pdf"],
+  ["image/png", "png"],
+  ["image/jpeg", "jpg"],
   ["application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"],
   ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"],
   ["application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"],
@@ -27,7 +29,8 @@ export function uploadsDir(config: Pick<Config, "dataDir">): string {
 /** Bytes of a file's beginning kept in memory: enough for file-type's signatures and the text check. */
 const HEAD_BYTES = 64 * 1024;
 
-const NOT_ACCEPTED = "This kind of file is not accepted. Attach a PDF, PNG or JPEG image, Word, Excel or PowerPoint document, or plain text.";
+const NOT_ACCEPTED =
+  "This kind of file is not accepted. Attach a PDF, PNG or JPEG image, Word, Excel or PowerPoint document, or plain text.";
 
 /** A file multer has written to disk: where it is (a .part file until stored), how big, its hash and its type. */
 export interface ReceivedFile {
@@ -38,8 +41,11 @@ export interface ReceivedFile {
 }
 
 /** Why an upload stopped while it streamed: the status and the message shown next to the file field. */
-export class UploadRefused extends Error {
-  constructor(readonly status: number, message: string) {
+class UploadRefused extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -53,10 +59,20 @@ export class UploadRefused extends Error {
  * .part name by storeEvidence.
  */
 class EvidenceStorage implements multer.StorageEngine {
-  constructor(private readonly dir: string, private readonly validateCsrf: (req: Request) => boolean) {}
+  constructor(
+    private readonly dir: string,
+    private readonly validateCsrf: (req: Request) => boolean,
+  ) {}
 
-  _handleFile(req: Request, file: Express.Multer.File, cb: (error?: unknown, info?: Partial<Express.Multer.File> & { received?: ReceivedFile }) => void): void {
-    if (!this.validateCsrf(req)) return drain(file.stream, () => cb(new UploadRefused(403, "This form expired. Reload the page and attach the file again.")));
+  _handleFile(
+    req: Request,
+    file: Express.Multer.File,
+    cb: (error?: unknown, info?: Partial<Express.Multer.File> & { received?: ReceivedFile }) => void,
+  ): void {
+    if (!this.validateCsrf(req))
+      return drain(file.stream, () =>
+        cb(new UploadRefused(403, "This form expired. Reload the page and attach the file again.")),
+      );
     const quota = (req.evidenceQuotaLeft ?? Infinity) as number;
     mkdirSync(this.dir, { recursive: true });
     const path = join(this.dir, `${randomBytes(16).toString("hex")}.part`);
@@ -76,13 +92,20 @@ class EvidenceStorage implements multer.StorageEngine {
     const counting = new Transform({
       transform(chunk: Buffer, _enc, next) {
         size += chunk.length;
-        if (size > quota) return next(refused ??= new UploadRefused(400, `Your files would exceed the space allowed for this questionnaire. Remove a file first.`));
+        if (size > quota)
+          return next(
+            (refused ??= new UploadRefused(
+              400,
+              `Your files would exceed the space allowed for this questionnaire. Remove a file first.`,
+            )),
+          );
         hash.update(chunk);
         if (headSize < HEAD_BYTES) {
           head.push(chunk.subarray(0, HEAD_BYTES - headSize));
           headSize += Math.min(chunk.length, HEAD_BYTES - headSize);
         }
-        if (!sniffed && headSize >= 4100) return void sniff().then(() => next(refused, refused ? undefined : chunk), next);
+        if (!sniffed && headSize >= 4100)
+          return void sniff().then(() => next(refused, refused ? undefined : chunk), next);
         next(refused, refused ? undefined : chunk);
       },
     });
@@ -136,7 +159,10 @@ export function evidenceQuota(db: Db, config: Pick<Config, "VENDOR_QUOTA_MB">, r
  * multer streaming one file to disk, up to the per-file limit; a body it cannot parse is a 400
  * that names the file field, a refusal while streaming its own status and message.
  */
-export function uploadMiddleware(config: Pick<Config, "UPLOAD_MAX_MB" | "dataDir">, validateCsrf: (req: Request) => boolean): RequestHandler {
+export function uploadMiddleware(
+  config: Pick<Config, "UPLOAD_MAX_MB" | "dataDir">,
+  validateCsrf: (req: Request) => boolean,
+): RequestHandler {
   const single = multer({
     storage: new EvidenceStorage(uploadsDir(config), validateCsrf),
     limits: { fileSize: Math.round(config.UPLOAD_MAX_MB * 1024 * 1024), files: 1, fields: 5, parts: 8 },
@@ -144,27 +170,46 @@ export function uploadMiddleware(config: Pick<Config, "UPLOAD_MAX_MB" | "dataDir
   return (req, res, next) =>
     single(req, res, (err?: unknown) => {
       if (!err || err instanceof multer.MulterError) return next(err);
-      if (err instanceof UploadRefused) return next(err.status === 403 ? forbidden(err.message) : invalid({ file: err.message }, { file: "Evidence file" }));
+      if (err instanceof UploadRefused)
+        return next(
+          err.status === 403 ? forbidden(err.message) : invalid({ file: err.message }, { file: "Evidence file" }),
+        );
       if (isDiskFull(err)) return next(err);
-      next(invalid({ file: "The upload could not be read. Attach the file again with the Upload button." }, { file: "Evidence file" }));
+      next(
+        invalid(
+          { file: "The upload could not be read. Attach the file again with the Upload button." },
+          { file: "Evidence file" },
+        ),
+      );
     });
 }
 
 /** A name safe to show and to send back: no path, no control characters, bounded length. */
-export function cleanName(name: string): string {
+function cleanName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? "";
-  const clean = base.normalize("NFC").replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "").replace(/^\.+/, "").trim().slice(0, 120);
+  const clean = base
+    .normalize("NFC")
+    .replace(/[\u0000-\u001f\u007f<>:"|?*]/g, "")
+    .replace(/^\.+/, "")
+    .trim()
+    .slice(0, 120);
   return clean || "evidence";
 }
 
 /** The type of a received file: a known binary format (read from the file), or plain UTF-8 text (its beginning); undefined when not accepted. */
-async function detectType(path: string, head: Buffer, size: number): Promise<{ mime: string; ext: string } | undefined> {
+async function detectType(
+  path: string,
+  head: Buffer,
+  size: number,
+): Promise<{ mime: string; ext: string } | undefined> {
   const t = await fileTypeFromFile(path);
   if (t) return ALLOWED.has(t.mime) ? { mime: t.mime, ext: ALLOWED.get(t.mime)! } : undefined;
   if (head.includes(0)) return undefined;
   try {
     // A cut beginning may end inside a character: decode up to its last line break.
-    new TextDecoder("utf-8", { fatal: true }).decode(head.length < size ? head.subarray(0, head.lastIndexOf(10) + 1 || head.length) : head);
+    new TextDecoder("utf-8", { fatal: true }).decode(
+      head.length < size ? head.subarray(0, head.lastIndexOf(10) + 1 || head.length) : head,
+    );
     return { mime: "text/plain", ext: "txt" };
   } catch {
     return undefined;
@@ -178,13 +223,37 @@ export type StoreResult = { ok: true; id: number } | { ok: false; message: strin
  * any served folder) and recorded with its SHA-256, in one step with the quota's final check
  * (another upload of the vendor may have finished meanwhile). A refused file is removed.
  */
-export function storeEvidence(db: Db, config: Pick<Config, "dataDir" | "VENDOR_QUOTA_MB">, a: { vendorId: number; questionKey: string; name: string; file: ReceivedFile; actor: string; after?: (id: number) => void }): StoreResult {
+export function storeEvidence(
+  db: Db,
+  config: Pick<Config, "dataDir" | "VENDOR_QUOTA_MB">,
+  a: {
+    vendorId: number;
+    questionKey: string;
+    name: string;
+    file: ReceivedFile;
+    actor: string;
+    after?: (id: number) => void;
+  },
+): StoreResult {
   const stored = `${a.file.path.slice(a.file.path.lastIndexOf("/") + 1, -".part".length)}.${a.file.type.ext}`;
   try {
     return db.transaction((): StoreResult => {
       const used = evidenceBytes(db, a.vendorId);
-      if (used + a.file.size > config.VENDOR_QUOTA_MB * 1024 * 1024) return { ok: false, message: `Your files would exceed the ${config.VENDOR_QUOTA_MB} MB allowed for this questionnaire. Remove a file first.` };
-      const id = insertAttachment(db, { vendorId: a.vendorId, questionKey: a.questionKey, name: cleanName(a.name), storedName: stored, mimeType: a.file.type.mime, size: a.file.size, sha256: a.file.sha256, uploadedBy: a.actor });
+      if (used + a.file.size > config.VENDOR_QUOTA_MB * 1024 * 1024)
+        return {
+          ok: false,
+          message: `Your files would exceed the ${config.VENDOR_QUOTA_MB} MB allowed for this questionnaire. Remove a file first.`,
+        };
+      const id = insertAttachment(db, {
+        vendorId: a.vendorId,
+        questionKey: a.questionKey,
+        name: cleanName(a.name),
+        storedName: stored,
+        mimeType: a.file.type.mime,
+        size: a.file.size,
+        sha256: a.file.sha256,
+        uploadedBy: a.actor,
+      });
       a.after?.(id);
       // Renamed inside the transaction: if the rename fails, the row is not written either.
       renameSync(a.file.path, join(uploadsDir(config), stored));

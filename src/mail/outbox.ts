@@ -39,15 +39,28 @@ export interface NewMessage {
 }
 
 /** Retry delays after a failed send, in minutes; after the last one the message is marked failed (and can be retried by hand). */
-export const RETRY_MINUTES = [1, 5, 15, 60, 240, 720];
+const RETRY_MINUTES = [1, 5, 15, 60, 240, 720];
 
 /** Queues a message in the outbox, in the caller's transaction; returns its id, or null when its dedupe key was already used. */
 export function enqueue(db: Db, config: Pick<Config, "SMTP_URL" | "sessionSecret">, m: NewMessage): number | null {
   const r = db
-    .prepare(`INSERT INTO email_outbox (evaluation_id, vendor_id, kind, dedupe_key, to_addr, subject, body_text, link_enc, vendor_link_id, status, next_attempt_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`)
-    .run(m.evaluationId ?? null, m.vendorId ?? null, m.kind, m.dedupeKey ?? null, m.to, m.subject, m.body, m.link ? seal(m.link, config.sessionSecret) : null,
-      m.vendorLinkId ?? null, config.SMTP_URL ? "pending" : "held", nowIso());
+    .prepare(
+      `INSERT INTO email_outbox (evaluation_id, vendor_id, kind, dedupe_key, to_addr, subject, body_text, link_enc, vendor_link_id, status, next_attempt_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+    )
+    .run(
+      m.evaluationId ?? null,
+      m.vendorId ?? null,
+      m.kind,
+      m.dedupeKey ?? null,
+      m.to,
+      m.subject,
+      m.body,
+      m.link ? seal(m.link, config.sessionSecret) : null,
+      m.vendorLinkId ?? null,
+      config.SMTP_URL ? "pending" : "held",
+      nowIso(),
+    );
   return r.changes ? Number(r.lastInsertRowid) : null;
 }
 
@@ -55,7 +68,10 @@ const columns = `id, evaluation_id AS evaluationId, vendor_id AS vendorId, kind,
   link_enc AS linkEnc, vendor_link_id AS vendorLinkId, status, attempts, last_error AS lastError, next_attempt_at AS nextAttemptAt, sent_at AS sentAt, created_at AS createdAt`;
 
 /** Messages newest first (older than `before` when given); for the buyer's outbox page, limited to the evaluations they can see. */
-export function listOutbox(db: Db, opts: { evaluationIds?: number[]; limit?: number; before?: number } = {}): OutboxMessage[] {
+export function listOutbox(
+  db: Db,
+  opts: { evaluationIds?: number[]; limit?: number; before?: number } = {},
+): OutboxMessage[] {
   const where: string[] = [];
   const args: unknown[] = [];
   if (opts.evaluationIds) {
@@ -64,7 +80,11 @@ export function listOutbox(db: Db, opts: { evaluationIds?: number[]; limit?: num
     args.push(...opts.evaluationIds);
   }
   if (opts.before !== undefined) (where.push("id < ?"), args.push(opts.before));
-  return db.prepare(`SELECT ${columns} FROM email_outbox ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT ?`).all(...args, opts.limit ?? 200) as OutboxMessage[];
+  return db
+    .prepare(
+      `SELECT ${columns} FROM email_outbox ${where.length ? "WHERE " + where.join(" AND ") : ""} ORDER BY id DESC LIMIT ?`,
+    )
+    .all(...args, opts.limit ?? 200) as OutboxMessage[];
 }
 
 export function findMessage(db: Db, id: number): OutboxMessage | undefined {
@@ -75,7 +95,8 @@ export function findMessage(db: Db, id: number): OutboxMessage | undefined {
 export function renderBody(db: Db, secret: string, m: OutboxMessage): { text: string; link: string | null } {
   let link: string | null = m.linkEnc ? (unseal(m.linkEnc, secret) ?? null) : null;
   if (link && m.vendorLinkId !== null) {
-    const l = db.prepare("SELECT revoked_at AS revokedAt FROM vendor_links WHERE id = ?").get(m.vendorLinkId) as { revokedAt: string | null } | undefined;
+    const l = db.prepare("SELECT revoked_at AS revokedAt FROM vendor_links WHERE id = ?").get(m.vendorLinkId) as
+      { revokedAt: string | null } | undefined;
     if (!l || l.revokedAt) link = null;
   }
   const text = m.bodyText.replaceAll("{{link}}", link ?? "[this link has been revoked or replaced]");
@@ -89,7 +110,11 @@ export interface Mailer {
 /** nodemailer over SMTP_URL; null when unset (messages stay in the outbox, marked held). */
 export function createMailer(config: Pick<Config, "SMTP_URL">): Mailer | null {
   if (!config.SMTP_URL) return null;
-  const transport = nodemailer.createTransport(config.SMTP_URL, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
+  const transport = nodemailer.createTransport(config.SMTP_URL, {
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
+  } as never);
   return { send: (m) => transport.sendMail(m) };
 }
 
@@ -104,10 +129,13 @@ function claimDue(db: Db, limit: number, now: Date, except: ReadonlySet<number>)
   if (limit <= 0) return [];
   const at = nowIso(now);
   const skip = [...except];
-  return db.prepare(`UPDATE email_outbox SET claimed_until = ?
+  return db
+    .prepare(
+      `UPDATE email_outbox SET claimed_until = ?
       WHERE id IN (SELECT id FROM email_outbox WHERE status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
         AND (claimed_until IS NULL OR claimed_until <= ?) ${skip.length ? `AND id NOT IN (${skip.map(() => "?").join(",")})` : ""} ORDER BY id LIMIT ?)
-      RETURNING ${columns}`)
+      RETURNING ${columns}`,
+    )
     .all(nowIso(new Date(now.getTime() + LEASE_MINUTES * 60_000)), at, at, ...skip, limit) as OutboxMessage[];
 }
 
@@ -137,7 +165,10 @@ export class OutboxSender {
   tick(now = new Date()): Promise<{ sent: number; failed: number }> {
     if (!this.mailer || this.stopped) return Promise.resolve({ sent: 0, failed: 0 });
     const claimed = claimDue(this.db, this.concurrency - this.inFlight.size, now, this.inFlight);
-    return Promise.all(claimed.map((m) => this.send(m, now))).then((ok) => ({ sent: ok.filter(Boolean).length, failed: ok.filter((x) => !x).length }));
+    return Promise.all(claimed.map((m) => this.send(m, now))).then((ok) => ({
+      sent: ok.filter(Boolean).length,
+      failed: ok.filter((x) => !x).length,
+    }));
   }
 
   /** Takes no new message from now on (sends in flight finish). */
@@ -159,30 +190,56 @@ export class OutboxSender {
   private async send(m: OutboxMessage, now: Date): Promise<boolean> {
     this.inFlight.add(m.id);
     try {
-      await this.mailer!.send({ from: this.config.MAIL_FROM, to: m.toAddr, subject: m.subject, text: renderBody(this.db, this.config.sessionSecret, m).text });
-      this.db.prepare("UPDATE email_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ?").run(nowIso(), m.id);
+      await this.mailer!.send({
+        from: this.config.MAIL_FROM,
+        to: m.toAddr,
+        subject: m.subject,
+        text: renderBody(this.db, this.config.sessionSecret, m).text,
+      });
+      this.db
+        .prepare(
+          "UPDATE email_outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, claimed_until = NULL WHERE id = ?",
+        )
+        .run(nowIso(), m.id);
       return true;
     } catch (err) {
       const attempts = m.attempts + 1;
       const delay = RETRY_MINUTES[attempts - 1];
-      this.db.prepare("UPDATE email_outbox SET attempts = ?, last_error = ?, status = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?").run(
-        attempts, String((err as Error).message ?? err).slice(0, 500), delay === undefined ? "failed" : "pending", delay === undefined ? null : nowIso(new Date(now.getTime() + delay * 60_000)), m.id,
-      );
+      this.db
+        .prepare(
+          "UPDATE email_outbox SET attempts = ?, last_error = ?, status = ?, next_attempt_at = ?, claimed_until = NULL WHERE id = ?",
+        )
+        .run(
+          attempts,
+          String((err as Error).message ?? err).slice(0, 500),
+          delay === undefined ? "failed" : "pending",
+          delay === undefined ? null : nowIso(new Date(now.getTime() + delay * 60_000)),
+          m.id,
+        );
       this.logger?.warn({ id: m.id, attempts, err: (err as Error).message }, "email send failed");
       return false;
     } finally {
       this.inFlight.delete(m.id);
-      if (this.continuous) setImmediate(() => void this.tick().catch((err) => this.logger?.error({ err }, "outbox failed")));
+      if (this.continuous)
+        setImmediate(() => void this.tick().catch((err) => this.logger?.error({ err }, "outbox failed")));
     }
   }
 }
 
 /** Sends everything due now and waits for it (tests and one-off runs; the server keeps one OutboxSender). */
-export function processOutbox(db: Db, mailer: Mailer | null, config: Pick<Config, "MAIL_FROM" | "sessionSecret">, logger?: Logger, now = new Date()): Promise<{ sent: number; failed: number }> {
+export function processOutbox(
+  db: Db,
+  mailer: Mailer | null,
+  config: Pick<Config, "MAIL_FROM" | "sessionSecret">,
+  logger?: Logger,
+  now = new Date(),
+): Promise<{ sent: number; failed: number }> {
   return new OutboxSender(db, mailer, config, logger).drain(now);
 }
 
 /** Puts a failed or held message back in the queue now. */
 export function retryMessage(db: Db, id: number, smtpConfigured: boolean): void {
-  db.prepare("UPDATE email_outbox SET status = ?, next_attempt_at = ? WHERE id = ? AND status IN ('failed', 'held', 'pending')").run(smtpConfigured ? "pending" : "held", nowIso(), id);
+  db.prepare(
+    "UPDATE email_outbox SET status = ?, next_attempt_at = ? WHERE id = ? AND status IN ('failed', 'held', 'pending')",
+  ).run(smtpConfigured ? "pending" : "held", nowIso(), id);
 }

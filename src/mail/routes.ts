@@ -11,14 +11,27 @@ import { findMessage, listOutbox, renderBody, retryMessage } from "./outbox.js";
 /** The outbox: every message with its state; without SMTP_URL, where invitation links are copied from. */
 export function outboxRoutes(db: Db, config: Config) {
   const r = Router();
-  const visible = (userId: number, role: string) => (role === "admin" ? undefined : listEvaluations(db, { memberId: userId, limit: 10_000 }).map((e) => e.id));
+  const visible = (userId: number, role: string) =>
+    role === "admin" ? undefined : listEvaluations(db, { memberId: userId, limit: 10_000 }).map((e) => e.id);
   r.get("/outbox", requireUser, requireRole("admin", "buyer"), (req, res) => {
     const cursor = cursorOf(req, 100);
-    const page = pageOf(listOutbox(db, { evaluationIds: visible(req.user!.id, req.user!.role), before: cursor.before, limit: cursor.size + 1 }), cursor);
+    const page = pageOf(
+      listOutbox(db, {
+        evaluationIds: visible(req.user!.id, req.user!.role),
+        before: cursor.before,
+        limit: cursor.size + 1,
+      }),
+      cursor,
+    );
     const messages = page.rows.map((m) => ({ ...m, ...renderBody(db, config.sessionSecret, m) }));
     return renderPage(req, res, "outbox/list", {
-      title: "Outbox", messages, smtp: !!config.SMTP_URL,
-      pager: { newer: page.newest ? undefined : pageLink(req, undefined), older: page.older === undefined ? undefined : pageLink(req, page.older) },
+      title: "Outbox",
+      messages,
+      smtp: !!config.SMTP_URL,
+      pager: {
+        newer: page.newest ? undefined : pageLink(req, undefined),
+        older: page.older === undefined ? undefined : pageLink(req, page.older),
+      },
     });
   });
   r.post("/outbox/:mid/retry", requireUser, requireRole("admin", "buyer"), (req, res) => {

@@ -4,7 +4,8 @@ import type { Item, StaticContext } from "./context.js";
 export type Answers = Readonly<Record<string, AnswerValue | undefined>>;
 
 /** How a question stands for one vendor: answered, asked without an answer, not asked, or hidden by another answer (shows_if). */
-export type State = { source: "answered"; value: AnswerValue } | { source: "silent" } | { source: "not_asked" } | { source: "hidden" };
+export type State =
+  { source: "answered"; value: AnswerValue } | { source: "silent" } | { source: "not_asked" } | { source: "hidden" };
 
 const SILENT: State = { source: "silent" };
 const NOT_ASKED: State = { source: "not_asked" };

@@ -50,13 +50,19 @@ export interface ScoreContext extends StaticContext {
 
 export function staticContext(set: QuestionSet, evaluation: ModelEvaluation): StaticContext {
   const roles = new Set(evaluation.roles);
-  const items: Item[] = set.sections.flatMap((s) => s.questions.map((q) => ({ q, role: s.role, asked: roles.has(s.role), work: q.work ?? q.key })));
+  const items: Item[] = set.sections.flatMap((s) =>
+    s.questions.map((q) => ({ q, role: s.role, asked: roles.has(s.role), work: q.work ?? q.key })),
+  );
   const terms: Partial<Record<Term, Item>> = {};
   for (const item of items) if (item.q.term) terms[item.q.term] = item;
   const works = new Map<string, number>();
-  for (const i of items) if (i.q.quote !== undefined || i.q.estimate !== undefined) works.set(i.work, (works.get(i.work) ?? 0) + 1);
+  for (const i of items)
+    if (i.q.quote !== undefined || i.q.estimate !== undefined) works.set(i.work, (works.get(i.work) ?? 0) + 1);
   return {
-    set, evaluation, items, terms,
+    set,
+    evaluation,
+    items,
+    terms,
     byKey: new Map(items.map((i) => [i.q.key, i])),
     quotesAsked: items.some((i) => i.q.quote !== undefined && i.asked),
     sharedWorks: new Set([...works].filter(([, n]) => n > 1).map(([w]) => w)),
@@ -65,13 +71,19 @@ export function staticContext(set: QuestionSet, evaluation: ModelEvaluation): St
 }
 
 /** The discount rate of a set that has none (a set given to the model directly, not read from storage). */
-export const DEFAULT_DISCOUNT_RATE = 0.08;
+const DEFAULT_DISCOUNT_RATE = 0.08;
 
-export function scoreContext(base: StaticContext, assumptions: Readonly<Record<string, number>>, detail: boolean): ScoreContext {
+export function scoreContext(
+  base: StaticContext,
+  assumptions: Readonly<Record<string, number>>,
+  detail: boolean,
+): ScoreContext {
   const e = base.evaluation;
   const horizonMonths = e.horizonYears * 12;
   return {
-    ...base, assumptions, detail,
+    ...base,
+    assumptions,
+    detail,
     bases: referenceBases(assumptions, e.dayRateMinor),
     dayRateMinor: e.dayRateMinor,
     currency: e.currency,
@@ -83,9 +95,4 @@ export function scoreContext(base: StaticContext, assumptions: Readonly<Record<s
     discountRate: Math.max(0, assumptions[FEATURE_ASSUMPTIONS.discountRate] ?? DEFAULT_DISCOUNT_RATE),
     adoptionMonths: Math.max(0, assumptions[FEATURE_ASSUMPTIONS.adoptionMonths] ?? 0),
   };
-}
-
-/** The value of an assumption the model reads for a feature, 0 when the set lacks it. */
-export function featureValue(ctx: ScoreContext, key: (typeof FEATURE_ASSUMPTIONS)[keyof typeof FEATURE_ASSUMPTIONS]): number {
-  return ctx.assumptions[key] ?? 0;
 }

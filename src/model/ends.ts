@@ -7,7 +7,10 @@ import type { Assumption } from "../questions/schema.js";
  */
 export function inputEnds(a: Assumption, value: number, range: number): { low: number; high: number } {
   const clamp = (x: number) => Math.min(a.max, Math.max(a.min, x));
-  return { low: clamp(Math.min(value, a.low ?? value * (1 - range))), high: clamp(Math.max(value, a.high ?? value * (1 + range))) };
+  return {
+    low: clamp(Math.min(value, a.low ?? value * (1 - range))),
+    high: clamp(Math.max(value, a.high ?? value * (1 + range))),
+  };
 }
 
 /** The ends of an amount moved by the range (the day rate, the workflow value), in whole minor units. */

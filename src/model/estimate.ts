@@ -48,7 +48,10 @@ const NO_USED: Record<string, number> = Object.freeze({}) as Record<string, numb
 
 /** The estimate's amount alone: what totals-only runs (sensitivity, ranges) need, without provenance. */
 export function estimateAmount(rule: NonNullable<Question["estimate"]>, ctx: EstimateContext, factor = 1): number {
-  const byShare = rule.share !== undefined && rule.of !== undefined ? (ctx.assumptions[rule.share] ?? 0) * ctx.bases[BASIS_REFERENCE[rule.of]] : 0;
+  const byShare =
+    rule.share !== undefined && rule.of !== undefined
+      ? (ctx.assumptions[rule.share] ?? 0) * ctx.bases[BASIS_REFERENCE[rule.of]]
+      : 0;
   const byDays = rule.days !== undefined ? (ctx.assumptions[rule.days] ?? 0) * ctx.dayRateMinor : 0;
   return Math.max(byShare, byDays) * factor;
 }
@@ -58,7 +61,11 @@ export function estimateAmount(rule: NonNullable<Question["estimate"]>, ctx: Est
  * and a number of buyer days, times a factor another answer sets (e.g. a locked platform's exit).
  * No vendor's own price enters it, so no vendor lowers its estimates by quoting a lower fee.
  */
-export function estimateItem(rule: NonNullable<Question["estimate"]>, ctx: EstimateContext, factor?: { key: string; value: number; why: string }): Estimate {
+export function estimateItem(
+  rule: NonNullable<Question["estimate"]>,
+  ctx: EstimateContext,
+  factor?: { key: string; value: number; why: string },
+): Estimate {
   const value = factor?.value ?? 1;
   const amount = estimateAmount(rule, ctx, value);
   if (!ctx.detail) return { amount, used: NO_USED, how: "" };
@@ -70,7 +77,9 @@ export function estimateItem(rule: NonNullable<Question["estimate"]>, ctx: Estim
     const days = ref === "build" ? FEATURE_ASSUMPTIONS.buildReferenceDays : FEATURE_ASSUMPTIONS.runReferenceDays;
     used[rule.share] = share;
     used[days] = ctx.assumptions[days] ?? 0;
-    parts.push(`${percent(share, 0)} (${rule.share}) of ${REFERENCE_LABELS[ref]} ${money(ctx.bases[ref], ctx.currency)}`);
+    parts.push(
+      `${percent(share, 0)} (${rule.share}) of ${REFERENCE_LABELS[ref]} ${money(ctx.bases[ref], ctx.currency)}`,
+    );
   }
   if (rule.days !== undefined) {
     const days = ctx.assumptions[rule.days] ?? 0;

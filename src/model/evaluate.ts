@@ -27,7 +27,11 @@ interface Valued {
 }
 
 /** The factor another answer sets: the answer's own, or — silent or not asked — the largest the rule offers. */
-function factorOf(ctx: ScoreContext, p: Planned, f: { key: string; why: string }): { key: string; value: number; why: string } {
+function factorOf(
+  ctx: ScoreContext,
+  p: Planned,
+  f: { key: string; why: string },
+): { key: string; value: number; why: string } {
   if (f.key) return { key: f.key, value: Math.max(0, ctx.assumptions[f.key] ?? 1), why: f.why };
   let best = { key: "", value: 1, why: f.why };
   for (const key of Object.values(p.item.q.estimate!.scale_by!.factors)) {
@@ -45,7 +49,9 @@ function amountOf(ctx: ScoreContext, plan: VendorPlan, p: Planned): number {
   let factor = 1;
   if (a.factor) {
     if (a.factor.key) factor = Math.max(0, ctx.assumptions[a.factor.key] ?? 1);
-    else for (const key of Object.values(p.item.q.estimate!.scale_by!.factors)) factor = Math.max(factor, Math.max(0, ctx.assumptions[key] ?? 1));
+    else
+      for (const key of Object.values(p.item.q.estimate!.scale_by!.factors))
+        factor = Math.max(factor, Math.max(0, ctx.assumptions[key] ?? 1));
   }
   const est = estimateAmount(a.rule, ctx, factor);
   const share = a.partial ? est * ctx.partialShare : est;
@@ -58,7 +64,11 @@ export function valueOf(ctx: ScoreContext, p: Planned, plan: VendorPlan): Valued
     case "usage":
     case "usage_unstated":
     case "inference":
-      return { amount: firstLiveYear(ctx, usageMonths(ctx, a, escalationRate(ctx, plan))), kind: p.kind, asserted: false };
+      return {
+        amount: firstLiveYear(ctx, usageMonths(ctx, a, escalationRate(ctx, plan))),
+        kind: p.kind,
+        asserted: false,
+      };
     case "fixed":
       return { amount: a.value, kind: p.kind, asserted: p.asserted };
     case "estimate": {
@@ -66,7 +76,13 @@ export function valueOf(ctx: ScoreContext, p: Planned, plan: VendorPlan): Valued
       const share = a.partial ? est.amount * ctx.partialShare : est.amount;
       // The buyer would not pay more for an option than doing the work itself: the lower of the two counts.
       if (a.price !== null && a.price <= share) return { amount: a.price, kind: "quoted", asserted: false, est };
-      return { amount: share, kind: "hidden", asserted: p.asserted, est, partial: a.partial ? ctx.partialShare : undefined };
+      return {
+        amount: share,
+        kind: "hidden",
+        asserted: p.asserted,
+        est,
+        partial: a.partial ? ctx.partialShare : undefined,
+      };
     }
     case "effort": {
       const est = estimateItem(a.rule, ctx);
@@ -75,13 +91,22 @@ export function valueOf(ctx: ScoreContext, p: Planned, plan: VendorPlan): Valued
       const tier = ctx.evaluation.tier;
       const below = a.days < floorDays;
       const floorApplies = below && (tier === "system_of_record" || (tier === "production" && !a.backed));
-      return floorApplies ? { amount: est.amount, kind: "disclosed", asserted: true, est, floorApplies } : { amount: a.days * ctx.dayRateMinor, kind: "disclosed", asserted: below, est, floorApplies };
+      return floorApplies
+        ? { amount: est.amount, kind: "disclosed", asserted: true, est, floorApplies }
+        : { amount: a.days * ctx.dayRateMinor, kind: "disclosed", asserted: below, est, floorApplies };
     }
     case "changes": {
       const days = ctx.assumptions.change_days ?? 0;
       const buyer = ctx.dayRateMinor;
       const rate = a.rate === "assumption" ? buyer * (ctx.assumptions.vendor_rate_factor ?? 0) : a.rate;
-      const share = a.share === "assumption" ? Math.min(1, Math.max(0, ctx.assumptions.vendor_change_share ?? 0)) : a.share === "worst" ? (rate > buyer ? 1 : 0) : a.share;
+      const share =
+        a.share === "assumption"
+          ? Math.min(1, Math.max(0, ctx.assumptions.vendor_change_share ?? 0))
+          : a.share === "worst"
+            ? rate > buyer
+              ? 1
+              : 0
+            : a.share;
       return { amount: days * (share * rate + (1 - share) * buyer), kind: "hidden", asserted: false, share, rate };
     }
   }
@@ -91,18 +116,21 @@ export function valueOf(ctx: ScoreContext, p: Planned, plan: VendorPlan): Valued
  * Whether the buyer's day rate prices a line's amount (an estimate, buyer effort, changes), so
  * that it rises with day_rate_escalation; a vendor's figure (a quote, its separate price) does not.
  */
-export function byBuyer(p: Planned, amount: number): boolean {
+function byBuyer(p: Planned, amount: number): boolean {
   const a = p.amount;
-  return a.kind === "effort" || a.kind === "changes" || (a.kind === "estimate" && !(a.price !== null && amount === a.price));
+  return (
+    a.kind === "effort" || a.kind === "changes" || (a.kind === "estimate" && !(a.price !== null && amount === a.price))
+  );
 }
 
 /** When a planned line's money falls, given the vendor's go-live and stabilisation; `buyer`: priced at the buyer's day rate. */
-export function timingOf(ctx: ScoreContext, plan: VendorPlan, p: Planned, buyer = false): LineTiming {
+function timingOf(ctx: ScoreContext, plan: VendorPlan, p: Planned, buyer = false): LineTiming {
   const end = ctx.horizonMonths;
   const g = ctx.goLive;
   const w = p.when;
   const rises = buyer ? ctx.dayRateEscalation : 0;
-  const point = (month: number): LineTiming => (rises > 0 ? { kind: "point", month, escalation: rises } : { kind: "point", month });
+  const point = (month: number): LineTiming =>
+    rises > 0 ? { kind: "point", month, escalation: rises } : { kind: "point", month };
   switch (w.kind) {
     case "recurring": {
       const from = w.start === "signature" ? 0 : w.start === "go_live" ? g : end - 12;
@@ -114,13 +142,20 @@ export function timingOf(ctx: ScoreContext, plan: VendorPlan, p: Planned, buyer 
     }
     case "usage": {
       const a = p.amount;
-      return a.kind === "usage" || a.kind === "usage_unstated" || a.kind === "inference" ? { kind: "schedule", byMonth: usageMonths(ctx, a, escalationRate(ctx, plan)).map(roundSub) } : point(g);
+      return a.kind === "usage" || a.kind === "usage_unstated" || a.kind === "inference"
+        ? { kind: "schedule", byMonth: usageMonths(ctx, a, escalationRate(ctx, plan)).map(roundSub) }
+        : point(g);
     }
-    case "signature": return point(0);
-    case "build": return g > 0 ? spread(0, g, rises) : point(0);
-    case "go_live": return point(g);
-    case "stabilised": return point(g + ctx.stabilisation);
-    case "end": return point(end - 1);
+    case "signature":
+      return point(0);
+    case "build":
+      return g > 0 ? spread(0, g, rises) : point(0);
+    case "go_live":
+      return point(g);
+    case "stabilised":
+      return point(g + ctx.stabilisation);
+    case "end":
+      return point(end - 1);
     case "scale_out": {
       const stable = g + ctx.stabilisation;
       if (w.plan === "pilot_then_all") return point(stable);
@@ -141,7 +176,7 @@ function spread(from: number, to: number, rises: number): LineTiming {
   return rises > 0 ? { kind: "spread", from, to, escalation: rises } : { kind: "spread", from, to };
 }
 
-export function escalationRate(ctx: ScoreContext, plan: VendorPlan): number {
+function escalationRate(ctx: ScoreContext, plan: VendorPlan): number {
   const e = plan.escalation;
   return e.kind === "cap" ? e.rate : e.kind === "assumption" ? Math.max(0, ctx.assumptions[e.key] ?? 0) : 0;
 }
@@ -202,10 +237,16 @@ export function dependsOn(plan: VendorPlan, p: Planned): Set<string> {
   const rule = a.kind === "estimate" || a.kind === "effort" ? a.rule : undefined;
   if (rule?.share) out.add(rule.share);
   if (rule?.days) out.add(rule.days);
-  if (rule?.share && rule.of) out.add(BASIS_REFERENCE[rule.of] === "build" ? FEATURE_ASSUMPTIONS.buildReferenceDays : FEATURE_ASSUMPTIONS.runReferenceDays);
+  if (rule?.share && rule.of)
+    out.add(
+      BASIS_REFERENCE[rule.of] === "build"
+        ? FEATURE_ASSUMPTIONS.buildReferenceDays
+        : FEATURE_ASSUMPTIONS.runReferenceDays,
+    );
   if (a.kind === "estimate") {
     if (a.partial) out.add(MODEL_ASSUMPTIONS.partialShare);
-    if (a.factor) for (const key of a.factor.key ? [a.factor.key] : Object.values(rule!.scale_by!.factors)) out.add(key);
+    if (a.factor)
+      for (const key of a.factor.key ? [a.factor.key] : Object.values(rule!.scale_by!.factors)) out.add(key);
   }
   if (a.kind === "usage" || a.kind === "usage_unstated" || a.kind === "inference") {
     for (const key of usageDepends(a)) out.add(key);
@@ -220,7 +261,8 @@ export function dependsOn(plan: VendorPlan, p: Planned): Set<string> {
     if (a.share === "assumption") out.add(FEATURE_ASSUMPTIONS.vendorChangeShare);
   }
   const w = p.when;
-  if (w.kind !== "signature" && w.kind !== "end" && !(w.kind === "recurring" && w.start !== "go_live")) out.add(MODEL_ASSUMPTIONS.goLiveMonth);
+  if (w.kind !== "signature" && w.kind !== "end" && !(w.kind === "recurring" && w.start !== "go_live"))
+    out.add(MODEL_ASSUMPTIONS.goLiveMonth);
   if (w.kind === "stabilised" || w.kind === "scale_out") out.add(MODEL_ASSUMPTIONS.rolloutMonths);
   if (w.kind === "temporary") out.add(w.months ?? MODEL_ASSUMPTIONS.rolloutMonths);
   if (w.kind === "recurring" && w.escalates && plan.escalation.kind === "assumption") out.add(plan.escalation.key);
@@ -240,11 +282,33 @@ export function linesOf(ctx: ScoreContext, plan: VendorPlan): CostLine[] {
     for (const y of years) total += y;
     const assumptions = ctx.detail ? used(ctx, plan, p, v, timing) : {};
     if (rises && ctx.detail) assumptions[FEATURE_ASSUMPTIONS.dayRateEscalation] = ctx.dayRateEscalation;
-    const why = ctx.detail ? reason(ctx, plan, p, v, timing) + (rises && v.amount > 0 ? ` It rises ${pct(ctx.dayRateEscalation)} a year with the buyer's day rate (day_rate_escalation).` : "") : "";
+    const why = ctx.detail
+      ? reason(ctx, plan, p, v, timing) +
+        (rises && v.amount > 0
+          ? ` It rises ${pct(ctx.dayRateEscalation)} a year with the buyer's day rate (day_rate_escalation).`
+          : "")
+      : "";
     lines.push({
-      kind: v.kind, headline: p.headline && v.kind === "quoted", layer: p.layer, phase: p.phase, nature: p.nature, work: p.work, amount, total, years, timing,
-      questionKey: p.item.q.key, role: p.item.role, answer: p.answer, source: p.source, assumptions,
-      unknown: p.unknown, unpriced: p.unpriced, asserted: v.asserted, reason: why, presentValue: 0,
+      kind: v.kind,
+      headline: p.headline && v.kind === "quoted",
+      layer: p.layer,
+      phase: p.phase,
+      nature: p.nature,
+      work: p.work,
+      amount,
+      total,
+      years,
+      timing,
+      questionKey: p.item.q.key,
+      role: p.item.role,
+      answer: p.answer,
+      source: p.source,
+      assumptions,
+      unknown: p.unknown,
+      unpriced: p.unpriced,
+      asserted: v.asserted,
+      reason: why,
+      presentValue: 0,
     });
   }
   return lines;
@@ -255,7 +319,8 @@ function used(ctx: ScoreContext, plan: VendorPlan, p: Planned, v: Valued, timing
   const out: Record<string, number> = {};
   if (v.kind !== "quoted" || p.amount.kind !== "estimate") Object.assign(out, v.est?.used ?? {});
   if (v.partial !== undefined && v.kind !== "quoted") out[MODEL_ASSUMPTIONS.partialShare] = v.partial;
-  if (p.amount.kind === "effort" && p.amount.days !== null && !v.floorApplies) for (const k of Object.keys(out)) delete out[k];
+  if (p.amount.kind === "effort" && p.amount.days !== null && !v.floorApplies)
+    for (const k of Object.keys(out)) delete out[k];
   if (p.amount.kind === "usage" || p.amount.kind === "usage_unstated" || p.amount.kind === "inference")
     for (const key of usageDepends(p.amount)) out[key] = ctx.assumptions[key] ?? 0;
   if (p.amount.kind === "changes") {
@@ -263,8 +328,10 @@ function used(ctx: ScoreContext, plan: VendorPlan, p: Planned, v: Valued, timing
     if (p.amount.rate === "assumption") out.vendor_rate_factor = ctx.assumptions.vendor_rate_factor ?? 0;
     if (p.amount.share === "assumption") out.vendor_change_share = v.share!;
   }
-  if (timing.kind === "rate" && timing.escalation > 0 && plan.escalation.kind === "assumption") out[plan.escalation.key] = timing.escalation;
-  if (p.when.kind === "temporary") out[p.when.months ?? MODEL_ASSUMPTIONS.rolloutMonths] = timing.kind === "rate" ? timing.to - timing.from : 0;
+  if (timing.kind === "rate" && timing.escalation > 0 && plan.escalation.kind === "assumption")
+    out[plan.escalation.key] = timing.escalation;
+  if (p.when.kind === "temporary")
+    out[p.when.months ?? MODEL_ASSUMPTIONS.rolloutMonths] = timing.kind === "rate" ? timing.to - timing.from : 0;
   return out;
 }
 
@@ -289,21 +356,34 @@ function reason(ctx: ScoreContext, plan: VendorPlan, p: Planned, v: Valued, timi
   switch (p.note) {
     case "quoted": {
       const rises = timing.kind === "rate" && timing.escalation > 0 && ctx.evaluation.horizonYears > 1 && v.amount > 0;
-      const why = plan.escalation.kind === "cap" ? `the contract's cap of ${percent(timing.kind === "rate" ? timing.escalation : 0, 1)}, assumed used` : "the price cap was not asked, so uncapped_escalation";
+      const why =
+        plan.escalation.kind === "cap"
+          ? `the contract's cap of ${percent(timing.kind === "rate" ? timing.escalation : 0, 1)}, assumed used`
+          : "the price cap was not asked, so uncapped_escalation";
       return `Quoted by the vendor: ${money(v.amount, cur)}${per(p)}${rises ? `, rising ${percent(timing.kind === "rate" ? timing.escalation : 0, 1)} a year (${why})` : ""}.`;
     }
-    case "unquoted": return "Not quoted. Truecost never invents a vendor's price: without it this vendor's total cannot be bounded or compared.";
-    case "silent": return `Not answered; priced in full at ${how}, so that silence never looks cheaper than an answer.`;
+    case "unquoted":
+      return "Not quoted. Truecost never invents a vendor's price: without it this vendor's total cannot be bounded or compared.";
+    case "silent":
+      return `Not answered; priced in full at ${how}, so that silence never looks cheaper than an answer.`;
     case "not_asked":
-      if (a.kind === "inference") return `Not asked (section not sent); inference priced as the buyer's own, ${usageBasis(ctx, true)}, the same for every vendor.`;
-      return a.kind === "effort" ? `Not asked (section not sent); priced at the buyer's own figure, ${how}.` : `Not asked (section not sent); priced in full at ${how}, the same for every vendor.`;
-    case "asserted": return `Claimed as included without the evidence ${ctx.evaluation.tier === "system_of_record" ? "the system-of-record tier expects" : "asked for"}, so priced as partial: ${basis}.`;
+      if (a.kind === "inference")
+        return `Not asked (section not sent); inference priced as the buyer's own, ${usageBasis(ctx, true)}, the same for every vendor.`;
+      return a.kind === "effort"
+        ? `Not asked (section not sent); priced at the buyer's own figure, ${how}.`
+        : `Not asked (section not sent); priced in full at ${how}, the same for every vendor.`;
+    case "asserted":
+      return `Claimed as included without the evidence ${ctx.evaluation.tier === "system_of_record" ? "the system-of-record tier expects" : "asked for"}, so priced as partial: ${basis}.`;
     case "coverage": {
       if (a.kind !== "estimate") return "";
       const label = COVERAGE_LABELS[a.status as keyof typeof COVERAGE_LABELS];
-      if (a.price !== null && v.kind === "quoted") return `${label}; the vendor prices it separately at ${money(a.price, cur)}${per(p)}, outside the headline quote.`;
-      if (a.price !== null) return `${label}; the vendor's separate price ${money(a.price, cur)}${per(p)} is above what the buyer's own work costs, so the buyer funds ${basis}.`;
-      return a.status === "partial" ? `Only partly included; the buyer funds ${basis}.` : `${label} in the quote; the buyer funds ${basis}.`;
+      if (a.price !== null && v.kind === "quoted")
+        return `${label}; the vendor prices it separately at ${money(a.price, cur)}${per(p)}, outside the headline quote.`;
+      if (a.price !== null)
+        return `${label}; the vendor's separate price ${money(a.price, cur)}${per(p)} is above what the buyer's own work costs, so the buyer funds ${basis}.`;
+      return a.status === "partial"
+        ? `Only partly included; the buyer funds ${basis}.`
+        : `${label} in the quote; the buyer funds ${basis}.`;
     }
     case "effort": {
       if (a.kind !== "effort" || a.days === null) return "";
@@ -313,26 +393,46 @@ function reason(ctx: ScoreContext, plan: VendorPlan, p: Planned, v: Valued, timi
         return `${stated}, below the ${tier === "system_of_record" ? "system-of-record" : "production"} tier's floor${tier === "production" ? " and without evidence or an explanation" : ""}; priced at the floor, ${how}.`;
       return `${stated} at ${money(ctx.dayRateMinor, cur)} a day${v.asserted ? (tier === "pilot" ? "; a pilot takes the figure as given" : "; backed by evidence or an explanation, so taken as given") : ""}.`;
     }
-    case "unstated": return "Not stated. Only the vendor can say how much of the buyer's time its system needs: without it this vendor's total cannot be bounded or compared.";
-    case "choice": return `${p.source === "answered" ? "The answer means the buyer funds it" : p.source === "not_asked" ? "Not asked (section not sent); priced as if it applies" : "Not answered; priced as if it applies"}: ${how}.`;
-    case "uplift": return `Pilot prices end at go-live: the vendor's yearly price becomes ${money(p.answer as number, cur)} against ${money(p.quotedRecurring ?? 0, cur)} quoted, ${money(v.amount, cur)} a year more from go-live.`;
-    case "uplift_missing": return "Pilot prices end at production (or it was not said that they do not), and the price after them is not stated: this vendor's total cannot be bounded.";
+    case "unstated":
+      return "Not stated. Only the vendor can say how much of the buyer's time its system needs: without it this vendor's total cannot be bounded or compared.";
+    case "choice":
+      return `${p.source === "answered" ? "The answer means the buyer funds it" : p.source === "not_asked" ? "Not asked (section not sent); priced as if it applies" : "Not answered; priced as if it applies"}: ${how}.`;
+    case "uplift":
+      return `Pilot prices end at go-live: the vendor's yearly price becomes ${money(p.answer as number, cur)} against ${money(p.quotedRecurring ?? 0, cur)} quoted, ${money(v.amount, cur)} a year more from go-live.`;
+    case "uplift_missing":
+      return "Pilot prices end at production (or it was not said that they do not), and the price after them is not stated: this vendor's total cannot be bounded.";
     case "changes": {
-      const shareWhy = a.kind === "changes" && a.share === "worst" ? "the vendor's share not answered, so the dearer end" : a.kind === "changes" && a.share === "assumption" ? "vendor_change_share, not asked" : "as the vendor states";
+      const shareWhy =
+        a.kind === "changes" && a.share === "worst"
+          ? "the vendor's share not answered, so the dearer end"
+          : a.kind === "changes" && a.share === "assumption"
+            ? "vendor_change_share, not asked"
+            : "as the vendor states";
       return `${ctx.assumptions.change_days ?? 0} days of changes a year (change_days): ${percent(v.share ?? 0, 0)} by the vendor (${shareWhy}) at ${money(v.rate ?? 0, cur)} a day, the rest by the buyer at ${money(ctx.dayRateMinor, cur)}.`;
     }
-    case "changes_missing": return "The vendor's day rate for changes is not stated, and the vendor does some of the changes: this vendor's total cannot be bounded.";
+    case "changes_missing":
+      return "The vendor's day rate for changes is not stated, and the vendor does some of the changes: this vendor's total cannot be bounded.";
     case "usage": {
       if (a.kind !== "usage") return "";
-      const unit = { per_request: "per 1,000 requests", per_token: "per million tokens", per_seat: "per seat a month", included: "per 1,000 requests beyond the included volume", flat: "a year, flat" }[a.model];
+      const unit = {
+        per_request: "per 1,000 requests",
+        per_token: "per million tokens",
+        per_seat: "per seat a month",
+        included: "per 1,000 requests beyond the included volume",
+        flat: "a year, flat",
+      }[a.model];
       const beyond = a.quoted > 0 ? `, beyond the ${money(a.quoted, cur)} a year it quoted at its own volume` : "";
       const cap = a.cap !== null ? `; capped at ${money(a.cap, cur)} a year` : "";
       const incl = a.model === "included" ? `, ${a.included} thousand requests a month included` : "";
       return `The vendor's usage price, ${money(a.price, cur)} ${unit}${incl}, applied to the buyer's forecast (${usageBasis(ctx, a.model === "per_token")}): ${money(v.amount, cur)} in the first live year${beyond}${cap}.`;
     }
-    case "usage_missing": return "The vendor charges for usage but did not give its price: without it this vendor's total cannot be bounded or compared.";
-    case "usage_unstated": return `How the vendor charges for usage is not stated; priced at the buyer's own inference price (${usageBasis(ctx, true)})${a.kind === "usage_unstated" && a.quoted > 0 ? `, beyond the ${money(a.quoted, cur)} a year it quoted` : ""}, so that silence never looks cheaper: ${money(v.amount, cur)} in the first live year.`;
-    case "inference": return `Inference is not in the vendor's price: the buyer buys it, ${usageBasis(ctx, true)}: ${money(v.amount, cur)} in the first live year.`;
-    case "inference_unstated": return `Not answered whether inference is in the price; priced as the buyer's own, ${usageBasis(ctx, true)}, so that silence never looks cheaper: ${money(v.amount, cur)} in the first live year.`;
+    case "usage_missing":
+      return "The vendor charges for usage but did not give its price: without it this vendor's total cannot be bounded or compared.";
+    case "usage_unstated":
+      return `How the vendor charges for usage is not stated; priced at the buyer's own inference price (${usageBasis(ctx, true)})${a.kind === "usage_unstated" && a.quoted > 0 ? `, beyond the ${money(a.quoted, cur)} a year it quoted` : ""}, so that silence never looks cheaper: ${money(v.amount, cur)} in the first live year.`;
+    case "inference":
+      return `Inference is not in the vendor's price: the buyer buys it, ${usageBasis(ctx, true)}: ${money(v.amount, cur)} in the first live year.`;
+    case "inference_unstated":
+      return `Not answered whether inference is in the price; priced as the buyer's own, ${usageBasis(ctx, true)}, so that silence never looks cheaper: ${money(v.amount, cur)} in the first live year.`;
   }
 }

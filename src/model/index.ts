@@ -9,7 +9,15 @@ import { ranges } from "./ranges.js";
 import { extraSensitivity } from "./sensitivity-extra.js";
 import { inputEnds } from "./ends.js";
 import { scoreVendor } from "./score.js";
-import type { Flag, ModelEvaluation, ModelInput, ModelResult, RankFlip, SensitivityRow, VendorResult } from "./types.js";
+import type {
+  Flag,
+  ModelEvaluation,
+  ModelInput,
+  ModelResult,
+  RankFlip,
+  SensitivityRow,
+  VendorResult,
+} from "./types.js";
 
 export type * from "./types.js";
 
@@ -18,7 +26,8 @@ export function resolveAssumptions(set: QuestionSet, evaluation: ModelEvaluation
   const out: Record<string, number> = {};
   for (const a of set.assumptions) {
     const v = evaluation.assumptions?.[a.key];
-    out[a.key] = typeof v === "number" && Number.isFinite(v) ? Math.min(a.max, Math.max(a.min, v)) : a.defaults[evaluation.tier];
+    out[a.key] =
+      typeof v === "number" && Number.isFinite(v) ? Math.min(a.max, Math.max(a.min, v)) : a.defaults[evaluation.tier];
   }
   return out;
 }
@@ -45,7 +54,12 @@ export function runModel(input: ModelInput): ModelResult {
     v.adjustedRank = adjusted.rank.get(v.vendorId) ?? null;
   }
   const rankFlips = flips(vendors);
-  cheapByExclusion(vendors, rankFlips, assumptions[MODEL_ASSUMPTIONS.hiddenShareThreshold] ?? 1, input.evaluation.horizonYears);
+  cheapByExclusion(
+    vendors,
+    rankFlips,
+    assumptions[MODEL_ASSUMPTIONS.hiddenShareThreshold] ?? 1,
+    input.evaluation.horizonYears,
+  );
   const result: Omit<ModelResult, "ranges"> = {
     currency: input.evaluation.currency,
     horizonYears: input.evaluation.horizonYears,
@@ -67,15 +81,21 @@ export function runModel(input: ModelInput): ModelResult {
  * Ranked vendors (submitted, or all when the buyer says so) with a figure, cheapest first; equal
  * figures keep the input order and share a rank (1 + the number of vendors strictly cheaper).
  */
-function rankBy(vendors: VendorResult[], by: (v: VendorResult) => number | null): { order: string[]; rank: Map<string, number> } {
+function rankBy(
+  vendors: VendorResult[],
+  by: (v: VendorResult) => number | null,
+): { order: string[]; rank: Map<string, number> } {
   const ranked = vendors.filter((v) => v.rankable && by(v) !== null);
-  const order = ranked.map((v, i) => ({ v, i })).sort((a, b) => by(a.v)! - by(b.v)! || a.i - b.i).map((x) => x.v);
+  const order = ranked
+    .map((v, i) => ({ v, i }))
+    .sort((a, b) => by(a.v)! - by(b.v)! || a.i - b.i)
+    .map((x) => x.v);
   const rank = new Map<string, number>();
   let last = NaN;
   let lastRank = 0;
   order.forEach((v, i) => {
     const x = by(v)!;
-    if (x !== last) (lastRank = i + 1), (last = x);
+    if (x !== last) ((lastRank = i + 1), (last = x));
     rank.set(v.vendorId, lastRank);
   });
   return { order: order.map((v) => v.vendorId), rank };
@@ -99,17 +119,28 @@ function flips(vendors: VendorResult[]): RankFlip[] {
   for (const a of both)
     for (const b of both) {
       if (!(a.entryPrice! < b.entryPrice! && a.adjustedTotal! > b.adjustedTotal!)) continue;
-      const ca = a.components, cb = b.components;
-      const ha = ownHidden(a), hb = ownHidden(b);
+      const ca = a.components,
+        cb = b.components;
+      const ha = ownHidden(a),
+        hb = ownHidden(b);
       out.push({
-        cheaperAtEntry: a.vendorId, cheaperOverall: b.vendorId,
-        entryGap: b.entryPrice! - a.entryPrice!, adjustedGap: a.adjustedTotal! - b.adjustedTotal!,
-        cause: { quotedAfterEntry: ca.quotedAfterEntry - cb.quotedAfterEntry, disclosed: ca.disclosed - cb.disclosed, hidden: ca.hidden - cb.hidden, unknown: ca.unknown - cb.unknown },
+        cheaperAtEntry: a.vendorId,
+        cheaperOverall: b.vendorId,
+        entryGap: b.entryPrice! - a.entryPrice!,
+        adjustedGap: a.adjustedTotal! - b.adjustedTotal!,
+        cause: {
+          quotedAfterEntry: ca.quotedAfterEntry - cb.quotedAfterEntry,
+          disclosed: ca.disclosed - cb.disclosed,
+          hidden: ca.hidden - cb.hidden,
+          unknown: ca.unknown - cb.unknown,
+        },
         quotedAlone: a.quotedTotal >= b.quotedTotal,
         byExclusion: ha - hb > 0 && a.adjustedTotal! - ha <= b.adjustedTotal! - hb && a.quotedTotal < b.quotedTotal,
       });
     }
-  return out.sort((x, y) => rankOf(vendors, x.cheaperAtEntry) - rankOf(vendors, y.cheaperAtEntry) || y.adjustedGap - x.adjustedGap);
+  return out.sort(
+    (x, y) => rankOf(vendors, x.cheaperAtEntry) - rankOf(vendors, y.cheaperAtEntry) || y.adjustedGap - x.adjustedGap,
+  );
 }
 
 function rankOf(vendors: VendorResult[], id: string): number {
@@ -130,18 +161,35 @@ function cheapByExclusion(vendors: VendorResult[], rankFlips: RankFlip[], thresh
     const own = ownHidden(v);
     for (const f of rankFlips.filter((x) => x.cheaperAtEntry === v.vendorId && x.byExclusion).slice(0, 2)) {
       const other = byId.get(f.cheaperOverall)!;
-      raise(flags, "cheap_by_exclusion", "high", null,
-        `Against ${other.name}: ${money(f.entryGap, cur)} cheaper at entry, ${money(f.adjustedGap, cur)} dearer over ${horizon} years; what it leaves out or leaves unanswered costs ${money(f.cause.hidden + f.cause.unknown, cur)} more.`);
+      raise(
+        flags,
+        "cheap_by_exclusion",
+        "high",
+        null,
+        `Against ${other.name}: ${money(f.entryGap, cur)} cheaper at entry, ${money(f.adjustedGap, cur)} dearer over ${horizon} years; what it leaves out or leaves unanswered costs ${money(f.cause.hidden + f.cause.unknown, cur)} more.`,
+      );
     }
     const share = v.pricedTotal > 0 ? own / v.pricedTotal : 0;
     if (own > 0 && share > threshold)
-      raise(flags, "cheap_by_exclusion", "medium", null, `What it leaves out or unanswered is ${percent(share, 0)} of its total, above the ${percent(threshold, 0)} alarm (hidden_share_threshold).`);
+      raise(
+        flags,
+        "cheap_by_exclusion",
+        "medium",
+        null,
+        `What it leaves out or unanswered is ${percent(share, 0)} of its total, above the ${percent(threshold, 0)} alarm (hidden_share_threshold).`,
+      );
     v.flags = sortFlags([...flags.values()]);
   }
 }
 
 /** Each cost and timing assumption moved to its low and high (model/ends.ts): every comparable vendor's total and whether the cheapest changes. */
-function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record<string, number>, vendors: VendorResult[], plans: VendorPlan[]): ModelResult["sensitivity"] {
+function sensitivity(
+  base: StaticContext,
+  input: ModelInput,
+  assumptions: Record<string, number>,
+  vendors: VendorResult[],
+  plans: VendorPlan[],
+): ModelResult["sensitivity"] {
   const range = input.evaluation.sensitivityRange ?? 0.3;
   const comparable = plans.filter((_, i) => vendors[i]!.adjustedTotal !== null);
   const rankable = new Set(vendors.filter((v) => v.adjustedRank !== null).map((v) => v.vendorId));
@@ -150,7 +198,9 @@ function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record
     for (const [id, t] of totals) if (rankable.has(id) && t !== null && t < min) min = t;
     return [...totals].filter(([id, t]) => rankable.has(id) && t === min).map(([id]) => id);
   };
-  const baseLeaders = leadersOf(new Map(vendors.filter((v) => v.adjustedTotal !== null).map((v) => [v.vendorId, v.adjustedTotal!])));
+  const baseLeaders = leadersOf(
+    new Map(vendors.filter((v) => v.adjustedTotal !== null).map((v) => [v.vendorId, v.adjustedTotal!])),
+  );
   // Each line's total once under the base assumptions; an assumption then re-evaluates only the lines that read it.
   const baseCtx = scoreContext(base, assumptions, false);
   const baseTotals = comparable.map((p) => lineTotals(baseCtx, p));
@@ -165,21 +215,40 @@ function sensitivity(base: StaticContext, input: ModelInput, assumptions: Record
     if (low === value && high === value) continue;
     const run = (x: number) => {
       const ctx = scoreContext(base, { ...assumptions, [a.key]: x }, false);
-      return new Map(comparable.map((p, i) => {
-        const totals = baseTotals[i]!.slice();
-        p.lines.forEach((l, j) => {
-          if (deps[i]![j]!.has(a.key)) totals[j] = lineTotal(ctx, p, l);
-        });
-        return [p.vendor.id, combine(ctx, p, totals)] as const;
-      }));
+      return new Map(
+        comparable.map((p, i) => {
+          const totals = baseTotals[i]!.slice();
+          p.lines.forEach((l, j) => {
+            if (deps[i]![j]!.has(a.key)) totals[j] = lineTotal(ctx, p, l);
+          });
+          return [p.vendor.id, combine(ctx, p, totals)] as const;
+        }),
+      );
     };
-    const lowRun = run(low), highRun = run(high);
+    const lowRun = run(low),
+      highRun = run(high);
     const totals: SensitivityRow["totals"] = {};
     for (const { vendor: v } of comparable) totals[v.id] = { low: lowRun.get(v.id)!, high: highRun.get(v.id)! };
-    const leadersLow = leadersOf(lowRun), leadersHigh = leadersOf(highRun);
+    const leadersLow = leadersOf(lowRun),
+      leadersHigh = leadersOf(highRun);
     const leaderChanges = rankable.size > 1 && (!same(leadersLow, baseLeaders) || !same(leadersHigh, baseLeaders));
-    rows.push({ assumption: a.key, label: a.label, base: value, low, high, totals, leadersLow, leadersHigh, leaderChanges });
+    rows.push({
+      assumption: a.key,
+      label: a.label,
+      base: value,
+      low,
+      high,
+      totals,
+      leadersLow,
+      leadersHigh,
+      leaderChanges,
+    });
   }
   rows.push(...extraSensitivity(base, input, assumptions, vendors, plans));
-  return { range, rows, leaders: baseLeaders, leader: rankable.size > 1 && baseLeaders.length === 1 ? baseLeaders[0]! : null };
+  return {
+    range,
+    rows,
+    leaders: baseLeaders,
+    leader: rankable.size > 1 && baseLeaders.length === 1 ? baseLeaders[0]! : null,
+  };
 }

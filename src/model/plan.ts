@@ -32,7 +32,14 @@ export type Amount =
   /** The vendor's figure (or 0 for a missing one). */
   | { kind: "fixed"; value: number }
   /** An estimate: partial_share of it when `partial`, the lower of it and the vendor's separate `price` when given. */
-  | { kind: "estimate"; rule: NonNullable<Question["estimate"]>; factor: { key: string; why: string } | null; partial: boolean; price: number | null; status: string | null }
+  | {
+      kind: "estimate";
+      rule: NonNullable<Question["estimate"]>;
+      factor: { key: string; why: string } | null;
+      partial: boolean;
+      price: number | null;
+      status: string | null;
+    }
   /** Buyer effort the vendor states, against the tier's floor (the estimate); `days` null when not asked. */
   | { kind: "effort"; days: number | null; rule: NonNullable<Question["estimate"]>; backed: boolean }
   /** Changes outside support: the vendor's share (a number, the assumption, or the dearer end) at its rate (a number, or the assumption). */
@@ -66,8 +73,25 @@ export interface Planned {
   amount: Amount;
   when: When;
   /** Which of the model's sentences explains the line. */
-  note: "quoted" | "unquoted" | "silent" | "not_asked" | "coverage" | "asserted" | "effort" | "unstated" | "choice" | "uplift" | "uplift_missing" | "changes" | "changes_missing"
-    | "usage" | "usage_missing" | "usage_unstated" | "inference" | "inference_unstated";
+  note:
+    | "quoted"
+    | "unquoted"
+    | "silent"
+    | "not_asked"
+    | "coverage"
+    | "asserted"
+    | "effort"
+    | "unstated"
+    | "choice"
+    | "uplift"
+    | "uplift_missing"
+    | "changes"
+    | "changes_missing"
+    | "usage"
+    | "usage_missing"
+    | "usage_unstated"
+    | "inference"
+    | "inference_unstated";
   /** For the pilot uplift: what the vendor quoted a year against its post-pilot price. */
   quotedRecurring?: number;
 }
@@ -76,7 +100,14 @@ const NONE: VendorPlan["escalation"] = { kind: "none" };
 
 /** Plans one vendor: every priced question's line, the missing figures, and how its prices rise. */
 export function planVendor(ctx: StaticContext, vendor: ModelVendor): VendorPlan {
-  const plan: VendorPlan = { vendor, answers: vendor.answers, lines: [], missing: [], escalation: NONE, ...valueTiming(ctx, vendor.answers) };
+  const plan: VendorPlan = {
+    vendor,
+    answers: vendor.answers,
+    lines: [],
+    missing: [],
+    escalation: NONE,
+    ...valueTiming(ctx, vendor.answers),
+  };
   const silentCap = escalationOf(ctx, plan);
   for (const item of ctx.items) {
     const q = item.q;
@@ -91,24 +122,60 @@ export function planVendor(ctx: StaticContext, vendor: ModelVendor): VendorPlan 
   changes(ctx, plan);
   planUsage(ctx, plan);
   // A cap left blank bounds nothing, but only matters when a price rises over more than one year.
-  if (silentCap && ctx.evaluation.horizonYears > 1 && plan.lines.some((l) => l.when.kind === "recurring" && l.when.escalates && l.amount.kind === "fixed" && l.amount.value > 0))
+  if (
+    silentCap &&
+    ctx.evaluation.horizonYears > 1 &&
+    plan.lines.some(
+      (l) => l.when.kind === "recurring" && l.when.escalates && l.amount.kind === "fixed" && l.amount.value > 0,
+    )
+  )
     plan.missing.push({ questionKey: silentCap.q.key, what: silentCap.q.text });
   return plan;
 }
 
-function base(item: Item, when: When): Pick<Planned, "item" | "layer" | "phase" | "nature" | "work" | "when" | "headline" | "unknown" | "unpriced" | "asserted"> {
-  return { item, layer: item.q.layer!, phase: item.q.phase!, nature: item.q.nature!, work: item.work, when, headline: false, unknown: false, unpriced: false, asserted: false };
+function base(
+  item: Item,
+  when: When,
+): Pick<
+  Planned,
+  "item" | "layer" | "phase" | "nature" | "work" | "when" | "headline" | "unknown" | "unpriced" | "asserted"
+> {
+  return {
+    item,
+    layer: item.q.layer!,
+    phase: item.q.phase!,
+    nature: item.q.nature!,
+    work: item.work,
+    when,
+    headline: false,
+    unknown: false,
+    unpriced: false,
+    asserted: false,
+  };
 }
 
 /** When a question's cost falls, from its nature, phase and timing. */
 function whenOf(ctx: StaticContext, plan: VendorPlan, q: Question, quoted = false): When {
   switch (q.nature) {
     case "recurring":
-      return { kind: "recurring", start: q.phase === "transition" ? "final_year" : (q.starts ?? (q.phase === "operate" ? "go_live" : "signature")), escalates: quoted };
+      return {
+        kind: "recurring",
+        start:
+          q.phase === "transition" ? "final_year" : (q.starts ?? (q.phase === "operate" ? "go_live" : "signature")),
+        escalates: quoted,
+      };
     case "temporary":
       return { kind: "temporary", months: q.months ?? null };
     default: {
-      const timing = q.timing ?? (q.phase === "discovery" ? "signature" : q.phase === "implementation" ? "build" : q.phase === "transition" ? "end" : "go_live");
+      const timing =
+        q.timing ??
+        (q.phase === "discovery"
+          ? "signature"
+          : q.phase === "implementation"
+            ? "build"
+            : q.phase === "transition"
+              ? "end"
+              : "go_live");
       return timing === "scale_out" ? { kind: "scale_out", plan: rolloutPlan(ctx, plan) } : { kind: timing };
     }
   }
@@ -159,8 +226,22 @@ function quote(ctx: StaticContext, plan: VendorPlan, item: Item): void {
   const line = { ...base(item, whenOf(ctx, plan, q, true)), kind: "quoted" as const, headline: q.headline };
   if (state.source === "silent") {
     plan.missing.push({ questionKey: q.key, what: q.text });
-    plan.lines.push({ ...line, source: "silent", answer: null, unpriced: true, amount: { kind: "fixed", value: 0 }, note: "unquoted" });
-  } else plan.lines.push({ ...line, source: "answered", answer: state.value, amount: { kind: "fixed", value: state.value as number }, note: "quoted" });
+    plan.lines.push({
+      ...line,
+      source: "silent",
+      answer: null,
+      unpriced: true,
+      amount: { kind: "fixed", value: 0 },
+      note: "unquoted",
+    });
+  } else
+    plan.lines.push({
+      ...line,
+      source: "answered",
+      answer: state.value,
+      amount: { kind: "fixed", value: state.value as number },
+      note: "quoted",
+    });
 }
 
 /** The factor another answer sets on an estimate (scale_by): the answer's, or the largest when it is silent or not asked. */
@@ -173,7 +254,10 @@ function factorOf(ctx: StaticContext, plan: VendorPlan, q: Question): { key: str
     return key ? { key, why: `${scale.question} is ${String(state.value)}` } : null;
   }
   // The largest factor is chosen when evaluated (it depends on the assumptions): marked by an empty key list.
-  return { key: "", why: `${scale.question} ${state.source === "not_asked" ? "not asked" : "not answered"}, so the largest factor` };
+  return {
+    key: "",
+    why: `${scale.question} ${state.source === "not_asked" ? "not asked" : "not answered"}, so the largest factor`,
+  };
 }
 
 /** Whether an "included" claim needs evidence to count: the question expects it, or the tier expects it of every control. */
@@ -196,9 +280,23 @@ function coverage(ctx: StaticContext, plan: VendorPlan, item: Item): void {
   const state = stateOf(ctx, item, plan.answers);
   if (state.source === "hidden") return;
   const line = { ...base(item, whenOf(ctx, plan, q)), kind: "hidden" as const };
-  const estimate = (partial: boolean, price: number | null, status: string | null): Amount => ({ kind: "estimate", rule: q.estimate!, factor: factorOf(ctx, plan, q), partial, price, status });
+  const estimate = (partial: boolean, price: number | null, status: string | null): Amount => ({
+    kind: "estimate",
+    rule: q.estimate!,
+    factor: factorOf(ctx, plan, q),
+    partial,
+    price,
+    status,
+  });
   if (state.source !== "answered") {
-    plan.lines.push({ ...line, source: state.source, answer: null, unknown: true, amount: estimate(false, null, null), note: state.source === "not_asked" ? "not_asked" : "silent" });
+    plan.lines.push({
+      ...line,
+      source: state.source,
+      answer: null,
+      unknown: true,
+      amount: estimate(false, null, null),
+      note: state.source === "not_asked" ? "not_asked" : "silent",
+    });
     return;
   }
   const value = state.value;
@@ -206,11 +304,24 @@ function coverage(ctx: StaticContext, plan: VendorPlan, item: Item): void {
   if (status === "not_applicable") return;
   if (status === "included") {
     if (evidenceExpected(ctx, q) && assertionsPriced(ctx) && !backed(plan.vendor, q.key))
-      plan.lines.push({ ...line, source: "answered", answer: value, asserted: true, amount: estimate(true, null, status), note: "asserted" });
+      plan.lines.push({
+        ...line,
+        source: "answered",
+        answer: value,
+        asserted: true,
+        amount: estimate(true, null, status),
+        note: "asserted",
+      });
     return;
   }
   const price = typeof value === "object" && !Array.isArray(value) && value.price !== undefined ? value.price : null;
-  plan.lines.push({ ...line, source: "answered", answer: value, amount: estimate(status === "partial", price, status), note: "coverage" });
+  plan.lines.push({
+    ...line,
+    source: "answered",
+    answer: value,
+    amount: estimate(status === "partial", price, status),
+    note: "coverage",
+  });
 }
 
 /** Buyer effort the vendor discloses in days: its figure against the tier's floor; silence is a missing figure. */
@@ -220,13 +331,34 @@ function effort(ctx: StaticContext, plan: VendorPlan, item: Item): void {
   if (state.source === "hidden") return;
   const line = { ...base(item, whenOf(ctx, plan, q)), kind: "disclosed" as const };
   if (state.source === "not_asked") {
-    plan.lines.push({ ...line, kind: "hidden", source: "not_asked", answer: null, unknown: true, amount: { kind: "effort", days: null, rule: q.estimate!, backed: false }, note: "not_asked" });
+    plan.lines.push({
+      ...line,
+      kind: "hidden",
+      source: "not_asked",
+      answer: null,
+      unknown: true,
+      amount: { kind: "effort", days: null, rule: q.estimate!, backed: false },
+      note: "not_asked",
+    });
   } else if (state.source === "silent") {
     plan.missing.push({ questionKey: q.key, what: q.text });
-    plan.lines.push({ ...line, source: "silent", answer: null, unpriced: true, amount: { kind: "fixed", value: 0 }, note: "unstated" });
+    plan.lines.push({
+      ...line,
+      source: "silent",
+      answer: null,
+      unpriced: true,
+      amount: { kind: "fixed", value: 0 },
+      note: "unstated",
+    });
   } else {
     const days = Math.max(0, state.value as number);
-    plan.lines.push({ ...line, source: "answered", answer: days, amount: { kind: "effort", days, rule: q.estimate!, backed: backed(plan.vendor, q.key) }, note: "effort" });
+    plan.lines.push({
+      ...line,
+      source: "answered",
+      answer: days,
+      amount: { kind: "effort", days, rule: q.estimate!, backed: backed(plan.vendor, q.key) },
+      note: "effort",
+    });
   }
 }
 
@@ -234,10 +366,23 @@ function effort(ctx: StaticContext, plan: VendorPlan, item: Item): void {
 function choice(ctx: StaticContext, plan: VendorPlan, item: Item): void {
   const q = item.q;
   const state = stateOf(ctx, item, plan.answers);
-  if (state.source === "hidden" || (state.source === "answered" && !matches(q.estimate!.applies_when!, state.value))) return;
+  if (state.source === "hidden" || (state.source === "answered" && !matches(q.estimate!.applies_when!, state.value)))
+    return;
   plan.lines.push({
-    ...base(item, whenOf(ctx, plan, q)), kind: "hidden", source: state.source, answer: state.source === "answered" ? state.value : null, unknown: state.source !== "answered",
-    amount: { kind: "estimate", rule: q.estimate!, factor: factorOf(ctx, plan, q), partial: false, price: null, status: null }, note: "choice",
+    ...base(item, whenOf(ctx, plan, q)),
+    kind: "hidden",
+    source: state.source,
+    answer: state.source === "answered" ? state.value : null,
+    unknown: state.source !== "answered",
+    amount: {
+      kind: "estimate",
+      rule: q.estimate!,
+      factor: factorOf(ctx, plan, q),
+      partial: false,
+      price: null,
+      status: null,
+    },
+    note: "choice",
   });
 }
 
@@ -253,16 +398,39 @@ function pilotUplift(ctx: StaticContext, plan: VendorPlan): void {
   if (p.source === "not_asked" || (p.source === "answered" && p.value !== true)) return;
   const s = stateOf(ctx, post, plan.answers);
   if (s.source === "not_asked" || s.source === "hidden") return;
-  const line = { ...base(post, { kind: "recurring", start: "go_live", escalates: true }), kind: "quoted" as const, layer: "value" as const, phase: "operate" as const, nature: "recurring" as const, work: post.q.key };
+  const line = {
+    ...base(post, { kind: "recurring", start: "go_live", escalates: true }),
+    kind: "quoted" as const,
+    layer: "value" as const,
+    phase: "operate" as const,
+    nature: "recurring" as const,
+    work: post.q.key,
+  };
   if (s.source === "silent") {
     plan.missing.push({ questionKey: post.q.key, what: post.q.text });
-    plan.lines.push({ ...line, source: "silent", answer: null, unpriced: true, amount: { kind: "fixed", value: 0 }, note: "uplift_missing" });
+    plan.lines.push({
+      ...line,
+      source: "silent",
+      answer: null,
+      unpriced: true,
+      amount: { kind: "fixed", value: 0 },
+      note: "uplift_missing",
+    });
     return;
   }
   let quoted = 0;
-  for (const l of plan.lines) if (l.kind === "quoted" && l.headline && l.nature === "recurring" && !l.unpriced && l.amount.kind === "fixed") quoted += l.amount.value;
+  for (const l of plan.lines)
+    if (l.kind === "quoted" && l.headline && l.nature === "recurring" && !l.unpriced && l.amount.kind === "fixed")
+      quoted += l.amount.value;
   const postPrice = s.value as number;
-  plan.lines.push({ ...line, source: "answered", answer: postPrice, amount: { kind: "fixed", value: Math.max(0, postPrice - quoted) }, note: "uplift", quotedRecurring: quoted });
+  plan.lines.push({
+    ...line,
+    source: "answered",
+    answer: postPrice,
+    amount: { kind: "fixed", value: Math.max(0, postPrice - quoted) },
+    note: "uplift",
+    quotedRecurring: quoted,
+  });
 }
 
 /**
@@ -276,14 +444,39 @@ function changes(ctx: StaticContext, plan: VendorPlan): void {
   const r = stateOf(ctx, rateItem, plan.answers);
   const shareItem = ctx.terms.vendor_change_share;
   const s = shareItem ? stateOf(ctx, shareItem, plan.answers) : ({ source: "not_asked" } as const);
-  const share: number | "assumption" | "worst" = s.source === "answered" ? Math.min(1, Math.max(0, (s.value as number) / 100)) : s.source === "silent" ? "worst" : "assumption";
-  const line = { ...base(rateItem, { kind: "recurring", start: "go_live", escalates: false }), kind: "hidden" as const, layer: "ownership" as const, phase: "operate" as const, nature: "recurring" as const, work: "changes" };
+  const share: number | "assumption" | "worst" =
+    s.source === "answered"
+      ? Math.min(1, Math.max(0, (s.value as number) / 100))
+      : s.source === "silent"
+        ? "worst"
+        : "assumption";
+  const line = {
+    ...base(rateItem, { kind: "recurring", start: "go_live", escalates: false }),
+    kind: "hidden" as const,
+    layer: "ownership" as const,
+    phase: "operate" as const,
+    nature: "recurring" as const,
+    work: "changes",
+  };
   if (r.source === "silent" && share !== 0) {
     plan.missing.push({ questionKey: rateItem.q.key, what: rateItem.q.text });
-    plan.lines.push({ ...line, source: "silent", answer: null, unpriced: true, amount: { kind: "fixed", value: 0 }, note: "changes_missing" });
+    plan.lines.push({
+      ...line,
+      source: "silent",
+      answer: null,
+      unpriced: true,
+      amount: { kind: "fixed", value: 0 },
+      note: "changes_missing",
+    });
     return;
   }
   const rate = r.source === "answered" ? (r.value as number) : r.source === "silent" ? 0 : "assumption";
-  plan.lines.push({ ...line, source: r.source === "answered" ? "answered" : r.source === "silent" ? "silent" : "not_asked", answer: r.source === "answered" ? r.value : null,
-    unknown: r.source === "not_asked" || s.source !== "answered", amount: { kind: "changes", share, rate }, note: "changes" });
+  plan.lines.push({
+    ...line,
+    source: r.source === "answered" ? "answered" : r.source === "silent" ? "silent" : "not_asked",
+    answer: r.source === "answered" ? r.value : null,
+    unknown: r.source === "not_asked" || s.source !== "answered",
+    amount: { kind: "changes", share, rate },
+    note: "changes",
+  });
 }

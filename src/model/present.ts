@@ -12,7 +12,7 @@ export function discountFactors(rate: number, months: number): Float64Array {
   const f = new Float64Array(months);
   const monthly = (1 + rate) ** (-1 / 12);
   let x = 1;
-  for (let m = 0; m < months; m++) (f[m] = x), (x *= monthly);
+  for (let m = 0; m < months; m++) ((f[m] = x), (x *= monthly));
   return f;
 }
 
@@ -36,7 +36,7 @@ export function linePresentValue(l: CostLine, horizonYears: number, factors: Flo
     if (l.years[y] === 0) continue;
     let weight = 0;
     let weighted = 0;
-    for (let m = y * 12; m < y * 12 + 12; m++) (weight += flow[m]!), (weighted += flow[m]! * factors[m]!);
+    for (let m = y * 12; m < y * 12 + 12; m++) ((weight += flow[m]!), (weighted += flow[m]! * factors[m]!));
     // A year with an amount but no flow (a clamped figure) is discounted at its middle.
     s += l.years[y]! * (weight > 0 ? weighted / weight : factors[y * 12 + 6]!);
   }
@@ -68,12 +68,19 @@ export function rampMonths(ctx: ScoreContext, ramp: ValueRamp): number {
 /** The workflow's value month by month: nothing before go-live, then rising in a straight line to its full monthly figure. */
 export function valueMonths(valuePerYear: number, horizonMonths: number, goLive: number, ramp: number): Float64Array {
   const v = new Float64Array(horizonMonths);
-  for (let m = Math.max(0, goLive); m < horizonMonths; m++) v[m] = (valuePerYear / 12) * (ramp > 0 ? Math.min(1, (m - goLive + 1) / ramp) : 1);
+  for (let m = Math.max(0, goLive); m < horizonMonths; m++)
+    v[m] = (valuePerYear / 12) * (ramp > 0 ? Math.min(1, (m - goLive + 1) / ramp) : 1);
   return v;
 }
 
 /** The workflow's value over the horizon discounted to signature at `rate`: what ranges and sensitivity move. */
-export function valuePresentAt(valuePerYear: number, horizonMonths: number, goLive: number, ramp: number, rate: number): number {
+export function valuePresentAt(
+  valuePerYear: number,
+  horizonMonths: number,
+  goLive: number,
+  ramp: number,
+  rate: number,
+): number {
   return discounted(valueMonths(valuePerYear, horizonMonths, goLive, ramp), discountFactors(rate, horizonMonths));
 }
 

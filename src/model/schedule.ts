@@ -10,7 +10,12 @@ export function roundMinor(x: number): number {
   const floor = Math.floor(a);
   const frac = a - floor;
   // Only a value within floating-point noise of a half needs the (slower) decimal snap.
-  const r = Math.abs(frac - 0.5) > Math.max(1e-9, a * 1e-12) ? (frac > 0.5 ? floor + 1 : floor) : Math.round(Number(a.toPrecision(12)));
+  const r =
+    Math.abs(frac - 0.5) > Math.max(1e-9, a * 1e-12)
+      ? frac > 0.5
+        ? floor + 1
+        : floor
+      : Math.round(Number(a.toPrecision(12)));
   return x < 0 && r !== 0 ? -r : r;
 }
 
@@ -94,7 +99,8 @@ export function monthly(timing: LineTiming, amount: number, horizonYears: number
     case "spread": {
       const from = Math.min(end - 1, clampMonth(timing.from, end));
       const to = Math.max(from + 1, clampMonth(timing.to, end));
-      for (let m = from; m < to; m++) into[m]! += (amount * escalation(timing.escalation ?? 0, Math.floor(m / 12))) / (to - from);
+      for (let m = from; m < to; m++)
+        into[m]! += (amount * escalation(timing.escalation ?? 0, Math.floor(m / 12))) / (to - from);
       return;
     }
     case "rate": {

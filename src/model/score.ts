@@ -37,7 +37,8 @@ function countOnce(lines: CostLine[], detail: boolean): void {
     const winner = group.reduce((a, b) => (b.total > a.total ? b : a));
     for (const l of group) {
       if (l === winner) continue;
-      if (detail) l.reason = `Counted once, under ${winner.questionKey}, which prices the same work (${l.work}) at more. ${l.reason}`;
+      if (detail)
+        l.reason = `Counted once, under ${winner.questionKey}, which prices the same work (${l.work}) at more. ${l.reason}`;
       l.countedUnder = winner.questionKey;
       l.amount = 0;
       l.total = 0;
@@ -52,8 +53,9 @@ function guardRange(lines: CostLine[]): boolean {
   for (const l of lines) {
     let clamped = l.amount > MAX_LINE_YEAR;
     if (clamped) l.amount = MAX_LINE_YEAR;
-    for (let i = 0; i < l.years.length; i++) if (l.years[i]! > MAX_LINE_YEAR) (l.years[i] = MAX_LINE_YEAR), (clamped = true);
-    if (clamped) (l.total = l.years.reduce((a, b) => a + b, 0)), (out = true);
+    for (let i = 0; i < l.years.length; i++)
+      if (l.years[i]! > MAX_LINE_YEAR) ((l.years[i] = MAX_LINE_YEAR), (clamped = true));
+    if (clamped) ((l.total = l.years.reduce((a, b) => a + b, 0)), (out = true));
   }
   return out;
 }
@@ -66,8 +68,16 @@ function totals(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[], outOfRan
   const byNature: Split<Nature> = { one_off: 0, temporary: 0, recurring: 0 };
   const byYear = new Array<number>(ctx.evaluation.horizonYears).fill(0);
   let present = 0;
-  let priced = 0, hidden = 0, unknown = 0, entry = 0, quoted = 0, disclosed = 0, notAsked = 0, hiddenKnown = 0;
-  let headlineAsked = false, headlineMissing = false;
+  let priced = 0,
+    hidden = 0,
+    unknown = 0,
+    entry = 0,
+    quoted = 0,
+    disclosed = 0,
+    notAsked = 0,
+    hiddenKnown = 0;
+  let headlineAsked = false,
+    headlineMissing = false;
   for (const l of lines) {
     priced += l.total;
     present += l.presentValue;
@@ -95,17 +105,50 @@ function totals(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[], outOfRan
   const entryStatus = !headlineAsked ? "not_asked" : headlineMissing ? "not_quoted" : "quoted";
   const entryPrice = entryStatus === "quoted" ? entry : null;
   const result: VendorResult = {
-    vendorId: vendor.id, name: vendor.name, currency: ctx.currency, status,
+    vendorId: vendor.id,
+    name: vendor.name,
+    currency: ctx.currency,
+    status,
     rankable: status === "submitted" || ctx.evaluation.rankUnsubmitted === true,
-    complete, missing: plan.missing, outOfRange, lines, entryPrice, entryStatus,
-    pricedTotal: priced, adjustedTotal: complete ? priced : null, presentTotal: complete ? present : null, quotedTotal: quoted, hiddenTotal: hidden, disclosedTotal: disclosed, unknownTotal: unknown, notAskedTotal: notAsked,
+    complete,
+    missing: plan.missing,
+    outOfRange,
+    lines,
+    entryPrice,
+    entryStatus,
+    pricedTotal: priced,
+    adjustedTotal: complete ? priced : null,
+    presentTotal: complete ? present : null,
+    quotedTotal: quoted,
+    hiddenTotal: hidden,
+    disclosedTotal: disclosed,
+    unknownTotal: unknown,
+    notAskedTotal: notAsked,
     hiddenShare: priced > 0 ? hidden / priced : 0,
     unknownShare: priced > 0 ? unknown / priced : 0,
-    components: { entry: entryPrice ?? 0, quotedAfterEntry: quoted - (entryPrice ?? 0), disclosed, hidden: hiddenKnown, unknown },
-    byLayer, hiddenByLayer, byPhase, byNature, byYear,
-    commitment: null, minTermStatus: "not_asked",
-    flags: [], confidence: { evidenced: [], asserted: [], assertedPricedAsPartial: assertionsPriced(ctx) }, roi: null,
-    answered: 0, asked: 0, entryRank: null, adjustedRank: null, nominalRank: null, presentRank: null,
+    components: {
+      entry: entryPrice ?? 0,
+      quotedAfterEntry: quoted - (entryPrice ?? 0),
+      disclosed,
+      hidden: hiddenKnown,
+      unknown,
+    },
+    byLayer,
+    hiddenByLayer,
+    byPhase,
+    byNature,
+    byYear,
+    commitment: null,
+    minTermStatus: "not_asked",
+    flags: [],
+    confidence: { evidenced: [], asserted: [], assertedPricedAsPartial: assertionsPriced(ctx) },
+    roi: null,
+    answered: 0,
+    asked: 0,
+    entryRank: null,
+    adjustedRank: null,
+    nominalRank: null,
+    presentRank: null,
   };
   if (ctx.detail) {
     const c = commitmentOf(ctx, plan, lines);
@@ -126,11 +169,16 @@ const MAX_TERM_YEARS = 30;
  * A minimum term beyond the horizon commits the buyer to the vendor's recurring prices for the
  * years past it: shown beside the adjusted total, not in it (the horizon is the buyer's choice).
  */
-function commitmentOf(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[]): { commitment: VendorResult["commitment"]; status: VendorResult["minTermStatus"] } {
+function commitmentOf(
+  ctx: ScoreContext,
+  plan: VendorPlan,
+  lines: CostLine[],
+): { commitment: VendorResult["commitment"]; status: VendorResult["minTermStatus"] } {
   const item = ctx.terms.min_term;
   if (!item) return { commitment: null, status: "not_asked" };
   const state = stateOf(ctx, item, plan.answers);
-  if (state.source !== "answered") return { commitment: null, status: state.source === "silent" ? "not_stated" : "not_asked" };
+  if (state.source !== "answered")
+    return { commitment: null, status: state.source === "silent" ? "not_stated" : "not_asked" };
   const stated = Math.max(0, state.value as number);
   const years = Math.min(stated, MAX_TERM_YEARS);
   const beyond = years - ctx.evaluation.horizonYears;
@@ -138,9 +186,13 @@ function commitmentOf(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[]): {
   let amount = 0;
   for (const l of lines) {
     if (l.kind !== "quoted" || l.nature !== "recurring" || l.unpriced || l.timing.kind !== "rate") continue;
-    for (let y = ctx.evaluation.horizonYears; y < years; y++) amount += l.amount * grown(l.timing.escalation, y) * Math.min(1, years - y);
+    for (let y = ctx.evaluation.horizonYears; y < years; y++)
+      amount += l.amount * grown(l.timing.escalation, y) * Math.min(1, years - y);
   }
-  return { commitment: { minTermYears: stated, yearsBeyond: beyond, amount: Math.min(Math.round(amount), MAX_LINE_YEAR) }, status: "stated" };
+  return {
+    commitment: { minTermYears: stated, yearsBeyond: beyond, amount: Math.min(Math.round(amount), MAX_LINE_YEAR) },
+    status: "stated",
+  };
 }
 
 /** Questions shown to the vendor (as the portal shows them) and how many it answered. */

@@ -29,22 +29,61 @@ export function planUsage(ctx: StaticContext, plan: VendorPlan): void {
   if (model) {
     const quoted = quotedUsage(ctx, plan);
     const state = stateOf(ctx, model, plan.answers);
-    const line = { item: model, layer: "value" as const, phase: "operate" as const, nature: "recurring" as const, work: "usage_forecast", when: { kind: "usage" as const }, headline: false, unknown: false, unpriced: false, asserted: false };
-    if (state.source === "silent") push({ ...line, kind: "hidden", source: "silent", answer: null, unknown: true, amount: { kind: "usage_unstated", quoted }, note: "usage_unstated" });
+    const line = {
+      item: model,
+      layer: "value" as const,
+      phase: "operate" as const,
+      nature: "recurring" as const,
+      work: "usage_forecast",
+      when: { kind: "usage" as const },
+      headline: false,
+      unknown: false,
+      unpriced: false,
+      asserted: false,
+    };
+    if (state.source === "silent")
+      push({
+        ...line,
+        kind: "hidden",
+        source: "silent",
+        answer: null,
+        unknown: true,
+        amount: { kind: "usage_unstated", quoted },
+        note: "usage_unstated",
+      });
     else if (state.source === "answered" && MODELS.includes(String(state.value))) {
       const m = String(state.value) as UsageModel;
       const priceItem = m === "flat" ? ctx.terms.usage_flat_fee : ctx.terms.usage_unit_price;
       const price = priceItem ? stateOf(ctx, priceItem, plan.answers) : undefined;
       if (!price || price.source !== "answered") {
         if (priceItem) plan.missing.push({ questionKey: priceItem.q.key, what: priceItem.q.text });
-        push({ ...line, kind: "quoted", source: "silent", answer: state.value, unpriced: true, amount: { kind: "fixed", value: 0 }, note: "usage_missing" });
+        push({
+          ...line,
+          kind: "quoted",
+          source: "silent",
+          answer: state.value,
+          unpriced: true,
+          amount: { kind: "fixed", value: 0 },
+          note: "usage_missing",
+        });
       } else {
         const included = ctx.terms.usage_included ? stateOf(ctx, ctx.terms.usage_included, plan.answers) : undefined;
         const cap = ctx.terms.usage_cap ? stateOf(ctx, ctx.terms.usage_cap, plan.answers) : undefined;
         push({
-          ...line, kind: "quoted", source: "answered", answer: state.value, note: "usage",
+          ...line,
+          kind: "quoted",
+          source: "answered",
+          answer: state.value,
+          note: "usage",
           // No included volume stated prices every request; no cap stated caps nothing.
-          amount: { kind: "usage", model: m, price: Math.max(0, price.value as number), included: included?.source === "answered" ? Math.max(0, included.value as number) : 0, cap: cap?.source === "answered" ? Math.max(0, cap.value as number) : null, quoted },
+          amount: {
+            kind: "usage",
+            model: m,
+            price: Math.max(0, price.value as number),
+            included: included?.source === "answered" ? Math.max(0, included.value as number) : 0,
+            cap: cap?.source === "answered" ? Math.max(0, cap.value as number) : null,
+            quoted,
+          },
         });
       }
     }
@@ -54,16 +93,30 @@ export function planUsage(ctx: StaticContext, plan: VendorPlan): void {
   const s = stateOf(ctx, inference, plan.answers);
   if (s.source === "hidden" || (s.source === "answered" && s.value === true)) return;
   push({
-    item: inference, layer: inference.q.layer ?? "support", phase: "operate", nature: "recurring", work: "inference", when: { kind: "usage" }, headline: false,
-    kind: "hidden", source: s.source, answer: s.source === "answered" ? s.value : null, unknown: s.source !== "answered", unpriced: false, asserted: false,
-    amount: { kind: "inference" }, note: s.source === "answered" ? "inference" : s.source === "not_asked" ? "not_asked" : "inference_unstated",
+    item: inference,
+    layer: inference.q.layer ?? "support",
+    phase: "operate",
+    nature: "recurring",
+    work: "inference",
+    when: { kind: "usage" },
+    headline: false,
+    kind: "hidden",
+    source: s.source,
+    answer: s.source === "answered" ? s.value : null,
+    unknown: s.source !== "answered",
+    unpriced: false,
+    asserted: false,
+    amount: { kind: "inference" },
+    note: s.source === "answered" ? "inference" : s.source === "not_asked" ? "not_asked" : "inference_unstated",
   });
 }
 
 /** The usage the vendor quoted a year at its own volume (the `usage` quote), which a forecast line prices beyond. */
 function quotedUsage(ctx: StaticContext, plan: VendorPlan): number {
   let quoted = 0;
-  for (const l of plan.lines) if (l.kind === "quoted" && l.item.q.quote === "usage" && !l.unpriced && l.amount.kind === "fixed") quoted += l.amount.value;
+  for (const l of plan.lines)
+    if (l.kind === "quoted" && l.item.q.quote === "usage" && !l.unpriced && l.amount.kind === "fixed")
+      quoted += l.amount.value;
   return quoted;
 }
 
@@ -71,7 +124,10 @@ function quotedUsage(ctx: StaticContext, plan: VendorPlan): number {
 function volume(ctx: ScoreContext, m: number): number {
   const a = ctx.assumptions;
   const years = Math.floor((m - ctx.goLive) / 12);
-  return Math.max(0, a[FEATURE_ASSUMPTIONS.usageRequests] ?? 0) * (1 + Math.max(0, a[FEATURE_ASSUMPTIONS.usageGrowth] ?? 0)) ** years;
+  return (
+    Math.max(0, a[FEATURE_ASSUMPTIONS.usageRequests] ?? 0) *
+    (1 + Math.max(0, a[FEATURE_ASSUMPTIONS.usageGrowth] ?? 0)) ** years
+  );
 }
 
 /**
@@ -95,8 +151,16 @@ export function usageMonths(ctx: ScoreContext, a: UsageAmount, rise: number): nu
     if (a.kind === "inference" || a.kind === "usage_unstated") out[m] = v * tokens * own * (1 + trend) ** year;
     else {
       const live = Math.floor((m - ctx.goLive) / 12);
-      const base = a.model === "per_request" ? v * a.price : a.model === "per_token" ? v * tokens * a.price : a.model === "per_seat" ? seats * (1 + growth) ** live * a.price
-        : a.model === "included" ? Math.max(0, v - a.included) * a.price : a.price / 12;
+      const base =
+        a.model === "per_request"
+          ? v * a.price
+          : a.model === "per_token"
+            ? v * tokens * a.price
+            : a.model === "per_seat"
+              ? seats * (1 + growth) ** live * a.price
+              : a.model === "included"
+                ? Math.max(0, v - a.included) * a.price
+                : a.price / 12;
       out[m] = base * escalation(rise, year);
     }
   }
@@ -107,7 +171,8 @@ export function usageMonths(ctx: ScoreContext, a: UsageAmount, rise: number): nu
       if (sum > a.cap) for (let m = y * 12; m < Math.min(end, y * 12 + 12); m++) out[m] = (out[m]! * a.cap) / sum;
     }
   if (a.kind !== "inference" && a.quoted > 0)
-    for (let m = ctx.goLive; m < end; m++) out[m] = Math.max(0, out[m]! - (a.quoted / 12) * escalation(rise, Math.floor(m / 12)));
+    for (let m = ctx.goLive; m < end; m++)
+      out[m] = Math.max(0, out[m]! - (a.quoted / 12) * escalation(rise, Math.floor(m / 12)));
   return out;
 }
 

@@ -38,14 +38,22 @@ export function portalContextOf(db: Db, linkId: number): PortalContext | undefin
   const evaluation = vendor && findPortalEvaluation(db, vendor.evaluationId);
   if (!link || !vendor || !evaluation) return undefined;
   const set = getQuestionSet(db, evaluation.questionSetId);
-  return { link, vendor, evaluation, set, isMain: link.role === null, editable: takesChanges(evaluation.status, vendor.status) };
+  return {
+    link,
+    vendor,
+    evaluation,
+    set,
+    isMain: link.role === null,
+    editable: takesChanges(evaluation.status, vendor.status),
+  };
 }
 
 /** Loads the vendor context of the session; a session whose link was revoked or expired ends here. */
 export function portalContext(db: Db) {
   return (req: Request, res: Response, next: NextFunction) => {
     const linkId = req.session?.vendorLinkId ?? null;
-    if (linkId === null && req.sessionEnded) return void renderPage(req, res, "portal/session-ended", { title: "Your session ended" }, 401).catch(next);
+    if (linkId === null && req.sessionEnded)
+      return void renderPage(req, res, "portal/session-ended", { title: "Your session ended" }, 401).catch(next);
     const ctx = linkId === null ? undefined : portalContextOf(db, linkId);
     if (!ctx || !isLive(ctx.link)) return void deadLink(req, res).catch(next);
     res.locals.portal = ctx;
@@ -61,9 +69,18 @@ export function portalContext(db: Db) {
  * (read in the same query, for the save's answer), undefined when it may not.
  */
 export function stillEditable(db: Db, linkId: number, now = new Date()): { progress: Progress } | undefined {
-  const r = sql(db, `SELECT l.revoked_at AS revokedAt, l.expires_at AS expiresAt, v.status AS vendorStatus, e.status AS evaluationStatus, v.progress
-      FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id JOIN evaluations e ON e.id = v.evaluation_id WHERE l.id = ?`).get(linkId) as
-    | { revokedAt: string | null; expiresAt: string; vendorStatus: VendorStatus; evaluationStatus: EvaluationStatus; progress: string }
+  const r = sql(
+    db,
+    `SELECT l.revoked_at AS revokedAt, l.expires_at AS expiresAt, v.status AS vendorStatus, e.status AS evaluationStatus, v.progress
+      FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id JOIN evaluations e ON e.id = v.evaluation_id WHERE l.id = ?`,
+  ).get(linkId) as
+    | {
+        revokedAt: string | null;
+        expiresAt: string;
+        vendorStatus: VendorStatus;
+        evaluationStatus: EvaluationStatus;
+        progress: string;
+      }
     | undefined;
   const editable = !!r && isLive(r, now) && takesChanges(r.evaluationStatus, r.vendorStatus);
   return editable ? { progress: JSON.parse(r.progress) as Progress } : undefined;

@@ -79,17 +79,26 @@ export function parseAnswer(q: Question, raw: RawAnswer, currency: string): Pars
 }
 
 /** The form fields that show an answer again (the inverse of parseAnswer). */
-export function toRaw(q: Question, value: AnswerValue | null | undefined, currency: string, fromMinor: (m: number, c: string) => number): RawAnswer {
+export function toRaw(
+  q: Question,
+  value: AnswerValue | null | undefined,
+  currency: string,
+  fromMinor: (m: number, c: string) => number,
+): RawAnswer {
   if (value === null || value === undefined) return {};
   switch (q.type) {
     case "coverage": {
       const c = value as { status: string; price?: number };
       return { q: c.status, p: c.price === undefined ? "" : String(fromMinor(c.price, currency)) };
     }
-    case "money": return { q: String(fromMinor(value as number, currency)) };
-    case "yes_no": return { q: value ? "yes" : "no" };
-    case "multi_choice": return { q: value as string[] };
-    default: return { q: String(value) };
+    case "money":
+      return { q: String(fromMinor(value as number, currency)) };
+    case "yes_no":
+      return { q: value ? "yes" : "no" };
+    case "multi_choice":
+      return { q: value as string[] };
+    default:
+      return { q: String(value) };
   }
 }
 

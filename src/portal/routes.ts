@@ -19,7 +19,16 @@ import type { Question, Section } from "../questions/schema.js";
 import { findLinkByToken, isLive, listDelegations, touchLink, type VendorLink } from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
-import { canAnswer, deadLink, portalActor, portalContext, portalContextOf, portalOf, stillEditable, type PortalContext } from "./access.js";
+import {
+  canAnswer,
+  deadLink,
+  portalActor,
+  portalContext,
+  portalContextOf,
+  portalOf,
+  stillEditable,
+  type PortalContext,
+} from "./access.js";
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
 import { saveVendorAnswer, writeVendorAnswer } from "./service.js";
 import type { QuestionView } from "./answer-form.js";
@@ -34,7 +43,12 @@ export function portalRoutes(db: Db, config: Config): Router {
   const opts = sessionOptions(config);
 
   // Only dead links count: guessing tokens is slowed down, a team opening real links is not.
-  const linkLimit = limitByAddress(10, config.LINK_FAILURES_PER_10_MIN, "Too many attempts to open links from your address. Wait ten minutes and try again.", true);
+  const linkLimit = limitByAddress(
+    10,
+    config.LINK_FAILURES_PER_10_MIN,
+    "Too many attempts to open links from your address. Wait ten minutes and try again.",
+    true,
+  );
   const openLink = (req: Request, res: Response, link: VendorLink) => {
     startSession(db, req, res, { vendorLinkId: link.id }, opts, VENDOR_SESSION_HOURS);
     touchLink(db, link.id);
@@ -49,13 +63,17 @@ export function portalRoutes(db: Db, config: Config): Router {
   r.get("/v/:token", linkLimit, (req, res) => {
     const link = findLinkByToken(db, String(req.params.token));
     if (!link || !isLive(link)) return deadLink(req, res);
-    if (req.session?.vendorLinkId === link.id) return res.redirect(303, link.role ? `/portal/sections/${link.role}` : "/portal");
+    if (req.session?.vendorLinkId === link.id)
+      return res.redirect(303, link.role ? `/portal/sections/${link.role}` : "/portal");
     const signedInAs = whoIsSignedIn(db, req);
     if (!signedInAs) return openLink(req, res, link);
     const opened = portalContextOf(db, link.id)!;
     const target = { vendorName: opened.vendor.name, evaluationTitle: opened.evaluation.title };
     return renderPage(req, res, "portal/switch", {
-      title: "Open this questionnaire here?", token: String(req.params.token), signedInAs, target: { ...target, section: link.role ? ROLE_LABELS[link.role] : null },
+      title: "Open this questionnaire here?",
+      token: String(req.params.token),
+      signedInAs,
+      target: { ...target, section: link.role ? ROLE_LABELS[link.role] : null },
     });
   });
 
@@ -69,14 +87,33 @@ export function portalRoutes(db: Db, config: Config): Router {
     const p = portalOf(res);
     if (!p.isMain) return res.redirect(303, `/portal/sections/${p.link.role}`);
     const progress = vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles });
-    const sections = p.set.sections.filter((s) => p.evaluation.roles.includes(s.role)).map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
+    const sections = p.set.sections
+      .filter((s) => p.evaluation.roles.includes(s.role))
+      .map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
     const delegations = listDelegations(db, p.vendor.id);
     const buyer = p.evaluation.createdBy ? findUser(db, p.evaluation.createdBy) : undefined;
     // The open requests (each asks for a reply); resolved ones are counted, and shown with their questions.
-    const clarifications = listClarifications(db, p.vendor.id, { vendorView: true, resolvedPerQuestion: 0, messagesPerThread: 0 });
+    const clarifications = listClarifications(db, p.vendor.id, {
+      vendorView: true,
+      resolvedPerQuestion: 0,
+      messagesPerThread: 0,
+    });
     const resolvedCount = [...(clarifications.resolvedLeftOut?.values() ?? [])].reduce((a, b) => a + b, 0);
-    const questionText = Object.fromEntries(p.set.sections.flatMap((s) => s.questions.map((q) => [q.key, { text: q.text, role: s.role }])));
-    return renderPage(req, res, "portal/landing", { title: p.evaluation.title, p, sections, delegations, buyer, clarifications, resolvedCount, questionText, errors: {}, values: {} });
+    const questionText = Object.fromEntries(
+      p.set.sections.flatMap((s) => s.questions.map((q) => [q.key, { text: q.text, role: s.role }])),
+    );
+    return renderPage(req, res, "portal/landing", {
+      title: p.evaluation.title,
+      p,
+      sections,
+      delegations,
+      buyer,
+      clarifications,
+      resolvedCount,
+      questionText,
+      errors: {},
+      values: {},
+    });
   });
 
   r.get("/portal/sections/:role", ctx, (req, res) => sectionPage(req, res, roleParam(req, portalOf(res)), new Map()));
@@ -103,12 +140,17 @@ export function portalRoutes(db: Db, config: Config): Router {
       const before = stored.get(q.key);
       if ((before?.value ?? null) === null && parsed.value === null) continue;
       if (fault) {
-        if (JSON.stringify(before?.value ?? null) !== JSON.stringify(parsed.value)) outcome.set(q.key, { raw, error: fault.message, revision: expected });
+        if (JSON.stringify(before?.value ?? null) !== JSON.stringify(parsed.value))
+          outcome.set(q.key, { raw, error: fault.message, revision: expected });
         continue;
       }
       try {
-        const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, parsed.value, expected, portalActor(p), { set: p.set, roles: p.evaluation.roles });
-        if (!result.ok) outcome.set(q.key, { raw, revision: result.current.revision, conflict: conflictOf(q, result.current, p) });
+        const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, parsed.value, expected, portalActor(p), {
+          set: p.set,
+          roles: p.evaluation.roles,
+        });
+        if (!result.ok)
+          outcome.set(q.key, { raw, revision: result.current.revision, conflict: conflictOf(q, result.current, p) });
       } catch (err) {
         fault = saveFault(err);
         if (!fault) throw err;
@@ -128,42 +170,94 @@ export function portalRoutes(db: Db, config: Config): Router {
     const entry = { q: found.question, role: found.role };
     if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
     const body = (req.body ?? {}) as { q?: unknown; p?: unknown; revision?: unknown };
-    const raw: RawAnswer = { q: typeof body.q === "string" || Array.isArray(body.q) ? (body.q as string | string[]) : undefined, p: typeof body.p === "string" ? body.p : undefined };
+    const raw: RawAnswer = {
+      q: typeof body.q === "string" || Array.isArray(body.q) ? (body.q as string | string[]) : undefined,
+      p: typeof body.p === "string" ? body.p : undefined,
+    };
     const expected = Number(body.revision);
-    if (!Number.isInteger(expected) || expected < 0) throw invalid({ revision: "must be the whole revision number the page was given" }, { revision: "revision" });
+    if (!Number.isInteger(expected) || expected < 0)
+      throw invalid({ revision: "must be the whole revision number the page was given" }, { revision: "revision" });
     const parsed = parseAnswer(entry.q, raw, p.evaluation.currency);
-    if (!parsed.ok) return res.status(422).json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
+    if (!parsed.ok)
+      return res
+        .status(422)
+        .json({ error: { id: "invalid", message: parsed.error, fields: { [entry.q.key]: parsed.error } } });
     // Concurrent autosaves share one commit (group commit); the save checks again, inside it, that the questionnaire still takes changes.
     const result = await writeBatch(db).run(() => {
       const now = stillEditable(db, p.link.id);
       if (!now) throw forbidden("This questionnaire can no longer be changed.");
       // The batch runs this in its own savepoint: one failing save is undone alone.
-      return writeVendorAnswer(db, { vendor: p.vendor, evaluationId: p.evaluation.id, key: entry.q.key, value: parsed.value, expectedRevision: expected, actor: portalActor(p), scope: { set: p.set, roles: p.evaluation.roles }, progress: now.progress });
+      return writeVendorAnswer(db, {
+        vendor: p.vendor,
+        evaluationId: p.evaluation.id,
+        key: entry.q.key,
+        value: parsed.value,
+        expectedRevision: expected,
+        actor: portalActor(p),
+        scope: { set: p.set, roles: p.evaluation.roles },
+        progress: now.progress,
+      });
     });
-    if (!result.ok) return res.status(409).json({ error: { id: "conflict", message: "Someone else changed this answer since you opened the page." }, current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) } });
+    if (!result.ok)
+      return res.status(409).json({
+        error: { id: "conflict", message: "Someone else changed this answer since you opened the page." },
+        current: { revision: result.current.revision, ...conflictOf(entry.q, result.current, p) },
+      });
     res.json({ saved: true, revision: result.revision, progress: result.progress[entry.role], shown: result.shown });
   });
 
-  const sectionPage = (req: Request, res: Response, role: Role, outcome: Map<string, Partial<QuestionView>>, status = 200) => {
+  const sectionPage = (
+    req: Request,
+    res: Response,
+    role: Role,
+    outcome: Map<string, Partial<QuestionView>>,
+    status = 200,
+  ) => {
     const p = portalOf(res);
     const section = p.set.sections.find((s) => s.role === role)!;
     const { stored, progress, clarifications, files } = transaction(db, sectionData)(db, p, section);
     const values = valuesOf(stored);
     const questions: QuestionView[] = section.questions.map((q) => {
       const s = stored.get(q.key);
-      return { q, raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor), revision: s?.revision ?? 0, shown: isShown(q, values), ...outcome.get(q.key) };
+      return {
+        q,
+        raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor),
+        revision: s?.revision ?? 0,
+        shown: isShown(q, values),
+        ...outcome.get(q.key),
+      };
     });
     const roles = p.set.sections.filter((s) => canAnswer(p, s.role)).map((s) => ({ role: s.role, title: s.title }));
-    return renderPage(req, res, "portal/section", {
-      title: `${section.title} — ${p.evaluation.title}`, p, section, questions, progress: progress[role]!, clarifications, files, roles, saved: req.query.saved === "1" && status === 200,
-      hasErrors: [...outcome.values()].some((o) => o.error), hasConflicts: [...outcome.values()].some((o) => o.conflict), scripts: ["portal.js"],
-    }, status);
+    return renderPage(
+      req,
+      res,
+      "portal/section",
+      {
+        title: `${section.title} — ${p.evaluation.title}`,
+        p,
+        section,
+        questions,
+        progress: progress[role]!,
+        clarifications,
+        files,
+        roles,
+        saved: req.query.saved === "1" && status === 200,
+        hasErrors: [...outcome.values()].some((o) => o.error),
+        hasConflicts: [...outcome.values()].some((o) => o.conflict),
+        scripts: ["portal.js"],
+      },
+      status,
+    );
   };
   return r;
 }
 
 /** Who this browser's session belongs to, when it has one. */
-function whoIsSignedIn(db: Db, req: Request): { kind: "user"; name: string; email: string } | { kind: "vendor"; name: string; section: string | null } | undefined {
+function whoIsSignedIn(
+  db: Db,
+  req: Request,
+):
+  { kind: "user"; name: string; email: string } | { kind: "vendor"; name: string; section: string | null } | undefined {
   if (req.user) return { kind: "user", name: req.user.name, email: req.user.email };
   const linkId = req.session?.vendorLinkId;
   const v = linkId == null ? undefined : portalContextOf(db, linkId);
@@ -173,8 +267,20 @@ function whoIsSignedIn(db: Db, req: Request): { kind: "user"; name: string; emai
 
 /** What a vendor is told of an answer a locked or full database refused; undefined for any other error. */
 function saveFault(err: unknown): { id: string; message: string; retryAfter: number } | undefined {
-  if (isDiskFull(err)) return { id: "disk_full", retryAfter: 60, message: "Not saved: the server is out of disk space. What you typed is still here: press “Save this section” again later." };
-  if (isBusy(err)) return { id: "busy", retryAfter: 2, message: "Not saved: the server is busy. What you typed is still here: press “Save this section” again in a moment." };
+  if (isDiskFull(err))
+    return {
+      id: "disk_full",
+      retryAfter: 60,
+      message:
+        "Not saved: the server is out of disk space. What you typed is still here: press “Save this section” again later.",
+    };
+  if (isBusy(err))
+    return {
+      id: "busy",
+      retryAfter: 2,
+      message:
+        "Not saved: the server is busy. What you typed is still here: press “Save this section” again in a moment.",
+    };
   return undefined;
 }
 
@@ -185,7 +291,11 @@ function roleParam(req: Request, p: PortalContext): Role {
 }
 
 function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { theirs: string; by: string; at: string } {
-  return { theirs: formatAnswer(q, current.value, p.evaluation.currency), by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else", at: current.updatedAt };
+  return {
+    theirs: formatAnswer(q, current.value, p.evaluation.currency),
+    by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else",
+    at: current.updatedAt,
+  };
 }
 
 /**
@@ -197,7 +307,11 @@ function sectionData(db: Db, p: PortalContext, section: Section) {
   return {
     stored: answersOf(db, p.vendor.id, sectionKeys(section)),
     progress: vendorProgress(db, p.vendor, { set: p.set, roles: p.evaluation.roles }),
-    clarifications: listClarifications(db, p.vendor.id, { vendorView: true, resolvedPerQuestion: 3, messagesPerThread: 20 }),
+    clarifications: listClarifications(db, p.vendor.id, {
+      vendorView: true,
+      resolvedPerQuestion: 3,
+      messagesPerThread: 20,
+    }),
     files: listEvidence(db, p.vendor.id),
   };
 }
@@ -207,6 +321,10 @@ const keysOfSection = new WeakMap<object, string[]>();
 /** The keys of a section's questions and of the questions their visibility depends on (shows_if). */
 function sectionKeys(section: Section): string[] {
   let keys = keysOfSection.get(section);
-  if (!keys) keysOfSection.set(section, (keys = [...new Set(section.questions.flatMap((q) => (q.shows_if ? [q.key, q.shows_if.question] : [q.key])))]));
+  if (!keys)
+    keysOfSection.set(
+      section,
+      (keys = [...new Set(section.questions.flatMap((q) => (q.shows_if ? [q.key, q.shows_if.question] : [q.key])))]),
+    );
   return keys;
 }

@@ -35,13 +35,36 @@ export interface VendorWrite {
  * audit together. Progress is recounted only when it can change: when the question gains or loses
  * its answer, or when other questions' visibility depends on it; otherwise the stored progress stands.
  */
-export function saveVendorAnswer(db: Db, vendor: Vendor, evaluationId: number, key: string, value: AnswerValue | null, expectedRevision: number, actor: string, scope?: { set: QuestionSet; roles: readonly Role[] }): VendorSave {
-  return transaction(db, writeVendorAnswer).immediate(db, { vendor, evaluationId, key, value, expectedRevision, actor, scope });
+export function saveVendorAnswer(
+  db: Db,
+  vendor: Vendor,
+  evaluationId: number,
+  key: string,
+  value: AnswerValue | null,
+  expectedRevision: number,
+  actor: string,
+  scope?: { set: QuestionSet; roles: readonly Role[] },
+): VendorSave {
+  return transaction(db, writeVendorAnswer).immediate(db, {
+    vendor,
+    evaluationId,
+    key,
+    value,
+    expectedRevision,
+    actor,
+    scope,
+  });
 }
 
 /** `saveVendorAnswer` for a caller already inside a transaction that undoes it on error (e.g. a write batch's savepoint). */
 export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
-  const r = writeAnswer(db, { vendorId: w.vendor.id, questionKey: w.key, value: w.value, expectedRevision: w.expectedRevision, actor: w.actor });
+  const r = writeAnswer(db, {
+    vendorId: w.vendor.id,
+    questionKey: w.key,
+    value: w.value,
+    expectedRevision: w.expectedRevision,
+    actor: w.actor,
+  });
   if (!r.ok) return r;
   const stored = () => w.progress ?? storedProgress(db, w.vendor.id);
   if (!r.changed) return { ...r, progress: stored() };
@@ -53,24 +76,37 @@ export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
     const { progress, values } = refreshProgress(db, w.vendor.id, w.scope);
     out = { ...r, progress, shown: w.scope && decides ? shownMap(w.scope.set, values) : undefined };
   } else out = { ...r, progress: kept };
-  if (w.vendor.status === "invited") sql(db, "UPDATE vendors SET status = 'in_progress' WHERE id = ? AND status = 'invited'").run(w.vendor.id);
-  audit(db, w.evaluationId, w.actor, "answer.changed", { vendor: w.vendor.name, question: w.key, revision: r.revision });
+  if (w.vendor.status === "invited")
+    sql(db, "UPDATE vendors SET status = 'in_progress' WHERE id = ? AND status = 'invited'").run(w.vendor.id);
+  audit(db, w.evaluationId, w.actor, "answer.changed", {
+    vendor: w.vendor.name,
+    question: w.key,
+    revision: r.revision,
+  });
   return out;
 }
 
 /** The hash that identifies a submission: SHA-256 over the vendor, the time and every answer in key order. */
-export function submissionHash(vendorId: number, submittedAt: string, answers: Record<string, AnswerValue>): string {
-  const ordered = Object.keys(answers).sort().map((k) => [k, answers[k]]);
-  return createHash("sha256").update(JSON.stringify({ vendorId, submittedAt, answers: ordered })).digest("hex");
+function submissionHash(vendorId: number, submittedAt: string, answers: Record<string, AnswerValue>): string {
+  const ordered = Object.keys(answers)
+    .sort()
+    .map((k) => [k, answers[k]]);
+  return createHash("sha256")
+    .update(JSON.stringify({ vendorId, submittedAt, answers: ordered }))
+    .digest("hex");
 }
 
 /** Marks a vendor's questionnaire submitted, with its hash; returns the hash. */
 export function submit(db: Db, vendor: Vendor, evaluationId: number, actor: string): string {
-  return db.transaction(() => {
-    const at = nowIso();
-    const hash = submissionHash(vendor.id, at, answerValues(db, vendor.id));
-    db.prepare("UPDATE vendors SET status = 'submitted', submitted_at = ?, submission_hash = ?, reopen_reason = NULL WHERE id = ?").run(at, hash, vendor.id);
-    audit(db, evaluationId, actor, "vendor.submitted", { vendor: vendor.name, hash });
-    return hash;
-  }).immediate();
+  return db
+    .transaction(() => {
+      const at = nowIso();
+      const hash = submissionHash(vendor.id, at, answerValues(db, vendor.id));
+      db.prepare(
+        "UPDATE vendors SET status = 'submitted', submitted_at = ?, submission_hash = ?, reopen_reason = NULL WHERE id = ?",
+      ).run(at, hash, vendor.id);
+      audit(db, evaluationId, actor, "vendor.submitted", { vendor: vendor.name, hash });
+      return hash;
+    })
+    .immediate();
 }

@@ -32,12 +32,25 @@ import { evidenceQuota, storeEvidence, uploadMiddleware, uploadsDir, type Receiv
 export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
   const r = Router();
   const ctx = portalContext(db);
-  const editable = (_req: Request, res: Response, next: (err?: unknown) => void) => (portalOf(res).editable ? next() : next(forbidden("This questionnaire can no longer be changed.")));
+  const editable = (_req: Request, res: Response, next: (err?: unknown) => void) =>
+    portalOf(res).editable ? next() : next(forbidden("This questionnaire can no longer be changed."));
 
   /** The review page: what is still missing, and the submit button once nothing is. */
   const review = (req: Request, res: Response, missing: ReturnType<typeof missingRequired>, refused = false) => {
     const p = portalOf(res);
-    return renderPage(req, res, "portal/review", { title: `Review — ${p.evaluation.title}`, p, missing, titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])), refused }, refused ? 400 : 200);
+    return renderPage(
+      req,
+      res,
+      "portal/review",
+      {
+        title: `Review — ${p.evaluation.title}`,
+        p,
+        missing,
+        titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])),
+        refused,
+      },
+      refused ? 400 : 200,
+    );
   };
   const missingOf = (res: Response) => {
     const p = portalOf(res);
@@ -52,7 +65,10 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     if (missing.length) return review(req, res, missing, true);
     const hash = submit(db, p.vendor, p.evaluation.id, portalActor(p));
     enqueue(db, config, {
-      to: p.vendor.contactEmail, kind: "submission_receipt", evaluationId: p.evaluation.id, vendorId: p.vendor.id,
+      to: p.vendor.contactEmail,
+      kind: "submission_receipt",
+      evaluationId: p.evaluation.id,
+      vendorId: p.vendor.id,
       subject: `Received: ${p.vendor.name}'s answers to "${p.evaluation.title}"`,
       body: `Dear ${p.vendor.contactName},\n\nThank you: ${p.vendor.name}'s questionnaire for "${p.evaluation.title}" was submitted on ${new Date().toUTCString()}.\n\nSubmission SHA-256: ${hash}\n\nYou can download a PDF copy of exactly what you sent from your questionnaire link.\n`,
     });
@@ -65,22 +81,34 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     if (!form.ok) throw invalid(form.errors, { reason: "Reason" });
     db.transaction(() => {
       declineVendor(db, p.vendor.id, form.data.reason);
-      audit(db, p.evaluation.id, portalActor(p), "vendor.declined", { vendor: p.vendor.name, reason: form.data.reason });
+      audit(db, p.evaluation.id, portalActor(p), "vendor.declined", {
+        vendor: p.vendor.name,
+        reason: form.data.reason,
+      });
     })();
     res.redirect(303, "/portal");
   });
 
   // The copy of the same answers is made once (kept by what it prints); ten a quarter of an hour per link.
   const copies = new StateCache<Buffer>(32);
-  const copyLimit = limitByCaller(15, 10, "You have downloaded your copy many times in a short time. Wait a few minutes and try again.");
+  const copyLimit = limitByCaller(
+    15,
+    10,
+    "You have downloaded your copy many times in a short time. Wait a few minutes and try again.",
+  );
   r.get("/portal/copy.pdf", ctx, requireMain, copyLimit, async (_req, res) => {
     const p = portalOf(res);
     const v = findVendor(db, p.vendor.id)!;
     const answers = answerValues(db, p.vendor.id);
     const files = listEvidence(db, v.id);
-    const key = createHash("sha256").update(JSON.stringify([p.evaluation.title, p.evaluation.questionSetId, v, answers, files])).digest("hex");
+    const key = createHash("sha256")
+      .update(JSON.stringify([p.evaluation.title, p.evaluation.questionSetId, v, answers, files]))
+      .digest("hex");
     const pdf = await copies.get(key, () => answersCopyPdf(p.evaluation, p.set, v, answers, files));
-    res.type("application/pdf").set("Content-Disposition", downloadName(`${v.name} — answers.pdf`)).send(pdf);
+    res
+      .type("application/pdf")
+      .set("Content-Disposition", downloadName(`${v.name} — answers.pdf`))
+      .send(pdf);
   });
 
   r.post("/portal/delegations", ctx, requireMain, editable, (req, res) => {
@@ -93,10 +121,29 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     db.transaction(() => {
       const old = sectionLinkIds(db, p.vendor.id, role);
       for (const id of old) revokeLink(db, id);
-      const link = createLink(db, config.sessionSecret, { vendorId: p.vendor.id, role, holderName: name, holderEmail: email, expiresAt: p.link.expiresAt });
+      const link = createLink(db, config.sessionSecret, {
+        vendorId: p.vendor.id,
+        role,
+        holderName: name,
+        holderEmail: email,
+        expiresAt: p.link.expiresAt,
+      });
       const mail = delegationEmail(p.evaluation, p.set, p.vendor, role, { name }, p.vendor.contactName);
-      enqueue(db, config, { to: email, subject: mail.subject, body: mail.body, kind: "delegation", link: linkUrl(config.baseUrl, link.token), vendorLinkId: link.id, evaluationId: p.evaluation.id, vendorId: p.vendor.id });
-      audit(db, p.evaluation.id, portalActor(p), "vendor.section_delegated", { vendor: p.vendor.name, role, to: email });
+      enqueue(db, config, {
+        to: email,
+        subject: mail.subject,
+        body: mail.body,
+        kind: "delegation",
+        link: linkUrl(config.baseUrl, link.token),
+        vendorLinkId: link.id,
+        evaluationId: p.evaluation.id,
+        vendorId: p.vendor.id,
+      });
+      audit(db, p.evaluation.id, portalActor(p), "vendor.section_delegated", {
+        vendor: p.vendor.name,
+        role,
+        to: email,
+      });
     })();
     res.redirect(303, `/portal?delegated=${role}`);
   });
@@ -105,7 +152,15 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const p = portalOf(res);
     const link = findLink(db, idParam(req, "lid"));
     if (!link || link.vendorId !== p.vendor.id || link.role === null) throw notFound("This delegation");
-    db.transaction(() => (revokeLink(db, link.id), audit(db, p.evaluation.id, portalActor(p), "vendor.section_taken_back", { vendor: p.vendor.name, role: link.role })))();
+    db.transaction(
+      () => (
+        revokeLink(db, link.id),
+        audit(db, p.evaluation.id, portalActor(p), "vendor.section_taken_back", {
+          vendor: p.vendor.name,
+          role: link.role,
+        })
+      ),
+    )();
     res.redirect(303, "/portal");
   });
 
@@ -113,14 +168,24 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const p = portalOf(res);
     const c = findClarification(db, idParam(req, "cid"));
     const role = c && p.set.sections.find((s) => s.questions.some((q) => q.key === c.questionKey))?.role;
-    if (!c || c.vendorId !== p.vendor.id || c.visibility !== "vendor" || !role || !canAnswer(p, role)) throw notFound("This clarification");
+    if (!c || c.vendorId !== p.vendor.id || c.visibility !== "vendor" || !role || !canAnswer(p, role))
+      throw notFound("This clarification");
     const form = parseForm(MessageSchema, req.body);
     if (!form.ok) throw invalid(form.errors, { body: "Your reply" });
     const refused = replyRefused(db, c.id);
     if (refused) throw invalid({ body: refused }, { body: "Your reply" });
     db.transaction(() => {
-      addMessage(db, c.id, { authorKind: "vendor", linkId: p.link.id, authorName: p.link.holderName, body: form.data.body });
-      audit(db, p.evaluation.id, portalActor(p), "clarification.replied", { vendor: p.vendor.name, question: c.questionKey, id: c.id });
+      addMessage(db, c.id, {
+        authorKind: "vendor",
+        linkId: p.link.id,
+        authorName: p.link.holderName,
+        body: form.data.body,
+      });
+      audit(db, p.evaluation.id, portalActor(p), "clarification.replied", {
+        vendor: p.vendor.name,
+        question: c.questionKey,
+        id: c.id,
+      });
     })();
     res.redirect(303, `/portal/sections/${role}#q-${c.questionKey}`);
   });
@@ -134,23 +199,39 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     evidenceQuota(db, config, req, p.vendor.id);
     next();
   };
-  r.post("/portal/questions/:key/files", ctx, editable, evidenceQuestion, uploadMiddleware(config, validateCsrf), (req, res) => {
-    const received = (req.file as (Express.Multer.File & { received?: ReceivedFile }) | undefined)?.received;
-    if (!validateCsrf(req)) {
-      if (received) rmSync(received.path, { force: true });
-      throw forbidden("This form expired. Reload the page and attach the file again.");
-    }
-    const p = portalOf(res);
-    const entry = questionIndex(p.set).get(String(req.params.key))!;
-    if (!req.file || !received) throw invalid({ file: "Choose a file to attach" }, { file: "Evidence file" });
-    const stored = storeEvidence(db, config, {
-      vendorId: p.vendor.id, questionKey: entry.question.key, name: req.file.originalname, file: received, actor: portalActor(p),
-      after: (id) => audit(db, p.evaluation.id, portalActor(p), "evidence.uploaded", { vendor: p.vendor.name, question: entry.question.key, file: id }),
-    });
-    if (!stored.ok) throw invalid({ file: stored.message }, { file: "Evidence file" });
-    if (req.accepts(["html", "json"]) === "json") return res.json({ id: stored.id });
-    res.redirect(303, `/portal/sections/${entry.role}#q-${entry.question.key}`);
-  });
+  r.post(
+    "/portal/questions/:key/files",
+    ctx,
+    editable,
+    evidenceQuestion,
+    uploadMiddleware(config, validateCsrf),
+    (req, res) => {
+      const received = (req.file as (Express.Multer.File & { received?: ReceivedFile }) | undefined)?.received;
+      if (!validateCsrf(req)) {
+        if (received) rmSync(received.path, { force: true });
+        throw forbidden("This form expired. Reload the page and attach the file again.");
+      }
+      const p = portalOf(res);
+      const entry = questionIndex(p.set).get(String(req.params.key))!;
+      if (!req.file || !received) throw invalid({ file: "Choose a file to attach" }, { file: "Evidence file" });
+      const stored = storeEvidence(db, config, {
+        vendorId: p.vendor.id,
+        questionKey: entry.question.key,
+        name: req.file.originalname,
+        file: received,
+        actor: portalActor(p),
+        after: (id) =>
+          audit(db, p.evaluation.id, portalActor(p), "evidence.uploaded", {
+            vendor: p.vendor.name,
+            question: entry.question.key,
+            file: id,
+          }),
+      });
+      if (!stored.ok) throw invalid({ file: stored.message }, { file: "Evidence file" });
+      if (req.accepts(["html", "json"]) === "json") return res.json({ id: stored.id });
+      res.redirect(303, `/portal/sections/${entry.role}#q-${entry.question.key}`);
+    },
+  );
 
   r.post("/portal/files/:aid/delete", ctx, editable, (req, res) => {
     const p = portalOf(res);
@@ -159,7 +240,11 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     if (!a || a.vendorId !== p.vendor.id || a.deletedAt || !role || !canAnswer(p, role)) throw notFound("This file");
     db.transaction(() => {
       deleteEvidence(db, a.id);
-      audit(db, p.evaluation.id, portalActor(p), "evidence.removed", { vendor: p.vendor.name, question: a.questionKey, file: a.id });
+      audit(db, p.evaluation.id, portalActor(p), "evidence.removed", {
+        vendor: p.vendor.name,
+        question: a.questionKey,
+        file: a.id,
+      });
     })();
     res.redirect(303, `/portal/sections/${role}#q-${a.questionKey}`);
   });
@@ -175,7 +260,13 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
 }
 
 /** Sends a stored evidence file as a download, never inline. */
-export function sendAttachment(res: Response, config: Pick<Config, "dataDir">, a: { storedName: string; originalName: string; mimeType: string }): void {
-  res.download(join(uploadsDir(config), a.storedName), a.originalName, { headers: { "Content-Type": a.mimeType, "X-Content-Type-Options": "nosniff" }, dotfiles: "deny" });
+export function sendAttachment(
+  res: Response,
+  config: Pick<Config, "dataDir">,
+  a: { storedName: string; originalName: string; mimeType: string },
+): void {
+  res.download(join(uploadsDir(config), a.storedName), a.originalName, {
+    headers: { "Content-Type": a.mimeType, "X-Content-Type-Options": "nosniff" },
+    dotfiles: "deny",
+  });
 }
-

@@ -4,12 +4,19 @@ import { COVERAGE, type CoverageStatus, type Role } from "../domain.js";
 import { MAX_MINOR } from "../format.js";
 import type { Question, QuestionSet } from "./schema.js";
 
-export { MAX_MINOR };
+{
+  MAX_MINOR;
+}
 
-export const CoverageAnswerSchema = z.strictObject({
+const CoverageAnswerSchema = z.strictObject({
   status: z.enum(COVERAGE),
   /** A separate price for the item, outside the headline quote, in minor units. */
-  price: z.number().int("must be a whole number of minor units").min(0, "cannot be negative").max(MAX_MINOR, "is too large").optional(),
+  price: z
+    .number()
+    .int("must be a whole number of minor units")
+    .min(0, "cannot be negative")
+    .max(MAX_MINOR, "is too large")
+    .optional(),
 });
 export type CoverageAnswer = z.infer<typeof CoverageAnswerSchema>;
 
@@ -44,9 +51,20 @@ function buildSchema(q: Question): z.ZodType<AnswerValue> {
         path: ["status"],
       });
     case "money":
-      return z.number("must be an amount").int("must be a whole number of minor units").min(0, "cannot be negative").max(MAX_MINOR, "is too large");
+      return z
+        .number("must be an amount")
+        .int("must be a whole number of minor units")
+        .min(0, "cannot be negative")
+        .max(MAX_MINOR, "is too large");
     case "number":
-      return bounded(q, z.number("must be a number").finite("must be a finite number").max(1e12, "is too large").min(-1e12, "is too small"));
+      return bounded(
+        q,
+        z
+          .number("must be a number")
+          .finite("must be a finite number")
+          .max(1e12, "is too large")
+          .min(-1e12, "is too small"),
+      );
     case "percent":
       return bounded(q, z.number("must be a percentage").min(0, "must be at least 0").max(100, "must be at most 100"));
     case "yes_no":
@@ -61,7 +79,12 @@ function buildSchema(q: Question): z.ZodType<AnswerValue> {
     case "date":
       return z.iso.date("must be a date (YYYY-MM-DD)");
     case "text":
-      return z.string("must be text").trim().min(1, "cannot be empty").max(10_000, "is longer than 10,000 characters").superRefine(someLines);
+      return z
+        .string("must be text")
+        .trim()
+        .min(1, "cannot be empty")
+        .max(10_000, "is longer than 10,000 characters")
+        .superRefine(someLines);
   }
 }
 
@@ -85,13 +108,22 @@ const sources = new WeakMap<QuestionSet, Set<string>>();
 /** The questions whose answers decide whether other questions are shown (the targets of shows_if). */
 export function showsIfSources(set: QuestionSet): Set<string> {
   let s = sources.get(set);
-  if (!s) sources.set(set, (s = new Set(set.sections.flatMap((x) => x.questions.flatMap((q) => (q.shows_if ? [q.shows_if.question] : []))))));
+  if (!s)
+    sources.set(
+      set,
+      (s = new Set(set.sections.flatMap((x) => x.questions.flatMap((q) => (q.shows_if ? [q.shows_if.question] : []))))),
+    );
   return s;
 }
 
 /** Whether each conditional question (one with shows_if) is shown, by key, given the answers. */
-export function shownMap(set: QuestionSet, answers: Readonly<Record<string, AnswerValue | undefined>>): Record<string, boolean> {
-  return Object.fromEntries(set.sections.flatMap((s) => s.questions.filter((q) => q.shows_if).map((q) => [q.key, isShown(q, answers)])));
+export function shownMap(
+  set: QuestionSet,
+  answers: Readonly<Record<string, AnswerValue | undefined>>,
+): Record<string, boolean> {
+  return Object.fromEntries(
+    set.sections.flatMap((s) => s.questions.filter((q) => q.shows_if).map((q) => [q.key, isShown(q, answers)])),
+  );
 }
 
 const indexes = new WeakMap<QuestionSet, ReadonlyMap<string, { question: Question; role: Role }>>();
@@ -99,6 +131,12 @@ const indexes = new WeakMap<QuestionSet, ReadonlyMap<string, { question: Questio
 /** Index of questions by key for a set (built once per set; sets are immutable once loaded). */
 export function questionIndex(set: QuestionSet): ReadonlyMap<string, { question: Question; role: Role }> {
   let m = indexes.get(set);
-  if (!m) indexes.set(set, (m = new Map(set.sections.flatMap((s) => s.questions.map((q) => [q.key, { question: q, role: s.role }] as const)))));
+  if (!m)
+    indexes.set(
+      set,
+      (m = new Map(
+        set.sections.flatMap((s) => s.questions.map((q) => [q.key, { question: q, role: s.role }] as const)),
+      )),
+    );
   return m;
 }

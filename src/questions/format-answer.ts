@@ -9,7 +9,12 @@ export function formatAnswer(q: Question, value: AnswerValue | null | undefined,
   switch (q.type) {
     case "coverage": {
       const c = value as CoverageAnswer;
-      return COVERAGE_LABELS[c.status] + (c.price !== undefined ? `; priced separately at ${money(c.price, currency)}${q.nature === "recurring" ? " a year" : ""}` : "");
+      return (
+        COVERAGE_LABELS[c.status] +
+        (c.price !== undefined
+          ? `; priced separately at ${money(c.price, currency)}${q.nature === "recurring" ? " a year" : ""}`
+          : "")
+      );
     }
     case "money":
       return money(value as number, currency) + (q.nature === "recurring" ? " a year" : "");

@@ -31,7 +31,10 @@ export function parseQuestionSet(text: string, file: string): QuestionSet {
   if (doc.errors.length > 0) {
     throw new QuestionSetError(
       file,
-      doc.errors.map((e) => ({ path: e.linePos ? `line ${e.linePos[0].line}` : "(yaml)", message: e.message.split("\n")[0] ?? e.code })),
+      doc.errors.map((e) => ({
+        path: e.linePos ? `line ${e.linePos[0].line}` : "(yaml)",
+        message: e.message.split("\n")[0] ?? e.code,
+      })),
     );
   }
   let data: unknown;
@@ -39,17 +42,22 @@ export function parseQuestionSet(text: string, file: string): QuestionSet {
     data = doc.toJS({ maxAliasCount: 50 });
   } catch (err) {
     // Unresolved or excessive aliases surface only when the document is converted.
-    throw new QuestionSetError(file, [{ path: "(yaml)", message: (err as Error).message.split("\n")[0] ?? "unreadable YAML" }]);
+    throw new QuestionSetError(file, [
+      { path: "(yaml)", message: (err as Error).message.split("\n")[0] ?? "unreadable YAML" },
+    ]);
   }
   const parsed = QuestionSetSchema.safeParse(data);
   if (!parsed.success) {
-    throw new QuestionSetError(file, parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })));
+    throw new QuestionSetError(
+      file,
+      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
   }
   return parsed.data;
 }
 
 /** Hash that versions a question set: the SHA-256 of the file's bytes. */
-export function contentHash(text: string): string {
+function contentHash(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 

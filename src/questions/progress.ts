@@ -15,7 +15,11 @@ export interface SectionProgress {
 export type Progress = Partial<Record<Role, SectionProgress>>;
 
 /** Progress per role section sent, given a vendor's answers. */
-export function progressOf(set: QuestionSet, roles: readonly Role[], answers: Readonly<Record<string, AnswerValue | undefined>>): Progress {
+export function progressOf(
+  set: QuestionSet,
+  roles: readonly Role[],
+  answers: Readonly<Record<string, AnswerValue | undefined>>,
+): Progress {
   const out: Progress = {};
   for (const s of set.sections) {
     if (!roles.includes(s.role)) continue;
@@ -36,16 +40,24 @@ export function progressOf(set: QuestionSet, roles: readonly Role[], answers: Re
 }
 
 /** Required questions still unanswered, per role, in questionnaire order. */
-export function missingRequired(set: QuestionSet, roles: readonly Role[], answers: Readonly<Record<string, AnswerValue | undefined>>): { role: Role; questions: Question[] }[] {
+export function missingRequired(
+  set: QuestionSet,
+  roles: readonly Role[],
+  answers: Readonly<Record<string, AnswerValue | undefined>>,
+): { role: Role; questions: Question[] }[] {
   return set.sections
     .filter((s) => roles.includes(s.role))
-    .map((s) => ({ role: s.role, questions: s.questions.filter((q) => q.required && isShown(q, answers) && answers[q.key] === undefined) }))
+    .map((s) => ({
+      role: s.role,
+      questions: s.questions.filter((q) => q.required && isShown(q, answers) && answers[q.key] === undefined),
+    }))
     .filter((x) => x.questions.length > 0);
 }
 
 /** Totals across sections. */
 export function totalProgress(p: Progress): { answered: number; required: number } {
-  let answered = 0, required = 0;
+  let answered = 0,
+    required = 0;
   for (const s of Object.values(p)) {
     answered += s!.answered;
     required += s!.required;
@@ -53,7 +65,17 @@ export function totalProgress(p: Progress): { answered: number; required: number
   return { answered, required };
 }
 
-const MINUTES: Record<Question["type"], number> = { coverage: 1, money: 2, number: 1, percent: 0.5, yes_no: 0.5, single_choice: 0.5, multi_choice: 1, date: 0.5, text: 3 };
+const MINUTES: Record<Question["type"], number> = {
+  coverage: 1,
+  money: 2,
+  number: 1,
+  percent: 0.5,
+  yes_no: 0.5,
+  single_choice: 0.5,
+  multi_choice: 1,
+  date: 0.5,
+  text: 3,
+};
 
 /** A fair estimate of the minutes a section takes a prepared person, for the invitation and landing page. */
 export function estimateMinutes(questions: readonly Question[]): number {

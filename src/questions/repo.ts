@@ -17,16 +17,21 @@ export interface QuestionSetRow {
 const cache = new Map<string, QuestionSet>();
 
 /** Stores a loaded set as a new version unless that exact content is already stored; returns its row id. */
-export function storeQuestionSet(db: Db, loaded: LoadedQuestionSet): { id: number; created: boolean } {
-  const existing = db.prepare("SELECT id FROM question_sets WHERE content_hash = ?").pluck().get(loaded.hash) as number | undefined;
+function storeQuestionSet(db: Db, loaded: LoadedQuestionSet): { id: number; created: boolean } {
+  const existing = db.prepare("SELECT id FROM question_sets WHERE content_hash = ?").pluck().get(loaded.hash) as
+    number | undefined;
   if (existing !== undefined) return { id: existing, created: false };
   return db.transaction(() => {
     const version =
-      ((db.prepare("SELECT max(version) FROM question_sets WHERE set_key = ?").pluck().get(loaded.set.id) as number | null) ?? 0) + 1;
+      ((db.prepare("SELECT max(version) FROM question_sets WHERE set_key = ?").pluck().get(loaded.set.id) as
+        number | null) ?? 0) + 1;
     const id = Number(
       db
-        .prepare("INSERT INTO question_sets (set_key, version, content_hash, title, source_file, content) VALUES (?, ?, ?, ?, ?, ?)")
-        .run(loaded.set.id, version, loaded.hash, loaded.set.title, loaded.file, JSON.stringify(loaded.set)).lastInsertRowid,
+        .prepare(
+          "INSERT INTO question_sets (set_key, version, content_hash, title, source_file, content) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(loaded.set.id, version, loaded.hash, loaded.set.title, loaded.file, JSON.stringify(loaded.set))
+        .lastInsertRowid,
     );
     const insert = db.prepare(
       "INSERT INTO questions (question_set_id, key, role, position, type, layer, phase, required, definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -34,7 +39,17 @@ export function storeQuestionSet(db: Db, loaded: LoadedQuestionSet): { id: numbe
     let position = 0;
     for (const section of loaded.set.sections)
       for (const q of section.questions)
-        insert.run(id, q.key, section.role, position++, q.type, q.layer ?? null, q.phase ?? null, q.required ? 1 : 0, JSON.stringify(q));
+        insert.run(
+          id,
+          q.key,
+          section.role,
+          position++,
+          q.type,
+          q.layer ?? null,
+          q.phase ?? null,
+          q.required ? 1 : 0,
+          JSON.stringify(q),
+        );
     return { id, created: true };
   })();
 }
@@ -69,7 +84,9 @@ export function listQuestionSets(db: Db): QuestionSetRow[] {
 /** The newest version of each set, for choosing a set when creating an evaluation. */
 export function latestQuestionSets(db: Db): QuestionSetRow[] {
   return db
-    .prepare(`SELECT ${rowColumns} FROM question_sets q WHERE version = (SELECT max(version) FROM question_sets WHERE set_key = q.set_key) ORDER BY title`)
+    .prepare(
+      `SELECT ${rowColumns} FROM question_sets q WHERE version = (SELECT max(version) FROM question_sets WHERE set_key = q.set_key) ORDER BY title`,
+    )
     .all() as QuestionSetRow[];
 }
 
@@ -78,9 +95,9 @@ export function findQuestionSetRow(db: Db, id: number): QuestionSetRow | undefin
 }
 
 export function findQuestionSetByVersion(db: Db, setKey: string, version: number): QuestionSetRow | undefined {
-  return db.prepare(`SELECT ${rowColumns} FROM question_sets WHERE set_key = ? AND version = ?`).get(setKey, version) as
-    | QuestionSetRow
-    | undefined;
+  return db
+    .prepare(`SELECT ${rowColumns} FROM question_sets WHERE set_key = ? AND version = ?`)
+    .get(setKey, version) as QuestionSetRow | undefined;
 }
 
 /** The frozen content of a stored version; versions never change, so they are cached by hash (and the hash by row). */
@@ -91,7 +108,7 @@ export function getQuestionSet(db: Db, id: number): QuestionSet {
 }
 
 /** The content of stored version `id` whose hash the caller already read (e.g. in a join). */
-export function questionSetByHash(db: Db, id: number, hash: string): QuestionSet {
+function questionSetByHash(db: Db, id: number, hash: string): QuestionSet {
   let set = cache.get(hash);
   if (!set) {
     const content = sql(db, "SELECT content FROM question_sets WHERE id = ?").pluck().get(id) as string;
@@ -100,4 +117,3 @@ export function questionSetByHash(db: Db, id: number, hash: string): QuestionSet
   }
   return set;
 }
-

@@ -1,17 +1,33 @@
 import { z } from "zod";
 import {
-  COVERAGE, ESTIMATE_BASES, FEATURE_ASSUMPTIONS, FLAGS, LAYERS, MODEL_ASSUMPTIONS, NATURES, PHASES, QUESTION_TYPES, QUOTE_ITEMS, ROLES,
-  SEVERITIES, STARTS, TERMS, TIERS, TIMINGS, type Term,
+  COVERAGE,
+  ESTIMATE_BASES,
+  FEATURE_ASSUMPTIONS,
+  FLAGS,
+  LAYERS,
+  MODEL_ASSUMPTIONS,
+  NATURES,
+  PHASES,
+  QUESTION_TYPES,
+  QUOTE_ITEMS,
+  ROLES,
+  SEVERITIES,
+  STARTS,
+  TERMS,
+  TIERS,
+  TIMINGS,
+  type Term,
 } from "../domain.js";
 
 const slug = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be lower_snake_case (a-z, 0-9, _), starting with a letter");
 const text = (min: number) => z.string().trim().min(min, `must be at least ${min} characters`);
-const perTier = <T extends z.ZodType>(value: T) => z.strictObject(Object.fromEntries(TIERS.map((t) => [t, value])) as Record<(typeof TIERS)[number], T>);
+const perTier = <T extends z.ZodType>(value: T) =>
+  z.strictObject(Object.fromEntries(TIERS.map((t) => [t, value])) as Record<(typeof TIERS)[number], T>);
 
 /** The largest value any assumption may take: keeps every computed figure a safe integer (see docs/cost-model.md, Bounds). */
-export const ASSUMPTION_LIMIT = 100_000;
+const ASSUMPTION_LIMIT = 100_000;
 
-export const AssumptionSchema = z.strictObject({
+const AssumptionSchema = z.strictObject({
   key: slug,
   label: text(3),
   meaning: text(10),
@@ -40,7 +56,10 @@ const EstimateSchema = z
     /** Scales the estimate by another answer: a factor (an assumption key) per answer value; silence takes the largest. */
     scale_by: z.strictObject({ question: slug, factors: z.record(z.string(), slug) }).optional(),
     /** For a yes/no or choice question: the answers that cause the cost (silence counts as causing it). */
-    applies_when: z.array(z.union([z.string(), z.boolean()])).min(1).optional(),
+    applies_when: z
+      .array(z.union([z.string(), z.boolean()]))
+      .min(1)
+      .optional(),
   })
   .refine((e) => e.share !== undefined || e.days !== undefined, "needs a share (with of) or days, or both")
   .refine((e) => (e.share === undefined) === (e.of === undefined), "share and of go together");
@@ -61,16 +80,14 @@ const FlagHookSchema = z.strictObject({
 
 const OptionSchema = z.strictObject({ value: slug, label: text(1) });
 
-export const QuestionSchema = z.strictObject({
+const QuestionSchema = z.strictObject({
   key: slug,
   type: z.enum(QUESTION_TYPES),
   text: text(8),
   help: z.string().trim().optional(),
   required: z.boolean().default(true),
   evidence: z.boolean().default(false),
-  shows_if: z
-    .strictObject({ question: slug, in: z.array(z.union([z.string(), z.boolean()])).min(1) })
-    .optional(),
+  shows_if: z.strictObject({ question: slug, in: z.array(z.union([z.string(), z.boolean()])).min(1) }).optional(),
   layer: z.enum(LAYERS).optional(),
   phase: z.enum(PHASES).optional(),
   nature: z.enum(NATURES).optional(),
@@ -100,7 +117,7 @@ export const QuestionSchema = z.strictObject({
   flags: z.array(FlagHookSchema).default([]),
 });
 
-export const SectionSchema = z.strictObject({
+const SectionSchema = z.strictObject({
   role: z.enum(ROLES),
   title: text(3),
   intro: text(10),
@@ -118,7 +135,7 @@ export const QuestionSetSchema = z
   .superRefine(crossCheck);
 
 /** Questions a set may hold: bounded, so that every figure of the model stays a safe integer. */
-export const MAX_QUESTIONS = 1000;
+const MAX_QUESTIONS = 1000;
 
 export type Assumption = z.infer<typeof AssumptionSchema>;
 export type Question = z.infer<typeof QuestionSchema>;
@@ -134,24 +151,32 @@ function crossCheck(set: { assumptions: Assumption[]; sections: Section[] }, ctx
   const add = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
   const assumptions = new Map<string, number>();
   set.assumptions.forEach((a, i) => {
-    if (assumptions.has(a.key)) add(["assumptions", i, "key"], `duplicate assumption '${a.key}' (first at assumptions[${assumptions.get(a.key)}])`);
+    if (assumptions.has(a.key))
+      add(
+        ["assumptions", i, "key"],
+        `duplicate assumption '${a.key}' (first at assumptions[${assumptions.get(a.key)}])`,
+      );
     else assumptions.set(a.key, i);
     if (a.min > a.max) add(["assumptions", i, "max"], `max ${a.max} is below min ${a.min}`);
     for (const tier of TIERS) {
       const v = a.defaults[tier];
-      if (v < a.min || v > a.max) add(["assumptions", i, "defaults", tier], `default ${v} is outside [${a.min}, ${a.max}]`);
+      if (v < a.min || v > a.max)
+        add(["assumptions", i, "defaults", tier], `default ${v} is outside [${a.min}, ${a.max}]`);
     }
-    if (a.unit === "share" && a.key === MODEL_ASSUMPTIONS.partialShare && a.max > 1) add(["assumptions", i, "max"], "a partial share cannot exceed 1");
+    if (a.unit === "share" && a.key === MODEL_ASSUMPTIONS.partialShare && a.max > 1)
+      add(["assumptions", i, "max"], "a partial share cannot exceed 1");
   });
   for (const key of Object.values(MODEL_ASSUMPTIONS))
     if (!assumptions.has(key)) add(["assumptions"], `the cost model needs the assumption '${key}'`);
   const count = set.sections.reduce((n, s) => n + s.questions.length, 0);
-  if (count > MAX_QUESTIONS) add(["sections"], `a set holds at most ${MAX_QUESTIONS} questions (this one has ${count})`);
+  if (count > MAX_QUESTIONS)
+    add(["sections"], `a set holds at most ${MAX_QUESTIONS} questions (this one has ${count})`);
 
   const roles = new Map<string, number>();
   const questions = new Map<string, { path: Path; q: Question }>();
   set.sections.forEach((s, si) => {
-    if (roles.has(s.role)) add(["sections", si, "role"], `duplicate section for role '${s.role}' (first at sections[${roles.get(s.role)}])`);
+    if (roles.has(s.role))
+      add(["sections", si, "role"], `duplicate section for role '${s.role}' (first at sections[${roles.get(s.role)}])`);
     else roles.set(s.role, si);
     s.questions.forEach((q, qi) => {
       const path: Path = ["sections", si, "questions", qi];
@@ -167,8 +192,10 @@ function crossCheck(set: { assumptions: Assumption[]; sections: Section[] }, ctx
   };
   for (const { q } of questions.values()) {
     const of = q.estimate?.of;
-    if (of === "build_reference" || of === "implementation_fee") needs(FEATURE_ASSUMPTIONS.buildReferenceDays, `'${q.key}' (a share of the build reference)`);
-    if (of === "run_reference" || of === "annual_licence" || of === "annual_run_cost") needs(FEATURE_ASSUMPTIONS.runReferenceDays, `'${q.key}' (a share of the run reference)`);
+    if (of === "build_reference" || of === "implementation_fee")
+      needs(FEATURE_ASSUMPTIONS.buildReferenceDays, `'${q.key}' (a share of the build reference)`);
+    if (of === "run_reference" || of === "annual_licence" || of === "annual_run_cost")
+      needs(FEATURE_ASSUMPTIONS.runReferenceDays, `'${q.key}' (a share of the run reference)`);
   }
 }
 
@@ -178,19 +205,42 @@ const TERM_SHAPES: Record<Term, { type: Question["type"]; nature?: Question["nat
   min_term: { type: "number", needs: [] },
   pilot_pricing: { type: "yes_no", needs: [] },
   post_pilot_price: { type: "money", nature: "recurring", needs: [] },
-  change_rate: { type: "money", needs: [FEATURE_ASSUMPTIONS.changeDays, FEATURE_ASSUMPTIONS.vendorChangeShare, FEATURE_ASSUMPTIONS.vendorRateFactor] },
+  change_rate: {
+    type: "money",
+    needs: [
+      FEATURE_ASSUMPTIONS.changeDays,
+      FEATURE_ASSUMPTIONS.vendorChangeShare,
+      FEATURE_ASSUMPTIONS.vendorRateFactor,
+    ],
+  },
   vendor_change_share: { type: "percent", needs: [FEATURE_ASSUMPTIONS.vendorChangeShare] },
   rollout_plan: { type: "single_choice", needs: [] },
   go_live_estimate: { type: "number", needs: [] },
-  usage_model: { type: "single_choice", nature: "recurring", needs: [FEATURE_ASSUMPTIONS.usageRequests, FEATURE_ASSUMPTIONS.usageGrowth] },
+  usage_model: {
+    type: "single_choice",
+    nature: "recurring",
+    needs: [FEATURE_ASSUMPTIONS.usageRequests, FEATURE_ASSUMPTIONS.usageGrowth],
+  },
   usage_unit_price: { type: "money", needs: [] },
   usage_included: { type: "number", needs: [] },
   usage_flat_fee: { type: "money", needs: [] },
   usage_cap: { type: "money", needs: [] },
-  inference_included: { type: "yes_no", nature: "recurring", needs: [FEATURE_ASSUMPTIONS.usageRequests, FEATURE_ASSUMPTIONS.tokensPerRequest, FEATURE_ASSUMPTIONS.buyerTokenPrice] },
+  inference_included: {
+    type: "yes_no",
+    nature: "recurring",
+    needs: [
+      FEATURE_ASSUMPTIONS.usageRequests,
+      FEATURE_ASSUMPTIONS.tokensPerRequest,
+      FEATURE_ASSUMPTIONS.buyerTokenPrice,
+    ],
+  },
 };
 
-function checkTerms(questions: Map<string, { path: Path; q: Question }>, add: (path: Path, message: string) => void, assumptions: Map<string, number>): void {
+function checkTerms(
+  questions: Map<string, { path: Path; q: Question }>,
+  add: (path: Path, message: string) => void,
+  assumptions: Map<string, number>,
+): void {
   const seen = new Map<Term, string>();
   for (const { path, q } of questions.values()) {
     if (!q.term) continue;
@@ -200,8 +250,10 @@ function checkTerms(questions: Map<string, { path: Path; q: Question }>, add: (p
     seen.set(q.term, q.key);
     if (q.type !== shape.type) add([...path, "term"], `the term '${q.term}' needs a ${shape.type} question`);
     if (shape.nature && q.nature !== shape.nature) add([...path, "nature"], `the term '${q.term}' is ${shape.nature}`);
-    if (q.quote !== undefined || q.estimate !== undefined) add([...path, "term"], "a term question is neither a quoted price nor an estimate");
-    for (const key of shape.needs) if (!assumptions.has(key)) add([...path, "term"], `the term '${q.term}' needs the assumption '${key}'`);
+    if (q.quote !== undefined || q.estimate !== undefined)
+      add([...path, "term"], "a term question is neither a quoted price nor an estimate");
+    for (const key of shape.needs)
+      if (!assumptions.has(key)) add([...path, "term"], `the term '${q.term}' needs the assumption '${key}'`);
   }
   const post = seen.get("post_pilot_price");
   if (post) {
@@ -234,45 +286,68 @@ function checkQuestion(
       need("phase", "(when the quoted price is paid)");
     }
     if (q.estimate !== undefined)
-      add([...path, "estimate"], q.quote !== undefined ? "a quoted price takes no estimate: a blank price is a missing figure, never estimated" : "a money question carries no estimate");
+      add(
+        [...path, "estimate"],
+        q.quote !== undefined
+          ? "a quoted price takes no estimate: a blank price is a missing figure, never estimated"
+          : "a money question carries no estimate",
+      );
   }
   if (q.type === "number" && q.estimate !== undefined) {
     if (q.unit !== "days") add([...path, "unit"], "a number question with an estimate counts days: set unit: days");
-    if (q.estimate.share !== undefined) add([...path, "estimate", "share"], "a day-count question's estimate can use days only");
+    if (q.estimate.share !== undefined)
+      add([...path, "estimate", "share"], "a day-count question's estimate can use days only");
     need("layer", "(where the cost sits)");
     need("phase", "(when it is funded)");
     need("nature", "(one_off or recurring)");
   }
   const isChoiceLike = q.type === "yes_no" || q.type === "single_choice" || q.type === "multi_choice";
   if (isChoiceLike && q.estimate !== undefined) {
-    if (q.estimate.applies_when === undefined) add([...path, "estimate", "applies_when"], `a ${q.type} question's estimate needs applies_when (the answers that cause the cost)`);
+    if (q.estimate.applies_when === undefined)
+      add(
+        [...path, "estimate", "applies_when"],
+        `a ${q.type} question's estimate needs applies_when (the answers that cause the cost)`,
+      );
     else checkValues(q, q.estimate.applies_when, [...path, "estimate", "applies_when"], add, false);
     need("layer", "(where the cost sits)");
     need("phase", "(when it is funded)");
     need("nature", "(one_off, temporary or recurring)");
-  } else if (q.estimate?.applies_when !== undefined) add([...path, "estimate", "applies_when"], "only a yes/no or choice question's estimate takes applies_when");
-  if (q.quote !== undefined && q.type !== "money") add([...path, "quote"], "only a money question can be a quoted price");
+  } else if (q.estimate?.applies_when !== undefined)
+    add([...path, "estimate", "applies_when"], "only a yes/no or choice question's estimate takes applies_when");
+  if (q.quote !== undefined && q.type !== "money")
+    add([...path, "quote"], "only a money question can be a quoted price");
   if (q.estimate !== undefined && !["coverage", "money", "number"].includes(q.type) && !isChoiceLike)
     add([...path, "estimate"], `a ${q.type} question cannot carry an estimate`);
   if (q.timing !== undefined && q.nature !== "one_off") add([...path, "timing"], "only a one-off cost takes a timing");
-  if (q.starts !== undefined && q.nature !== "recurring") add([...path, "starts"], "only a recurring cost takes a start");
-  if (q.months !== undefined && q.nature !== "temporary") add([...path, "months"], "only a temporary cost takes a length in months");
-  if (q.months !== undefined && !assumptions.has(q.months)) add([...path, "months"], `unknown assumption '${q.months}'`);
-  if (q.work !== undefined && q.layer === undefined) add([...path, "work"], "only a priced question names the work it pays for");
-  if (q.work !== undefined && q.quote !== undefined && q.headline) add([...path, "work"], "a headline price is counted as quoted and shares its work with no other question");
+  if (q.starts !== undefined && q.nature !== "recurring")
+    add([...path, "starts"], "only a recurring cost takes a start");
+  if (q.months !== undefined && q.nature !== "temporary")
+    add([...path, "months"], "only a temporary cost takes a length in months");
+  if (q.months !== undefined && !assumptions.has(q.months))
+    add([...path, "months"], `unknown assumption '${q.months}'`);
+  if (q.work !== undefined && q.layer === undefined)
+    add([...path, "work"], "only a priced question names the work it pays for");
+  if (q.work !== undefined && q.quote !== undefined && q.headline)
+    add([...path, "work"], "a headline price is counted as quoted and shares its work with no other question");
   const scale = q.estimate?.scale_by;
   if (scale) {
     const target = questions.get(scale.question);
-    if (!target) add([...path, "estimate", "scale_by", "question"], `scale_by points at a missing question '${scale.question}'`);
+    if (!target)
+      add([...path, "estimate", "scale_by", "question"], `scale_by points at a missing question '${scale.question}'`);
     else if (target.q.type !== "single_choice" && target.q.type !== "yes_no")
       add([...path, "estimate", "scale_by", "question"], "scale_by reads a single-choice or yes/no question");
     else {
       const allowed = (allowedValues(target.q) ?? []).map(String);
       for (const value of Object.keys(scale.factors))
-        if (!allowed.includes(value)) add([...path, "estimate", "scale_by", "factors", value], `'${value}' is not an answer of '${scale.question}' (expected one of: ${allowed.join(", ")})`);
+        if (!allowed.includes(value))
+          add(
+            [...path, "estimate", "scale_by", "factors", value],
+            `'${value}' is not an answer of '${scale.question}' (expected one of: ${allowed.join(", ")})`,
+          );
     }
     for (const [value, key] of Object.entries(scale.factors))
-      if (!assumptions.has(key)) add([...path, "estimate", "scale_by", "factors", value], `unknown assumption '${key}'`);
+      if (!assumptions.has(key))
+        add([...path, "estimate", "scale_by", "factors", value], `unknown assumption '${key}'`);
   }
   const isChoice = q.type === "single_choice" || q.type === "multi_choice";
   if (isChoice && (q.options === undefined || q.options.length < 2))
@@ -291,7 +366,8 @@ function checkQuestion(
   }
   if (q.shows_if) {
     const target = questions.get(q.shows_if.question);
-    if (!target) add([...path, "shows_if", "question"], `shows_if points at a missing question '${q.shows_if.question}'`);
+    if (!target)
+      add([...path, "shows_if", "question"], `shows_if points at a missing question '${q.shows_if.question}'`);
     else if (target.q.key === q.key) add([...path, "shows_if", "question"], "a question cannot depend on itself");
     else checkValues(target.q, q.shows_if.in, [...path, "shows_if", "in"], add, false);
   }
@@ -305,26 +381,38 @@ function checkQuestion(
 /** Answer values a rule may name for a question: coverage statuses, option values, yes/no. */
 function allowedValues(q: Question): (string | boolean)[] | null {
   switch (q.type) {
-    case "coverage": return [...COVERAGE];
-    case "yes_no": return [true, false];
+    case "coverage":
+      return [...COVERAGE];
+    case "yes_no":
+      return [true, false];
     case "single_choice":
-    case "multi_choice": return (q.options ?? []).map((o) => o.value);
-    default: return null;
+    case "multi_choice":
+      return (q.options ?? []).map((o) => o.value);
+    default:
+      return null;
   }
 }
 
-function checkValues(q: Question, values: (string | boolean)[], path: Path, add: (p: Path, m: string) => void, allowUnanswered: boolean): void {
+function checkValues(
+  q: Question,
+  values: (string | boolean)[],
+  path: Path,
+  add: (p: Path, m: string) => void,
+  allowUnanswered: boolean,
+): void {
   const allowed = allowedValues(q);
   values.forEach((v, i) => {
     if (allowUnanswered && v === "unanswered") return;
     if (allowed === null) add([...path, i], `question '${q.key}' (${q.type}) has no fixed answer values to match`);
-    else if (!allowed.includes(v)) add([...path, i], `'${String(v)}' is not an answer of '${q.key}' (expected one of: ${allowed.join(", ")})`);
+    else if (!allowed.includes(v))
+      add([...path, i], `'${String(v)}' is not an answer of '${q.key}' (expected one of: ${allowed.join(", ")})`);
   });
 }
 
 /** Formats a zod path as sections[2].questions[5].estimate.share. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join("") || "(top level)";
+  return (
+    path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") ||
+    "(top level)"
+  );
 }

@@ -6,7 +6,17 @@ import { drawable, textWidth } from "./fonts.js";
 /** Drawing primitives in abstract units: the page draws them as SVG, the report as PDF vector graphics. */
 export type Shape =
   | { kind: "rect"; x: number; y: number; w: number; h: number; fill: string; label?: string }
-  | { kind: "text"; x: number; y: number; text: string; size: number; anchor: "start" | "middle" | "end"; fill: string; bold?: boolean; width: number }
+  | {
+      kind: "text";
+      x: number;
+      y: number;
+      text: string;
+      size: number;
+      anchor: "start" | "middle" | "end";
+      fill: string;
+      bold?: boolean;
+      width: number;
+    }
   | { kind: "line"; x1: number; y1: number; x2: number; y2: number; stroke: string; width: number };
 
 export interface Chart {
@@ -19,10 +29,35 @@ export interface Chart {
   shapes: Shape[];
 }
 
-export const LAYER_COLORS: Record<string, string> = { value: "#2f6fb5", governance: "#7a4fb0", support: "#c2662d", ownership: "#2d8a6e", rollout: "#b8a12a" };
-export const PHASE_COLORS: Record<string, string> = { discovery: "#8fb3de", implementation: "#2f6fb5", rollout: "#b8a12a", operate: "#c2662d", transition: "#2d8a6e" };
-const YEAR_COLORS = ["#14213d", "#2f6fb5", "#5f93cf", "#8fb3de", "#b9d0ec", "#d6e3f3", "#9aa4b2", "#c2662d", "#b8a12a", "#2d8a6e"];
-const INK = "#1c2430", MUTED = "#5b6675", GRID = "#d9dee5";
+const LAYER_COLORS: Record<string, string> = {
+  value: "#2f6fb5",
+  governance: "#7a4fb0",
+  support: "#c2662d",
+  ownership: "#2d8a6e",
+  rollout: "#b8a12a",
+};
+const PHASE_COLORS: Record<string, string> = {
+  discovery: "#8fb3de",
+  implementation: "#2f6fb5",
+  rollout: "#b8a12a",
+  operate: "#c2662d",
+  transition: "#2d8a6e",
+};
+const YEAR_COLORS = [
+  "#14213d",
+  "#2f6fb5",
+  "#5f93cf",
+  "#8fb3de",
+  "#b9d0ec",
+  "#d6e3f3",
+  "#9aa4b2",
+  "#c2662d",
+  "#b8a12a",
+  "#2d8a6e",
+];
+const INK = "#1c2430",
+  MUTED = "#5b6675",
+  GRID = "#d9dee5";
 
 interface Series {
   label: string;
@@ -32,7 +67,15 @@ interface Series {
 
 /** Horizontal stacked bars, one per vendor, with a legend and a scale; the layout both renderers draw. */
 /** A text shape measured in the fonts the PDF draws it with (the page's SVG is told the same width). */
-function text(x: number, y: number, value: string, size: number, anchor: "start" | "middle" | "end", fill: string, bold = false): Shape {
+function text(
+  x: number,
+  y: number,
+  value: string,
+  size: number,
+  anchor: "start" | "middle" | "end",
+  fill: string,
+  bold = false,
+): Shape {
   const t = drawable(value, bold ? "bold" : "body").replace(/\n/g, " ");
   return { kind: "text", x, y, text: t, size, anchor, fill, bold, width: textWidth(t, size, bold ? "bold" : "body") };
 }
@@ -44,8 +87,20 @@ function fitted(label: string, size: number, max: number): string {
   return t;
 }
 
-function stackedBars(id: string, title: string, summary: string, names: string[], totals: number[], series: Series[], currency: string, width = 720): Chart {
-  const right = 90, barH = 22, gap = 12, top = 12;
+function stackedBars(
+  id: string,
+  title: string,
+  summary: string,
+  names: string[],
+  totals: number[],
+  series: Series[],
+  currency: string,
+  width = 720,
+): Chart {
+  const right = 90,
+    barH = 22,
+    gap = 12,
+    top = 12;
   // Vendor names are measured: the label column is as wide as the longest (up to a limit), and a longer name is shortened, never clipped.
   const labels = names.map((n) => fitted(n, 11, 230));
   const labelW = Math.max(90, Math.ceil(Math.max(0, ...labels.map((l) => textWidth(l, 11)))) + 16);
@@ -66,7 +121,15 @@ function stackedBars(id: string, title: string, summary: string, names: string[]
       const v = s.values[i] ?? 0;
       if (v <= 0) continue;
       const w = (plotW * v) / max;
-      shapes.push({ kind: "rect", x, y, w, h: barH, fill: s.color, label: `${name} — ${s.label}: ${moneyShort(v, currency)}` });
+      shapes.push({
+        kind: "rect",
+        x,
+        y,
+        w,
+        h: barH,
+        fill: s.color,
+        label: `${name} — ${s.label}: ${moneyShort(v, currency)}`,
+      });
       x += w;
     }
     shapes.push(text(x + 6, y + barH / 2 + 4, moneyShort(totals[i]!, currency), 10, "start", INK, true));
@@ -77,7 +140,7 @@ function stackedBars(id: string, title: string, summary: string, names: string[]
   for (const s of series) {
     const label = text(lx + 18, ly + 1, s.label, 10, "start", INK);
     const w = 18 + (label.kind === "text" ? label.width : 0) + 16;
-    if (lx + w > width && lx > labelW) (lx = labelW), (ly += 18);
+    if (lx + w > width && lx > labelW) ((lx = labelW), (ly += 18));
     shapes.push({ kind: "rect", x: lx, y: ly - 9, w: 12, h: 12, fill: s.color });
     shapes.push(text(lx + 18, ly + 1, s.label, 10, "start", INK));
     lx += w;
@@ -93,31 +156,72 @@ function niceMax(x: number): number {
   return step * 4;
 }
 
-
 /**
  * The comparison's charts, from the cost model's output and nothing else: vendors whose total is
  * comparable, ranked ones first (cheapest first); each bar's label is the model's total.
  */
 export function comparisonCharts(result: ModelResult): Chart[] {
   const comparable = result.vendors.filter((v) => v.adjustedTotal !== null);
-  const order = [...result.ranking.adjusted.map((id) => comparable.find((v) => v.vendorId === id)!), ...comparable.filter((v) => v.adjustedRank === null)];
+  const order = [
+    ...result.ranking.adjusted.map((id) => comparable.find((v) => v.vendorId === id)!),
+    ...comparable.filter((v) => v.adjustedRank === null),
+  ];
   const names = order.map((v) => v.name);
   const totals = order.map((v) => v.adjustedTotal!);
   const cur = result.currency;
   const total = result.basis === "beyond_quote" ? "cost beyond the quote" : "adjusted total";
-  const byLayer = stackedBars("layers", `${cap(total)} by cost layer`, `Each vendor's ${total} over the horizon, split into the five cost layers, cheapest first.`, names, totals,
-    LAYERS.map((l) => ({ label: LAYER_LABELS[l], color: LAYER_COLORS[l]!, values: order.map((v) => v.byLayer[l]) })), cur);
-  const byPhase = stackedBars("phases", "Funding by phase", `When each vendor's ${total} is funded, by phase.`, names, totals,
-    PHASES.map((p) => ({ label: PHASE_LABELS[p], color: PHASE_COLORS[p]!, values: order.map((v) => v.byPhase[p]) })), cur);
-  const byYear = stackedBars("years", "Funding by year", `Each vendor's ${total} by year of the horizon.`, names, totals,
-    Array.from({ length: result.horizonYears }, (_, y) => ({ label: `Year ${y + 1}`, color: YEAR_COLORS[y % YEAR_COLORS.length]!, values: order.map((v) => v.byYear[y] ?? 0) })), cur);
+  const byLayer = stackedBars(
+    "layers",
+    `${cap(total)} by cost layer`,
+    `Each vendor's ${total} over the horizon, split into the five cost layers, cheapest first.`,
+    names,
+    totals,
+    LAYERS.map((l) => ({ label: LAYER_LABELS[l], color: LAYER_COLORS[l]!, values: order.map((v) => v.byLayer[l]) })),
+    cur,
+  );
+  const byPhase = stackedBars(
+    "phases",
+    "Funding by phase",
+    `When each vendor's ${total} is funded, by phase.`,
+    names,
+    totals,
+    PHASES.map((p) => ({ label: PHASE_LABELS[p], color: PHASE_COLORS[p]!, values: order.map((v) => v.byPhase[p]) })),
+    cur,
+  );
+  const byYear = stackedBars(
+    "years",
+    "Funding by year",
+    `Each vendor's ${total} by year of the horizon.`,
+    names,
+    totals,
+    Array.from({ length: result.horizonYears }, (_, y) => ({
+      label: `Year ${y + 1}`,
+      color: YEAR_COLORS[y % YEAR_COLORS.length]!,
+      values: order.map((v) => v.byYear[y] ?? 0),
+    })),
+    cur,
+  );
   const charts = [byLayer, byPhase, byYear];
   const withEntry = order.filter((v) => v.entryPrice !== null);
   if (withEntry.length)
-    charts.unshift(stackedBars("entry", "Entry price against adjusted total", "The headline quote, and what the buyer funds beyond it over the horizon.", withEntry.map((v) => v.name), withEntry.map((v) => v.adjustedTotal!), [
-      { label: "Entry price (headline quote)", color: "#9aa4b2", values: withEntry.map((v) => v.entryPrice!) },
-      { label: "Beyond the entry price", color: "#b42318", values: withEntry.map((v) => v.adjustedTotal! - v.entryPrice!) },
-    ], cur));
+    charts.unshift(
+      stackedBars(
+        "entry",
+        "Entry price against adjusted total",
+        "The headline quote, and what the buyer funds beyond it over the horizon.",
+        withEntry.map((v) => v.name),
+        withEntry.map((v) => v.adjustedTotal!),
+        [
+          { label: "Entry price (headline quote)", color: "#9aa4b2", values: withEntry.map((v) => v.entryPrice!) },
+          {
+            label: "Beyond the entry price",
+            color: "#b42318",
+            values: withEntry.map((v) => v.adjustedTotal! - v.entryPrice!),
+          },
+        ],
+        cur,
+      ),
+    );
   const tornado = tornadoChart(result);
   if (tornado) charts.push(tornado);
   return charts;
@@ -128,12 +232,16 @@ export function comparisonCharts(result: ModelResult): Chart[] {
  * low to the margin at its high (the others at base), widest first, with the base margin marked; a
  * bar that crosses zero is an input that alone changes the leader.
  */
-export function tornadoChart(result: ModelResult): Chart | null {
+function tornadoChart(result: ModelResult): Chart | null {
   const t = result.ranges.tornado;
   if (!t || !t.bars.length) return null;
   const cur = result.currency;
   const name = (id: string) => result.vendors.find((v) => v.vendorId === id)!.name;
-  const width = 720, top = 24, barH = 16, gap = 8, right = 110;
+  const width = 720,
+    top = 24,
+    barH = 16,
+    gap = 8,
+    right = 110;
   const labels = t.bars.map((b) => fitted(b.label, 10, 250));
   const labelW = Math.max(120, Math.ceil(Math.max(...labels.map((l) => textWidth(l, 10)))) + 16);
   const plotW = width - labelW - right;
@@ -148,20 +256,60 @@ export function tornadoChart(result: ModelResult): Chart | null {
     const y = top + i * (barH + gap);
     shapes.push(text(labelW - 8, y + barH / 2 + 4, labels[i]!, 10, "end", INK));
     // Blue where the input widens the lead, red where it narrows it.
-    for (const [end, v] of [["low", b.low], ["high", b.high]] as const) {
+    for (const [end, v] of [
+      ["low", b.low],
+      ["high", b.high],
+    ] as const) {
       if (v === t.margin) continue;
       const [a, z] = v < t.margin ? [x(v), x(t.margin)] : [x(t.margin), x(v)];
-      shapes.push({ kind: "rect", x: a, y, w: z - a, h: barH, fill: v < t.margin ? "#b42318" : "#2f6fb5", label: `${b.label} at its ${end}: margin ${moneyShort(v, cur)}` });
+      shapes.push({
+        kind: "rect",
+        x: a,
+        y,
+        w: z - a,
+        h: barH,
+        fill: v < t.margin ? "#b42318" : "#2f6fb5",
+        label: `${b.label} at its ${end}: margin ${moneyShort(v, cur)}`,
+      });
     }
-    shapes.push(text(width - right + 6, y + barH / 2 + 4, `${moneyShort(Math.min(b.low, b.high), cur)} – ${moneyShort(Math.max(b.low, b.high), cur)}`, 9, "start", INK));
+    shapes.push(
+      text(
+        width - right + 6,
+        y + barH / 2 + 4,
+        `${moneyShort(Math.min(b.low, b.high), cur)} – ${moneyShort(Math.max(b.low, b.high), cur)}`,
+        9,
+        "start",
+        INK,
+      ),
+    );
   });
-  shapes.push({ kind: "line", x1: x(t.margin), y1: top - 4, x2: x(t.margin), y2: top + plotH - gap + 4, stroke: INK, width: 1 });
-  if (lo < 0) shapes.push({ kind: "line", x1: x(0), y1: top - 4, x2: x(0), y2: top + plotH - gap + 4, stroke: "#b42318", width: 1 });
+  shapes.push({
+    kind: "line",
+    x1: x(t.margin),
+    y1: top - 4,
+    x2: x(t.margin),
+    y2: top + plotH - gap + 4,
+    stroke: INK,
+    width: 1,
+  });
+  if (lo < 0)
+    shapes.push({
+      kind: "line",
+      x1: x(0),
+      y1: top - 4,
+      x2: x(0),
+      y2: top + plotH - gap + 4,
+      stroke: "#b42318",
+      width: 1,
+    });
   const figure = result.rankOn === "present" ? "present value" : "adjusted total";
   return {
-    id: "tornado", title: `What moves ${name(t.leader)}'s lead over ${name(t.runnerUp)} most`,
+    id: "tornado",
+    title: `What moves ${name(t.leader)}'s lead over ${name(t.runnerUp)} most`,
     summary: `The gap between ${name(t.runnerUp)} and ${name(t.leader)} on the ${figure} (${moneyShort(t.margin, cur)}) with each input alone at its low and its high; a bar past zero means that input alone changes the cheapest vendor.`,
-    width, height: top + plotH + 6, shapes,
+    width,
+    height: top + plotH + 6,
+    shapes,
   };
 }
 

@@ -17,7 +17,12 @@ export interface ReportData extends Scored {
 }
 
 /** Everything the PDF report prints, read once; the figures are the cost model's, from scoreEvaluation. */
-export function reportData(db: Db, evaluationId: number, generatedBy: string, now = new Date()): ReportData | undefined {
+export function reportData(
+  db: Db,
+  evaluationId: number,
+  generatedBy: string,
+  now = new Date(),
+): ReportData | undefined {
   const scored = scoreEvaluation(db, evaluationId);
   if (!scored) return undefined;
   const answers = new Map<number, Record<string, AnswerValue>>();
@@ -28,5 +33,14 @@ export function reportData(db: Db, evaluationId: number, generatedBy: string, no
     files.set(v.id, listEvidence(db, v.id));
     clarifications.set(v.id, listClarifications(db, v.id));
   }
-  return { ...scored, answers, files, clarifications, comments: listComments(db, evaluationId), decisions: listDecisions(db, evaluationId), generatedAt: now.toISOString(), generatedBy };
+  return {
+    ...scored,
+    answers,
+    files,
+    clarifications,
+    comments: listComments(db, evaluationId),
+    decisions: listDecisions(db, evaluationId),
+    generatedAt: now.toISOString(),
+    generatedBy,
+  };
 }

@@ -6,5 +6,10 @@ declare module "fontkit" {
 
 /** The part of bidi-js (the Unicode bidi algorithm) the report uses: embedding levels per UTF-16 unit. */
 declare module "bidi-js" {
-  export default function bidiFactory(): { getEmbeddingLevels(text: string, direction?: "ltr" | "rtl"): { levels: Uint8Array; paragraphs: { start: number; end: number; level: number }[] } };
+  export default function bidiFactory(): {
+    getEmbeddingLevels(
+      text: string,
+      direction?: "ltr" | "rtl",
+    ): { levels: Uint8Array; paragraphs: { start: number; end: number; level: number }[] };
+  };
 }

@@ -43,7 +43,7 @@ export function customFont(): CustomFont | null {
 }
 
 /** The fonts tried for a character, in order, by style: a character no font has is drawn as a placeholder. */
-export function fontChain(style: "body" | "bold"): FontName[] {
+function fontChain(style: "body" | "bold"): FontName[] {
   return custom ? [style, "custom", "wide", "emoji"] : [style, "wide", "emoji"];
 }
 
@@ -61,15 +61,13 @@ const parsed = new Map<FontName, Glyphs>();
 export function glyphsOf(name: FontName): Glyphs {
   let f = parsed.get(name);
   if (!f) {
-    f = name === "custom" ? openFace(custom!.path, custom!.face) : (fontkit.create(sfnt(readFileSync(FONT_FILES[name]))) as unknown as Glyphs);
+    f =
+      name === "custom"
+        ? openFace(custom!.path, custom!.face)
+        : (fontkit.create(sfnt(readFileSync(FONT_FILES[name]))) as unknown as Glyphs);
     parsed.set(name, f);
   }
   return f;
-}
-
-/** Where pdfkit reads a font from: its file, with the face for a collection. */
-export function fontSource(name: FontName): { path: string; face?: string } {
-  return name === "custom" ? custom! : { path: FONT_FILES[name] };
 }
 
 /**
@@ -82,14 +80,23 @@ export function sfnt(data: Buffer): Buffer {
   const count = data.readUInt16BE(12);
   const tables = Array.from({ length: count }, (_, i) => {
     const at = 44 + i * 20;
-    const [offset, compLength, origLength] = [data.readUInt32BE(at + 4), data.readUInt32BE(at + 8), data.readUInt32BE(at + 12)];
+    const [offset, compLength, origLength] = [
+      data.readUInt32BE(at + 4),
+      data.readUInt32BE(at + 8),
+      data.readUInt32BE(at + 12),
+    ];
     const raw = data.subarray(offset, offset + compLength);
-    return { tag: data.readUInt32BE(at), checksum: data.readUInt32BE(at + 16), body: compLength < origLength ? inflateSync(raw) : raw };
+    return {
+      tag: data.readUInt32BE(at),
+      checksum: data.readUInt32BE(at + 16),
+      body: compLength < origLength ? inflateSync(raw) : raw,
+    };
   });
   const header = Buffer.alloc(12 + 16 * count);
   header.writeUInt32BE(data.readUInt32BE(4), 0); // the wrapped font's flavour
-  let pow = 1, log = 0;
-  while (pow * 2 <= count) (pow *= 2), log++;
+  let pow = 1,
+    log = 0;
+  while (pow * 2 <= count) ((pow *= 2), log++);
   header.writeUInt16BE(count, 4);
   header.writeUInt16BE(pow * 16, 6);
   header.writeUInt16BE(log, 8);
@@ -134,14 +141,15 @@ export function validateFont(path: string, face?: string): string | null {
     if (!faces.includes(face)) return `${path} has no face "${face}"; its faces are ${faces.join(", ")}`;
     font = font.fonts[faces.indexOf(face)] as never;
   } else if (face) return `${path} is a single font, not a collection: leave REPORT_FONT_FACE unset`;
-  if (!font.hasGlyphForCodePoint || !"AZaz09".split("").every((c) => font.hasGlyphForCodePoint!(c.codePointAt(0)!))) return `${path} does not draw the basic Latin letters`;
+  if (!font.hasGlyphForCodePoint || !"AZaz09".split("").every((c) => font.hasGlyphForCodePoint!(c.codePointAt(0)!)))
+    return `${path} does not draw the basic Latin letters`;
   return null;
 }
 
 const covered = new Map<FontName, Map<number, boolean>>();
 
 /** Whether a font draws a code point (white space always counts), remembered per process. */
-export function draws(name: FontName, cp: number): boolean {
+function draws(name: FontName, cp: number): boolean {
   let m = covered.get(name);
   if (!m) covered.set(name, (m = new Map()));
   let v = m.get(cp);
@@ -150,8 +158,14 @@ export function draws(name: FontName, cp: number): boolean {
 }
 
 /** Marks and joiners drawn with the character before them, in its font. */
-export function joins(cp: number): boolean {
-  return (cp >= 0x300 && cp <= 0x36f) || cp === 0x200d || (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0x1f3fb && cp <= 0x1f3ff) || /\p{M}/u.test(String.fromCodePoint(cp));
+function joins(cp: number): boolean {
+  return (
+    (cp >= 0x300 && cp <= 0x36f) ||
+    cp === 0x200d ||
+    (cp >= 0xfe00 && cp <= 0xfe0f) ||
+    (cp >= 0x1f3fb && cp <= 0x1f3ff) ||
+    /\p{M}/u.test(String.fromCodePoint(cp))
+  );
 }
 
 /**
@@ -180,12 +194,21 @@ function makeDrawable(text: string, style: "body" | "bold"): string {
     const cp = ch.codePointAt(0)!;
     if (ch === "\n") out += ch;
     else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) continue;
-    else if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp === 0x200e || cp === 0x200f || cp === 0x61c || cp === 0xfeff) continue;
+    else if (
+      (cp >= 0x202a && cp <= 0x202e) ||
+      (cp >= 0x2066 && cp <= 0x2069) ||
+      cp === 0x200e ||
+      cp === 0x200f ||
+      cp === 0x61c ||
+      cp === 0xfeff
+    )
+      continue;
     else if (cp >= 0xd800 && cp <= 0xdfff) out += "\ufffd";
     else if (joins(cp) || chain.some((f) => draws(f, cp))) out += ch;
     else {
       const compat = ch.normalize("NFKC");
-      out += compat !== ch && [...compat].every((c) => chain.some((f) => draws(f, c.codePointAt(0)!))) ? compat : "\ufffd";
+      out +=
+        compat !== ch && [...compat].every((c) => chain.some((f) => draws(f, c.codePointAt(0)!))) ? compat : "\ufffd";
     }
   }
   return out;
@@ -254,7 +277,8 @@ export function useFonts(doc: PDFKit.PDFDocument): Map<FontName, EmbeddedFont> {
     if (!shared) shapedWords.set(name, { words: embedded.layoutCache ?? Object.create(null), documents: 1 });
     else {
       // Counting keys costs a little: check the bound every tenth document.
-      if (++shared.documents % 10 === 0 && Object.keys(shared.words).length > MAX_WORDS) shared.words = Object.create(null);
+      if (++shared.documents % 10 === 0 && Object.keys(shared.words).length > MAX_WORDS)
+        shared.words = Object.create(null);
       embedded.layoutCache = shared.words;
     }
     out.set(name, embedded);

@@ -61,12 +61,18 @@ function glyphCode(hex: string): string {
 
 function byte(b: number): string {
   switch (b) {
-    case 0x28: return "\\(";
-    case 0x29: return "\\)";
-    case 0x5c: return "\\\\";
-    case 0x0a: return "\\n";
-    case 0x0d: return "\\r";
-    default: return String.fromCharCode(b);
+    case 0x28:
+      return "\\(";
+    case 0x29:
+      return "\\)";
+    case 0x5c:
+      return "\\\\";
+    case 0x0a:
+      return "\\n";
+    case 0x0d:
+      return "\\r";
+    default:
+      return String.fromCharCode(b);
   }
 }
 
@@ -76,7 +82,10 @@ const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]/;
 export class PdfText {
   private readonly words = { body: new Map<string, Word>(), bold: new Map<string, Word>() };
 
-  constructor(private readonly doc: PDFKit.PDFDocument, private readonly fonts: Map<FontName, EmbeddedFont>) {}
+  constructor(
+    private readonly doc: PDFKit.PDFDocument,
+    private readonly fonts: Map<FontName, EmbeddedFont>,
+  ) {}
 
   private get size(): number {
     return (this.doc as unknown as { _fontSize: number })._fontSize;
@@ -130,7 +139,9 @@ export class PdfText {
   /** The width of text (one line) in a style at the current size. */
   width(text: string, style: Style = this.currentStyle()): number {
     const k = this.size / 1000;
-    return text.split(" ").reduce((s, word, i) => s + (i ? this.spaceWidth(style) : 0) + this.word(word, style).width, 0) * k;
+    return (
+      text.split(" ").reduce((s, word, i) => s + (i ? this.spaceWidth(style) : 0) + this.word(word, style).width, 0) * k
+    );
   }
 
   /**
@@ -165,7 +176,13 @@ export class PdfText {
         while (w > width) {
           const head = this.fitting(word, width, style);
           if (head === word) break;
-          out.push({ text: head, width: this.word(head, style).width * k, words: [this.word(head, style)], levels: [level], style });
+          out.push({
+            text: head,
+            width: this.word(head, style).width * k,
+            words: [this.word(head, style)],
+            levels: [level],
+            style,
+          });
           word = word.slice(head.length);
           encoded = this.word(word, style);
           w = encoded.width * k;
@@ -198,7 +215,13 @@ export class PdfText {
    * within `width` when asked; with `bottom`, a line that would pass it starts a new page. Returns
    * the y below the last line.
    */
-  draw(lines: Line[], x: number, y: number, width: number, opts: { align?: "left" | "right"; bottom?: number } = {}): number {
+  draw(
+    lines: Line[],
+    x: number,
+    y: number,
+    width: number,
+    opts: { align?: "left" | "right"; bottom?: number } = {},
+  ): number {
     const d = this.doc;
     const lh = d.currentLineHeight(true);
     const size = this.size;
@@ -299,7 +322,7 @@ function visualOrder(line: Line): Word[] {
   if (max === 0) return words;
   const lowestOdd = Math.min(...levels.filter((l) => l % 2 === 1), max);
   for (let level = max; level >= lowestOdd; level--) {
-    for (let i = 0; i < words.length; ) {
+    for (let i = 0; i < words.length;) {
       if (levels[i]! < level) {
         i++;
         continue;

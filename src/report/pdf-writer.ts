@@ -18,8 +18,20 @@ export class ReportWriter {
 
   constructor(info: PDFKit.DocumentInfo, opts: { margin?: number } = {}) {
     const side = opts.margin ?? 50;
-    const safe = Object.fromEntries(Object.entries(info).map(([k, v]) => [k, typeof v === "string" ? drawable(v).replace(/\n/g, " ") : v])) as PDFKit.DocumentInfo;
-    this.doc = new PDFDocument({ size: "A4", margins: { top: 64, bottom: 60, left: side, right: side }, bufferPages: true, tagged: true, lang: "en-GB", displayTitle: true, info: safe, autoFirstPage: true, pdfVersion: "1.7" });
+    const safe = Object.fromEntries(
+      Object.entries(info).map(([k, v]) => [k, typeof v === "string" ? drawable(v).replace(/\n/g, " ") : v]),
+    ) as PDFKit.DocumentInfo;
+    this.doc = new PDFDocument({
+      size: "A4",
+      margins: { top: 64, bottom: 60, left: side, right: side },
+      bufferPages: true,
+      tagged: true,
+      lang: "en-GB",
+      displayTitle: true,
+      info: safe,
+      autoFirstPage: true,
+      pdfVersion: "1.7",
+    });
     this.left = side;
     this.width = this.doc.page.width - 2 * side;
     this.text = new PdfText(this.doc, useFonts(this.doc));
@@ -32,16 +44,25 @@ export class ReportWriter {
   }
 
   /** Draws text as one tagged block at (x, y) within `width`, wrapping; returns the y below it. */
-  private block(tag: string, text: string, x: number, y: number, width: number, opts: { size: number; bold?: boolean; color: string }): number {
+  private block(
+    tag: string,
+    text: string,
+    x: number,
+    y: number,
+    width: number,
+    opts: { size: number; bold?: boolean; color: string },
+  ): number {
     const d = this.doc;
     const f = this.fit(text, opts.bold);
     d.font(f.font).fontSize(opts.size);
     const { lines } = this.text.layout(f.text, width, f.font);
     let end = y;
-    d.addStructure(d.struct(tag, {}, () => {
-      d.fillColor(opts.color);
-      end = this.text.draw(lines, x, y, width, { bottom: this.bottom });
-    }));
+    d.addStructure(
+      d.struct(tag, {}, () => {
+        d.fillColor(opts.color);
+        end = this.text.draw(lines, x, y, width, { bottom: this.bottom });
+      }),
+    );
     return end;
   }
 
@@ -60,7 +81,12 @@ export class ReportWriter {
   }
 
   /** A heading, tagged and bookmarked; level 1 starts a new page unless `sameFrom` says otherwise. */
-  heading(text: string, level: 1 | 2 | 3, outline?: PDFKit.PDFOutline, opts: { newPage?: boolean } = {}): PDFKit.PDFOutline | undefined {
+  heading(
+    text: string,
+    level: 1 | 2 | 3,
+    outline?: PDFKit.PDFOutline,
+    opts: { newPage?: boolean } = {},
+  ): PDFKit.PDFOutline | undefined {
     const d = this.doc;
     if (level === 1 && opts.newPage !== false) d.addPage();
     else this.ensure(level === 2 ? 60 : 40);
@@ -71,22 +97,33 @@ export class ReportWriter {
     return outline?.addItem(drawable(text).replace(/\n/g, " "));
   }
 
-  paragraph(text: string, opts: { size?: number; color?: string; bold?: boolean; gap?: number; indent?: number } = {}): void {
+  paragraph(
+    text: string,
+    opts: { size?: number; color?: string; bold?: boolean; gap?: number; indent?: number } = {},
+  ): void {
     const d = this.doc;
     const f = this.fit(text, opts.bold);
     const indent = opts.indent ?? 0;
     d.font(f.font).fontSize(opts.size ?? 10);
     const { lines } = this.text.layout(f.text, this.width - indent, f.font);
     this.ensure(Math.min(lines.length * d.currentLineHeight(true), 80));
-    d.addStructure(d.struct("P", {}, () => {
-      d.fillColor(opts.color ?? "#1c2430");
-      d.y = this.text.draw(lines, this.left + indent, d.y, this.width - indent, { bottom: this.bottom }) + (opts.gap ?? 6);
-    }));
+    d.addStructure(
+      d.struct("P", {}, () => {
+        d.fillColor(opts.color ?? "#1c2430");
+        d.y =
+          this.text.draw(lines, this.left + indent, d.y, this.width - indent, { bottom: this.bottom }) +
+          (opts.gap ?? 6);
+      }),
+    );
     d.x = this.left;
   }
 
   /** A table whose rows never split: a row that does not fit starts a new page, where the header is repeated. */
-  table(columns: Column[], rows: string[][], opts: { size?: number; shade?: (row: number) => string | undefined; boldFirst?: boolean } = {}): void {
+  table(
+    columns: Column[],
+    rows: string[][],
+    opts: { size?: number; shade?: (row: number) => string | undefined; boldFirst?: boolean } = {},
+  ): void {
     const d = this.doc;
     const size = opts.size ?? 8.5;
     const pad = 3;
@@ -94,7 +131,9 @@ export class ReportWriter {
     // A table whose columns have no headers (a list of labels and values) gets no header row.
     const hasHeader = columns.some((c) => c.header);
     const all = hasHeader ? [columns.map((c) => c.header), ...rows] : rows;
-    const fonts = all.map((cells, r) => cells.map((c, i) => this.fit(c, (hasHeader && r === 0) || (opts.boldFirst === true && i === 0))));
+    const fonts = all.map((cells, r) =>
+      cells.map((c, i) => this.fit(c, (hasHeader && r === 0) || (opts.boldFirst === true && i === 0))),
+    );
     // Each cell is laid out once; the row's height and its drawing both come from these lines.
     const layout = (widths: number[]) => {
       const need = widths.map(() => 0);
@@ -122,17 +161,23 @@ export class ReportWriter {
     d.addStructure(table);
     const drawRow = (row: (typeof laid)[number], header: boolean, fill?: string) => {
       const y = d.y;
-      table.add(d.struct("TR", {}, () => {
-        if (fill || header) d.rect(this.left, y, this.width, row.height).fill(header ? "#e8ecf2" : fill!);
-        d.fillColor(header ? "#3b4656" : "#1c2430");
-        let x = this.left;
-        row.cells.forEach((c, i) => {
-          d.font(c.font).fontSize(size);
-          this.text.draw(c.lines, x + pad, y + pad, widths[i]! - 2 * pad, { align: columns[i]!.align });
-          x += widths[i]!;
-        });
-        d.moveTo(this.left, y + row.height).lineTo(this.left + this.width, y + row.height).lineWidth(0.4).strokeColor("#d9dee5").stroke();
-      }));
+      table.add(
+        d.struct("TR", {}, () => {
+          if (fill || header) d.rect(this.left, y, this.width, row.height).fill(header ? "#e8ecf2" : fill!);
+          d.fillColor(header ? "#3b4656" : "#1c2430");
+          let x = this.left;
+          row.cells.forEach((c, i) => {
+            d.font(c.font).fontSize(size);
+            this.text.draw(c.lines, x + pad, y + pad, widths[i]! - 2 * pad, { align: columns[i]!.align });
+            x += widths[i]!;
+          });
+          d.moveTo(this.left, y + row.height)
+            .lineTo(this.left + this.width, y + row.height)
+            .lineWidth(0.4)
+            .strokeColor("#d9dee5")
+            .stroke();
+        }),
+      );
       d.x = this.left;
       d.y = y + row.height;
     };
@@ -157,21 +202,29 @@ export class ReportWriter {
     this.ensure(chart.height * scale + 30);
     const x0 = this.left;
     const y0 = d.y;
-    d.addStructure(d.struct("Figure", { alt: `${chart.title}. ${chart.summary}` }, () => {
-      for (const s of chart.shapes) {
-        if (s.kind === "rect") d.rect(x0 + s.x * scale, y0 + s.y * scale, Math.max(0, s.w * scale), s.h * scale).fill(s.fill);
-        else if (s.kind === "line") d.moveTo(x0 + s.x1 * scale, y0 + s.y1 * scale).lineTo(x0 + s.x2 * scale, y0 + s.y2 * scale).lineWidth(s.width * scale).strokeColor(s.stroke).stroke();
-        else {
-          const f = this.fit(s.text, s.bold);
-          d.font(f.font).fontSize(s.size * scale);
-          const { lines } = this.text.layout(f.text.replace(/\n/g, " "), Infinity, f.font);
-          const w = lines[0]?.width ?? 0;
-          const x = s.anchor === "end" ? s.x * scale - w : s.anchor === "middle" ? s.x * scale - w / 2 : s.x * scale;
-          d.fillColor(s.fill);
-          this.text.draw(lines.slice(0, 1), x0 + x, y0 + s.y * scale - d.currentLineHeight(true) * 0.78, w);
+    d.addStructure(
+      d.struct("Figure", { alt: `${chart.title}. ${chart.summary}` }, () => {
+        for (const s of chart.shapes) {
+          if (s.kind === "rect")
+            d.rect(x0 + s.x * scale, y0 + s.y * scale, Math.max(0, s.w * scale), s.h * scale).fill(s.fill);
+          else if (s.kind === "line")
+            d.moveTo(x0 + s.x1 * scale, y0 + s.y1 * scale)
+              .lineTo(x0 + s.x2 * scale, y0 + s.y2 * scale)
+              .lineWidth(s.width * scale)
+              .strokeColor(s.stroke)
+              .stroke();
+          else {
+            const f = this.fit(s.text, s.bold);
+            d.font(f.font).fontSize(s.size * scale);
+            const { lines } = this.text.layout(f.text.replace(/\n/g, " "), Infinity, f.font);
+            const w = lines[0]?.width ?? 0;
+            const x = s.anchor === "end" ? s.x * scale - w : s.anchor === "middle" ? s.x * scale - w / 2 : s.x * scale;
+            d.fillColor(s.fill);
+            this.text.draw(lines.slice(0, 1), x0 + x, y0 + s.y * scale - d.currentLineHeight(true) * 0.78, w);
+          }
         }
-      }
-    }));
+      }),
+    );
     d.x = this.left;
     d.y = y0 + chart.height * scale + 14;
   }
@@ -189,7 +242,11 @@ export class ReportWriter {
       const head = this.truncated(this.fit(title).text.replace(/\n/g, " "), this.width - 110);
       this.text.draw(head, this.left, 30, this.width - 110);
       d.text("Truecost · confidential", this.left, 30, { width: this.width, align: "right", lineBreak: false });
-      d.text(`Page ${i + 1} of ${range.count}`, this.left, d.page.height - 36, { width: this.width, align: "center", lineBreak: false });
+      d.text(`Page ${i + 1} of ${range.count}`, this.left, d.page.height - 36, {
+        width: this.width,
+        align: "center",
+        lineBreak: false,
+      });
       d.endMarkedContent();
       d.page.margins.bottom = bottom;
     }
@@ -229,5 +286,7 @@ function spread(widths: number[], need: number[]): number[] {
   const spare = widths.reduce((s, w, i) => s + Math.max(0, w - need[i]!), 0);
   if (deficit === 0 || spare === 0) return widths;
   const given = Math.min(deficit, spare);
-  return widths.map((w, i) => (need[i]! > w ? w + ((need[i]! - w) / deficit) * given : w - (Math.max(0, w - need[i]!) / spare) * given));
+  return widths.map((w, i) =>
+    need[i]! > w ? w + ((need[i]! - w) / deficit) * given : w - (Math.max(0, w - need[i]!) / spare) * given,
+  );
 }

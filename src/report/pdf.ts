@@ -16,14 +16,30 @@ import { summary } from "./sections/summary.js";
 import { vendorLines } from "./sections/vendors.js";
 
 /** The report's sections in order; each draws what the presenter and the report data give it. */
-const SECTIONS: Section[] = [cover, summary, charts, flagMatrix, funding, sensitivity, vendorLines, answers, openItems, method, committee];
+const SECTIONS: Section[] = [
+  cover,
+  summary,
+  charts,
+  flagMatrix,
+  funding,
+  sensitivity,
+  vendorLines,
+  answers,
+  openItems,
+  method,
+  committee,
+];
 
 /** The PDF comparison report for the buying committee. Every figure is the cost model's, every sentence the presenter's. */
 export async function comparisonReport(data: ReportData): Promise<Buffer> {
   const e = data.evaluation;
   const w = new ReportWriter({
-    Title: `${e.title} — vendor comparison`, Author: data.generatedBy, Subject: "Adjusted multi-year budget per vendor",
-    Keywords: "AI procurement, due diligence, total cost", Creator: "Truecost", CreationDate: new Date(data.generatedAt),
+    Title: `${e.title} — vendor comparison`,
+    Author: data.generatedBy,
+    Subject: "Adjusted multi-year budget per vendor",
+    Keywords: "AI procurement, due diligence, total cost",
+    Creator: "Truecost",
+    CreationDate: new Date(data.generatedAt),
   });
   const ctx = { data, view: presentComparison(data.result, data.set), w, root: w.doc.outline };
   for (const section of SECTIONS) section(ctx);

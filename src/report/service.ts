@@ -68,22 +68,37 @@ export async function closeReportPool(): Promise<void> {
 }
 
 /** The stored report of an evaluation state, if one was made. */
-export function findReportByState(db: Db, evaluationId: number, state: string): StoredReport | undefined {
-  const row = db.prepare("SELECT id, sha256, file_name AS fileName, size_bytes AS sizeBytes FROM reports WHERE evaluation_id = ? AND state_hash = ? ORDER BY id DESC LIMIT 1")
+function findReportByState(db: Db, evaluationId: number, state: string): StoredReport | undefined {
+  const row = db
+    .prepare(
+      "SELECT id, sha256, file_name AS fileName, size_bytes AS sizeBytes FROM reports WHERE evaluation_id = ? AND state_hash = ? ORDER BY id DESC LIMIT 1",
+    )
     .get(evaluationId, state) as Omit<StoredReport, "reused"> | undefined;
   return row && { ...row, reused: true };
 }
 
 /** Stores a generated report: the file first (atomically), then its row and the audit entry, in one transaction. */
-function store(db: Db, config: Pick<Config, "dataDir">, evaluationId: number, state: string, out: ReportOutput, actor: string): StoredReport {
+function store(
+  db: Db,
+  config: Pick<Config, "dataDir">,
+  evaluationId: number,
+  state: string,
+  out: ReportOutput,
+  actor: string,
+): StoredReport {
   const dir = reportsDir(config);
   mkdirSync(dir, { recursive: true });
   const fileName = `evaluation-${evaluationId}-${out.generatedAt.slice(0, 10)}-${out.sha256.slice(0, 12)}.pdf`;
   writeFileSync(join(dir, `${fileName}.part`), out.pdf);
   renameSync(join(dir, `${fileName}.part`), join(dir, fileName));
   const id = db.transaction(() => {
-    const id = Number(db.prepare("INSERT INTO reports (evaluation_id, sha256, file_name, size_bytes, generated_by, state_hash) VALUES (?, ?, ?, ?, ?, ?)")
-      .run(evaluationId, out.sha256, fileName, out.pdf.length, actor, state).lastInsertRowid);
+    const id = Number(
+      db
+        .prepare(
+          "INSERT INTO reports (evaluation_id, sha256, file_name, size_bytes, generated_by, state_hash) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .run(evaluationId, out.sha256, fileName, out.pdf.length, actor, state).lastInsertRowid,
+    );
     audit(db, evaluationId, actor, "report.generated", { report: id, sha256: out.sha256 });
     return id;
   })();
@@ -94,10 +109,16 @@ function store(db: Db, config: Pick<Config, "dataDir">, evaluationId: number, st
  * Generates and stores the report in this process (the command line, tests): the stored report of
  * the same state when there is one. Returns its bytes too.
  */
-export async function generateReport(db: Db, config: Pick<Config, "dataDir">, evaluationId: number, by: { actor: string; name: string }): Promise<(StoredReport & { pdf: Buffer }) | undefined> {
+export async function generateReport(
+  db: Db,
+  config: Pick<Config, "dataDir">,
+  evaluationId: number,
+  by: { actor: string; name: string },
+): Promise<(StoredReport & { pdf: Buffer }) | undefined> {
   const state = evaluationState(db, evaluationId);
   const existing = findReportByState(db, evaluationId, state);
-  if (existing && existsSync(join(reportsDir(config), existing.fileName))) return { ...existing, pdf: readFileSync(join(reportsDir(config), existing.fileName)) };
+  if (existing && existsSync(join(reportsDir(config), existing.fileName)))
+    return { ...existing, pdf: readFileSync(join(reportsDir(config), existing.fileName)) };
   const out = await render(db, { evaluationId, generatedBy: by.name, now: new Date().toISOString() });
   if (!out) return undefined;
   return { ...store(db, config, evaluationId, state, out, by.actor), pdf: Buffer.from(out.pdf) };
@@ -111,7 +132,10 @@ export class ReportService {
   private readonly jobs = new Map<string, ReportJob>();
   private readonly running = new Map<string, ReportJob>();
 
-  constructor(private readonly db: Db, private readonly config: Pick<Config, "dataDir">) {}
+  constructor(
+    private readonly db: Db,
+    private readonly config: Pick<Config, "dataDir">,
+  ) {}
 
   /** The stored report of the evaluation's current state, or the job making it. */
   request(evaluationId: number, by: { actor: string; name: string }): { stored: StoredReport } | { job: ReportJob } {
@@ -135,8 +159,20 @@ export class ReportService {
   }
 
   private start(evaluationId: number, state: string, key: string, by: { actor: string; name: string }): ReportJob {
-    const task: ReportTask = { dbFile: this.db.name, evaluationId, generatedBy: by.name, now: new Date().toISOString(), font: customFont() };
-    const job: ReportJob = { id: randomUUID(), evaluationId, state, startedAt: Date.now(), done: Promise.resolve(undefined) };
+    const task: ReportTask = {
+      dbFile: this.db.name,
+      evaluationId,
+      generatedBy: by.name,
+      now: new Date().toISOString(),
+      font: customFont(),
+    };
+    const job: ReportJob = {
+      id: randomUUID(),
+      evaluationId,
+      state,
+      startedAt: Date.now(),
+      done: Promise.resolve(undefined),
+    };
     job.done = (reportPool().run(task) as Promise<ReportOutput | null>)
       .then((out) => (out ? (job.result = store(this.db, this.config, evaluationId, state, out, by.actor)) : undefined))
       .catch((err: Error) => {

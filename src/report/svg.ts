@@ -15,6 +15,8 @@ export function chartSvg(chart: Chart): string {
         return `<line x1="${s.x1.toFixed(1)}" y1="${s.y1.toFixed(1)}" x2="${s.x2.toFixed(1)}" y2="${s.y2.toFixed(1)}" stroke="${s.stroke}" stroke-width="${s.width}"/>`;
     }
   });
-  return `<svg class="chart" viewBox="0 0 ${chart.width} ${chart.height.toFixed(0)}" role="img" aria-labelledby="chart-${chart.id}-title chart-${chart.id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="'DejaVu Sans', Verdana, sans-serif">`
-    + `<title id="chart-${chart.id}-title">${esc(chart.title)}</title><desc id="chart-${chart.id}-desc">${esc(chart.summary)}</desc>${parts.join("")}</svg>`;
+  return (
+    `<svg class="chart" viewBox="0 0 ${chart.width} ${chart.height.toFixed(0)}" role="img" aria-labelledby="chart-${chart.id}-title chart-${chart.id}-desc" xmlns="http://www.w3.org/2000/svg" font-family="'DejaVu Sans', Verdana, sans-serif">` +
+    `<title id="chart-${chart.id}-title">${esc(chart.title)}</title><desc id="chart-${chart.id}-desc">${esc(chart.summary)}</desc>${parts.join("")}</svg>`
+  );
 }

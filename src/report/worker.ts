@@ -46,7 +46,10 @@ function connection(file: string): Database.Database {
 }
 
 /** The report's bytes and hash, from a connection: what the worker runs, and the command line runs in its own process. */
-export async function render(db: Database.Database, task: Omit<ReportTask, "dbFile" | "font">): Promise<ReportOutput | null> {
+export async function render(
+  db: Database.Database,
+  task: Omit<ReportTask, "dbFile" | "font">,
+): Promise<ReportOutput | null> {
   const data = reportData(db, task.evaluationId, task.generatedBy, new Date(task.now));
   if (!data) return null;
   const pdf = await comparisonReport(data);

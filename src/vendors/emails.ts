@@ -11,17 +11,26 @@ export interface Email {
   body: string;
 }
 
-const contact = (buyer: Pick<User, "name" | "email">) => `Questions about this request: ${buyer.name} <${buyer.email}>.`;
+const contact = (buyer: Pick<User, "name" | "email">) =>
+  `Questions about this request: ${buyer.name} <${buyer.email}>.`;
 
 function sectionsLine(set: QuestionSet, roles: readonly Role[]): string {
   return set.sections
     .filter((s) => roles.includes(s.role))
-    .map((s) => `  - ${ROLE_LABELS[s.role]}: ${s.questions.length} questions, about ${estimateMinutes(s.questions)} minutes`)
+    .map(
+      (s) =>
+        `  - ${ROLE_LABELS[s.role]}: ${s.questions.length} questions, about ${estimateMinutes(s.questions)} minutes`,
+    )
     .join("\n");
 }
 
 /** The invitation a vendor's main contact receives. {{link}} is filled in when the message is sent. */
-export function invitationEmail(e: Evaluation, set: QuestionSet, v: Vendor, buyer: Pick<User, "name" | "email">): Email {
+export function invitationEmail(
+  e: Evaluation,
+  set: QuestionSet,
+  v: Vendor,
+  buyer: Pick<User, "name" | "email">,
+): Email {
   return {
     subject: `Due diligence questionnaire: ${e.title} (due ${date(e.dueDate)})`,
     body: `Dear ${v.contactName},
@@ -42,8 +51,20 @@ This link is personal to ${v.name}: please do not forward it. ${contact(buyer)}
 }
 
 /** A reminder before or on the due date. */
-export function reminderEmail(e: Evaluation, v: Vendor, buyer: Pick<User, "name" | "email">, daysLeft: number, answered: number, required: number): Email {
-  const when = daysLeft > 1 ? `in ${daysLeft} days, on ${date(e.dueDate)}` : daysLeft === 1 ? `tomorrow, ${date(e.dueDate)}` : `today, ${date(e.dueDate)}`;
+export function reminderEmail(
+  e: Evaluation,
+  v: Vendor,
+  buyer: Pick<User, "name" | "email">,
+  daysLeft: number,
+  answered: number,
+  required: number,
+): Email {
+  const when =
+    daysLeft > 1
+      ? `in ${daysLeft} days, on ${date(e.dueDate)}`
+      : daysLeft === 1
+        ? `tomorrow, ${date(e.dueDate)}`
+        : `today, ${date(e.dueDate)}`;
   return {
     subject: `Reminder: questionnaire for "${e.title}" is due ${daysLeft > 1 ? `in ${daysLeft} days` : daysLeft === 1 ? "tomorrow" : "today"}`,
     body: `Dear ${v.contactName},
@@ -59,7 +80,14 @@ ${contact(buyer)}
 }
 
 /** A section handed to a colleague by the vendor's main contact. */
-export function delegationEmail(e: Pick<Evaluation, "title" | "dueDate">, set: QuestionSet, v: Vendor, role: Role, to: { name: string }, from: string): Email {
+export function delegationEmail(
+  e: Pick<Evaluation, "title" | "dueDate">,
+  set: QuestionSet,
+  v: Vendor,
+  role: Role,
+  to: { name: string },
+  from: string,
+): Email {
   const s = set.sections.find((x) => x.role === role)!;
   return {
     subject: `${from} asks you to answer the ${ROLE_LABELS[role]} section for "${e.title}"`,
@@ -76,7 +104,13 @@ Answers save as you type. ${from} reviews the whole questionnaire and submits it
 }
 
 /** A clarification request sent to the vendor. */
-export function clarificationEmail(e: Evaluation, v: Vendor, questionText: string, message: string, buyer: Pick<User, "name" | "email">): Email {
+export function clarificationEmail(
+  e: Evaluation,
+  v: Vendor,
+  questionText: string,
+  message: string,
+  buyer: Pick<User, "name" | "email">,
+): Email {
   return {
     subject: `Clarification requested: "${e.title}"`,
     body: `Dear ${v.contactName},

@@ -32,11 +32,18 @@ export function defaultExpiry(dueDate: string): string {
 }
 
 /** Creates a link (main contact when role is null, else a delegated section); returns it with its token, of which only a hash is kept. */
-export function createLink(db: Db, secret: string, l: { vendorId: number; role: Role | null; holderName: string; holderEmail: string; expiresAt: string }): { id: number; token: string } {
+export function createLink(
+  db: Db,
+  secret: string,
+  l: { vendorId: number; role: Role | null; holderName: string; holderEmail: string; expiresAt: string },
+): { id: number; token: string } {
   const token = newToken(24);
   const id = Number(
-    sql(db, "INSERT INTO vendor_links (vendor_id, token_hash, token_enc, role, holder_name, holder_email, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(l.vendorId, hashToken(token), seal(token, secret), l.role, l.holderName, l.holderEmail, l.expiresAt).lastInsertRowid,
+    sql(
+      db,
+      "INSERT INTO vendor_links (vendor_id, token_hash, token_enc, role, holder_name, holder_email, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).run(l.vendorId, hashToken(token), seal(token, secret), l.role, l.holderName, l.holderEmail, l.expiresAt)
+      .lastInsertRowid,
   );
   return { id, token };
 }
@@ -44,7 +51,8 @@ export function createLink(db: Db, secret: string, l: { vendorId: number; role: 
 /** The link a token opens, found by its hash (the index lookup compares whole digests); undefined when unknown. */
 export function findLinkByToken(db: Db, token: string): VendorLink | undefined {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return undefined;
-  return sql(db, `SELECT ${linkColumns} FROM vendor_links WHERE token_hash = ?`).get(hashToken(token)) as VendorLink | undefined;
+  return sql(db, `SELECT ${linkColumns} FROM vendor_links WHERE token_hash = ?`).get(hashToken(token)) as
+    VendorLink | undefined;
 }
 
 export function findLink(db: Db, id: number): VendorLink | undefined {
@@ -52,12 +60,18 @@ export function findLink(db: Db, id: number): VendorLink | undefined {
 }
 
 export function listLinks(db: Db, vendorId: number): VendorLink[] {
-  return sql(db, `SELECT ${linkColumns} FROM vendor_links WHERE vendor_id = ? ORDER BY revoked_at IS NOT NULL, role IS NOT NULL, id DESC`).all(vendorId) as VendorLink[];
+  return sql(
+    db,
+    `SELECT ${linkColumns} FROM vendor_links WHERE vendor_id = ? ORDER BY revoked_at IS NOT NULL, role IS NOT NULL, id DESC`,
+  ).all(vendorId) as VendorLink[];
 }
 
 /** The live main-contact link of a vendor. */
 export function mainLink(db: Db, vendorId: number, now = new Date()): VendorLink | undefined {
-  return sql(db, `SELECT ${linkColumns} FROM vendor_links WHERE vendor_id = ? AND role IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1`).get(vendorId, nowIso(now)) as VendorLink | undefined;
+  return sql(
+    db,
+    `SELECT ${linkColumns} FROM vendor_links WHERE vendor_id = ? AND role IS NULL AND revoked_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1`,
+  ).get(vendorId, nowIso(now)) as VendorLink | undefined;
 }
 
 /** Whether a link opens the questionnaire now. */
@@ -89,11 +103,18 @@ export function touchLink(db: Db, id: number): void {
 
 /** The unrevoked links a vendor handed out for a section. */
 export function sectionLinkIds(db: Db, vendorId: number, role: string): number[] {
-  return sql(db, "SELECT id FROM vendor_links WHERE vendor_id = ? AND role = ? AND revoked_at IS NULL").pluck().all(vendorId, role) as number[];
+  return sql(db, "SELECT id FROM vendor_links WHERE vendor_id = ? AND role = ? AND revoked_at IS NULL")
+    .pluck()
+    .all(vendorId, role) as number[];
 }
 
 /** A vendor's live delegations: the colleagues who hold a section's link. */
-export function listDelegations(db: Db, vendorId: number): { id: number; role: string; holderName: string; holderEmail: string; expiresAt: string }[] {
-  return sql(db, "SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL")
-    .all(vendorId) as { id: number; role: string; holderName: string; holderEmail: string; expiresAt: string }[];
+export function listDelegations(
+  db: Db,
+  vendorId: number,
+): { id: number; role: string; holderName: string; holderEmail: string; expiresAt: string }[] {
+  return sql(
+    db,
+    "SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL",
+  ).all(vendorId) as { id: number; role: string; holderName: string; holderEmail: string; expiresAt: string }[];
 }

@@ -26,10 +26,24 @@ const vendorColumns = `id, evaluation_id AS evaluationId, name, contact_name AS 
 type Row = Omit<Vendor, "progress"> & { progress: string };
 const toVendor = (r: Row): Vendor => ({ ...r, progress: JSON.parse(r.progress) as Progress });
 
-export function insertVendor(db: Db, v: Pick<Vendor, "evaluationId" | "name" | "contactName" | "contactEmail"> & Partial<Pick<Vendor, "status" | "submittedAt" | "declinedReason">>): number {
+export function insertVendor(
+  db: Db,
+  v: Pick<Vendor, "evaluationId" | "name" | "contactName" | "contactEmail"> &
+    Partial<Pick<Vendor, "status" | "submittedAt" | "declinedReason">>,
+): number {
   return Number(
-    sql(db, "INSERT INTO vendors (evaluation_id, name, contact_name, contact_email, status, submitted_at, declined_reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(v.evaluationId, v.name, v.contactName, v.contactEmail, v.status ?? "invited", v.submittedAt ?? null, v.declinedReason ?? null).lastInsertRowid,
+    sql(
+      db,
+      "INSERT INTO vendors (evaluation_id, name, contact_name, contact_email, status, submitted_at, declined_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).run(
+      v.evaluationId,
+      v.name,
+      v.contactName,
+      v.contactEmail,
+      v.status ?? "invited",
+      v.submittedAt ?? null,
+      v.declinedReason ?? null,
+    ).lastInsertRowid,
   );
 }
 
@@ -40,24 +54,48 @@ export function findVendor(db: Db, id: number): Vendor | undefined {
 
 /** Vendors of an evaluation in the order they were added. */
 export function listVendors(db: Db, evaluationId: number): Vendor[] {
-  return (sql(db, `SELECT ${vendorColumns} FROM vendors WHERE evaluation_id = ? ORDER BY id`).all(evaluationId) as Row[]).map(toVendor);
+  return (
+    sql(db, `SELECT ${vendorColumns} FROM vendors WHERE evaluation_id = ? ORDER BY id`).all(evaluationId) as Row[]
+  ).map(toVendor);
 }
 
 /** Vendors of several evaluations, for the dashboard. */
 export function listVendorsOf(db: Db, evaluationIds: number[]): Vendor[] {
   if (evaluationIds.length === 0) return [];
-  return (sql(db, `SELECT ${vendorColumns} FROM vendors WHERE evaluation_id IN (${evaluationIds.map(() => "?").join(",")}) ORDER BY id`).all(...evaluationIds) as Row[]).map(toVendor);
+  return (
+    sql(
+      db,
+      `SELECT ${vendorColumns} FROM vendors WHERE evaluation_id IN (${evaluationIds.map(() => "?").join(",")}) ORDER BY id`,
+    ).all(...evaluationIds) as Row[]
+  ).map(toVendor);
 }
 
 /** Every access link of an evaluation's vendors, live or not. */
-export function listLinksOfEvaluation(db: Db, evaluationId: number): { id: number; vendorId: number; role: string | null; holderName: string; holderEmail: string; expiresAt: string; revokedAt: string | null; lastUsedAt: string | null }[] {
-  return sql(db, `SELECT l.id, l.vendor_id AS vendorId, l.role, l.holder_name AS holderName, l.holder_email AS holderEmail, l.expires_at AS expiresAt,
-      l.revoked_at AS revokedAt, l.last_used_at AS lastUsedAt FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id WHERE v.evaluation_id = ? ORDER BY l.id`).all(evaluationId) as never;
+export function listLinksOfEvaluation(
+  db: Db,
+  evaluationId: number,
+): {
+  id: number;
+  vendorId: number;
+  role: string | null;
+  holderName: string;
+  holderEmail: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}[] {
+  return sql(
+    db,
+    `SELECT l.id, l.vendor_id AS vendorId, l.role, l.holder_name AS holderName, l.holder_email AS holderEmail, l.expires_at AS expiresAt,
+      l.revoked_at AS revokedAt, l.last_used_at AS lastUsedAt FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id WHERE v.evaluation_id = ? ORDER BY l.id`,
+  ).all(evaluationId) as never;
 }
 
 /** Vendors of an evaluation that have not declined. */
 export function countActiveVendors(db: Db, evaluationId: number): number {
-  return sql(db, "SELECT count(*) FROM vendors WHERE evaluation_id = ? AND status != 'declined'").pluck().get(evaluationId) as number;
+  return sql(db, "SELECT count(*) FROM vendors WHERE evaluation_id = ? AND status != 'declined'")
+    .pluck()
+    .get(evaluationId) as number;
 }
 
 /** Whether a vendor belongs to an evaluation. */

@@ -1,7 +1,16 @@
 import { Router, type Request, type Response } from "express";
 import { historyPage, listAnswers, recentHistory } from "../answers/repo.js";
 import { audit } from "../audit/repo.js";
-import { addMessage, clarificationPage, findClarification, listClarifications, openClarification, openingRefused, replyRefused, resolveClarification } from "../clarifications/repo.js";
+import {
+  addMessage,
+  clarificationPage,
+  findClarification,
+  listClarifications,
+  openClarification,
+  openingRefused,
+  replyRefused,
+  resolveClarification,
+} from "../clarifications/repo.js";
 import { postLimit } from "../web/security.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
@@ -48,9 +57,15 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const e = evaluationOf(res);
     const form = parseForm(VendorFormSchema, req.body);
     if (!form.ok) return renderEvaluationPage(db, req, res, form.errors, req.body);
-    if (e.status === "closed" || e.status === "decided") throw badRequest("This evaluation is closed: reopen it to add vendors.");
+    if (e.status === "closed" || e.status === "decided")
+      throw badRequest("This evaluation is closed: reopen it to add vendors.");
     const id = db.transaction(() => {
-      const id = insertVendor(db, { evaluationId: e.id, name: form.data.name, contactName: form.data.contactName, contactEmail: form.data.contactEmail });
+      const id = insertVendor(db, {
+        evaluationId: e.id,
+        name: form.data.name,
+        contactName: form.data.contactName,
+        contactEmail: form.data.contactEmail,
+      });
       audit(db, e.id, actor(req), "vendor.added", { vendor: form.data.name, contact: form.data.contactEmail });
       return id;
     })();
@@ -60,15 +75,20 @@ export function vendorRoutes(db: Db, config: Config): Router {
 
   r.post("/evaluations/:id/vendors/:vid/invite", ...buyers, (req, res) => {
     const e = evaluationOf(res);
-    if (e.status === "closed" || e.status === "decided") throw badRequest("This evaluation is closed: reopen it to send invitations.");
+    if (e.status === "closed" || e.status === "decided")
+      throw badRequest("This evaluation is closed: reopen it to send invitations.");
     inviteVendor(db, config, e, vendorOf(req, res), req.user!);
     back(res, "#vendors");
   });
 
   r.post("/evaluations/:id/vendors/:vid/remind", ...buyers, (req, res) => {
     const v = vendorOf(req, res);
-    if (v.status === "submitted" || v.status === "declined") throw badRequest(`${v.name} has ${v.status === "submitted" ? "submitted" : "declined"}: there is nothing to remind them of.`);
-    if (remindVendor(db, config, evaluationOf(res), v, req.user!) === null) throw badRequest(`${v.name} has no working link: send the invitation again.`);
+    if (v.status === "submitted" || v.status === "declined")
+      throw badRequest(
+        `${v.name} has ${v.status === "submitted" ? "submitted" : "declined"}: there is nothing to remind them of.`,
+      );
+    if (remindVendor(db, config, evaluationOf(res), v, req.user!) === null)
+      throw badRequest(`${v.name} has no working link: send the invitation again.`);
     back(res, "#vendors");
   });
 
@@ -79,13 +99,23 @@ export function vendorRoutes(db: Db, config: Config): Router {
     if (!link || !v || v.evaluationId !== e.id) throw notFound("This link");
     const action = req.params.action;
     if (action === "revoke") {
-      db.transaction(() => (revokeLink(db, link.id), audit(db, e.id, actor(req), "link.revoked", { vendor: v.name, link: link.id, role: link.role })))();
+      db.transaction(
+        () => (
+          revokeLink(db, link.id),
+          audit(db, e.id, actor(req), "link.revoked", { vendor: v.name, link: link.id, role: link.role })
+        ),
+      )();
     } else if (action === "extend") {
       const form = parseForm(ExtendSchema, req.body);
       if (!form.ok) throw invalid(form.errors, { days: "Extend by (days)" });
       const from = Math.max(Date.parse(link.expiresAt), Date.now());
       const expiresAt = nowIso(new Date(from + form.data.days * 86400_000));
-      db.transaction(() => (extendLink(db, link.id, expiresAt), audit(db, e.id, actor(req), "link.extended", { vendor: v.name, link: link.id, expiresAt })))();
+      db.transaction(
+        () => (
+          extendLink(db, link.id, expiresAt),
+          audit(db, e.id, actor(req), "link.extended", { vendor: v.name, link: link.id, expiresAt })
+        ),
+      )();
     } else if (action === "reissue" && link.role === null) {
       inviteVendor(db, config, e, v, req.user!);
     } else throw notFound();
@@ -101,10 +131,26 @@ export function vendorRoutes(db: Db, config: Config): Router {
     // Bounded whatever was posted: per question the newest changes, the open clarifications and the newest
     // resolved ones, each thread's newest messages; the question's own page has the rest, paged.
     const history = recentHistory(db, v.id, REVIEW_HISTORY);
-    const clarifications = listClarifications(db, v.id, { resolvedPerQuestion: REVIEW_RESOLVED, messagesPerThread: REVIEW_MESSAGES });
+    const clarifications = listClarifications(db, v.id, {
+      resolvedPerQuestion: REVIEW_RESOLVED,
+      messagesPerThread: REVIEW_MESSAGES,
+    });
     return renderPage(req, res, "vendors/review", {
-      title: `${v.name} — ${e.title}`, wide: true, vendor: v, set: scored.set, shown, totalLabel: totalLabel(scored.result), answers: listAnswers(db, v.id),
-      history: history.entries, historyCounts: history.counts, clarifications, resolvedLeftOut: clarifications.resolvedLeftOut, links: listLinks(db, v.id), attachments, errors: {}, values: {},
+      title: `${v.name} — ${e.title}`,
+      wide: true,
+      vendor: v,
+      set: scored.set,
+      shown,
+      totalLabel: totalLabel(scored.result),
+      answers: listAnswers(db, v.id),
+      history: history.entries,
+      historyCounts: history.counts,
+      clarifications,
+      resolvedLeftOut: clarifications.resolvedLeftOut,
+      links: listLinks(db, v.id),
+      attachments,
+      errors: {},
+      values: {},
     });
   });
 
@@ -120,7 +166,14 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const threads = clarificationPage(db, v.id, found.question.key, page, PAGE_SIZE);
     const pages = Math.max(1, Math.ceil(Math.max(history.total, threads.total) / PAGE_SIZE));
     return renderPage(req, res, "vendors/question", {
-      title: `${found.question.text} — ${v.name}`, vendor: v, q: found.question, history, threads, page, pages, pageSize: PAGE_SIZE,
+      title: `${found.question.text} — ${v.name}`,
+      vendor: v,
+      q: found.question,
+      history,
+      threads,
+      page,
+      pages,
+      pageSize: PAGE_SIZE,
     });
   });
 
@@ -149,7 +202,16 @@ export function vendorRoutes(db: Db, config: Config): Router {
   const sendWithLink = (v: Vendor, mail: { subject: string; body: string }, kind: string) => {
     const link = mainLink(db, v.id);
     const token = link && linkToken(link, config.sessionSecret);
-    enqueue(db, config, { to: v.contactEmail, subject: mail.subject, body: token ? mail.body : mail.body.replace("{{link}}", "(ask us for a new link)"), kind, link: token ? linkUrl(config.baseUrl, token) : undefined, vendorLinkId: link?.id, evaluationId: v.evaluationId, vendorId: v.id });
+    enqueue(db, config, {
+      to: v.contactEmail,
+      subject: mail.subject,
+      body: token ? mail.body : mail.body.replace("{{link}}", "(ask us for a new link)"),
+      kind,
+      link: token ? linkUrl(config.baseUrl, token) : undefined,
+      vendorLinkId: link?.id,
+      evaluationId: v.evaluationId,
+      vendorId: v.id,
+    });
   };
 
   r.post("/evaluations/:id/vendors/:vid/clarifications", ...buyers, posting, (req, res) => {
@@ -162,9 +224,22 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const refused = openingRefused(db, v.id, q.question.key);
     if (refused) throw invalid({ body: refused }, { body: "Message" });
     db.transaction(() => {
-      const id = openClarification(db, { vendorId: v.id, questionKey: q.question.key, visibility: form.data.visibility, userId: req.user!.id, authorName: req.user!.name, body: form.data.body });
-      if (form.data.visibility === "vendor") sendWithLink(v, clarificationEmail(e, v, q.question.text, form.data.body, req.user!), "clarification");
-      audit(db, e.id, actor(req), "clarification.opened", { vendor: v.name, question: q.question.key, visibility: form.data.visibility, id });
+      const id = openClarification(db, {
+        vendorId: v.id,
+        questionKey: q.question.key,
+        visibility: form.data.visibility,
+        userId: req.user!.id,
+        authorName: req.user!.name,
+        body: form.data.body,
+      });
+      if (form.data.visibility === "vendor")
+        sendWithLink(v, clarificationEmail(e, v, q.question.text, form.data.body, req.user!), "clarification");
+      audit(db, e.id, actor(req), "clarification.opened", {
+        vendor: v.name,
+        question: q.question.key,
+        visibility: form.data.visibility,
+        id,
+      });
     })();
     back(res, `/vendors/${v.id}#q-${q.question.key}`);
   });
@@ -175,14 +250,24 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const v = c && findVendor(db, c.vendorId);
     if (!c || !v || v.evaluationId !== e.id) throw notFound("This clarification");
     if (req.params.action === "resolve") {
-      db.transaction(() => (resolveClarification(db, c.id, req.user!.id), audit(db, e.id, actor(req), "clarification.resolved", { vendor: v.name, question: c.questionKey, id: c.id })))();
+      db.transaction(
+        () => (
+          resolveClarification(db, c.id, req.user!.id),
+          audit(db, e.id, actor(req), "clarification.resolved", { vendor: v.name, question: c.questionKey, id: c.id })
+        ),
+      )();
     } else if (req.params.action === "reply") {
       const form = parseForm(MessageSchema, req.body);
       if (!form.ok) throw invalid(form.errors, { body: "Reply" });
       const refused = replyRefused(db, c.id);
       if (refused) throw invalid({ body: refused }, { body: "Reply" });
       db.transaction(() => {
-        addMessage(db, c.id, { authorKind: "buyer", userId: req.user!.id, authorName: req.user!.name, body: form.data.body });
+        addMessage(db, c.id, {
+          authorKind: "buyer",
+          userId: req.user!.id,
+          authorName: req.user!.name,
+          body: form.data.body,
+        });
         audit(db, e.id, actor(req), "clarification.replied", { vendor: v.name, question: c.questionKey, id: c.id });
       })();
     } else throw notFound();

@@ -14,10 +14,16 @@ export function answerValues(db: Db, vendorId: number): Record<string, AnswerVal
 }
 
 /** Recomputes a vendor's stored progress after its answers changed (call in the same transaction); returns it with the answers it counted. */
-export function refreshProgress(db: Db, vendorId: number, known?: { set: QuestionSet; roles: readonly Role[] }): { progress: Progress; values: Record<string, AnswerValue> } {
+export function refreshProgress(
+  db: Db,
+  vendorId: number,
+  known?: { set: QuestionSet; roles: readonly Role[] },
+): { progress: Progress; values: Record<string, AnswerValue> } {
   let scope = known;
   if (!scope) {
-    const v = sql(db, "SELECT evaluation_id AS evaluationId FROM vendors WHERE id = ?").get(vendorId) as { evaluationId: number };
+    const v = sql(db, "SELECT evaluation_id AS evaluationId FROM vendors WHERE id = ?").get(vendorId) as {
+      evaluationId: number;
+    };
     const e = findEvaluation(db, v.evaluationId)!;
     scope = { set: getQuestionSet(db, e.questionSetId), roles: e.roles };
   }
@@ -31,8 +37,14 @@ export function refreshProgress(db: Db, vendorId: number, known?: { set: Questio
  * A vendor's progress for a page: as stored with its answers, counted afresh only while it was never
  * stored (a vendor that has not changed an answer yet is stored empty).
  */
-export function vendorProgress(db: Db, vendor: Pick<Vendor, "id" | "progress">, scope: { set: QuestionSet; roles: readonly Role[] }): Progress {
-  return Object.keys(vendor.progress).length ? vendor.progress : progressOf(scope.set, scope.roles, answerValues(db, vendor.id));
+export function vendorProgress(
+  db: Db,
+  vendor: Pick<Vendor, "id" | "progress">,
+  scope: { set: QuestionSet; roles: readonly Role[] },
+): Progress {
+  return Object.keys(vendor.progress).length
+    ? vendor.progress
+    : progressOf(scope.set, scope.roles, answerValues(db, vendor.id));
 }
 
 /** A vendor's progress as stored with its answers. */

@@ -16,8 +16,3 @@ export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormRe
   }
   return { ok: false, errors };
 }
-
-/** An optional text field: empty strings become undefined before validation. */
-export function blankToUndefined(v: unknown): unknown {
-  return typeof v === "string" && v.trim() === "" ? undefined : v;
-}

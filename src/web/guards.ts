@@ -8,11 +8,16 @@ import { wantsJson } from "./render.js";
 /** Signed-in users only; a page request without a session goes to the login page and comes back. */
 export function requireUser(req: Request, res: Response, next: NextFunction): void {
   if (req.user) return next();
-  if (!wantsJson(req) && req.method === "GET") return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+  if (!wantsJson(req) && req.method === "GET")
+    return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
   next(unauthorized());
 }
 
-const ROLE_NAMES: Record<UserRole, string> = { admin: "administrators", buyer: "buyers", committee: "committee members" };
+const ROLE_NAMES: Record<UserRole, string> = {
+  admin: "administrators",
+  buyer: "buyers",
+  committee: "committee members",
+};
 
 /** Users with one of the roles; the refusal says who may. */
 export function requireRole(...roles: UserRole[]) {
@@ -29,7 +34,8 @@ export function loadEvaluation(db: Db) {
   return (req: Request, res: Response, next: NextFunction) => {
     const id = Number(req.params.id);
     const e = Number.isInteger(id) && id > 0 ? findEvaluation(db, id) : undefined;
-    if (!e || !req.user || (req.user.role !== "admin" && !isMember(db, e.id, req.user.id))) return next(notFound("This evaluation"));
+    if (!e || !req.user || (req.user.role !== "admin" && !isMember(db, e.id, req.user.id)))
+      return next(notFound("This evaluation"));
     res.locals.evaluation = e;
     next();
   };

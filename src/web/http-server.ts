@@ -50,5 +50,8 @@ export class AppResponse extends http.ServerResponse {
 
 /** An HTTP server for the app whose requests and responses are AppRequest and AppResponse. */
 export function createHttpServer(app: RequestListener): http.Server {
-  return http.createServer({ IncomingMessage: AppRequest, ServerResponse: AppResponse as typeof http.ServerResponse }, app);
+  return http.createServer(
+    { IncomingMessage: AppRequest, ServerResponse: AppResponse as typeof http.ServerResponse },
+    app,
+  );
 }

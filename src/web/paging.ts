@@ -15,7 +15,10 @@ export function cursorOf(req: Request, size: number): Cursor {
 }
 
 /** One page of rows read with `size + 1` rows: the rows to show and the cursor of the next page, if any. */
-export function pageOf<T extends { id: number }>(rows: T[], cursor: Cursor): { rows: T[]; older: number | undefined; newest: boolean } {
+export function pageOf<T extends { id: number }>(
+  rows: T[],
+  cursor: Cursor,
+): { rows: T[]; older: number | undefined; newest: boolean } {
   const more = rows.length > cursor.size;
   const shown = more ? rows.slice(0, cursor.size) : rows;
   return { rows: shown, older: more ? shown.at(-1)!.id : undefined, newest: cursor.before === undefined };
@@ -23,7 +26,9 @@ export function pageOf<T extends { id: number }>(rows: T[], cursor: Cursor): { r
 
 /** The address of another page of the current list, keeping its other query parameters. */
 export function pageLink(req: Request, before: number | undefined): string {
-  const q = new URLSearchParams(Object.entries(req.query).flatMap(([k, v]) => (typeof v === "string" && k !== "before" ? [[k, v]] : [])));
+  const q = new URLSearchParams(
+    Object.entries(req.query).flatMap(([k, v]) => (typeof v === "string" && k !== "before" ? [[k, v]] : [])),
+  );
   if (before !== undefined) q.set("before", String(before));
   const s = q.toString();
   return `${req.path}${s ? "?" + s : ""}`;

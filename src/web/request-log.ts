@@ -15,7 +15,11 @@ export function requestLog(logger: Logger) {
     if (!logger.isLevelEnabled("info") || req.url === "/healthz" || req.url.startsWith("/static/")) return next();
     const start = performance.now();
     res.once("close", () => {
-      const line = { req: { method: req.method, url: maskToken(req.originalUrl) }, res: { statusCode: res.statusCode }, responseTime: Math.round(performance.now() - start) };
+      const line = {
+        req: { method: req.method, url: maskToken(req.originalUrl) },
+        res: { statusCode: res.statusCode },
+        responseTime: Math.round(performance.now() - start),
+      };
       if (!res.writableFinished) logger.warn(line, "request aborted");
       else if (res.statusCode >= 500) logger.error(line, "request failed");
       else logger.info(line, "request completed");

@@ -24,7 +24,8 @@ export function anonymousId(secure: boolean) {
  * (Permissions-Policy), and nothing kept by a browser or proxy cache (Cache-Control: no-store):
  * pages and files shown to a signed-in user or a vendor are theirs alone.
  */
-const PERMISSIONS = "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
+const PERMISSIONS =
+  "accelerometer=(), autoplay=(), camera=(), display-capture=(), encrypted-media=(), fullscreen=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()";
 export function privateHeaders(_req: Request, res: Response, next: NextFunction): void {
   res.setHeader("Permissions-Policy", PERMISSIONS);
   res.setHeader("Cache-Control", "no-store");
@@ -44,9 +45,12 @@ export function csrf(config: Config) {
   const cookieOptions = { sameSite: "lax", secure, httpOnly: true, path: "/" } as const;
   const sessionOf = (req: Request) => req.sessionRaw ?? (req.cookies?.[anonCookie(secure)] as string | undefined) ?? "";
   // Scripts send the header (which no other site can set); forms send the field.
-  const sentToken = (req: Request) => req.headers["x-csrf-token"] ?? (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined);
+  const sentToken = (req: Request) =>
+    req.headers["x-csrf-token"] ??
+    (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined);
   // Evidence uploads are multipart: their route checks the token once multer has read the body.
-  const skipped = (req: Request) => req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data");
+  const skipped = (req: Request) =>
+    req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data");
   // Methods that change nothing carry no token.
   const ignoredMethods = ["GET", "HEAD", "OPTIONS"] as const;
   const protection = doubleCsrf({
@@ -80,7 +84,11 @@ export function csrf(config: Config) {
 /** A limiter per client address, answering 429 through the error middleware; `failuresOnly` counts only refused requests. */
 export function limitByAddress(windowMinutes: number, limit: number, message: string, failuresOnly = false) {
   return rateLimit({
-    windowMs: windowMinutes * 60_000, limit, standardHeaders: "draft-8", legacyHeaders: false, skipSuccessfulRequests: failuresOnly,
+    windowMs: windowMinutes * 60_000,
+    limit,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    skipSuccessfulRequests: failuresOnly,
     keyGenerator: (req) => ipKeyGenerator(req.ip ?? "unknown"),
     handler: (_req, _res, next) => next(Object.assign(new Error(message), { status: 429, expose: true })),
   });
@@ -93,19 +101,35 @@ export function limitByAddress(windowMinutes: number, limit: number, message: st
  */
 export function limitByCaller(windowMinutes: number, limit: number, message: string) {
   return rateLimit({
-    windowMs: windowMinutes * 60_000, limit, standardHeaders: "draft-8", legacyHeaders: false,
-    keyGenerator: (req) => (req.user ? `user:${req.user.id}` : req.session?.vendorLinkId != null ? `link:${req.session.vendorLinkId}` : `address:${ipKeyGenerator(req.ip ?? "unknown")}`),
+    windowMs: windowMinutes * 60_000,
+    limit,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    keyGenerator: (req) =>
+      req.user
+        ? `user:${req.user.id}`
+        : req.session?.vendorLinkId != null
+          ? `link:${req.session.vendorLinkId}`
+          : `address:${ipKeyGenerator(req.ip ?? "unknown")}`,
     handler: (_req, _res, next) => next(Object.assign(new Error(message), { status: 429, expose: true })),
   });
 }
 
 /** Messages (clarifications, replies, comments) one caller may post in ten minutes, all kinds together. */
-export const POSTS_PER_10_MIN = 60;
+const POSTS_PER_10_MIN = 60;
 const postLimits = new WeakMap<object, RequestHandler>();
 
 /** The one limiter of posted messages for an app (keyed by its database): every route that posts one shares its count. */
 export function postLimit(db: object): RequestHandler {
   let l = postLimits.get(db);
-  if (!l) postLimits.set(db, (l = limitByCaller(10, POSTS_PER_10_MIN, "You have posted many messages in a short time. Wait a few minutes, then send it again: your browser keeps what you typed when you go back.")));
+  if (!l)
+    postLimits.set(
+      db,
+      (l = limitByCaller(
+        10,
+        POSTS_PER_10_MIN,
+        "You have posted many messages in a short time. Wait a few minutes, then send it again: your browser keeps what you typed when you go back.",
+      )),
+    );
   return l;
 }

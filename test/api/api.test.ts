@@ -25,9 +25,15 @@ describe("the JSON read API", () => {
     expect(model.status).toBe(200);
     expect(model.body).toEqual(JSON.parse(JSON.stringify(scoreEvaluation(db, id)!.result)));
     const vendors = await request(app).get(`/api/evaluations/${id}`).set("Authorization", `Bearer ${token}`);
-    expect(vendors.body.vendors.map((v: { name: string }) => v.name)).toEqual(["Swiftpilot AI", "Northwind Cognitive", "Meridian Automation"]);
+    expect(vendors.body.vendors.map((v: { name: string }) => v.name)).toEqual([
+      "Swiftpilot AI",
+      "Northwind Cognitive",
+      "Meridian Automation",
+    ]);
     const vid = vendors.body.vendors[0].id;
-    const answers = await request(app).get(`/api/evaluations/${id}/vendors/${vid}/answers`).set("Authorization", `Bearer ${token}`);
+    const answers = await request(app)
+      .get(`/api/evaluations/${id}/vendors/${vid}/answers`)
+      .set("Authorization", `Bearer ${token}`);
     expect(answers.body.answers.cto_portability).toMatchObject({ value: "locked", revision: 1 });
 
     const tid = db.prepare("SELECT id FROM api_tokens").pluck().get();

@@ -1,6 +1,14 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { checkpointIfDue, headLine, headMac, parseHeadLine, readHead, useAuditKey, writeCheckpoint } from "../../src/audit/anchor.js";
+import {
+  checkpointIfDue,
+  headLine,
+  headMac,
+  parseHeadLine,
+  readHead,
+  useAuditKey,
+  writeCheckpoint,
+} from "../../src/audit/anchor.js";
 import { checkpointNow } from "../../src/audit/checkpoints.js";
 import { audit, listAudit, verifyAudit } from "../../src/audit/repo.js";
 import { dbPath, openDb } from "../../src/db/index.js";
@@ -20,12 +28,25 @@ function unguard(db: ReturnType<typeof makeDb>["db"]) {
 
 /** Rehashes every entry from `from` on, as the chain's own code would: a rebuilt chain is whole. */
 function rebuild(db: ReturnType<typeof makeDb>["db"], from: number) {
-  const rows = db.prepare("SELECT id, evaluation_id AS evaluationId, actor, action, detail, created_at AS createdAt, prev_hash AS prevHash FROM audit_log WHERE id >= ? ORDER BY id").all(from) as {
-    id: number; evaluationId: number | null; actor: string; action: string; detail: string; createdAt: string; prevHash: string;
+  const rows = db
+    .prepare(
+      "SELECT id, evaluation_id AS evaluationId, actor, action, detail, created_at AS createdAt, prev_hash AS prevHash FROM audit_log WHERE id >= ? ORDER BY id",
+    )
+    .all(from) as {
+    id: number;
+    evaluationId: number | null;
+    actor: string;
+    action: string;
+    detail: string;
+    createdAt: string;
+    prevHash: string;
   }[];
   let prev = rows[0]!.prevHash;
   for (const r of rows) {
-    const hash = createHash("sha256").update(prev).update(JSON.stringify([r.id, r.evaluationId, r.actor, r.action, r.detail, r.createdAt])).digest("hex");
+    const hash = createHash("sha256")
+      .update(prev)
+      .update(JSON.stringify([r.id, r.evaluationId, r.actor, r.action, r.detail, r.createdAt]))
+      .digest("hex");
     db.prepare("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?").run(prev, hash, r.id);
     prev = hash;
   }
@@ -75,7 +96,9 @@ describe("the audit chain", () => {
     migrateTriggersBack(db);
     const r = verifyAudit(db);
     expect(r.ok).toBe(false);
-    expect(r.ok === false && r.problem).toBe(`the log was truncated: the anchor names entry 12, the newest left is ${12 - k}`);
+    expect(r.ok === false && r.problem).toBe(
+      `the log was truncated: the anchor names entry 12, the newest left is ${12 - k}`,
+    );
   });
 
   it("finds a chain rebuilt with new hashes after an edit, and a head moved to match it without the key", () => {
@@ -83,30 +106,56 @@ describe("the audit chain", () => {
     unguard(db);
     db.prepare("UPDATE audit_log SET actor = 'user:someone-else' WHERE id = 3").run();
     const newest = rebuild(db, 3);
-    expect(verifyAudit(db)).toMatchObject({ ok: false, firstBadId: 8, problem: "the chain was rebuilt: entry 8 no longer has the hash the anchor recorded" });
+    expect(verifyAudit(db)).toMatchObject({
+      ok: false,
+      firstBadId: 8,
+      problem: "the chain was rebuilt: entry 8 no longer has the hash the anchor recorded",
+    });
     // Moving the head to the rebuilt chain needs the MAC, which needs the key.
     db.prepare("UPDATE audit_head SET hash = ?, mac = ? WHERE id = 1").run(newest, "00".repeat(32));
-    expect(verifyAudit(db)).toMatchObject({ ok: false, problem: expect.stringContaining("does not match the audit key") });
+    expect(verifyAudit(db)).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("does not match the audit key"),
+    });
   });
 
   it("keeps a stale head stale: entries appended after tampering do not launder it", () => {
     const { db } = withEntries(6);
     unguard(db);
     db.prepare("DELETE FROM audit_log WHERE id > 4").run();
-    db.prepare("UPDATE audit_head SET entry_id = 4, hash = (SELECT hash FROM audit_log WHERE id = 4) WHERE id = 1").run();
+    db.prepare(
+      "UPDATE audit_head SET entry_id = 4, hash = (SELECT hash FROM audit_log WHERE id = 4) WHERE id = 1",
+    ).run();
     audit(db, 1, "user:1", "answer.changed", {});
-    expect(verifyAudit(db)).toMatchObject({ ok: false, problem: expect.stringContaining("does not match the audit key") });
+    expect(verifyAudit(db)).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("does not match the audit key"),
+    });
   });
 
   it("finds entries written around the app, and a missing or inert trigger", () => {
     const { db } = withEntries(3);
     const last = db.prepare("SELECT hash FROM audit_log WHERE id = 3").pluck().get() as string;
-    const hash = createHash("sha256").update(last).update(JSON.stringify([4, null, "x", "y", "{}", "2026-01-01T00:00:00.000Z"])).digest("hex");
-    db.prepare("INSERT INTO audit_log (id, evaluation_id, actor, action, detail, created_at, prev_hash, hash) VALUES (4, NULL, 'x', 'y', '{}', '2026-01-01T00:00:00.000Z', ?, ?)").run(last, hash);
-    expect(verifyAudit(db)).toMatchObject({ ok: false, firstBadId: 4, problem: "entries after 3 were written around the app (the anchor was not moved with them)" });
+    const hash = createHash("sha256")
+      .update(last)
+      .update(JSON.stringify([4, null, "x", "y", "{}", "2026-01-01T00:00:00.000Z"]))
+      .digest("hex");
+    db.prepare(
+      "INSERT INTO audit_log (id, evaluation_id, actor, action, detail, created_at, prev_hash, hash) VALUES (4, NULL, 'x', 'y', '{}', '2026-01-01T00:00:00.000Z', ?, ?)",
+    ).run(last, hash);
+    expect(verifyAudit(db)).toMatchObject({
+      ok: false,
+      firstBadId: 4,
+      problem: "entries after 3 were written around the app (the anchor was not moved with them)",
+    });
     const fresh = withEntries(2).db;
-    fresh.exec("DROP TRIGGER audit_log_no_delete; CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log WHEN 0 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END");
-    expect(verifyAudit(fresh)).toMatchObject({ ok: false, problem: "the append-only trigger audit_log_no_delete is missing or altered" });
+    fresh.exec(
+      "DROP TRIGGER audit_log_no_delete; CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log WHEN 0 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END",
+    );
+    expect(verifyAudit(fresh)).toMatchObject({
+      ok: false,
+      problem: "the append-only trigger audit_log_no_delete is missing or altered",
+    });
   });
 
   it("cannot be checked without the key, and fails under another key", () => {
@@ -115,7 +164,10 @@ describe("the audit chain", () => {
     const other = openDb(dbPath(dataDir));
     expect(verifyAudit(other)).toMatchObject({ ok: false, problem: expect.stringContaining("no audit key") });
     useAuditKey(other, "another key of at least thirty-two characters");
-    expect(verifyAudit(other)).toMatchObject({ ok: false, problem: expect.stringContaining("does not match the audit key") });
+    expect(verifyAudit(other)).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining("does not match the audit key"),
+    });
     other.close();
   });
 
@@ -126,7 +178,10 @@ describe("the audit chain", () => {
     expect(verifyAudit(db)).toMatchObject({ ok: true, checkpoints: 2 }); // the new database's, and this one
     db.exec("DROP TRIGGER audit_checkpoints_no_update");
     db.prepare("UPDATE audit_checkpoints SET entry_id = 4 WHERE id = ?").run(c.id);
-    expect(verifyAudit(db)).toMatchObject({ ok: false, problem: expect.stringMatching(/checkpoint \d+ .* was forged or changed/) });
+    expect(verifyAudit(db)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/checkpoint \d+ .* was forged or changed/),
+    });
   });
 
   it("writes the interval's checkpoint only when the log moved and the last is old enough", () => {
@@ -141,7 +196,9 @@ describe("the audit chain", () => {
     const { db, config } = withEntries(6, { AUDIT_ANCHOR_EMAIL: "auditor@example.com" });
     const kept = checkpointNow(db, config, "backup");
     const line = headLine(kept);
-    expect(db.prepare("SELECT to_addr AS toAddr, body_text AS body FROM email_outbox WHERE kind = 'audit_head'").get()).toMatchObject({ toAddr: "auditor@example.com", body: expect.stringContaining(line) });
+    expect(
+      db.prepare("SELECT to_addr AS toAddr, body_text AS body FROM email_outbox WHERE kind = 'audit_head'").get(),
+    ).toMatchObject({ toAddr: "auditor@example.com", body: expect.stringContaining(line) });
     expect(verifyAudit(db, [parseHeadLine(line)!])).toMatchObject({ ok: true, heads: 1 });
     // With the key, the log is cut back to entry 3 and re-anchored: only the kept head shows it.
     unguard(db);
@@ -150,9 +207,14 @@ describe("the audit chain", () => {
     const h3 = db.prepare("SELECT hash FROM audit_log WHERE id = 3").pluck().get() as string;
     db.prepare("UPDATE audit_head SET entry_id = 3, hash = ?, mac = ? WHERE id = 1").run(h3, headMac(db, 3, h3));
     db.exec("DROP TRIGGER audit_checkpoints_no_delete; DELETE FROM audit_checkpoints;");
-    db.exec("CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END");
+    db.exec(
+      "CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END",
+    );
     expect(verifyAudit(db)).toMatchObject({ ok: true });
-    expect(verifyAudit(db, [parseHeadLine(line)!])).toMatchObject({ ok: false, problem: "entry 6, named by the head you kept, is gone (the log was truncated or rolled back)" });
+    expect(verifyAudit(db, [parseHeadLine(line)!])).toMatchObject({
+      ok: false,
+      problem: "entry 6, named by the head you kept, is gone (the log was truncated or rolled back)",
+    });
   });
 
   it("anchors a log from before anchoring once, and refuses to anchor again once checkpoints exist", () => {
@@ -165,7 +227,9 @@ describe("the audit chain", () => {
     for (let id = 1; id <= 3; id++) {
       const row = [id, null, "user:1", "answer.changed", "{}", "2026-01-01T00:00:00.000Z"];
       const hash = createHash("sha256").update(prev).update(JSON.stringify(row)).digest("hex");
-      db.prepare("INSERT INTO audit_log (id, evaluation_id, actor, action, detail, created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(...row, prev, hash);
+      db.prepare(
+        "INSERT INTO audit_log (id, evaluation_id, actor, action, detail, created_at, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ).run(...row, prev, hash);
       prev = hash;
     }
     migrate(db);

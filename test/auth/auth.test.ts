@@ -14,11 +14,23 @@ describe("accounts", () => {
     const agent = request.agent(app);
     const form = await agent.get(`/setup/${token}`);
     expect(form.text).toContain("<h1>Create the first administrator</h1>");
-    const short = await agent.post(`/setup/${token}`).type("form").send({ _csrf: csrfOf(form.text), name: "Ada", email: "ada@buyer.example", password: "short", confirm: "short" });
+    const short = await agent
+      .post(`/setup/${token}`)
+      .type("form")
+      .send({ _csrf: csrfOf(form.text), name: "Ada", email: "ada@buyer.example", password: "short", confirm: "short" });
     expect(short.status).toBe(400);
     expect(fieldError(short.text, "password")).toBe("Use at least 12 characters");
     expect(short.text).toContain('value="ada@buyer.example"');
-    const ok = await agent.post(`/setup/${token}`).type("form").send({ _csrf: csrfOf(short.text), name: "Ada", email: "ada@buyer.example", password: PASSWORD, confirm: PASSWORD });
+    const ok = await agent
+      .post(`/setup/${token}`)
+      .type("form")
+      .send({
+        _csrf: csrfOf(short.text),
+        name: "Ada",
+        email: "ada@buyer.example",
+        password: PASSWORD,
+        confirm: PASSWORD,
+      });
     expect(ok.status).toBe(303);
     const dash = await agent.get("/evaluations");
     expect(dash.text).toContain("<h1>Evaluations</h1>");
@@ -33,18 +45,30 @@ describe("accounts", () => {
     const u = await makeUser(db, "buyer");
     const agent = request.agent(app);
     const page = await agent.get("/login");
-    const wrongPw = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email: u.email, password: "wrong password here" });
-    const wrongEmail = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email: "nobody@x.example", password: PASSWORD });
+    const wrongPw = await agent
+      .post("/login")
+      .type("form")
+      .send({ _csrf: csrfOf(page.text), email: u.email, password: "wrong password here" });
+    const wrongEmail = await agent
+      .post("/login")
+      .type("form")
+      .send({ _csrf: csrfOf(page.text), email: "nobody@x.example", password: PASSWORD });
     expect(wrongPw.status).toBe(401);
     expect(wrongEmail.status).toBe(401);
     const msg = (html: string) => /role="alert">([^<]*)</.exec(html)?.[1];
     expect(msg(wrongPw.text)).toBe("That email and password do not match an active account.");
     expect(msg(wrongEmail.text)).toBe(msg(wrongPw.text));
-    const ok = await agent.post("/login").type("form").send({ _csrf: csrfOf(page.text), email: u.email, password: PASSWORD });
+    const ok = await agent
+      .post("/login")
+      .type("form")
+      .send({ _csrf: csrfOf(page.text), email: u.email, password: PASSWORD });
     const cookie = String(ok.headers["set-cookie"]).match(/tc_session=([^;]+)/)?.[1];
     expect(cookie).toBeTruthy();
     expect(String(ok.headers["set-cookie"])).toMatch(/tc_session=[^;]+;.*HttpOnly.*SameSite=Lax/i);
-    const again = await agent.post("/login").type("form").send({ _csrf: csrfOf((await agent.get("/evaluations")).text), email: u.email, password: PASSWORD });
+    const again = await agent
+      .post("/login")
+      .type("form")
+      .send({ _csrf: csrfOf((await agent.get("/evaluations")).text), email: u.email, password: PASSWORD });
     expect(String(again.headers["set-cookie"]).match(/tc_session=([^;]+)/)?.[1]).not.toBe(cookie);
     expect(db.prepare("SELECT count(*) FROM sessions WHERE user_id = ?").pluck().get(u.id)).toBe(1);
   });
@@ -55,7 +79,11 @@ describe("accounts", () => {
     const agent = request.agent(app);
     const token = csrfOf((await agent.get("/login")).text);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await agent.post("/login").type("form").send({ _csrf: token, email: u.email, password: "not the password" })).status);
+    for (let i = 0; i < 6; i++)
+      statuses.push(
+        (await agent.post("/login").type("form").send({ _csrf: token, email: u.email, password: "not the password" }))
+          .status,
+      );
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     const blocked = await agent.post("/login").type("form").send({ _csrf: token, email: u.email, password: PASSWORD });
     expect(blocked.status).toBe(429);
@@ -81,11 +109,23 @@ describe("accounts", () => {
     const admin = await makeUser(db, "admin");
     const agent = await signIn(app, admin.email);
     const page = await agent.get("/admin/users");
-    const bad = await agent.post("/admin/users").type("form").send({ _csrf: csrfOf(page.text), name: "Cho", email: "not-an-email", role: "buyer" });
+    const bad = await agent
+      .post("/admin/users")
+      .type("form")
+      .send({ _csrf: csrfOf(page.text), name: "Cho", email: "not-an-email", role: "buyer" });
     expect(bad.status).toBe(400);
     expect(fieldError(bad.text, "email")).toBe("Enter an email address such as name@company.com");
     expect(bad.text).toContain('value="Cho"');
-    const ok = await agent.post("/admin/users").type("form").send({ _csrf: csrfOf(page.text), name: "Cho", email: "cho@buyer.example", role: "committee", committeeRole: "cfo" });
+    const ok = await agent
+      .post("/admin/users")
+      .type("form")
+      .send({
+        _csrf: csrfOf(page.text),
+        name: "Cho",
+        email: "cho@buyer.example",
+        role: "committee",
+        committeeRole: "cfo",
+      });
     expect(ok.text).toContain("Invitation to cho@buyer.example queued");
     const outbox = await agent.get("/outbox");
     const link = /value="(http:\/\/localhost:\d+\/password\/[\w-]+)"/.exec(outbox.text)![1]!;
@@ -94,29 +134,49 @@ describe("accounts", () => {
     const invitee = request.agent(app);
     const form = await invitee.get(path);
     expect(form.text).toContain("For <strong>Cho</strong>");
-    const set = await invitee.post(path).type("form").send({ _csrf: csrfOf(form.text), password: PASSWORD, confirm: PASSWORD });
+    const set = await invitee
+      .post(path)
+      .type("form")
+      .send({ _csrf: csrfOf(form.text), password: PASSWORD, confirm: PASSWORD });
     expect(set.status).toBe(303);
     expect((await invitee.get("/evaluations")).text).toContain("Cho · committee");
   });
 
-  it.each(["invite", "setup"] as const)("uses a one-time %s link once, whatever the number of concurrent posts", async (purpose) => {
-    const { app, db } = buildTestApp();
-    const user = purpose === "invite" ? await makeUser(db, "buyer") : undefined;
-    const token = createUserToken(db, user?.id ?? null, purpose, 24);
-    const path = purpose === "invite" ? `/password/${token}` : `/setup/${token}`;
-    // Each poster has its own browser; all post at once, so each passes the first check before any hashes.
-    const agents = await Promise.all(Array.from({ length: 6 }, async (_, i) => {
-      const agent = request.agent(app);
-      return { agent, csrf: csrfOf((await agent.get(path)).text), i };
-    }));
-    const results = await Promise.all(agents.map(({ agent, csrf, i }) =>
-      agent.post(path).type("form").send({ _csrf: csrf, name: `Admin ${i}`, email: `admin${i}@buyer.example`, password: `${PASSWORD}${i}`, confirm: `${PASSWORD}${i}` })));
-    expect(results.map((r) => r.status).sort()).toEqual([303, 404, 404, 404, 404, 404]);
-    const action = purpose === "invite" ? "user.password_set" : "user.first_admin_created";
-    expect(db.prepare("SELECT count(*) FROM audit_log WHERE action = ?").pluck().get(action)).toBe(1);
-    expect(db.prepare("SELECT count(*) FROM sessions").pluck().get()).toBe(1);
-    if (purpose === "setup") expect(db.prepare("SELECT count(*) FROM users").pluck().get()).toBe(1);
-  });
+  it.each(["invite", "setup"] as const)(
+    "uses a one-time %s link once, whatever the number of concurrent posts",
+    async (purpose) => {
+      const { app, db } = buildTestApp();
+      const user = purpose === "invite" ? await makeUser(db, "buyer") : undefined;
+      const token = createUserToken(db, user?.id ?? null, purpose, 24);
+      const path = purpose === "invite" ? `/password/${token}` : `/setup/${token}`;
+      // Each poster has its own browser; all post at once, so each passes the first check before any hashes.
+      const agents = await Promise.all(
+        Array.from({ length: 6 }, async (_, i) => {
+          const agent = request.agent(app);
+          return { agent, csrf: csrfOf((await agent.get(path)).text), i };
+        }),
+      );
+      const results = await Promise.all(
+        agents.map(({ agent, csrf, i }) =>
+          agent
+            .post(path)
+            .type("form")
+            .send({
+              _csrf: csrf,
+              name: `Admin ${i}`,
+              email: `admin${i}@buyer.example`,
+              password: `${PASSWORD}${i}`,
+              confirm: `${PASSWORD}${i}`,
+            }),
+        ),
+      );
+      expect(results.map((r) => r.status).sort()).toEqual([303, 404, 404, 404, 404, 404]);
+      const action = purpose === "invite" ? "user.password_set" : "user.first_admin_created";
+      expect(db.prepare("SELECT count(*) FROM audit_log WHERE action = ?").pluck().get(action)).toBe(1);
+      expect(db.prepare("SELECT count(*) FROM sessions").pluck().get()).toBe(1);
+      if (purpose === "setup") expect(db.prepare("SELECT count(*) FROM users").pluck().get()).toBe(1);
+    },
+  );
 
   it("does not let someone who knows an address lock its owner out of a browser the owner signed in with before", async () => {
     const { app, db } = buildTestApp({ TRUST_PROXY: "true" });
@@ -124,22 +184,41 @@ describe("accounts", () => {
     // The owner's browser has signed in before: it carries the account's device cookie.
     const owner = await signIn(app, u.email);
     const signedIn = await owner.get("/evaluations");
-    expect((await owner.post("/logout").type("form").send({ _csrf: csrfOf(signedIn.text) })).status).toBe(303);
+    expect(
+      (
+        await owner
+          .post("/logout")
+          .type("form")
+          .send({ _csrf: csrfOf(signedIn.text) })
+      ).status,
+    ).toBe(303);
     // An attacker guesses from 25 addresses, 1 attempt each (under every per-address limit).
     for (let i = 0; i < 25; i++) {
       const a = request.agent(app);
       const token = csrfOf((await a.get("/login").set("X-Forwarded-For", `203.0.113.${i}`)).text);
-      await a.post("/login").set("X-Forwarded-For", `203.0.113.${i}`).type("form").send({ _csrf: token, email: u.email, password: `guess ${i} wrong` });
+      await a
+        .post("/login")
+        .set("X-Forwarded-For", `203.0.113.${i}`)
+        .type("form")
+        .send({ _csrf: token, email: u.email, password: `guess ${i} wrong` });
     }
     // A new device is now refused even with the right password, and told why...
     const stranger = request.agent(app);
     const t = csrfOf((await stranger.get("/login").set("X-Forwarded-For", "198.51.100.7")).text);
-    const refused = await stranger.post("/login").set("X-Forwarded-For", "198.51.100.7").type("form").send({ _csrf: t, email: u.email, password: PASSWORD });
+    const refused = await stranger
+      .post("/login")
+      .set("X-Forwarded-For", "198.51.100.7")
+      .type("form")
+      .send({ _csrf: t, email: u.email, password: PASSWORD });
     expect(refused.status).toBe(429);
     expect(refused.text).toContain("from devices it has not used before");
     // ...but the owner's browser signs in.
     const loginPage = await owner.get("/login");
-    const back = await owner.post("/login").set("X-Forwarded-For", "198.51.100.9").type("form").send({ _csrf: csrfOf(loginPage.text), email: u.email, password: PASSWORD });
+    const back = await owner
+      .post("/login")
+      .set("X-Forwarded-For", "198.51.100.9")
+      .type("form")
+      .send({ _csrf: csrfOf(loginPage.text), email: u.email, password: PASSWORD });
     expect(back.status).toBe(303);
     expect((await owner.get("/evaluations")).status).toBe(200);
   });
@@ -150,10 +229,17 @@ describe("accounts", () => {
     const other = await makeUser(db, "buyer");
     const device = await signIn(app, u.email);
     const signedIn = await device.get("/evaluations");
-    await device.post("/logout").type("form").send({ _csrf: csrfOf(signedIn.text) });
+    await device
+      .post("/logout")
+      .type("form")
+      .send({ _csrf: csrfOf(signedIn.text) });
     const token = csrfOf((await device.get("/login")).text);
     const statuses: number[] = [];
-    for (let i = 0; i < 11; i++) statuses.push((await device.post("/login").type("form").send({ _csrf: token, email: u.email, password: "not the password" })).status);
+    for (let i = 0; i < 11; i++)
+      statuses.push(
+        (await device.post("/login").type("form").send({ _csrf: token, email: u.email, password: "not the password" }))
+          .status,
+      );
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     expect(statuses[10]).toBe(429);
     // A cookie for another account (or a made-up one) does not make a device trusted for this one.
@@ -161,7 +247,11 @@ describe("accounts", () => {
     forger.jar.setCookie(`tc_device=${other.id}.AAAAAAAAAAAAAAAAAAAAAAAA.${"A".repeat(32)}; Path=/`, "127.0.0.1");
     const ft = csrfOf((await forger.get("/login")).text);
     const f: number[] = [];
-    for (let i = 0; i < 6; i++) f.push((await forger.post("/login").type("form").send({ _csrf: ft, email: other.email, password: "wrong again!" })).status);
+    for (let i = 0; i < 6; i++)
+      f.push(
+        (await forger.post("/login").type("form").send({ _csrf: ft, email: other.email, password: "wrong again!" }))
+          .status,
+      );
     expect(f).toEqual([401, 401, 401, 401, 401, 429]);
   });
 });

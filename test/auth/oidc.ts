@@ -27,10 +27,16 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => new Promise((done) => (s.closeAllConnections(), s.close(done)))));
 });
 
+/** A request handler of a test server: it may be async. */
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
+
 /** An HTTP server on 127.0.0.1 whose handler is set later; stopped after the test. */
-export async function listenLocal(): Promise<{ server: http.Server; url: string; handle(h: http.RequestListener): void }> {
-  let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
-  const server = http.createServer((req, res) => handler(req, res));
+export async function listenLocal(): Promise<{ server: http.Server; url: string; handle(h: Handler): void }> {
+  let handler: Handler = (_req, res) => void res.writeHead(503).end();
+  // A handler's failure answers 500 rather than leaving the request hanging.
+  const server = http.createServer(
+    (req, res) => void Promise.resolve(handler(req, res)).catch((err: unknown) => res.writeHead(500).end(String(err))),
+  );
   servers.push(server);
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, handle: (h) => (handler = h) };
@@ -63,25 +69,35 @@ export async function startProvider(appUrl: string) {
   const impostor = publicPart(rsaKey("test-key"));
   let next: string | undefined;
   const provider = new Provider(front.url, {
-    clients: [{
-      client_id: CLIENT_ID, client_secret: CLIENT_SECRET, redirect_uris: [`${appUrl}/login/sso/callback`],
-      post_logout_redirect_uris: [`${appUrl}/login`], grant_types: ["authorization_code"], response_types: ["code"],
-    }],
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uris: [`${appUrl}/login/sso/callback`],
+        post_logout_redirect_uris: [`${appUrl}/login`],
+        grant_types: ["authorization_code"],
+        response_types: ["code"],
+      },
+    ],
     jwks: { keys: [signing] },
     cookies: { keys: ["cookie-key-for-the-tests"] },
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
     features: { devInteractions: { enabled: false }, rpInitiatedLogout: { enabled: true } },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     ttl: { IdToken: () => faults.idTokenSeconds },
-    findAccount: (_ctx, id) => (accounts.has(id) ? { accountId: id, claims: () => ({ sub: id, ...accounts.get(id) }) } : undefined),
+    findAccount: (_ctx, id) =>
+      accounts.has(id) ? { accountId: id, claims: () => ({ sub: id, ...accounts.get(id) }) } : undefined,
   });
   const callback = provider.callback();
   front.handle(async (req, res) => {
     try {
       if (req.url?.startsWith("/interaction/")) return await interact(provider, req, res, next);
-      if (faults.otherKeys && req.url === "/jwks") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [impostor] }));
+      if (faults.otherKeys && req.url === "/jwks")
+        return void res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ keys: [impostor] }));
       if (faults.tokenDelayMs && req.url === "/token") delayEnd(res, faults.tokenDelayMs);
-      callback(req, res);
+      await callback(req, res);
     } catch (err) {
       res.writeHead(500).end(String(err));
     }
@@ -101,13 +117,20 @@ export async function startProvider(appUrl: string) {
 }
 
 /** Signs in `accountId` and grants what the client asked for. */
-async function interact(provider: Provider, req: http.IncomingMessage, res: http.ServerResponse, accountId: string | undefined): Promise<void> {
+async function interact(
+  provider: Provider,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  accountId: string | undefined,
+): Promise<void> {
   const details = await provider.interactionDetails(req, res);
   if (details.prompt.name === "login") {
     if (!accountId) return void res.writeHead(400).end("no account chosen for this sign-in");
     return provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });
   }
-  const grant = details.grantId ? await provider.Grant.find(details.grantId) : new provider.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id as string });
+  const grant = details.grantId
+    ? await provider.Grant.find(details.grantId)
+    : new provider.Grant({ accountId: details.session!.accountId, clientId: details.params.client_id as string });
   const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
   if (missing.missingOIDCScope) grant!.addOIDCScope(missing.missingOIDCScope.join(" "));
   if (missing.missingOIDCClaims) grant!.addOIDCClaims(missing.missingOIDCClaims);
@@ -146,16 +169,26 @@ export class Browser {
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {
     const u = new URL(url);
     const jar = this.jar(u);
-    const headers: Record<string, string> = { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "), accept: "text/html" };
+    const headers: Record<string, string> = {
+      cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; "),
+      accept: "text/html",
+    };
     if (init.form) headers["content-type"] = "application/x-www-form-urlencoded";
     this.visited.push(`${init.method ?? "GET"} ${url}`);
-    const res = await fetch(u, { method: init.method ?? "GET", headers, redirect: "manual", body: init.form ? new URLSearchParams(init.form).toString() : undefined });
+    const res = await fetch(u, {
+      method: init.method ?? "GET",
+      headers,
+      redirect: "manual",
+      body: init.form ? new URLSearchParams(init.form).toString() : undefined,
+    });
     for (const line of res.headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(";");
       const eq = pair!.indexOf("=");
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const gone = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split("=")[1]!) < Date.now()));
+      const gone = attrs.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split("=")[1]!) < Date.now()),
+      );
       if (gone || !value) jar.delete(name);
       else jar.set(name, value);
     }
@@ -163,7 +196,10 @@ export class Browser {
   }
 
   /** Goes to `url` and follows redirects (at most 20), like a browser; returns the last answer and its address. */
-  async go(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ res: Response; url: string; text: string }> {
+  async go(
+    url: string,
+    init: { method?: string; form?: Record<string, string> } = {},
+  ): Promise<{ res: Response; url: string; text: string }> {
     let res = await this.request(url, init);
     let at = url;
     for (let i = 0; i < 20 && res.status >= 300 && res.status < 400; i++) {

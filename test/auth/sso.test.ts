@@ -15,8 +15,14 @@ async function setup(env: Record<string, string> = {}) {
   const served = await listenLocal();
   const op = await startProvider(served.url);
   const ctx = buildTestApp({
-    BASE_URL: served.url, OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET,
-    OIDC_ROLE_MAP: ROLE_MAP, OIDC_SCOPES: "openid email profile groups", OIDC_BUTTON_LABEL: "Sign in with Acme ID", ...env,
+    BASE_URL: served.url,
+    OIDC_ISSUER: op.issuer,
+    OIDC_CLIENT_ID: CLIENT_ID,
+    OIDC_CLIENT_SECRET: CLIENT_SECRET,
+    OIDC_ROLE_MAP: ROLE_MAP,
+    OIDC_SCOPES: "openid email profile groups",
+    OIDC_BUTTON_LABEL: "Sign in with Acme ID",
+    ...env,
   });
   served.handle(ctx.app);
   return { ...ctx, op, url: served.url, browser: new Browser() };
@@ -30,7 +36,12 @@ const heading = (html: string) => load(html)("h1").first().text().trim();
 
 /** The audit entries of an action, newest last, with their details. */
 function audited(db: Db, action: string): Record<string, unknown>[] {
-  return (db.prepare("SELECT actor, detail FROM audit_log WHERE action = ? ORDER BY id").all(action) as { actor: string; detail: string }[]).map((r) => ({ actor: r.actor, ...JSON.parse(r.detail) }));
+  return (
+    db.prepare("SELECT actor, detail FROM audit_log WHERE action = ? ORDER BY id").all(action) as {
+      actor: string;
+      detail: string;
+    }[]
+  ).map((r) => ({ actor: r.actor, ...JSON.parse(r.detail) }));
 }
 
 /** Signs in through the provider from the sign-in page's button, in a new browser (now `t.browser`); returns where it ends. */
@@ -52,29 +63,51 @@ async function callbackOf(t: Setup, account: string): Promise<URL> {
 describe("single sign-on over OpenID Connect", () => {
   it("creates the account at the first sign-in with the mapped role, and applies role changes at each sign-in", async () => {
     const t = await setup();
-    t.op.addAccount("alice-sub", { email: "Alice@Acme.example", email_verified: true, name: "Alice Archer", groups: ["staff", "tc-buyers"] });
+    t.op.addAccount("alice-sub", {
+      email: "Alice@Acme.example",
+      email_verified: true,
+      name: "Alice Archer",
+      groups: ["staff", "tc-buyers"],
+    });
     const first = await ssoSignIn(t, "alice-sub");
     expect(first.url).toBe(`${t.url}/evaluations`);
     expect(heading(first.text)).toBe("Evaluations");
     expect(mainText(first.text) + load(first.text)("header").text()).toContain("Alice Archer · buyer");
     const alice = findUserByEmail(t.db, "alice@acme.example")!;
     expect(alice).toMatchObject({ role: "buyer", committeeRole: null, ssoSubject: "alice-sub", passwordHash: null });
-    expect(audited(t.db, "user.created_by_sso")).toEqual([expect.objectContaining({ email: "alice@acme.example", role: "buyer", subject: "alice-sub" })]);
+    expect(audited(t.db, "user.created_by_sso")).toEqual([
+      expect.objectContaining({ email: "alice@acme.example", role: "buyer", subject: "alice-sub" }),
+    ]);
     expect(audited(t.db, "user.sso_signed_in")).toHaveLength(1);
-    const session = t.db.prepare("SELECT expires_at, created_at, sso_id_token FROM sessions WHERE user_id = ?").get(alice.id) as { expires_at: string; created_at: string; sso_id_token: string };
+    const session = t.db
+      .prepare("SELECT expires_at, created_at, sso_id_token FROM sessions WHERE user_id = ?")
+      .get(alice.id) as { expires_at: string; created_at: string; sso_id_token: string };
     // The same session lifetime as a password sign-in (SESSION_MAX_HOURS, 12 by default).
     expect(Date.parse(session.expires_at) - Date.parse(session.created_at)).toBe(12 * 3600_000);
     expect(session.sso_id_token.split(".")).toHaveLength(3);
 
     // Moved to the finance group at the provider: a committee member for the CFO seat at the next sign-in.
-    t.op.addAccount("alice-sub", { email: "alice@acme.example", email_verified: true, name: "Alice Archer", groups: ["tc-finance"] });
+    t.op.addAccount("alice-sub", {
+      email: "alice@acme.example",
+      email_verified: true,
+      name: "Alice Archer",
+      groups: ["tc-finance"],
+    });
     const second = await ssoSignIn(t, "alice-sub");
     expect(load(second.text)("header").text()).toContain("Alice Archer · committee");
     expect(findUserByEmail(t.db, "alice@acme.example")).toMatchObject({ role: "committee", committeeRole: "cfo" });
-    expect(audited(t.db, "user.role_changed").at(-1)).toMatchObject({ by: "sso", from: { role: "buyer" }, to: { role: "committee", committeeRole: "cfo" } });
+    expect(audited(t.db, "user.role_changed").at(-1)).toMatchObject({
+      by: "sso",
+      from: { role: "buyer" },
+      to: { role: "committee", committeeRole: "cfo" },
+    });
 
     // In several mapped groups, the strongest role wins; and `next` is kept through the provider.
-    t.op.addAccount("alice-sub", { email: "alice@acme.example", email_verified: true, groups: ["tc-finance", "tc-admins", "tc-buyers"] });
+    t.op.addAccount("alice-sub", {
+      email: "alice@acme.example",
+      email_verified: true,
+      groups: ["tc-finance", "tc-admins", "tc-buyers"],
+    });
     const third = await ssoSignIn(t, "alice-sub", "/admin/users");
     expect(third.url).toBe(`${t.url}/admin/users`);
     expect(heading(third.text)).toBe("Users");
@@ -111,7 +144,13 @@ describe("single sign-on over OpenID Connect", () => {
     expect(mainText(page.text)).toContain("Ask an administrator to grant you access");
     expect(findUserByEmail(t.db, "carol@acme.example")).toBeUndefined();
     expect(t.browser.cookie(t.url, "tc_session")).toBeUndefined();
-    expect(audited(t.db, "user.sso_refused")).toEqual([expect.objectContaining({ reason: "no mapped group", email: "carol@acme.example", groups: ["staff", "TC-BUYERS"] })]);
+    expect(audited(t.db, "user.sso_refused")).toEqual([
+      expect.objectContaining({
+        reason: "no mapped group",
+        email: "carol@acme.example",
+        groups: ["staff", "TC-BUYERS"],
+      }),
+    ]);
     // A user whose groups were all removed at the provider loses the sessions already open.
     t.op.addAccount("dan-sub", { email: "dan@acme.example", email_verified: true, groups: ["tc-buyers"] });
     await ssoSignIn(t, "dan-sub");
@@ -135,7 +174,10 @@ describe("single sign-on over OpenID Connect", () => {
     const page = await ssoSignIn(t, "erin-sub");
     expect(page.res.status).toBe(403);
     expect(mainText(page.text)).toContain("Your Truecost account is disabled");
-    expect(audited(t.db, "user.sso_refused").at(-1)).toMatchObject({ reason: "account disabled in Truecost", actor: `user:${erin.id}` });
+    expect(audited(t.db, "user.sso_refused").at(-1)).toMatchObject({
+      reason: "account disabled in Truecost",
+      actor: `user:${erin.id}`,
+    });
     expect((await t.browser.go(`${t.url}/evaluations`)).url).toContain("/login");
   });
 
@@ -144,9 +186,17 @@ describe("single sign-on over OpenID Connect", () => {
     const impostor = await listenLocal();
     // Serves the real provider's document at another address: its issuer is not the configured one.
     const doc = await (await fetch(`${real.op.issuer}/.well-known/openid-configuration`)).json();
-    impostor.handle((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc)));
+    impostor.handle(
+      (_req, res) => void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(doc)),
+    );
     const served = await listenLocal();
-    const t = buildTestApp({ BASE_URL: served.url, OIDC_ISSUER: impostor.url, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET, OIDC_ROLE_MAP: ROLE_MAP });
+    const t = buildTestApp({
+      BASE_URL: served.url,
+      OIDC_ISSUER: impostor.url,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      OIDC_ROLE_MAP: ROLE_MAP,
+    });
     served.handle(t.app);
     const page = await new Browser().go(`${served.url}/login/sso`);
     expect(page.res.status).toBe(503);
@@ -222,20 +272,37 @@ describe("single sign-on over OpenID Connect", () => {
   it("turns password sign-in off with SSO_ONLY, but for a break-glass administrator", async () => {
     const t = await setup({ SSO_ONLY: "true" });
     const buyer = await makeUser(t.db, "buyer", { email: "pat@acme.example" });
-    insertUser(t.db, { email: "breakglass@acme.example", name: "Emergency Admin", role: "admin", breakGlass: true, passwordHash: await hashPassword(PASSWORD) });
+    insertUser(t.db, {
+      email: "breakglass@acme.example",
+      name: "Emergency Admin",
+      role: "admin",
+      breakGlass: true,
+      passwordHash: await hashPassword(PASSWORD),
+    });
     const login = await t.browser.go(`${t.url}/login`);
     const $ = load(login.text);
     expect($("a.button").text()).toBe("Sign in with Acme ID");
     expect($("details summary").text()).toBe("Break-glass administrator sign-in");
     expect($("details").attr("open")).toBeUndefined();
     const csrf = $("input[name=_csrf]").val() as string;
-    const refused = await t.browser.go(`${t.url}/login`, { method: "POST", form: { _csrf: csrf, email: buyer.email, password: PASSWORD } });
+    const refused = await t.browser.go(`${t.url}/login`, {
+      method: "POST",
+      form: { _csrf: csrf, email: buyer.email, password: PASSWORD },
+    });
     expect(refused.res.status).toBe(403);
-    expect(load(refused.text)("[role=alert]").text()).toBe("Password sign-in is turned off: sign in with single sign-on.");
+    expect(load(refused.text)("[role=alert]").text()).toBe(
+      "Password sign-in is turned off: sign in with single sign-on.",
+    );
     expect(load(refused.text)("input[name=email]").val()).toBe(buyer.email);
-    const wrong = await t.browser.go(`${t.url}/login`, { method: "POST", form: { _csrf: csrf, email: "breakglass@acme.example", password: "not the password at all" } });
+    const wrong = await t.browser.go(`${t.url}/login`, {
+      method: "POST",
+      form: { _csrf: csrf, email: "breakglass@acme.example", password: "not the password at all" },
+    });
     expect(load(wrong.text)("[role=alert]").text()).toBe(load(refused.text)("[role=alert]").text());
-    const ok = await t.browser.go(`${t.url}/login`, { method: "POST", form: { _csrf: csrf, email: "breakglass@acme.example", password: PASSWORD } });
+    const ok = await t.browser.go(`${t.url}/login`, {
+      method: "POST",
+      form: { _csrf: csrf, email: "breakglass@acme.example", password: PASSWORD },
+    });
     expect(ok.url).toBe(`${t.url}/evaluations`);
     expect(load(ok.text)("header").text()).toContain("Emergency Admin · admin");
     // The break-glass account never signs in through the provider.
@@ -247,16 +314,33 @@ describe("single sign-on over OpenID Connect", () => {
     // Users: how each signs in; an invitation leads to the single sign-on, not to a password.
     t.op.addAccount("ada-sub", { email: "ada@acme.example", email_verified: true, name: "Ada", groups: ["tc-admins"] });
     const users = await ssoSignIn(t, "ada-sub", "/admin/users");
-    const rows = load(users.text)("table").first().find("tbody tr").toArray().map((tr) => load(tr)("td").toArray().map((td) => load(td).text().trim()));
-    expect(rows.map((r) => [r[1], r[3], r[4]])).toEqual(expect.arrayContaining([
-      ["ada@acme.example", "active", "single sign-on"],
-      ["breakglass@acme.example", "active", "password (break-glass)"],
-      ["pat@acme.example", "active", "password"],
-    ]));
+    const rows = load(users.text)("table")
+      .first()
+      .find("tbody tr")
+      .toArray()
+      .map((tr) =>
+        load(tr)("td")
+          .toArray()
+          .map((td) => load(td).text().trim()),
+      );
+    expect(rows.map((r) => [r[1], r[3], r[4]])).toEqual(
+      expect.arrayContaining([
+        ["ada@acme.example", "active", "single sign-on"],
+        ["breakglass@acme.example", "active", "password (break-glass)"],
+        ["pat@acme.example", "active", "password"],
+      ]),
+    );
     const csrf2 = load(users.text)("form[action='/admin/users'] input[name=_csrf]").val() as string;
-    const invited = await t.browser.go(`${t.url}/admin/users`, { method: "POST", form: { _csrf: csrf2, name: "Quinn", email: "quinn@acme.example", role: "buyer" } });
+    const invited = await t.browser.go(`${t.url}/admin/users`, {
+      method: "POST",
+      form: { _csrf: csrf2, name: "Quinn", email: "quinn@acme.example", role: "buyer" },
+    });
     expect(load(invited.text)("[role=status]").text()).toContain("Invitation to quinn@acme.example queued");
-    const mail = renderBody(t.db, t.config.sessionSecret, listOutbox(t.db).find((m) => m.toAddr === "quinn@acme.example")!);
+    const mail = renderBody(
+      t.db,
+      t.config.sessionSecret,
+      listOutbox(t.db).find((m) => m.toAddr === "quinn@acme.example")!,
+    );
     expect(mail.link).toBe(`${t.url}/login`);
     expect(mail.text).toContain(`Sign in with your company account (single sign-on):\n${t.url}/login`);
     expect(t.db.prepare("SELECT count(*) FROM user_tokens").pluck().get()).toBe(0);
@@ -267,7 +351,10 @@ describe("single sign-on over OpenID Connect", () => {
     t.op.addAccount("jo-sub", { email: "jo@acme.example", email_verified: true, groups: ["tc-buyers"] });
     const dash = await ssoSignIn(t, "jo-sub");
     const jo = findUserByEmail(t.db, "jo@acme.example")!;
-    const out = await t.browser.request(`${t.url}/logout`, { method: "POST", form: { _csrf: load(dash.text)("form[action='/logout'] input[name=_csrf]").val() as string } });
+    const out = await t.browser.request(`${t.url}/logout`, {
+      method: "POST",
+      form: { _csrf: load(dash.text)("form[action='/logout'] input[name=_csrf]").val() as string },
+    });
     expect(out.status).toBe(303);
     const endSession = new URL(out.headers.get("location")!);
     expect(endSession.origin).toBe(t.op.issuer);
@@ -278,7 +365,10 @@ describe("single sign-on over OpenID Connect", () => {
     // The provider asks to confirm; confirming ends its session and sends the browser back to Truecost.
     const confirm = await t.browser.go(endSession.href);
     const form = load(confirm.text)("form");
-    const back = await t.browser.go(new URL(form.attr("action")!, t.op.issuer).href, { method: "POST", form: { xsrf: form.find("input[name=xsrf]").val() as string, logout: "yes" } });
+    const back = await t.browser.go(new URL(form.attr("action")!, t.op.issuer).href, {
+      method: "POST",
+      form: { xsrf: form.find("input[name=xsrf]").val() as string, logout: "yes" },
+    });
     expect(back.url).toBe(`${t.url}/login`);
     // Signing in again needs the provider's login: no account is chosen, so its interaction refuses.
     t.op.signInAs(undefined);

@@ -16,11 +16,32 @@ export interface HttpResult {
 }
 
 /** Runs autocannon against a URL for `seconds`; per-connection request setup through `requests`. */
-export async function cannon(url: string, opts: { connections: number; seconds: number; requests?: autocannon.Request[]; headers?: Record<string, string>; method?: string; body?: string }): Promise<HttpResult> {
+export async function cannon(
+  url: string,
+  opts: {
+    connections: number;
+    seconds: number;
+    requests?: autocannon.Request[];
+    headers?: Record<string, string>;
+    method?: string;
+    body?: string;
+  },
+): Promise<HttpResult> {
   // autocannon refuses keys present with undefined values (method: undefined is "not supported").
-  const extra = Object.fromEntries(Object.entries({ requests: opts.requests, headers: opts.headers, method: opts.method, body: opts.body }).filter(([, v]) => v !== undefined));
+  const extra = Object.fromEntries(
+    Object.entries({ requests: opts.requests, headers: opts.headers, method: opts.method, body: opts.body }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
   const r = await autocannon({ url, connections: opts.connections, duration: opts.seconds, ...extra });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+  };
 }
 
 /**
@@ -28,10 +49,17 @@ export async function cannon(url: string, opts: { connections: number; seconds: 
  * ships (src/web/http-server.ts, requests with their properties declared), or Express's own
  * `app.listen` (the stock server a bare Express app gets).
  */
-export async function listen(app: express.Express, server: "truecost" | "stock"): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
+export async function listen(
+  app: express.Express,
+  server: "truecost" | "stock",
+): Promise<{ url: string; server: Server; close: () => Promise<void> }> {
   const s = server === "truecost" ? createHttpServer(app).listen(0, "127.0.0.1") : app.listen(0, "127.0.0.1");
   await new Promise((r) => s.once("listening", r));
-  return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, server: s, close: () => new Promise((r) => s.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+    server: s,
+    close: () => new Promise((r) => s.close(() => r())),
+  };
 }
 
 /** The baseline: a bare Express app in the same process setup, answering the same shape of request. */

@@ -16,10 +16,20 @@ export async function benchScale(evaluations = 1000, vendorsEach = 5) {
   const started = performance.now();
   let id = 0;
   for (let e = 0; e < evaluations; e++) {
-    const bundle = { ...demo, evaluation: { ...demo.evaluation, title: `Scale evaluation ${e + 1}` }, vendors: Array.from({ length: vendorsEach }, (_, i) => ({
-      name: `Vendor ${e}-${i}`, contactName: "C", contactEmail: `v${e}-${i}@scale.example`, status: "in_progress", submittedAt: null, declinedReason: null,
-      answers: syntheticAnswers(set, e * vendorsEach + i + 1), clarifications: [],
-    })) };
+    const bundle = {
+      ...demo,
+      evaluation: { ...demo.evaluation, title: `Scale evaluation ${e + 1}` },
+      vendors: Array.from({ length: vendorsEach }, (_, i) => ({
+        name: `Vendor ${e}-${i}`,
+        contactName: "C",
+        contactEmail: `v${e}-${i}@scale.example`,
+        status: "in_progress",
+        submittedAt: null,
+        declinedReason: null,
+        answers: syntheticAnswers(set, e * vendorsEach + i + 1),
+        clarifications: [],
+      })),
+    };
     id = importBundle(b.db, JSON.stringify(bundle), "bench");
     b.db.prepare("INSERT INTO evaluation_members (evaluation_id, user_id) VALUES (?, 1)").run(id);
   }

@@ -24,7 +24,12 @@ if (mode === "bare" || mode === "bare-on-truecost-server") {
   const s = await listen(bareApp(), mode === "bare" ? "stock" : "truecost");
   console.log(s.url);
 } else {
-  const config = loadConfig({ DATA_DIR: dataDir!, LOG_LEVEL: "silent", LINK_FAILURES_PER_10_MIN: "100000", DB_SYNCHRONOUS: process.env.DB_SYNCHRONOUS ?? "full" });
+  const config = loadConfig({
+    DATA_DIR: dataDir!,
+    LOG_LEVEL: "silent",
+    LINK_FAILURES_PER_10_MIN: "100000",
+    DB_SYNCHRONOUS: process.env.DB_SYNCHRONOUS ?? "full",
+  });
   const db = openDb(dbPath(dataDir!), { synchronous: config.DB_SYNCHRONOUS });
   const s = await listen(buildApp({ db, config, logger: createLogger("silent") }), "truecost");
   // As the real server does (src/server.ts) before its first visitor.

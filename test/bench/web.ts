@@ -22,7 +22,16 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { csrfOf } from "../html.js";
 
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** A fresh database with an admin and an evaluation of `vendors` vendors with every answer filled, served by a child process. */
 export async function benchApp(vendors: number) {
@@ -31,7 +40,12 @@ export async function benchApp(vendors: number) {
   const db = openDb(dbPath(dataDir));
   migrate(db);
   syncQuestionSets(db);
-  const adminId = insertUser(db, { email: "admin@bench.example", name: "Bench Admin", role: "admin", passwordHash: await hashPassword("bench password long") });
+  const adminId = insertUser(db, {
+    email: "admin@bench.example",
+    name: "Bench Admin",
+    role: "admin",
+    passwordHash: await hashPassword("bench password long"),
+  });
   const e = makeEvaluation(db, adminId);
   db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(e);
   const set = getQuestionSet(db, 1);
@@ -39,7 +53,8 @@ export async function benchApp(vendors: number) {
   for (let i = 0; i < vendors; i++) {
     const v = makeVendor(db, e, { name: `Vendor ${i + 1}`, contactEmail: `v${i}@bench.example` });
     db.transaction(() => {
-      for (const [k, val] of Object.entries(syntheticAnswers(set, i + 1))) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "bench" });
+      for (const [k, val] of Object.entries(syntheticAnswers(set, i + 1)))
+        saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "bench" });
       // As an import does: the vendor's progress is stored with its answers.
       refreshProgress(db, v);
     })();
@@ -68,7 +83,11 @@ async function measured(served: Served, path: string, opts: Parameters<typeof ca
 }
 
 /** A bare Express server started for one measurement, then stopped. */
-async function measuredBare(mode: "bare" | "bare-on-truecost-server", path: string, opts: Parameters<typeof cannon>[1]): Promise<HttpResult> {
+async function measuredBare(
+  mode: "bare" | "bare-on-truecost-server",
+  path: string,
+  opts: Parameters<typeof cannon>[1],
+): Promise<HttpResult> {
   const served = await serveChild(mode);
   try {
     return await measured(served, path, opts);
@@ -78,9 +97,14 @@ async function measuredBare(mode: "bare" | "bare-on-truecost-server", path: stri
 }
 
 /** Starts a benchmark server in a child process, so that the load generator does not share its event loop. */
-export async function serveChild(mode: "truecost" | "bare" | "bare-on-truecost-server", dataDir = ""): Promise<Served> {
-  const prof = process.env.BENCH_PROFILE && mode === "truecost" ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...prof, join(ROOT, "dist", "test", "bench", "server.js"), mode, dataDir], { stdio: ["ignore", "pipe", "inherit"] });
+async function serveChild(mode: "truecost" | "bare" | "bare-on-truecost-server", dataDir = ""): Promise<Served> {
+  const prof =
+    process.env.BENCH_PROFILE && mode === "truecost"
+      ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
+  const child = spawn(process.execPath, [...prof, join(ROOT, "dist", "test", "bench", "server.js"), mode, dataDir], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   // A benchmark that fails must not leave its servers running.
   process.once("exit", () => child.kill("SIGKILL"));
   const lines: string[] = [];
@@ -96,12 +120,13 @@ export async function serveChild(mode: "truecost" | "bare" | "bare-on-truecost-s
       else lines.push(line);
     }
   });
-  const nextLine = () => new Promise<string>((resolve, reject) => {
-    const l = lines.shift();
-    if (l !== undefined) return resolve(l);
-    waiting = resolve;
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      const l = lines.shift();
+      if (l !== undefined) return resolve(l);
+      waiting = resolve;
+      child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+    });
   const url = await nextLine();
   return {
     url,
@@ -112,14 +137,24 @@ export async function serveChild(mode: "truecost" | "bare" | "bare-on-truecost-s
 }
 
 /** Opens `n` vendor sessions (each its own vendor) and returns their cookies and CSRF tokens. */
-export async function vendorSessions(b: Awaited<ReturnType<typeof benchApp>>, n: number, section = "cto") {
+async function vendorSessions(b: Awaited<ReturnType<typeof benchApp>>, n: number, section = "cto") {
   const out: { cookie: string; csrf: string; rev: number }[] = [];
   for (let i = 0; i < n; i++) {
     const vendorId = b.vendorIds[i % b.vendorIds.length]!;
-    const { token } = createLink(b.db, b.config.sessionSecret, { vendorId, role: null, holderName: "B", holderEmail: "b@x.example", expiresAt: "2100-01-01T00:00:00.000Z" });
+    const { token } = createLink(b.db, b.config.sessionSecret, {
+      vendorId,
+      role: null,
+      holderName: "B",
+      holderEmail: "b@x.example",
+      expiresAt: "2100-01-01T00:00:00.000Z",
+    });
     const c = new VendorClient(b.served.url);
     await c.open(`/v/${token}`, section);
-    const rev = (b.db.prepare("SELECT revision FROM answers WHERE vendor_id = ? AND question_key = 'cto_vendor_share'").pluck().get(vendorId) as number | undefined) ?? 0;
+    const rev =
+      (b.db
+        .prepare("SELECT revision FROM answers WHERE vendor_id = ? AND question_key = 'cto_vendor_share'")
+        .pluck()
+        .get(vendorId) as number | undefined) ?? 0;
     out.push({ cookie: (c as unknown as { header(): string }).header(), csrf: c.csrf, rev });
   }
   return out;
@@ -129,7 +164,15 @@ export async function vendorSessions(b: Awaited<ReturnType<typeof benchApp>>, n:
 export async function adminCookie(url: string): Promise<string> {
   const c = new VendorClient(url);
   const csrf = csrfOf(await (await c.request("/login")).text());
-  await c.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: csrf, email: "admin@bench.example", password: "bench password long" }).toString() });
+  await c.request("/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      _csrf: csrf,
+      email: "admin@bench.example",
+      password: "bench password long",
+    }).toString(),
+  });
   return (c as unknown as { header(): string }).header();
 }
 
@@ -157,15 +200,31 @@ export async function benchAutosave(seconds: number): Promise<Pair> {
     // The load generator shares this machine's two cores with the server: its own work per request
     // is kept small (headers built once per connection, the revision read without parsing the body).
     setupRequest: (req, ctx) => {
-      const c = ctx as { s?: { cookie: string; csrf: string; rev: number }; headers: Record<string, string>; rev: number; n: number };
+      const c = ctx as {
+        s?: { cookie: string; csrf: string; rev: number };
+        headers: Record<string, string>;
+        rev: number;
+        n: number;
+      };
       if (!c.s) {
         c.s = sessions[next++ % sessions.length]!;
-        c.headers = { cookie: c.s.cookie, "x-csrf-token": c.s.csrf, "content-type": "application/json", accept: "application/json" };
+        c.headers = {
+          cookie: c.s.cookie,
+          "x-csrf-token": c.s.csrf,
+          "content-type": "application/json",
+          accept: "application/json",
+        };
         c.rev = c.s.rev;
         c.n = 0;
       }
       c.n++;
-      return { ...req, method: "POST", path: "/portal/answers/cto_vendor_share", headers: c.headers, body: `{"q":"${c.n % 100}","revision":${c.rev}}` };
+      return {
+        ...req,
+        method: "POST",
+        path: "/portal/answers/cto_vendor_share",
+        headers: c.headers,
+        body: `{"q":"${c.n % 100}","revision":${c.rev}}`,
+      };
     },
     onResponse: (status, body, ctx) => {
       // 200: {"saved":true,"revision":N,…}; 409: {…,"current":{"revision":N,…}}: the first "revision" is the one to follow.
@@ -173,13 +232,34 @@ export async function benchAutosave(seconds: number): Promise<Pair> {
     },
   };
   // autocannon resets a connection's context after its list of requests: a long list of the same request keeps it.
-  const truecost = await measured(b.served, "", { connections: 50, seconds, requests: new Array<autocannon.Request>(100_000).fill(request) });
-  const bareSave = { connections: 50, seconds, method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ q: "10", revision: 1 }) };
+  const truecost = await measured(b.served, "", {
+    connections: 50,
+    seconds,
+    requests: new Array<autocannon.Request>(100_000).fill(request),
+  });
+  const bareSave = {
+    connections: 50,
+    seconds,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ q: "10", revision: 1 }),
+  };
   const baseline = await measuredBare("bare", "/save", bareSave);
   const onTruecostServer = await measuredBare("bare-on-truecost-server", "/save", bareSave);
-  const saved = b.db.prepare("SELECT count(*) FROM answer_history WHERE question_key = 'cto_vendor_share' AND changed_by LIKE 'vendor-link:%'").pluck().get() as number;
+  const saved = b.db
+    .prepare(
+      "SELECT count(*) FROM answer_history WHERE question_key = 'cto_vendor_share' AND changed_by LIKE 'vendor-link:%'",
+    )
+    .pluck()
+    .get() as number;
   await b.served.close();
-  return { name: `Vendor autosave (autocannon, 50 connections; ${saved} saves written)`, truecost, baseline, ratio: truecost.rps / baseline.rps, onTruecostServer };
+  return {
+    name: `Vendor autosave (autocannon, 50 connections; ${saved} saves written)`,
+    truecost,
+    baseline,
+    ratio: truecost.rps / baseline.rps,
+    onTruecostServer,
+  };
 }
 
 /** A vendor's section page and the comparison page (5 vendors × the default set), each against a bare page. */
@@ -192,11 +272,26 @@ export async function benchPages(seconds: number): Promise<Pair[]> {
   const sameSize = await measured(bare, "/page-20k", { connections: 50, seconds });
   await bare.close();
   const onTruecostServer = await measuredBare("bare-on-truecost-server", "/page", { connections: 50, seconds });
-  const section = await measured(b.served, "/portal/sections/cto", { connections: 50, seconds, headers: { cookie: s!.cookie } });
-  const comparison = await measured(b.served, `/evaluations/${b.evaluationId}/comparison`, { connections: 50, seconds, headers: { cookie: admin } });
+  const section = await measured(b.served, "/portal/sections/cto", {
+    connections: 50,
+    seconds,
+    headers: { cookie: s!.cookie },
+  });
+  const comparison = await measured(b.served, `/evaluations/${b.evaluationId}/comparison`, {
+    connections: 50,
+    seconds,
+    headers: { cookie: admin },
+  });
   await b.served.close();
   return [
-    { name: "Vendor section page", truecost: section, baseline, ratio: section.rps / baseline.rps, sameSize, onTruecostServer },
+    {
+      name: "Vendor section page",
+      truecost: section,
+      baseline,
+      ratio: section.rps / baseline.rps,
+      sameSize,
+      onTruecostServer,
+    },
     { name: "Comparison page (5 vendors)", truecost: comparison, baseline, ratio: comparison.rps / baseline.rps },
   ];
 }
@@ -219,7 +314,11 @@ export async function benchPdf(runs: number) {
   }
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
   const ctx = await browser.newContext();
-  await ctx.addCookies(admin.split("; ").map((c) => ({ name: c.split("=")[0]!, value: c.slice(c.indexOf("=") + 1), domain: "127.0.0.1", path: "/" })));
+  await ctx.addCookies(
+    admin
+      .split("; ")
+      .map((c) => ({ name: c.split("=")[0]!, value: c.slice(c.indexOf("=") + 1), domain: "127.0.0.1", path: "/" })),
+  );
   const page = await ctx.newPage();
   const chrome: number[] = [];
   for (let i = 0; i < warmUp + runs; i++) {
@@ -234,7 +333,6 @@ export async function benchPdf(runs: number) {
   return { truecostMs: med(samples), chromiumMs: med(chrome), ratio: med(chrome) / med(samples), pdfBytes };
 }
 
-
 /**
  * A 50-vendor, 10-year report asked for through the web app (generated on its worker pool), while
  * health checks and autosaves run back to back against the same server: how long the report takes,
@@ -244,12 +342,24 @@ export async function benchLargeReport(vendors = 50, horizonYears = 10) {
   const b = await benchApp(vendors);
   b.db.prepare("UPDATE evaluations SET horizon_years = ? WHERE id = ?").run(horizonYears, b.evaluationId);
   // Every vendor submitted but the last, which keeps answering (its saves are the load).
-  b.db.prepare("UPDATE vendors SET status = CASE WHEN id = ? THEN 'in_progress' ELSE 'submitted' END WHERE evaluation_id = ?").run(b.vendorIds.at(-1)!, b.evaluationId);
+  b.db
+    .prepare(
+      "UPDATE vendors SET status = CASE WHEN id = ? THEN 'in_progress' ELSE 'submitted' END WHERE evaluation_id = ?",
+    )
+    .run(b.vendorIds.at(-1)!, b.evaluationId);
   const [vendor] = await vendorSessions({ ...b, vendorIds: [b.vendorIds.at(-1)!] }, 1);
   // The buyer as a browser: cookies kept (the CSRF cookie a page sets goes with its form).
   const buyer = new VendorClient(b.served.url);
   const login = csrfOf(await (await buyer.request("/login")).text());
-  await buyer.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: login, email: "admin@bench.example", password: "bench password long" }).toString() });
+  await buyer.request("/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      _csrf: login,
+      email: "admin@bench.example",
+      password: "bench password long",
+    }).toString(),
+  });
   await buyer.request(`/evaluations/${b.evaluationId}/comparison`);
   const page = await (await buyer.request(`/evaluations/${b.evaluationId}/comparison`)).text();
   const times: number[] = [];
@@ -260,7 +370,16 @@ export async function benchLargeReport(vendors = 50, horizonYears = 10) {
       const t = performance.now();
       const [, save] = await Promise.all([
         fetch(`${b.served.url}/healthz`),
-        fetch(`${b.served.url}/portal/answers/cto_vendor_share`, { method: "POST", headers: { cookie: vendor!.cookie, "x-csrf-token": vendor!.csrf, "content-type": "application/json", accept: "application/json" }, body: JSON.stringify({ q: String(i % 100), revision }) }),
+        fetch(`${b.served.url}/portal/answers/cto_vendor_share`, {
+          method: "POST",
+          headers: {
+            cookie: vendor!.cookie,
+            "x-csrf-token": vendor!.csrf,
+            "content-type": "application/json",
+            accept: "application/json",
+          },
+          body: JSON.stringify({ q: String(i % 100), revision }),
+        }),
       ]);
       if (save.status !== 200) throw new Error(`a save failed during the benchmark: ${save.status}`);
       revision = ((await save.json()) as { revision: number }).revision;
@@ -268,7 +387,11 @@ export async function benchLargeReport(vendors = 50, horizonYears = 10) {
     }
   })();
   const started = performance.now();
-  const asked = await buyer.request(`/evaluations/${b.evaluationId}/reports`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `_csrf=${encodeURIComponent(csrfOf(page))}` });
+  const asked = await buyer.request(`/evaluations/${b.evaluationId}/reports`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `_csrf=${encodeURIComponent(csrfOf(page))}`,
+  });
   if (asked.status !== 303) throw new Error(`the report was refused: ${asked.status}`);
   for (let i = 0; !b.db.prepare("SELECT count(*) FROM reports").pluck().get(); i++) {
     if (i > 3000) throw new Error("the report did not arrive within a minute");
@@ -281,17 +404,38 @@ export async function benchLargeReport(vendors = 50, horizonYears = 10) {
   const bytes = b.db.prepare("SELECT size_bytes FROM reports").pluck().get() as number;
   await b.served.close();
   times.sort((x, y) => x - y);
-  const during = { requests: times.length, p50: times[Math.floor(times.length / 2)]!, p99: times[Math.floor(times.length * 0.99)]! };
+  const during = {
+    requests: times.length,
+    p50: times[Math.floor(times.length / 2)]!,
+    p99: times[Math.floor(times.length * 0.99)]!,
+  };
   // The comparison page of the same evaluation, read over and over while a vendor keeps saving (each save changes
   // the state, so each read runs the model of 50 vendors again): what health checks and saves see meanwhile.
   const served2 = await serveChild("truecost", b.dataDir);
   const buyer2 = new VendorClient(served2.url);
   const login2 = csrfOf(await (await buyer2.request("/login")).text());
-  await buyer2.request("/login", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ _csrf: login2, email: "admin@bench.example", password: "bench password long" }).toString() });
+  await buyer2.request("/login", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      _csrf: login2,
+      email: "admin@bench.example",
+      password: "bench password long",
+    }).toString(),
+  });
   const v2 = new VendorClient(served2.url);
-  const { token } = createLink(b.db, b.config.sessionSecret, { vendorId: b.vendorIds.at(-1)!, role: null, holderName: "B", holderEmail: "b@x.example", expiresAt: "2100-01-01T00:00:00.000Z" });
+  const { token } = createLink(b.db, b.config.sessionSecret, {
+    vendorId: b.vendorIds.at(-1)!,
+    role: null,
+    holderName: "B",
+    holderEmail: "b@x.example",
+    expiresAt: "2100-01-01T00:00:00.000Z",
+  });
   await v2.open(`/v/${token}`, "cto");
-  let rev = b.db.prepare("SELECT revision FROM answers WHERE vendor_id = ? AND question_key = 'cto_vendor_share'").pluck().get(b.vendorIds.at(-1)!) as number;
+  let rev = b.db
+    .prepare("SELECT revision FROM answers WHERE vendor_id = ? AND question_key = 'cto_vendor_share'")
+    .pluck()
+    .get(b.vendorIds.at(-1)!) as number;
   const pageTimes: number[] = [];
   const reading = (async () => {
     for (let i = 0; i < 40; i++) {
@@ -305,7 +449,10 @@ export async function benchLargeReport(vendors = 50, horizonYears = 10) {
   void reading.then(() => (reads = false));
   for (let i = 0; reads; i++) {
     const t = performance.now();
-    const [, save] = await Promise.all([fetch(`${served2.url}/healthz`), v2.save("cto_vendor_share", String(i % 100), rev)]);
+    const [, save] = await Promise.all([
+      fetch(`${served2.url}/healthz`),
+      v2.save("cto_vendor_share", String(i % 100), rev),
+    ]);
     if (save.status !== 200) throw new Error(`a save failed during the benchmark: ${save.status}`);
     rev = ((await save.json()) as { revision: number }).revision;
     saves.push(performance.now() - t);
@@ -313,6 +460,11 @@ export async function benchLargeReport(vendors = 50, horizonYears = 10) {
   await served2.close();
   saves.sort((x, y) => x - y);
   pageTimes.sort((x, y) => x - y);
-  const reading50 = { pages: pageTimes.length, pageMedian: pageTimes[Math.floor(pageTimes.length / 2)]!, requests: saves.length, p99: saves[Math.floor(saves.length * 0.99)]! };
+  const reading50 = {
+    pages: pageTimes.length,
+    pageMedian: pageTimes[Math.floor(pageTimes.length / 2)]!,
+    requests: saves.length,
+    p99: saves[Math.floor(saves.length * 0.99)]!,
+  };
   return { vendors, horizonYears, reportMs, peakRssMb, bytes, ...during, reading: reading50 };
 }

@@ -6,8 +6,17 @@ import { ROOT } from "../../src/paths.js";
 import { createHttpServer } from "../../src/web/http-server.js";
 import { buildSharedApp } from "../helpers.js";
 
-export const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const CHROMIUM = "/usr/bin/chromium";
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** Debian's Chromium, as CI installs it (never a downloaded browser). */
 export async function launch(): Promise<Browser> {
@@ -35,11 +44,15 @@ export function shotsDir(name: string): string {
 
 let axeSource: string | undefined;
 /** Runs axe-core's WCAG 2.1 A/AA rules on the page; returns the violations. */
-export async function axe(page: Page): Promise<{ id: string; impact: string; nodes: { target: string[] }[]; help: string }[]> {
+export async function axe(
+  page: Page,
+): Promise<{ id: string; impact: string; nodes: { target: string[] }[]; help: string }[]> {
   axeSource ??= (await import("axe-core")).default.source;
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: never[] }> } }).axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    const r = await (
+      window as unknown as { axe: { run: (c: unknown, o: unknown) => Promise<{ violations: never[] }> } }
+    ).axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
     return r.violations;
   });
 }

@@ -18,8 +18,11 @@ let app: Awaited<ReturnType<typeof serve>>;
 let smtp: Awaited<ReturnType<typeof startSmtp>>;
 const shots = shotsDir("journey");
 let shot = 0;
-const snap = (page: Page, name: string) => page.screenshot({ path: join(shots, `${String(++shot).padStart(2, "0")}-${name}.png`), fullPage: true });
-const demo = JSON.parse(readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8")) as { vendors: { answers: Record<string, unknown> }[] };
+const snap = (page: Page, name: string) =>
+  page.screenshot({ path: join(shots, `${String(++shot).padStart(2, "0")}-${name}.png`), fullPage: true });
+const demo = JSON.parse(readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8")) as {
+  vendors: { answers: Record<string, unknown> }[];
+};
 
 beforeAll(async () => {
   smtp = await startSmtp();
@@ -37,7 +40,9 @@ afterAll(async () => {
 async function deliver(): Promise<{ to: string; subject: string; body: string }[]> {
   const before = smtp.messages.length;
   await processOutbox(app.db, createMailer(app.config), app.config);
-  return smtp.messages.slice(before).map((m) => ({ to: m.to[0]!, subject: /^Subject: (.*)$/m.exec(m.raw)?.[1] ?? "", body: bodyOf(m.raw) }));
+  return smtp.messages
+    .slice(before)
+    .map((m) => ({ to: m.to[0]!, subject: /^Subject: (.*)$/m.exec(m.raw)?.[1] ?? "", body: bodyOf(m.raw) }));
 }
 const linkIn = (body: string) => /(http:\/\/127\.0\.0\.1:\d+\/v\/[\w-]+)/.exec(body)![1]!;
 
@@ -77,7 +82,11 @@ describe("the whole journey in Chromium", () => {
     const evaluationId = Number(buyer.url().split("/").at(-1));
 
     // 3. Three vendors, invited by email through the SMTP server.
-    for (const [name, contact, email] of [["Swiftpilot AI", "Dana Reyes", "dana@swiftpilot.example"], ["Northwind Cognitive", "Mikael Strand", "mikael@northwind.example"], ["Meridian Automation", "Priya Natarajan", "priya@meridian.example"]]) {
+    for (const [name, contact, email] of [
+      ["Swiftpilot AI", "Dana Reyes", "dana@swiftpilot.example"],
+      ["Northwind Cognitive", "Mikael Strand", "mikael@northwind.example"],
+      ["Meridian Automation", "Priya Natarajan", "priya@meridian.example"],
+    ]) {
       await buyer.fill("#f-name", name!);
       await buyer.fill("#f-contactName", contact!);
       await buyer.fill("#f-contactEmail", email!);
@@ -86,9 +95,15 @@ describe("the whole journey in Chromium", () => {
     }
     await snap(buyer, "vendors-invited");
     const invitations = await deliver();
-    expect(invitations.map((m) => m.to).sort()).toEqual(["dana@swiftpilot.example", "mikael@northwind.example", "priya@meridian.example"]);
+    expect(invitations.map((m) => m.to).sort()).toEqual([
+      "dana@swiftpilot.example",
+      "mikael@northwind.example",
+      "priya@meridian.example",
+    ]);
     const link = (to: string) => linkIn(invitations.find((m) => m.to === to)!.body);
-    const vendorIds = app.db.prepare("SELECT id, name FROM vendors WHERE evaluation_id = ? ORDER BY id").all(evaluationId) as { id: number; name: string }[];
+    const vendorIds = app.db
+      .prepare("SELECT id, name FROM vendors WHERE evaluation_id = ? ORDER BY id")
+      .all(evaluationId) as { id: number; name: string }[];
     const [swift, north, meridian] = vendorIds.map((v) => findVendor(app.db, v.id)!);
 
     // 4a. Swiftpilot: answers its own sections, hands the CFO section to its finance lead.
@@ -107,7 +122,9 @@ describe("the whole journey in Chromium", () => {
     await lee.fill("#q-cfo_implementation_fee-input", "95000");
     await lee.waitForFunction(() => document.getElementById("save-status")?.textContent === "All changes saved.");
     await snap(lee, "colleague-cfo");
-    for (const [k, v] of Object.entries(demo.vendors[0]!.answers)) if (k !== "cfo_implementation_fee") saveVendorAnswer(app.db, findVendor(app.db, swift!.id)!, evaluationId, k, v as never, 0, "test");
+    for (const [k, v] of Object.entries(demo.vendors[0]!.answers))
+      if (k !== "cfo_implementation_fee")
+        saveVendorAnswer(app.db, findVendor(app.db, swift!.id)!, evaluationId, k, v as never, 0, "test");
     await dana.goto(app.url + "/portal/review");
     await dana.click("text=Submit the questionnaire");
     await dana.waitForSelector("text=Submitted on");
@@ -115,9 +132,14 @@ describe("the whole journey in Chromium", () => {
     // 4b. Northwind: uploads evidence for its controls and submits.
     const mikael = await (await browser.newContext()).newPage();
     await mikael.goto(link("mikael@northwind.example"));
-    for (const [k, v] of Object.entries(demo.vendors[1]!.answers)) saveVendorAnswer(app.db, findVendor(app.db, north!.id)!, evaluationId, k, v as never, 0, "test");
+    for (const [k, v] of Object.entries(demo.vendors[1]!.answers))
+      saveVendorAnswer(app.db, findVendor(app.db, north!.id)!, evaluationId, k, v as never, 0, "test");
     await mikael.goto(app.url + "/portal/sections/cto");
-    await mikael.setInputFiles("#q-cto_controls-file", { name: "control-architecture.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+    await mikael.setInputFiles("#q-cto_controls-file", {
+      name: "control-architecture.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n%%EOF\n"),
+    });
     await mikael.click('#q-cto_controls button[form="up-cto_controls"]');
     await mikael.waitForSelector("#q-cto_controls .evidence a");
     await snap(mikael, "vendor-evidence");
@@ -129,7 +151,8 @@ describe("the whole journey in Chromium", () => {
     const priya = await (await browser.newContext()).newPage();
     await priya.goto(link("priya@meridian.example"));
     const partial = Object.entries(demo.vendors[2]!.answers).slice(0, 30);
-    for (const [k, v] of partial) saveVendorAnswer(app.db, findVendor(app.db, meridian!.id)!, evaluationId, k, v as never, 0, "test");
+    for (const [k, v] of partial)
+      saveVendorAnswer(app.db, findVendor(app.db, meridian!.id)!, evaluationId, k, v as never, 0, "test");
     await priya.goto(app.url + "/portal/review");
     await snap(priya, "vendor-review-missing");
     expect(await priya.locator("p.lead").textContent()).toMatch(/required questions are still unanswered/);
@@ -145,13 +168,20 @@ describe("the whole journey in Chromium", () => {
     expect(clarMail!.body).toContain("asks for a clarification on your answer to");
     await dana.goto(linkIn(clarMail!.body));
     await dana.goto(app.url + "/portal/sections/cto#q-cto_monitoring");
-    await dana.locator("#q-cto_monitoring textarea[name=body]").fill("Customers run it themselves; a managed option comes next year.");
-    const [reply] = await Promise.all([dana.waitForResponse((r) => r.url().includes("/reply")), dana.locator("#q-cto_monitoring button", { hasText: "Send reply" }).click()]);
+    await dana
+      .locator("#q-cto_monitoring textarea[name=body]")
+      .fill("Customers run it themselves; a managed option comes next year.");
+    const [reply] = await Promise.all([
+      dana.waitForResponse((r) => r.url().includes("/reply")),
+      dana.locator("#q-cto_monitoring button", { hasText: "Send reply" }).click(),
+    ]);
     expect(reply.status()).toBe(303);
     await dana.goto(app.url + "/portal/sections/cto");
     expect(await dana.locator("#q-cto_monitoring .thread").textContent()).toContain("a managed option comes next year");
     await buyer.goto(`${app.url}/evaluations/${evaluationId}/vendors/${swift!.id}`);
-    expect(await buyer.locator("#q-cto_monitoring .thread").textContent()).toContain("a managed option comes next year");
+    expect(await buyer.locator("#q-cto_monitoring .thread").textContent()).toContain(
+      "a managed option comes next year",
+    );
     await buyer.locator("#q-cto_monitoring button", { hasText: "Mark resolved" }).click();
 
     // 6. The buyer reopens Northwind's submission; the vendor changes an answer and submits again.
@@ -160,7 +190,9 @@ describe("the whole journey in Chromium", () => {
     await buyer.fill("#f-reason", "Please confirm the licence includes the usage volume.");
     await buyer.click("text=Reopen and tell the vendor");
     await mikael.goto(app.url + "/portal");
-    expect(await mikael.locator(".flash").first().textContent()).toContain("Please confirm the licence includes the usage volume.");
+    expect(await mikael.locator(".flash").first().textContent()).toContain(
+      "Please confirm the licence includes the usage volume.",
+    );
     await mikael.goto(app.url + "/portal/sections/cfo");
     await mikael.fill("#q-cfo_licence-input", "74000");
     await mikael.waitForFunction(() => document.getElementById("save-status")?.textContent === "All changes saved.");
@@ -178,7 +210,9 @@ describe("the whole journey in Chromium", () => {
     await buyer.waitForSelector("text=Report generated.");
     expect(await buyer.locator("ul.reports li.current").count()).toBe(1);
     const [download] = await Promise.all([buyer.waitForEvent("download"), buyer.click("text=Download the PDF")]);
-    expect(download.suggestedFilename()).toMatch(/^Claims intake assistant.* — vendor comparison \d{4}-\d\d-\d\d\.pdf$/);
+    expect(download.suggestedFilename()).toMatch(
+      /^Claims intake assistant.* — vendor comparison \d{4}-\d\d-\d\d\.pdf$/,
+    );
     const text = readPdf(readFileSync(await download.path())).text.replace(/\s+/g, " ");
     expect(text).toContain("Swiftpilot AI is cheapest at entry");
     expect(text).toContain("Claims intake assistant");
@@ -186,7 +220,11 @@ describe("the whole journey in Chromium", () => {
     // 8. The committee signs off: one member per section sent.
     const seats = ["cto", "cfo", "product", "procurement"] as const;
     for (const seat of seats) {
-      const m = await makeUser(app.db, "committee", { committeeRole: seat, name: `${seat.toUpperCase()} member`, email: `${seat}@buyer.example` });
+      const m = await makeUser(app.db, "committee", {
+        committeeRole: seat,
+        name: `${seat.toUpperCase()} member`,
+        email: `${seat}@buyer.example`,
+      });
       app.db.prepare("INSERT INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(evaluationId, m.id);
     }
     const cfo = await signIn(await browser.newContext(), "cfo@buyer.example");
@@ -200,7 +238,10 @@ describe("the whole journey in Chromium", () => {
     for (const seat of ["cto", "product", "procurement"]) {
       const m = await signIn(await browser.newContext(), `${seat}@buyer.example`);
       await m.goto(`${app.url}/evaluations/${evaluationId}/comparison#committee`);
-      await Promise.all([m.waitForResponse((r) => r.url().endsWith("/sign")), m.click(`text=Sign for ${seat.toUpperCase()}`)]);
+      await Promise.all([
+        m.waitForResponse((r) => r.url().endsWith("/sign")),
+        m.click(`text=Sign for ${seat.toUpperCase()}`),
+      ]);
     }
     await cfo.goto(`${app.url}/evaluations/${evaluationId}/comparison`);
     expect(await cfo.locator("#committee + .flash").textContent()).toContain("Decision recorded");
@@ -213,7 +254,20 @@ describe("the whole journey in Chromium", () => {
     await snap(buyer, "audit-log");
     await buyer.getByRole("link", { name: "Older" }).click();
     expect(await buyer.locator("table tbody tr").count()).toBeGreaterThan(0);
-    for (const a of ["evaluation.created", "vendor.invited", "vendor.section_delegated", "evidence.uploaded", "vendor.submitted", "clarification.opened", "clarification.replied", "clarification.resolved", "vendor.reopened", "report.generated", "comment.added", "decision.recorded"]) {
+    for (const a of [
+      "evaluation.created",
+      "vendor.invited",
+      "vendor.section_delegated",
+      "evidence.uploaded",
+      "vendor.submitted",
+      "clarification.opened",
+      "clarification.replied",
+      "clarification.resolved",
+      "vendor.reopened",
+      "report.generated",
+      "comment.added",
+      "decision.recorded",
+    ]) {
       await buyer.selectOption("#action", a);
       await buyer.getByRole("button", { name: "Filter" }).click();
       expect(await buyer.locator("table").textContent(), a).toContain(a);

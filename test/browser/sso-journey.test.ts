@@ -18,11 +18,22 @@ describe("single sign-on in Chromium", () => {
     const served = await listenLocal();
     const op = await startProvider(served.url);
     const t = buildTestApp({
-      BASE_URL: served.url, OIDC_ISSUER: op.issuer, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET,
-      OIDC_ROLE_MAP: "tc-buyers=buyer", OIDC_SCOPES: "openid email profile groups", OIDC_BUTTON_LABEL: "Sign in with Acme ID", SSO_ONLY: "true",
+      BASE_URL: served.url,
+      OIDC_ISSUER: op.issuer,
+      OIDC_CLIENT_ID: CLIENT_ID,
+      OIDC_CLIENT_SECRET: CLIENT_SECRET,
+      OIDC_ROLE_MAP: "tc-buyers=buyer",
+      OIDC_SCOPES: "openid email profile groups",
+      OIDC_BUTTON_LABEL: "Sign in with Acme ID",
+      SSO_ONLY: "true",
     });
     served.handle(t.app);
-    op.addAccount("kim-sub", { email: "kim@acme.example", email_verified: true, name: "Kim Kato", groups: ["tc-buyers"] });
+    op.addAccount("kim-sub", {
+      email: "kim@acme.example",
+      email_verified: true,
+      name: "Kim Kato",
+      groups: ["tc-buyers"],
+    });
     op.signInAs("kim-sub");
     const shots = shotsDir("sso");
     const page = await browser.newPage();

@@ -31,13 +31,22 @@ async function answer(page: Page, q: Question) {
   const box = page.locator(`#q-${q.key}`);
   if (!(await box.isVisible())) return;
   switch (q.type) {
-    case "coverage": return box.locator('input[value="included"]').check();
-    case "yes_no": return box.locator('input[value="yes"]').check();
-    case "single_choice": return box.locator(`input[value="${q.options![0]!.value}"]`).check();
-    case "multi_choice": return box.locator(`input[value="${q.options![0]!.value}"]`).check();
-    case "text": return box.locator("textarea").first().fill("Answered in the browser test.");
-    case "date": return box.locator("input[type=date]").fill("2027-03-01");
-    default: return box.locator(`[name="q_${q.key}"]`).fill(q.type === "percent" ? "20" : q.type === "number" ? String(Math.min(q.max ?? 12, 12)) : "12000");
+    case "coverage":
+      return box.locator('input[value="included"]').check();
+    case "yes_no":
+      return box.locator('input[value="yes"]').check();
+    case "single_choice":
+      return box.locator(`input[value="${q.options![0]!.value}"]`).check();
+    case "multi_choice":
+      return box.locator(`input[value="${q.options![0]!.value}"]`).check();
+    case "text":
+      return box.locator("textarea").first().fill("Answered in the browser test.");
+    case "date":
+      return box.locator("input[type=date]").fill("2027-03-01");
+    default:
+      return box
+        .locator(`[name="q_${q.key}"]`)
+        .fill(q.type === "percent" ? "20" : q.type === "number" ? String(Math.min(q.max ?? 12, 12)) : "12000");
   }
 }
 
@@ -50,7 +59,11 @@ async function answerAll(page: Page, qs: Question[]) {
 }
 
 async function waitSaved(page: Page) {
-  await page.waitForFunction(() => document.getElementById("save-status")?.textContent === "All changes saved.", undefined, { timeout: 15_000 });
+  await page.waitForFunction(
+    () => document.getElementById("save-status")?.textContent === "All changes saved.",
+    undefined,
+    { timeout: 15_000 },
+  );
 }
 
 describe("the vendor journey in Chromium", () => {
@@ -78,7 +91,11 @@ describe("the vendor journey in Chromium", () => {
     expect(listAnswers(app.db, vendorId).size).toBe(section("cto").length);
 
     // Evidence on a question that expects it.
-    await page.setInputFiles("#q-cto_controls-file", { name: "architecture.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n%%EOF\n") });
+    await page.setInputFiles("#q-cto_controls-file", {
+      name: "architecture.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.from("%PDF-1.4\n%%EOF\n"),
+    });
     await page.click('#q-cto_controls button[form="up-cto_controls"]');
     await expect.poll(() => page.locator("#q-cto_controls .evidence a").first().textContent()).toBe("architecture.pdf");
 
@@ -89,7 +106,10 @@ describe("the vendor journey in Chromium", () => {
     await page.fill("#f-email", "fin@acme.example");
     await page.click("text=Send them the section");
     await expect.poll(() => page.locator("text=Handed to").count()).toBe(1);
-    const sealed = app.db.prepare("SELECT link_enc FROM email_outbox WHERE kind = 'delegation'").pluck().get() as string;
+    const sealed = app.db
+      .prepare("SELECT link_enc FROM email_outbox WHERE kind = 'delegation'")
+      .pluck()
+      .get() as string;
     const colleague = await (await browser.newContext()).newPage();
     await colleague.goto(unseal(sealed, app.config.sessionSecret)!);
     expect(new URL(colleague.url()).pathname).toBe("/portal/sections/cfo");
@@ -110,7 +130,10 @@ describe("the vendor journey in Chromium", () => {
     await page.screenshot({ path: join(shots, "05-submitted.png"), fullPage: true });
     expect(findVendor(app.db, vendorId)!.status).toBe("submitted");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Download a PDF copy of what you sent")]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.click("text=Download a PDF copy of what you sent"),
+    ]);
     const file = await download.path();
     const { text } = readPdf(readFileSync(file));
     expect(text).toContain("Answers of Acme AI");
@@ -120,7 +143,10 @@ describe("the vendor journey in Chromium", () => {
   }, 120_000);
 
   it("works without JavaScript: the plain save button stores answers and shows errors next to the field", async () => {
-    const { path, vendorId } = await invitedVendor(app.db, app.config, { name: "NoScript Ltd", email: "n@noscript.example" });
+    const { path, vendorId } = await invitedVendor(app.db, app.config, {
+      name: "NoScript Ltd",
+      email: "n@noscript.example",
+    });
     const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
     await page.goto(app.url + path);
     await page.goto(app.url + "/portal/sections/cfo");
@@ -128,7 +154,9 @@ describe("the vendor journey in Chromium", () => {
     await page.fill("#q-cfo_licence-input", "a lot");
     await page.check('#q-cfo_value_claim input[value="yes"]');
     await page.click("text=Save this section");
-    expect(await page.locator("#q-cfo_licence-error").textContent()).toBe("Enter an amount as a number, e.g. 125000 or 125,000.50");
+    expect(await page.locator("#q-cfo_licence-error").textContent()).toBe(
+      "Enter an amount as a number, e.g. 125000 or 125,000.50",
+    );
     expect(await page.locator("#q-cfo_licence-input").inputValue()).toBe("a lot");
     // The ROI follow-up appears once the page comes back from the server.
     expect(await page.locator("#q-cfo_roi_costs").isVisible()).toBe(true);
@@ -141,8 +169,14 @@ describe("the vendor journey in Chromium", () => {
   }, 60_000);
 
   it("passes axe-core's WCAG 2.1 AA rules on the landing, section, review and submitted pages, and on a phone", async () => {
-    const { path, vendorId, evaluationId } = await invitedVendor(app.db, app.config, { name: "Axe Corp", email: "a@axe.example" });
-    for (const viewport of [{ width: 1280, height: 900 }, { width: 390, height: 844 }]) {
+    const { path, vendorId, evaluationId } = await invitedVendor(app.db, app.config, {
+      name: "Axe Corp",
+      email: "a@axe.example",
+    });
+    for (const viewport of [
+      { width: 1280, height: 900 },
+      { width: 390, height: 844 },
+    ]) {
       const page = await (await browser.newContext({ viewport })).newPage();
       await page.goto(app.url + path);
       for (const p of ["/portal", "/portal/sections/cto", "/portal/review"]) {
@@ -152,7 +186,9 @@ describe("the vendor journey in Chromium", () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
       expect(overflow, `no sideways scrolling at ${viewport.width}px`).toBe(false);
     }
-    app.db.prepare("UPDATE vendors SET status = 'submitted', submitted_at = ? WHERE id = ?").run(new Date().toISOString(), vendorId);
+    app.db
+      .prepare("UPDATE vendors SET status = 'submitted', submitted_at = ? WHERE id = ?")
+      .run(new Date().toISOString(), vendorId);
     const page = await (await browser.newContext()).newPage();
     await page.goto(app.url + path);
     expect(await axe(page)).toEqual([]);

@@ -9,7 +9,11 @@ import { cliProcess, freePort, kill, startServer, VendorClient } from "../faults
 
 function cli(args: string[], dataDir: string) {
   const { BASE_URL: _vite, ...env } = process.env;
-  return spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), ...args], { cwd: ROOT, env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" }, encoding: "utf8" });
+  return spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), ...args], {
+    cwd: ROOT,
+    env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+    encoding: "utf8",
+  });
 }
 
 describe("truecost backup", () => {
@@ -24,7 +28,13 @@ describe("truecost backup", () => {
     const { loadConfig } = await import("../../src/config.js");
     const config = loadConfig({ DATA_DIR: data });
     const vendorId = db.prepare("SELECT id FROM vendors WHERE name = 'Meridian Automation'").pluck().get() as number;
-    const token = createLink(db, config.sessionSecret, { vendorId, role: null, holderName: "P", holderEmail: "p@x.example", expiresAt: "2100-01-01T00:00:00.000Z" }).token;
+    const token = createLink(db, config.sessionSecret, {
+      vendorId,
+      role: null,
+      holderName: "P",
+      holderEmail: "p@x.example",
+      expiresAt: "2100-01-01T00:00:00.000Z",
+    }).token;
     db.close();
     const client = new VendorClient(`http://127.0.0.1:${port}`);
     await client.open(`/v/${token}`, "product");
@@ -46,7 +56,9 @@ describe("truecost backup", () => {
     await writer;
     expect(code).toBe(0);
     expect(out).toContain("integrity ok");
-    expect(out).toMatch(/Audit head at this backup \(keep it apart from the copy\): truecost-audit-head entry=\d+ hash=[0-9a-f]{64}/);
+    expect(out).toMatch(
+      /Audit head at this backup \(keep it apart from the copy\): truecost-audit-head entry=\d+ hash=[0-9a-f]{64}/,
+    );
     expect(rev).toBeGreaterThan(1);
     await kill(server);
 
@@ -58,13 +70,24 @@ describe("truecost backup", () => {
     const copy = openDb(join(restored, "truecost.db"));
     expect(copy.pragma("integrity_check", { simple: true })).toBe("ok");
     // Consistent: every answer in the copy is the last entry of its history.
-    expect(copy.prepare(`SELECT count(*) FROM answers a WHERE a.revision <> (SELECT max(revision) FROM answer_history h WHERE h.vendor_id = a.vendor_id AND h.question_key = a.question_key)`).pluck().get()).toBe(0);
-    const savedInCopy = copy.prepare("SELECT revision FROM answers WHERE vendor_id = ? AND question_key = 'product_review_effort'").pluck().get(vendorId) as number;
+    expect(
+      copy
+        .prepare(
+          `SELECT count(*) FROM answers a WHERE a.revision <> (SELECT max(revision) FROM answer_history h WHERE h.vendor_id = a.vendor_id AND h.question_key = a.question_key)`,
+        )
+        .pluck()
+        .get(),
+    ).toBe(0);
+    const savedInCopy = copy
+      .prepare("SELECT revision FROM answers WHERE vendor_id = ? AND question_key = 'product_review_effort'")
+      .pluck()
+      .get(vendorId) as number;
     copy.close();
     // The copy's exports equal the source's exports once the source is rolled back to the copy's point: compare the unchanged evaluation, and the changed one up to the saved answer.
     const fromCopy = JSON.parse(cli(["export", id], restored).stdout);
     const fromLive = JSON.parse(cli(["export", id], data).stdout);
-    const answersOf = (b: { vendors: { name: string; answers: Record<string, unknown> }[] }) => b.vendors.map((v) => ({ ...v, answers: { ...v.answers, product_review_effort: undefined } }));
+    const answersOf = (b: { vendors: { name: string; answers: Record<string, unknown> }[] }) =>
+      b.vendors.map((v) => ({ ...v, answers: { ...v.answers, product_review_effort: undefined } }));
     expect(answersOf(fromCopy)).toEqual(answersOf(fromLive));
     expect(savedInCopy).toBeGreaterThan(0);
     const again = join(tempDir(), "second.db");

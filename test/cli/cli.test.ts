@@ -12,7 +12,9 @@ import { makeDb, tempDir } from "../helpers.js";
 function cli(args: string[], dataDir: string) {
   const { BASE_URL: _vite, ...env } = process.env;
   const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), ...args], {
-    cwd: ROOT, env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" }, encoding: "utf8",
+    cwd: ROOT,
+    env: { ...env, DATA_DIR: dataDir, LOG_LEVEL: "silent" },
+    encoding: "utf8",
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -20,12 +22,31 @@ function cli(args: string[], dataDir: string) {
 describe("truecost CLI", () => {
   it("is runnable as `npx truecost` once npm ci has built it", () => {
     // npm ci runs `prepare`, which builds dist/ and marks the bin executable.
-    if (!existsSync(join(ROOT, "dist", "src", "cli", "index.js"))) spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
+    if (!existsSync(join(ROOT, "dist", "src", "cli", "index.js")))
+      spawnSync("npm", ["run", "build"], { cwd: ROOT, encoding: "utf8" });
     expect(statSync(join(ROOT, "dist", "src", "cli", "index.js")).mode & 0o111).not.toBe(0);
     const { BASE_URL: _vite, ...env } = process.env;
-    const r = spawnSync("npx", ["--no-install", "truecost", "--help"], { cwd: ROOT, env: { ...env, DATA_DIR: tempDir() }, encoding: "utf8" });
+    const r = spawnSync("npx", ["--no-install", "truecost", "--help"], {
+      cwd: ROOT,
+      env: { ...env, DATA_DIR: tempDir() },
+      encoding: "utf8",
+    });
     expect(r.status, r.stderr).toBe(0);
-    for (const c of ["serve", "migrate", "questions", "import", "export", "score", "demo", "evaluations", "report", "backup", "admin", "audit"]) expect(r.stdout).toMatch(new RegExp(`\\n  ${c}\\b`));
+    for (const c of [
+      "serve",
+      "migrate",
+      "questions",
+      "import",
+      "export",
+      "score",
+      "demo",
+      "evaluations",
+      "report",
+      "backup",
+      "admin",
+      "audit",
+    ])
+      expect(r.stdout).toMatch(new RegExp(`\\n  ${c}\\b`));
   }, 60_000);
 
   it("demo → score shows the rank flip; --json gives the model's contract; evaluations lists it", () => {
@@ -37,7 +58,9 @@ describe("truecost CLI", () => {
 
     const table = cli(["score", id!], data);
     expect(table.code).toBe(0);
-    expect(table.out).toContain("Swiftpilot AI is cheapest at entry (€155,000) but second over 3 years (€1,101,818); Northwind Cognitive is cheapest over 3 years at €732,613.");
+    expect(table.out).toContain(
+      "Swiftpilot AI is cheapest at entry (€155,000) but second over 3 years (€1,101,818); Northwind Cognitive is cheapest over 3 years at €732,613.",
+    );
     expect(table.out).toMatch(/#1 {2}Northwind Cognitive +€339,000 +#2 +€732,613/);
     expect(table.out).toMatch(/— {2}Meridian Automation +€245,000 +— +not comparable/);
     expect(table.out).toContain("the flip is caused by exclusions");
@@ -45,26 +68,88 @@ describe("truecost CLI", () => {
     const json = JSON.parse(cli(["score", id!, "--json"], data).out);
     expect(json.currency).toBe("EUR");
     const v = json.vendors[0];
-    for (const k of ["lines", "entryPrice", "entryStatus", "adjustedTotal", "pricedTotal", "complete", "missing", "rankable", "entryRank", "adjustedRank", "hiddenTotal", "disclosedTotal", "unknownTotal", "hiddenShare", "components", "byLayer", "byPhase", "byNature", "byYear", "commitment", "flags", "confidence", "roi", "presentTotal", "nominalRank", "presentRank"]) expect(v).toHaveProperty(k);
-    for (const k of ["kind", "layer", "phase", "nature", "work", "amount", "total", "years", "timing", "questionKey", "answer", "source", "assumptions", "unknown", "unpriced", "asserted", "reason"]) expect(v.lines[0]).toHaveProperty(k);
+    for (const k of [
+      "lines",
+      "entryPrice",
+      "entryStatus",
+      "adjustedTotal",
+      "pricedTotal",
+      "complete",
+      "missing",
+      "rankable",
+      "entryRank",
+      "adjustedRank",
+      "hiddenTotal",
+      "disclosedTotal",
+      "unknownTotal",
+      "hiddenShare",
+      "components",
+      "byLayer",
+      "byPhase",
+      "byNature",
+      "byYear",
+      "commitment",
+      "flags",
+      "confidence",
+      "roi",
+      "presentTotal",
+      "nominalRank",
+      "presentRank",
+    ])
+      expect(v).toHaveProperty(k);
+    for (const k of [
+      "kind",
+      "layer",
+      "phase",
+      "nature",
+      "work",
+      "amount",
+      "total",
+      "years",
+      "timing",
+      "questionKey",
+      "answer",
+      "source",
+      "assumptions",
+      "unknown",
+      "unpriced",
+      "asserted",
+      "reason",
+    ])
+      expect(v.lines[0]).toHaveProperty(k);
     expect(Number.isInteger(v.adjustedTotal)).toBe(true);
     expect(json.rankFlips).toHaveLength(1);
     expect(json.rankFlips[0]).toMatchObject({ byExclusion: true, quotedAlone: false });
     expect(Object.keys(json.rankFlips[0].cause).sort()).toEqual(["disclosed", "hidden", "quotedAfterEntry", "unknown"]);
-    expect(json.vendors.find((x: { name: string }) => x.name === "Meridian Automation")).toMatchObject({ rankable: false, adjustedTotal: null, adjustedRank: null });
-    expect(new Set(json.vendors.flatMap((x: { lines: { nature: string }[] }) => x.lines.map((l) => l.nature)))).toEqual(new Set(["one_off", "temporary", "recurring"]));
+    expect(json.vendors.find((x: { name: string }) => x.name === "Meridian Automation")).toMatchObject({
+      rankable: false,
+      adjustedTotal: null,
+      adjustedRank: null,
+    });
+    expect(new Set(json.vendors.flatMap((x: { lines: { nature: string }[] }) => x.lines.map((l) => l.nature)))).toEqual(
+      new Set(["one_off", "temporary", "recurring"]),
+    );
     expect(json.sensitivity.rows.length).toBeGreaterThan(10);
     // The same figures as the model in this process, to the minor unit: present values, ranges and usage lines.
     const { db } = makeDb();
     const here = scoreEvaluation(db, importDemo(db))!.result;
-    expect(json.vendors.map((x: typeof here.vendors[number]) => [x.presentTotal, x.roi?.npv, x.presentRank])).toEqual(here.vendors.map((x) => [x.presentTotal, x.roi?.npv, x.presentRank]));
+    expect(json.vendors.map((x: (typeof here.vendors)[number]) => [x.presentTotal, x.roi?.npv, x.presentRank])).toEqual(
+      here.vendors.map((x) => [x.presentTotal, x.roi?.npv, x.presentRank]),
+    );
     expect(json.ranges).toEqual(here.ranges);
-    const usage = (r: typeof here) => r.vendors.map((x) => x.lines.filter((l) => ["cfo_usage_model", "cto_inference_included"].includes(l.questionKey)).map((l) => [l.questionKey, l.years, l.presentValue]));
+    const usage = (r: typeof here) =>
+      r.vendors.map((x) =>
+        x.lines
+          .filter((l) => ["cfo_usage_model", "cto_inference_included"].includes(l.questionKey))
+          .map((l) => [l.questionKey, l.years, l.presentValue]),
+      );
     expect(usage(json)).toEqual(usage(here));
     expect(usage(here).flat().length).toBeGreaterThan(2);
 
     const list = cli(["evaluations"], data);
-    expect(list.out).toMatch(new RegExp(`^\\s*${id}\\s+open\\s+due 2027-01-29\\s+2/3 submitted\\s+Claims intake assistant`, "m"));
+    expect(list.out).toMatch(
+      new RegExp(`^\\s*${id}\\s+open\\s+due 2027-01-29\\s+2/3 submitted\\s+Claims intake assistant`, "m"),
+    );
   }, 60_000);
 
   it("export → import through files, and audit verify", () => {
@@ -90,7 +175,16 @@ describe("truecost CLI", () => {
   it("refuses a bad bundle with its paths and exit code 1", () => {
     const data = tempDir();
     const file = join(data, "bad.json");
-    writeFileSync(file, JSON.stringify({ format: "truecost-evaluation", formatVersion: 1, questionSet: { id: "ai_production", version: 1 }, evaluation: {}, vendors: [] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: "truecost-evaluation",
+        formatVersion: 1,
+        questionSet: { id: "ai_production", version: 1 },
+        evaluation: {},
+        vendors: [],
+      }),
+    );
     const r = cli(["import", file], data);
     expect(r.code).toBe(1);
     expect(r.err).toContain("evaluation.title:");

@@ -34,9 +34,17 @@ describe("group commit (WriteBatch)", () => {
     db.pragma(`max_page_count = ${db.pragma("page_count", { simple: true })}`);
     const batch = new WriteBatch(db);
     const ins = db.prepare("INSERT INTO t (v) VALUES (?)");
-    const results = await Promise.allSettled([batch.run(() => ins.run("small")), batch.run(() => ins.run("x".repeat(200_000))), batch.run(() => ins.run("after"))]);
+    const results = await Promise.allSettled([
+      batch.run(() => ins.run("small")),
+      batch.run(() => ins.run("x".repeat(200_000))),
+      batch.run(() => ins.run("after")),
+    ]);
     expect(results.map((r) => r.status)).toEqual(["rejected", "rejected", "rejected"]);
-    expect(results.map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(["SQLITE_FULL", "SQLITE_FULL", "SQLITE_FULL"]);
+    expect(results.map((r) => (r as PromiseRejectedResult).reason.code)).toEqual([
+      "SQLITE_FULL",
+      "SQLITE_FULL",
+      "SQLITE_FULL",
+    ]);
     expect(db.prepare("SELECT v FROM t").pluck().all()).toEqual(["seed"]);
   });
 
@@ -60,8 +68,13 @@ describe("group commit (WriteBatch)", () => {
     const { db, dataDir } = setup();
     const other = new Database(dbPath(dataDir), { readonly: true });
     const batch = new WriteBatch(db);
-    const seen = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      batch.run(() => db.prepare("INSERT INTO t (v) VALUES (?)").run(`w${i}`)).then(() => other.prepare("SELECT count(*) FROM t").pluck().get() as number)));
+    const seen = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        batch
+          .run(() => db.prepare("INSERT INTO t (v) VALUES (?)").run(`w${i}`))
+          .then(() => other.prepare("SELECT count(*) FROM t").pluck().get() as number),
+      ),
+    );
     // Every caller, when answered, could read all twenty writes from outside: they were one commit.
     expect(seen).toEqual(new Array(20).fill(20));
     other.close();
@@ -75,7 +88,10 @@ describe("group commit (WriteBatch)", () => {
     db.pragma("busy_timeout = 50");
     other.exec("BEGIN IMMEDIATE");
     const batch = new WriteBatch(db);
-    const results = await Promise.allSettled([batch.run(() => db.prepare("INSERT INTO t (v) VALUES ('x')").run()), batch.run(() => db.prepare("INSERT INTO t (v) VALUES ('y')").run())]);
+    const results = await Promise.allSettled([
+      batch.run(() => db.prepare("INSERT INTO t (v) VALUES ('x')").run()),
+      batch.run(() => db.prepare("INSERT INTO t (v) VALUES ('y')").run()),
+    ]);
     other.exec("ROLLBACK");
     other.close();
     expect(results.every((r) => r.status === "rejected" && /locked|busy/i.test(String(r.reason)))).toBe(true);

@@ -13,7 +13,23 @@ describe("migrations", () => {
     expect(migrate(db)).toEqual([]);
     expect(schema()).toEqual(before);
     const tables = (before as { name: string }[]).map((r) => r.name);
-    for (const t of ["users", "sessions", "question_sets", "questions", "evaluations", "vendors", "vendor_links", "answers", "answer_history", "attachments", "clarifications", "audit_log", "email_outbox", "reports", "decisions"])
+    for (const t of [
+      "users",
+      "sessions",
+      "question_sets",
+      "questions",
+      "evaluations",
+      "vendors",
+      "vendor_links",
+      "answers",
+      "answer_history",
+      "attachments",
+      "clarifications",
+      "audit_log",
+      "email_outbox",
+      "reports",
+      "decisions",
+    ])
       expect(tables).toContain(t);
     expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
     expect(db.pragma("foreign_keys", { simple: true })).toBe(1);
@@ -51,12 +67,19 @@ describe("migrations", () => {
       INSERT INTO vendors (evaluation_id, name, contact_name, contact_email) VALUES (1, 'v', 'c', 'c@x'), (1, 'w', 'd', 'd@x');
       INSERT INTO answers (vendor_id, question_key, value, revision, updated_by, updated_at) VALUES
         (2, 'b', '"two"', 3, 'vendor-link:1', '2026-01-02T00:00:00.000Z'), (1, 'a', '{"status":"included"}', 1, 'import', '2026-01-01T00:00:00.000Z'), (1, 'c', NULL, 2, 'user:1', '2026-01-03T00:00:00.000Z');`);
-    const all = () => db.prepare("SELECT vendor_id, question_key, value, revision, updated_by, updated_at FROM answers ORDER BY vendor_id, question_key").all();
+    const all = () =>
+      db
+        .prepare(
+          "SELECT vendor_id, question_key, value, revision, updated_by, updated_at FROM answers ORDER BY vendor_id, question_key",
+        )
+        .all();
     const before = all();
     expect(migrate(db, rest).length).toBe(rest.length);
     expect(all()).toEqual(before);
     // Still one answer per vendor and question, and still removed with its vendor.
-    expect(() => db.exec("INSERT INTO answers (vendor_id, question_key, updated_by) VALUES (1, 'a', 'x')")).toThrow(/UNIQUE|PRIMARY KEY/);
+    expect(() => db.exec("INSERT INTO answers (vendor_id, question_key, updated_by) VALUES (1, 'a', 'x')")).toThrow(
+      /UNIQUE|PRIMARY KEY/,
+    );
     db.exec("DELETE FROM vendors WHERE id = 2");
     expect(db.prepare("SELECT count(*) FROM answers WHERE vendor_id = 2").pluck().get()).toBe(0);
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");

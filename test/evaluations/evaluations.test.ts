@@ -7,9 +7,18 @@ import { importDemo, makeEvaluation, makeUser, makeVendor } from "../factories.j
 import { csrfOf, fieldError, postForm, signIn } from "../web.js";
 
 const valid = (setId: number) => ({
-  title: "Contract review copilot", description: "Drafts first-pass reviews of supplier contracts.", questionSetId: String(setId),
-  roles: ["cto", "cfo", "product", "procurement"], tier: "production", horizonYears: "3", currency: "EUR", dayRate: "850", valueEstimate: "250,000",
-  dueDate: "2099-03-31", sensitivityPercent: "30", action: "save",
+  title: "Contract review copilot",
+  description: "Drafts first-pass reviews of supplier contracts.",
+  questionSetId: String(setId),
+  roles: ["cto", "cfo", "product", "procurement"],
+  tier: "production",
+  horizonYears: "3",
+  currency: "EUR",
+  dayRate: "850",
+  valueEstimate: "250,000",
+  dueDate: "2099-03-31",
+  sensitivityPercent: "30",
+  action: "save",
 });
 
 describe("evaluations", () => {
@@ -21,11 +30,20 @@ describe("evaluations", () => {
     const form = await agent.get("/evaluations/new");
     expect(form.text).toContain("<h1>New evaluation</h1>");
     expect(form.text).toMatch(/Change management is about 10% of project cost \(Prosci benchmarking\)/);
-    const res = await agent.post("/evaluations").type("form").send({ _csrf: csrfOf(form.text), ...valid(setId), a_monitoring_days: "25", a_partial_share: "0.5" });
+    const res = await agent
+      .post("/evaluations")
+      .type("form")
+      .send({ _csrf: csrfOf(form.text), ...valid(setId), a_monitoring_days: "25", a_partial_share: "0.5" });
     expect(res.status).toBe(303);
     const id = Number(String(res.headers.location).split("/").at(-1));
     const e = findEvaluation(db, id)!;
-    expect(e).toMatchObject({ title: "Contract review copilot", dayRateMinor: 85_000, valueEstimateMinor: 25_000_000, assumptions: { monitoring_days: 25 }, status: "draft" });
+    expect(e).toMatchObject({
+      title: "Contract review copilot",
+      dayRateMinor: 85_000,
+      valueEstimateMinor: 25_000_000,
+      assumptions: { monitoring_days: 25 },
+      status: "draft",
+    });
     const page = await agent.get(`/evaluations/${id}`);
     expect(page.text).toContain("<h1>Contract review copilot</h1>");
     expect(page.text).toContain("<dd>€850</dd>");
@@ -38,20 +56,39 @@ describe("evaluations", () => {
     const agent = await signIn(app, buyer.email);
     const setId = latestQuestionSets(db)[0]!.id;
     const form = load((await agent.get("/evaluations/new")).text);
-    expect(form("input[name=rankOn]").toArray().map((i) => [form(i).val(), form(i).attr("checked") !== undefined])).toEqual([["nominal", true], ["present", false]]);
+    expect(
+      form("input[name=rankOn]")
+        .toArray()
+        .map((i) => [form(i).val(), form(i).attr("checked") !== undefined]),
+    ).toEqual([
+      ["nominal", true],
+      ["present", false],
+    ]);
     expect(form("input[name=a_discount_rate]").attr("placeholder")).toBe("0.08");
-    const bad = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), title: "Kept as typed", rankOn: "cheapest" });
+    const bad = await postForm(agent, "/evaluations/new", "/evaluations", {
+      ...valid(setId),
+      title: "Kept as typed",
+      rankOn: "cheapest",
+    });
     expect(bad.status).toBe(400);
     expect(load(bad.text)("#f-rankOn-error").text()).toBe("Choose what vendors are ranked on");
     expect(load(bad.text)("input[name=title]").val()).toBe("Kept as typed");
-    const ok = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), rankOn: "present", a_discount_rate: "0.1" });
+    const ok = await postForm(agent, "/evaluations/new", "/evaluations", {
+      ...valid(setId),
+      rankOn: "present",
+      a_discount_rate: "0.1",
+    });
     const id = Number(String(ok.headers.location).split("/").at(-1));
     expect(findEvaluation(db, id)!.settings.rankOn).toBe("present");
     expect(findEvaluation(db, id)!.assumptions.discount_rate).toBe(0.1);
     const edit = load((await agent.get(`/evaluations/${id}/edit`)).text);
     expect(edit("input[name=rankOn][value=present]").attr("checked")).toBeDefined();
     makeVendor(db, id);
-    expect(load((await agent.get(`/evaluations/${id}/comparison`)).text)("th").toArray().map((th) => load(th).text())).toContain("Present value at 10%");
+    expect(
+      load((await agent.get(`/evaluations/${id}/comparison`)).text)("th")
+        .toArray()
+        .map((th) => load(th).text()),
+    ).toContain("Present value at 10%");
   });
 
   it("re-renders the form with each message next to its field and keeps what was typed", async () => {
@@ -59,7 +96,17 @@ describe("evaluations", () => {
     const buyer = await makeUser(db, "buyer");
     const agent = await signIn(app, buyer.email);
     const setId = latestQuestionSets(db)[0]!.id;
-    const res = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), title: "AI", currency: "EURO", dayRate: "eight hundred", roles: [], dueDate: "2001-01-01", a_monitoring_days: "-1", a_partial_share: "5", horizonYears: "40" });
+    const res = await postForm(agent, "/evaluations/new", "/evaluations", {
+      ...valid(setId),
+      title: "AI",
+      currency: "EURO",
+      dayRate: "eight hundred",
+      roles: [],
+      dueDate: "2001-01-01",
+      a_monitoring_days: "-1",
+      a_partial_share: "5",
+      horizonYears: "40",
+    });
     expect(res.status).toBe(400);
     expect(fieldError(res.text, "title")).toBe("Give the evaluation a title of at least 3 characters");
     expect(fieldError(res.text, "currency")).toBe("Enter an ISO 4217 currency code, e.g. EUR, USD, GBP");
@@ -78,12 +125,20 @@ describe("evaluations", () => {
     const buyer = await makeUser(db, "buyer");
     const agent = await signIn(app, buyer.email);
     const setId = latestQuestionSets(db)[0]!.id;
-    const refused = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), dayRate: "1.005", a_go_live_month: "1e9" });
+    const refused = await postForm(agent, "/evaluations/new", "/evaluations", {
+      ...valid(setId),
+      dayRate: "1.005",
+      a_go_live_month: "1e9",
+    });
     expect(refused.status).toBe(400);
     expect(fieldError(refused.text, "dayRate")).toBe("EUR amounts have at most 2 decimals");
     expect(fieldError(refused.text, "a_go_live_month")).toBe("Enter a number, e.g. 0.25 or 12");
     expect(refused.text).toContain('value="1.005"');
-    const ok = await postForm(agent, "/evaluations/new", "/evaluations", { ...valid(setId), dayRate: "1,234.56", valueEstimate: "250000.10" });
+    const ok = await postForm(agent, "/evaluations/new", "/evaluations", {
+      ...valid(setId),
+      dayRate: "1,234.56",
+      valueEstimate: "250000.10",
+    });
     const id = Number(String(ok.headers.location).split("/").at(-1));
     expect(findEvaluation(db, id)).toMatchObject({ dayRateMinor: 123_456, valueEstimateMinor: 25_000_010 });
   });
@@ -95,9 +150,13 @@ describe("evaluations", () => {
     importDemo(db);
     const agent = await signIn(app, admin.email);
     const dash = await agent.get("/evaluations");
-    const titles = [...dash.text.matchAll(/class="card-title"><a href="\/evaluations\/\d+">([^<]+)</g)].map((m) => m[1]);
+    const titles = [...dash.text.matchAll(/class="card-title"><a href="\/evaluations\/\d+">([^<]+)</g)].map(
+      (m) => m[1],
+    );
     expect(titles).toEqual(["Claims intake assistant — production rollout (demo)", "Older evaluation"]);
-    expect(dash.text).toMatch(/Meridian Automation<\/td><td><span class="status status-in_progress">in progress<\/span><\/td>\s*<td class="num" title="15 of 15 required questions answered">15\/15<\/td>/);
+    expect(dash.text).toMatch(
+      /Meridian Automation<\/td><td><span class="status status-in_progress">in progress<\/span><\/td>\s*<td class="num" title="15 of 15 required questions answered">15\/15<\/td>/,
+    );
     expect(dash.text).toContain("2 of 3 vendors submitted");
     const search = await agent.get("/evaluations?q=older");
     expect(search.text).toContain("Older evaluation");
@@ -115,15 +174,29 @@ describe("evaluations", () => {
     const edit = await agent.get(`/evaluations/${id}/edit`);
     expect(edit.text).toContain("Invitations have gone out");
     const setId = String(findEvaluation(db, id)!.questionSetId);
-    const res = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), roles: ["cto", "cfo"], currency: "USD" });
+    const res = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, {
+      ...valid(Number(setId)),
+      roles: ["cto", "cfo"],
+      currency: "USD",
+    });
     expect(res.status).toBe(400);
     expect(res.text).toContain("The role sections cannot change once invitations have gone out");
     expect(res.text).toContain("The currency cannot change once invitations have gone out");
-    const reset = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), title: "Renamed while resetting", a_monitoring_days: "40", reset: "monitoring_days" });
+    const reset = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, {
+      ...valid(Number(setId)),
+      title: "Renamed while resetting",
+      a_monitoring_days: "40",
+      reset: "monitoring_days",
+    });
     expect(reset.text).toContain("is back to its default for the tier");
-    expect(reset.text).toMatch(/id="a_monitoring_days" name="a_monitoring_days" type="text" inputmode="decimal" value=""/);
+    expect(reset.text).toMatch(
+      /id="a_monitoring_days" name="a_monitoring_days" type="text" inputmode="decimal" value=""/,
+    );
     expect(reset.text).toContain('value="Renamed while resetting"');
-    const saved = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, { ...valid(Number(setId)), title: "Renamed" });
+    const saved = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, {
+      ...valid(Number(setId)),
+      title: "Renamed",
+    });
     expect(saved.status).toBe(303);
     expect(findEvaluation(db, id)).toMatchObject({ title: "Renamed", assumptions: {} });
     const log = await agent.get(`/evaluations/${id}/audit?action=assumptions`);

@@ -25,7 +25,11 @@ process.once("exit", () => {
 /** Runs the CLI from source in a child process (no vitest variables in its environment). */
 export function cliProcess(args: string[], env: Record<string, string>): ChildProcess {
   const { BASE_URL: _b, ...rest } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), ...args], { cwd: ROOT, env: { ...rest, LOG_LEVEL: "silent", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), ...args], {
+    cwd: ROOT,
+    env: { ...rest, LOG_LEVEL: "silent", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   running.add(child);
   child.once("exit", () => running.delete(child));
   return child;
@@ -33,7 +37,12 @@ export function cliProcess(args: string[], env: Record<string, string>): ChildPr
 
 /** Starts the real server as a child process and waits until /healthz answers. */
 export async function startServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = cliProcess(["serve"], { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", BASE_URL: `http://127.0.0.1:${port}` });
+  const child = cliProcess(["serve"], {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    BASE_URL: `http://127.0.0.1:${port}`,
+  });
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
     try {
@@ -65,7 +74,11 @@ export class VendorClient {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
   }
   async request(path: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(this.base + path, { ...init, redirect: "manual", headers: { ...(init.headers as Record<string, string>), cookie: this.header() } });
+    const res = await fetch(this.base + path, {
+      ...init,
+      redirect: "manual",
+      headers: { ...(init.headers as Record<string, string>), cookie: this.header() },
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(";");
       const i = pair!.indexOf("=");
@@ -79,12 +92,19 @@ export class VendorClient {
     this.csrf = csrfOf(html);
   }
   save(key: string, q: string, revision: number): Promise<Response> {
-    return this.request(`/portal/answers/${key}`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": this.csrf }, body: JSON.stringify({ q, revision }) });
+    return this.request(`/portal/answers/${key}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", "x-csrf-token": this.csrf },
+      body: JSON.stringify({ q, revision }),
+    });
   }
 }
 
 /** A data folder (under `dir`) with an open evaluation of `n` invited vendors; returns their ids and link paths. */
-export async function prepareVendors(dir: string, n: number): Promise<{ dataDir: string; vendors: { id: number; path: string }[] }> {
+export async function prepareVendors(
+  dir: string,
+  n: number,
+): Promise<{ dataDir: string; vendors: { id: number; path: string }[] }> {
   const { loadConfig } = await import("../../src/config.js");
   const { dbPath, openDb } = await import("../../src/db/index.js");
   const { migrate } = await import("../../src/db/migrate.js");
@@ -99,7 +119,13 @@ export async function prepareVendors(dir: string, n: number): Promise<{ dataDir:
   db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(e);
   const vendors = Array.from({ length: n }, (_, i) => {
     const id = makeVendor(db, e, { name: `Vendor ${i}`, contactEmail: `v${i}@x.example` });
-    const { token } = createLink(db, config.sessionSecret, { vendorId: id, role: null, holderName: "V", holderEmail: `v${i}@x.example`, expiresAt: "2100-01-01T00:00:00.000Z" });
+    const { token } = createLink(db, config.sessionSecret, {
+      vendorId: id,
+      role: null,
+      holderName: "V",
+      holderEmail: `v${i}@x.example`,
+      expiresAt: "2100-01-01T00:00:00.000Z",
+    });
     return { id, path: `/v/${token}` };
   });
   db.close();

@@ -18,11 +18,13 @@ describe("crash safety", () => {
     const port = await freePort();
     let server = await startServer(dataDir, port);
     const acked: { vendorId: number; key: string; value: number; revision: number }[] = [];
-    const clients = await Promise.all(vendors.map(async (v) => {
-      const c = new VendorClient(`http://127.0.0.1:${port}`);
-      await c.open(v.path, "cto");
-      return { c, v };
-    }));
+    const clients = await Promise.all(
+      vendors.map(async (v) => {
+        const c = new VendorClient(`http://127.0.0.1:${port}`);
+        await c.open(v.path, "cto");
+        return { c, v };
+      }),
+    );
     let stop = false;
     const runs = clients.map(async ({ c, v }) => {
       const rev: Record<string, number> = {};
@@ -54,11 +56,21 @@ describe("crash safety", () => {
 
     const db = openDb(dbPath(dataDir));
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
-    const history = db.prepare("SELECT value FROM answer_history WHERE vendor_id = ? AND question_key = ? AND revision = ?");
-    for (const a of acked) expect(history.pluck().get(a.vendorId, a.key, a.revision), `${a.vendorId}/${a.key}@${a.revision}`).toBe(JSON.stringify(a.value));
+    const history = db.prepare(
+      "SELECT value FROM answer_history WHERE vendor_id = ? AND question_key = ? AND revision = ?",
+    );
+    for (const a of acked)
+      expect(history.pluck().get(a.vendorId, a.key, a.revision), `${a.vendorId}/${a.key}@${a.revision}`).toBe(
+        JSON.stringify(a.value),
+      );
     // Nothing half-written: every answer is the last entry of its history.
-    const torn = db.prepare(`SELECT count(*) FROM answers a WHERE NOT EXISTS (SELECT 1 FROM answer_history h WHERE h.vendor_id = a.vendor_id AND h.question_key = a.question_key AND h.revision = a.revision AND h.value IS a.value)
-      OR a.revision <> (SELECT max(revision) FROM answer_history h WHERE h.vendor_id = a.vendor_id AND h.question_key = a.question_key)`).pluck().get();
+    const torn = db
+      .prepare(
+        `SELECT count(*) FROM answers a WHERE NOT EXISTS (SELECT 1 FROM answer_history h WHERE h.vendor_id = a.vendor_id AND h.question_key = a.question_key AND h.revision = a.revision AND h.value IS a.value)
+      OR a.revision <> (SELECT max(revision) FROM answer_history h WHERE h.vendor_id = a.vendor_id AND h.question_key = a.question_key)`,
+      )
+      .pluck()
+      .get();
     expect(torn).toBe(0);
     db.close();
   }, 90_000);
@@ -67,7 +79,11 @@ describe("crash safety", () => {
     const { dataDir } = await prepare(1);
     const demo = JSON.parse(readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"));
     // A large bundle: 50 vendors with every answer, so that the import takes a while.
-    demo.vendors = Array.from({ length: 50 }, (_, i) => ({ ...demo.vendors[i % 3], name: `Bulk vendor ${i}`, contactEmail: `b${i}@x.example` }));
+    demo.vendors = Array.from({ length: 50 }, (_, i) => ({
+      ...demo.vendors[i % 3],
+      name: `Bulk vendor ${i}`,
+      contactEmail: `b${i}@x.example`,
+    }));
     const file = join(dataDir, "big.json");
     writeFileSync(file, JSON.stringify(demo));
     const outcomes: number[] = [];
@@ -77,7 +93,11 @@ describe("crash safety", () => {
       await kill(child);
       const db = openDb(dbPath(dataDir));
       expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
-      const counts = db.prepare("SELECT e.id, (SELECT count(*) FROM vendors v WHERE v.evaluation_id = e.id) AS n FROM evaluations e WHERE e.title LIKE 'Claims intake%'").all() as { n: number }[];
+      const counts = db
+        .prepare(
+          "SELECT e.id, (SELECT count(*) FROM vendors v WHERE v.evaluation_id = e.id) AS n FROM evaluations e WHERE e.title LIKE 'Claims intake%'",
+        )
+        .all() as { n: number }[];
       for (const c of counts) expect(c.n).toBe(50);
       outcomes.push(counts.length);
       db.close();
@@ -95,10 +115,13 @@ describe("crash safety", () => {
       await kill(child);
       const db = openDb(dbPath(dataDir));
       expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
-      for (const r of db.prepare("SELECT file_name FROM reports").pluck().all() as string[]) expect(existsSync(join(dataDir, "reports", r)), r).toBe(true);
+      for (const r of db.prepare("SELECT file_name FROM reports").pluck().all() as string[])
+        expect(existsSync(join(dataDir, "reports", r)), r).toBe(true);
       db.close();
     }
-    const leftovers = existsSync(join(dataDir, "reports")) ? readdirSync(join(dataDir, "reports")).filter((f) => f.endsWith(".pdf")) : [];
+    const leftovers = existsSync(join(dataDir, "reports"))
+      ? readdirSync(join(dataDir, "reports")).filter((f) => f.endsWith(".pdf"))
+      : [];
     const db = openDb(dbPath(dataDir));
     const rows = db.prepare("SELECT count(*) FROM reports").pluck().get() as number;
     db.close();

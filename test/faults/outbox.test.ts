@@ -3,8 +3,14 @@ import { createMailer, enqueue, OutboxSender, processOutbox } from "../../src/ma
 import { makeDb } from "../helpers.js";
 import { smtpForTest } from "../smtp.js";
 
-function queue(db: ReturnType<typeof makeDb>["db"], config: ReturnType<typeof makeDb>["config"], n: number, to = (i: number) => `r${i}@example.com`) {
-  for (let i = 0; i < n; i++) enqueue(db, config, { to: to(i), subject: `Message ${i}`, body: `Body ${i}`, kind: "test" });
+function queue(
+  db: ReturnType<typeof makeDb>["db"],
+  config: ReturnType<typeof makeDb>["config"],
+  n: number,
+  to = (i: number) => `r${i}@example.com`,
+) {
+  for (let i = 0; i < n; i++)
+    enqueue(db, config, { to: to(i), subject: `Message ${i}`, body: `Body ${i}`, kind: "test" });
 }
 
 describe("the outbox against a slow SMTP server", () => {
@@ -17,7 +23,10 @@ describe("the outbox against a slow SMTP server", () => {
     const other = new OutboxSender(db, createMailer(config), config);
     const passes: Promise<unknown>[] = [];
     const started = Date.now();
-    while (Date.now() - started < 4000 && (db.prepare("SELECT count(*) FROM email_outbox WHERE status = 'sent'").pluck().get() as number) < 16) {
+    while (
+      Date.now() - started < 4000 &&
+      (db.prepare("SELECT count(*) FROM email_outbox WHERE status = 'sent'").pluck().get() as number) < 16
+    ) {
       passes.push(sender.tick(), other.tick());
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -25,7 +34,12 @@ describe("the outbox against a slow SMTP server", () => {
     const subjects = smtp.messages.map((m) => /Subject: (.*)/.exec(m.raw)![1]).sort();
     expect(subjects).toHaveLength(16);
     expect(new Set(subjects).size).toBe(16);
-    expect(db.prepare("SELECT count(*) FROM email_outbox WHERE status = 'sent' AND attempts = 1 AND claimed_until IS NULL").pluck().get()).toBe(16);
+    expect(
+      db
+        .prepare("SELECT count(*) FROM email_outbox WHERE status = 'sent' AND attempts = 1 AND claimed_until IS NULL")
+        .pluck()
+        .get(),
+    ).toBe(16);
   }, 20_000);
 
   it("does not let one slow delivery hold up the other mail", async () => {
@@ -35,11 +49,18 @@ describe("the outbox against a slow SMTP server", () => {
     const sender = new OutboxSender(db, createMailer(config), config, undefined, 4, true);
     const started = Date.now();
     void sender.tick();
-    while ((db.prepare("SELECT count(*) FROM email_outbox WHERE status = 'sent'").pluck().get() as number) < 8 && Date.now() - started < 2500) await new Promise((r) => setTimeout(r, 20));
+    while (
+      (db.prepare("SELECT count(*) FROM email_outbox WHERE status = 'sent'").pluck().get() as number) < 8 &&
+      Date.now() - started < 2500
+    )
+      await new Promise((r) => setTimeout(r, 20));
     const othersDone = Date.now() - started;
-    expect(db.prepare("SELECT to_addr FROM email_outbox WHERE status <> 'sent'").pluck().all()).toEqual(["slow@example.com"]);
+    expect(db.prepare("SELECT to_addr FROM email_outbox WHERE status <> 'sent'").pluck().all()).toEqual([
+      "slow@example.com",
+    ]);
     expect(othersDone).toBeLessThan(2000);
-    while ((db.prepare("SELECT count(*) FROM email_outbox WHERE status = 'sent'").pluck().get() as number) < 9) await new Promise((r) => setTimeout(r, 50));
+    while ((db.prepare("SELECT count(*) FROM email_outbox WHERE status = 'sent'").pluck().get() as number) < 9)
+      await new Promise((r) => setTimeout(r, 50));
     sender.stop();
     expect(smtp.messages).toHaveLength(9);
   }, 20_000);
@@ -48,7 +69,11 @@ describe("the outbox against a slow SMTP server", () => {
     const smtp = await smtpForTest({ delayMs: () => 200 });
     const { db, config } = makeDb({ SMTP_URL: smtp.url });
     queue(db, config, 3);
-    const results = await Promise.all([processOutbox(db, createMailer(config), config), processOutbox(db, createMailer(config), config), processOutbox(db, createMailer(config), config)]);
+    const results = await Promise.all([
+      processOutbox(db, createMailer(config), config),
+      processOutbox(db, createMailer(config), config),
+      processOutbox(db, createMailer(config), config),
+    ]);
     expect(results.reduce((n, r) => n + r.sent, 0)).toBe(3);
     expect(smtp.messages).toHaveLength(3);
   });

@@ -35,7 +35,14 @@ async function serve(dataDir: string) {
   const { path } = await invitedVendor(db, config);
   const vendor = new VendorClient(base);
   await vendor.open(path, "cto");
-  return { db, config, base, vendor, log, close: () => new Promise<void>((r) => server.close(() => (db.close(), r()))) };
+  return {
+    db,
+    config,
+    base,
+    vendor,
+    log,
+    close: () => new Promise<void>((r) => server.close(() => (db.close(), r()))),
+  };
 }
 
 /** Another process that takes the database's write lock and holds it for `ms`. */
@@ -75,7 +82,9 @@ describe("faults from outside the app", () => {
       const waited = await s.vendor.save("cto_vendor_share", "41", 0);
       expect(waited.status).toBe(200);
       await released;
-      expect(s.db.prepare("SELECT value FROM answers WHERE question_key = 'cto_vendor_share'").pluck().get()).toBe("41");
+      expect(s.db.prepare("SELECT value FROM answers WHERE question_key = 'cto_vendor_share'").pluck().get()).toBe(
+        "41",
+      );
       expect(s.log.join("")).toContain("database busy");
     } finally {
       await s.close();
@@ -94,7 +103,10 @@ describe("faults from outside the app", () => {
   function smallDisk(mb: number): string | undefined {
     const dir = mkdtempSync(join(tmpdir(), "truecost-disk-"));
     const r = spawnSync("mount", ["-t", "tmpfs", "-o", `size=${mb}m`, "tmpfs", dir], { encoding: "utf8" });
-    if (r.status !== 0) return void rmSync(dir, { recursive: true, force: true });
+    if (r.status !== 0) {
+      rmSync(dir, { recursive: true, force: true });
+      return;
+    }
     mounted.push(dir);
     return dir;
   }
@@ -122,10 +134,17 @@ describe("faults from outside the app", () => {
       const res = await s.vendor.save("cto_vendor_share", "40", 0);
       const text = await res.text();
       expect(res.status, text).toBe(503);
-      expect(JSON.parse(text).error).toMatchObject({ id: "disk_full", message: expect.stringContaining("out of disk space") });
+      expect(JSON.parse(text).error).toMatchObject({
+        id: "disk_full",
+        message: expect.stringContaining("out of disk space"),
+      });
       const form = new FormData();
       form.set("_csrf", s.vendor.csrf);
-      form.set("file", new Blob([Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(2 * 1024 * 1024, 32)])]), "evidence.pdf");
+      form.set(
+        "file",
+        new Blob([Buffer.concat([Buffer.from("%PDF-1.4\n"), Buffer.alloc(2 * 1024 * 1024, 32)])]),
+        "evidence.pdf",
+      );
       const up = await s.vendor.request("/portal/questions/cto_controls/files", { method: "POST", body: form });
       expect(up.status).toBe(503);
       expect(await up.text()).toContain("Evidence file: not stored: the server is out of disk space");
@@ -146,7 +165,8 @@ describe("faults from outside the app", () => {
       s.db.pragma(`max_page_count = ${pages}`);
       let res: Response | undefined;
       // Fill the last free pages with saves until SQLite refuses to grow the file.
-      for (let i = 0; i < 500 && (!res || res.status === 200); i++) res = await s.vendor.save("proc_reference", "x".repeat(5000) + i, i);
+      for (let i = 0; i < 500 && (!res || res.status === 200); i++)
+        res = await s.vendor.save("proc_reference", "x".repeat(5000) + i, i);
       const text = await res!.clone().text();
       expect(res!.status, text + s.log.join("").slice(-1500)).toBe(503);
       expect(((await res!.json()) as { error: { id: string } }).error.id).toBe("disk_full");
@@ -163,7 +183,10 @@ describe("faults from outside the app", () => {
     fill(dir);
     const { BASE_URL: _b, ...env } = process.env;
     const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "src", "cli", "index.ts"), "serve"], {
-      cwd: ROOT, env: { ...env, DATA_DIR: join(dir, "data"), PORT: String(await freePort()), LOG_LEVEL: "silent" }, encoding: "utf8", timeout: 20_000,
+      cwd: ROOT,
+      env: { ...env, DATA_DIR: join(dir, "data"), PORT: String(await freePort()), LOG_LEVEL: "silent" },
+      encoding: "utf8",
+      timeout: 20_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("is full. Free some space");

@@ -15,14 +15,30 @@ import { loadQuestionSetFile } from "../../src/questions/loader.js";
 const set = loadQuestionSetFile(join(ROOT, "questions", "ai-production.yaml")).set;
 const demo = JSON.parse(readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"));
 type Answers = Record<string, AnswerValue>;
-const [swift, north, meridian] = demo.vendors.map((v: { answers: Answers }) => v.answers) as [Answers, Answers, Answers];
-const base: ModelEvaluation = { tier: "production", horizonYears: 3, currency: "EUR", dayRateMinor: 90_000, valueEstimateMinor: 42_000_000, roles: [...ROLES] };
+const [swift, north, meridian] = demo.vendors.map((v: { answers: Answers }) => v.answers) as [
+  Answers,
+  Answers,
+  Answers,
+];
+const base: ModelEvaluation = {
+  tier: "production",
+  horizonYears: 3,
+  currency: "EUR",
+  dayRateMinor: 90_000,
+  valueEstimateMinor: 42_000_000,
+  roles: [...ROLES],
+};
 const EUR = (n: number) => Math.round(n * 100);
 
 function run(vendors: (Partial<ModelVendor> & { answers: Answers })[], evaluation: Partial<ModelEvaluation> = {}) {
-  return runModel({ set, evaluation: { ...base, ...evaluation }, vendors: vendors.map((v, i) => ({ id: String(i + 1), name: `Vendor ${i + 1}`, ...v })) });
+  return runModel({
+    set,
+    evaluation: { ...base, ...evaluation },
+    vendors: vendors.map((v, i) => ({ id: String(i + 1), name: `Vendor ${i + 1}`, ...v })),
+  });
 }
-const drop = (answers: Answers, ...keys: string[]) => Object.fromEntries(Object.entries(answers).filter(([k]) => !keys.includes(k)));
+const drop = (answers: Answers, ...keys: string[]) =>
+  Object.fromEntries(Object.entries(answers).filter(([k]) => !keys.includes(k)));
 const line = (v: ReturnType<typeof run>["vendors"][number], key: string) => v.lines.find((l) => l.questionKey === key)!;
 
 describe("1. silence is never cheaper than an answer", () => {
@@ -69,8 +85,15 @@ describe("2. an answer cannot make a duty the tier requires free", () => {
   });
 
   it("a pilot takes the figure as given; a system of record never goes below the floor", () => {
-    expect(line(run([{ answers: { ...north, product_review_effort: 0 } }], { tier: "pilot" }).vendors[0]!, "product_review_effort").amount).toBe(0);
-    const sor = run([{ answers: { ...north, product_review_effort: 0 }, evidence: { product_review_effort: 1 } }], { tier: "system_of_record" }).vendors[0]!;
+    expect(
+      line(
+        run([{ answers: { ...north, product_review_effort: 0 } }], { tier: "pilot" }).vendors[0]!,
+        "product_review_effort",
+      ).amount,
+    ).toBe(0);
+    const sor = run([{ answers: { ...north, product_review_effort: 0 }, evidence: { product_review_effort: 1 } }], {
+      tier: "system_of_record",
+    }).vendors[0]!;
     expect(line(sor, "product_review_effort").amount).toBe(60 * 90_000);
   });
 });
@@ -107,18 +130,38 @@ describe("3. flips and cheap by exclusion are blamed on their real cause", () =>
 
 describe("4. every cost is counted once", () => {
   it("change management, incident cover and exit each count once when several questions price them", () => {
-    const all = { ...north, cfo_change_management: { status: "excluded" }, product_process_change: { status: "excluded" }, cto_incidents: { status: "excluded" },
-      proc_service_levels: { status: "excluded" }, cfo_exit_assistance: { status: "excluded" }, cfo_transition_fee: EUR(10_000) } as Answers;
+    const all = {
+      ...north,
+      cfo_change_management: { status: "excluded" },
+      product_process_change: { status: "excluded" },
+      cto_incidents: { status: "excluded" },
+      proc_service_levels: { status: "excluded" },
+      cfo_exit_assistance: { status: "excluded" },
+      cfo_transition_fee: EUR(10_000),
+    } as Answers;
     const v = run([{ answers: all }]).vendors[0]!;
-    for (const work of ["change_management", "incident_cover", "exit"]) expect(v.lines.filter((l) => l.work === work && l.total > 0), work).toHaveLength(1);
+    for (const work of ["change_management", "incident_cover", "exit"])
+      expect(
+        v.lines.filter((l) => l.work === work && l.total > 0),
+        work,
+      ).toHaveLength(1);
     expect(v.lines.filter((l) => l.work === "change_management").reduce((s, l) => s + l.total, 0)).toBe(EUR(10_800)); // 10% of the €108,000 reference, once
     expect(line(v, "product_process_change").countedUnder).toBe("cfo_change_management");
   });
 
   it("integration and hardening have their own shares, and each operating duty its own days", () => {
     const q = (key: string) => set.sections.flatMap((s) => s.questions).find((x) => x.key === key)!;
-    expect([q("cto_integration").estimate!.share, q("cto_hardening").estimate!.share]).toEqual(["integration_share", "hardening_share"]);
-    const duties = ["cto_monitoring", "cto_maintenance", "product_adoption", "product_upstream_changes", "cto_incidents"].map((k) => q(k).estimate!.days);
+    expect([q("cto_integration").estimate!.share, q("cto_hardening").estimate!.share]).toEqual([
+      "integration_share",
+      "hardening_share",
+    ]);
+    const duties = [
+      "cto_monitoring",
+      "cto_maintenance",
+      "product_adoption",
+      "product_upstream_changes",
+      "cto_incidents",
+    ].map((k) => q(k).estimate!.days);
     expect(new Set(duties).size).toBe(duties.length);
   });
 });
@@ -136,7 +179,9 @@ describe("5. timing", () => {
   it("a staged rollout spreads the scale-out over the later years; everyone at once puts it at go-live", () => {
     const answers = { ...north, product_scale_out: { status: "excluded" } } as Answers;
     expect(line(run([{ answers }]).vendors[0]!, "product_scale_out").years).toEqual([0, EUR(10_800), EUR(10_800)]);
-    expect(line(run([{ answers: { ...answers, product_rollout_plan: "big_bang" } }]).vendors[0]!, "product_scale_out").years).toEqual([EUR(21_600), 0, 0]);
+    expect(
+      line(run([{ answers: { ...answers, product_rollout_plan: "big_bang" } }]).vendors[0]!, "product_scale_out").years,
+    ).toEqual([EUR(21_600), 0, 0]);
   });
 });
 
@@ -160,13 +205,23 @@ describe("6. commercial terms change the figures", () => {
   });
 
   it("the vendor's day rate times the buyer's change volume is a cost; a locked platform raises the exit cost", () => {
-    expect(line(run([{ answers: north }]).vendors[0]!, "proc_change_rate").amount).toBe(20 * (0.2 * EUR(1_200) + 0.8 * EUR(900)));
-    const exit = (portability: string) => line(run([{ answers: { ...north, cfo_exit_assistance: { status: "excluded" }, cto_portability: portability } }]).vendors[0]!, "cfo_exit_assistance").amount;
+    expect(line(run([{ answers: north }]).vendors[0]!, "proc_change_rate").amount).toBe(
+      20 * (0.2 * EUR(1_200) + 0.8 * EUR(900)),
+    );
+    const exit = (portability: string) =>
+      line(
+        run([{ answers: { ...north, cfo_exit_assistance: { status: "excluded" }, cto_portability: portability } }])
+          .vendors[0]!,
+        "cfo_exit_assistance",
+      ).amount;
     expect(exit("locked")).toBeGreaterThan(exit("portable"));
   });
 
   it("no estimate can be lowered by quoting a lower fee alone", () => {
-    const estimates = (fee: number) => run([{ answers: { ...swift, cfo_implementation_fee: fee } }]).vendors[0]!.lines.filter((l) => l.kind === "hidden").map((l) => l.amount);
+    const estimates = (fee: number) =>
+      run([{ answers: { ...swift, cfo_implementation_fee: fee } }])
+        .vendors[0]!.lines.filter((l) => l.kind === "hidden")
+        .map((l) => l.amount);
     expect(estimates(EUR(10_000))).toEqual(estimates(EUR(900_000)));
   });
 });
@@ -204,7 +259,9 @@ describe("7. ranking hygiene", () => {
 
 describe("8. out-of-range assumptions", () => {
   it("are clamped to their bounds by the model, and no figure is NaN or ∞", () => {
-    const r = run([{ answers: north }], { assumptions: { partial_share: 5, go_live_month: 1e9, exit_share: 1e308, governance_share: Number.NaN } });
+    const r = run([{ answers: north }], {
+      assumptions: { partial_share: 5, go_live_month: 1e9, exit_share: 1e308, governance_share: Number.NaN },
+    });
     expect(r.assumptions.partial_share).toBe(1);
     expect(r.assumptions.go_live_month).toBe(36);
     expect(r.assumptions.exit_share).toBe(2);
@@ -219,8 +276,13 @@ describe("9. the system-of-record tier tightens flags and evidence", () => {
     const prod = run([{ answers }]).vendors[0]!;
     const sor = run([{ answers }], { tier: "system_of_record" }).vendors[0]!;
     expect(prod.flags.find((f) => f.id === "implementation_without_operation")!.severity).toBe("high");
-    expect(run([{ answers: { ...north, product_upstream_changes: { status: "excluded" } } }]).vendors[0]!.flags[0]!.severity).toBe("low");
-    expect(run([{ answers: { ...north, product_upstream_changes: { status: "excluded" } } }], { tier: "system_of_record" }).vendors[0]!.flags[0]!.severity).toBe("medium");
+    expect(
+      run([{ answers: { ...north, product_upstream_changes: { status: "excluded" } } }]).vendors[0]!.flags[0]!.severity,
+    ).toBe("low");
+    expect(
+      run([{ answers: { ...north, product_upstream_changes: { status: "excluded" } } }], { tier: "system_of_record" })
+        .vendors[0]!.flags[0]!.severity,
+    ).toBe("medium");
     expect(line(sor, "cto_controls")).toMatchObject({ asserted: true });
     expect(prod.lines.find((l) => l.questionKey === "cto_controls")).toBeUndefined();
   });
@@ -228,7 +290,9 @@ describe("9. the system-of-record tier tightens flags and evidence", () => {
   it("tightens numeric thresholds per tier", () => {
     const weeks = { ...north, product_stabilisation_weeks: 3 };
     expect(run([{ answers: weeks }]).vendors[0]!.flags.map((f) => f.id)).not.toContain("instant_rollout");
-    expect(run([{ answers: weeks }], { tier: "system_of_record" }).vendors[0]!.flags.map((f) => f.id)).toContain("instant_rollout");
+    expect(run([{ answers: weeks }], { tier: "system_of_record" }).vendors[0]!.flags.map((f) => f.id)).toContain(
+      "instant_rollout",
+    );
   });
 });
 

@@ -11,7 +11,13 @@ const set = loadQuestionSetFile(join(ROOT, "questions", "ai-production.yaml")).s
 const demo = JSON.parse(readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"));
 /** A vendor that answers every question well (the demo's Northwind): it raises no flag. */
 const clean: Record<string, AnswerValue> = demo.vendors[1].answers;
-const evaluation: ModelEvaluation = { tier: "production", horizonYears: 3, currency: "EUR", dayRateMinor: 90_000, roles: [...ROLES] };
+const evaluation: ModelEvaluation = {
+  tier: "production",
+  horizonYears: 3,
+  currency: "EUR",
+  dayRateMinor: 90_000,
+  roles: [...ROLES],
+};
 
 function flagsOf(answers: Record<string, AnswerValue | undefined>) {
   return runModel({ set, evaluation, vendors: [{ id: "v", name: "V", answers }] }).vendors[0]!.flags;
@@ -58,12 +64,30 @@ describe("red flags on the default question set", () => {
 
   it("cheap_by_exclusion is raised across vendors: cheapest at entry, not overall", () => {
     const excluded = { status: "excluded" };
-    const cheap = { ...clean, cfo_implementation_fee: 5_000_000, cto_monitoring: excluded, cto_incidents: excluded, proc_service_levels: excluded, product_adoption: excluded,
-      cfo_exit_assistance: excluded, proc_handoff: excluded, cto_controls: { status: "deferred" } } as Record<string, AnswerValue>;
-    const r = runModel({ set, evaluation, vendors: [{ id: "a", name: "Cheap", answers: cheap }, { id: "b", name: "Full", answers: clean }] });
+    const cheap = {
+      ...clean,
+      cfo_implementation_fee: 5_000_000,
+      cto_monitoring: excluded,
+      cto_incidents: excluded,
+      proc_service_levels: excluded,
+      product_adoption: excluded,
+      cfo_exit_assistance: excluded,
+      proc_handoff: excluded,
+      cto_controls: { status: "deferred" },
+    } as Record<string, AnswerValue>;
+    const r = runModel({
+      set,
+      evaluation,
+      vendors: [
+        { id: "a", name: "Cheap", answers: cheap },
+        { id: "b", name: "Full", answers: clean },
+      ],
+    });
     const flag = r.vendors[0]!.flags.find((f) => f.id === "cheap_by_exclusion")!;
     expect(flag.severity).toBe("high");
-    expect(flag.message).toMatch(/Against Full: €[\d,]+ cheaper at entry, €[\d,]+ dearer over 3 years; what it leaves out or leaves unanswered costs €[\d,]+ more/);
+    expect(flag.message).toMatch(
+      /Against Full: €[\d,]+ cheaper at entry, €[\d,]+ dearer over 3 years; what it leaves out or leaves unanswered costs €[\d,]+ more/,
+    );
     expect(r.vendors[1]!.flags).toEqual([]);
   });
 });

@@ -8,34 +8,59 @@ import { inputArb } from "./generated.js";
 
 const RUNS = { numRuns: Number(process.env.PROPERTY_RUNS ?? 200) };
 const tiers = (x: number) => ({ pilot: x, production: x, system_of_record: x });
-const assumption = (key: string, value: number, kind: Assumption["kind"], max = 1): Assumption => ({ key, label: key, meaning: `${key} for the tests.`, basis: "judgement", unit: "share", kind, min: 0, max, defaults: tiers(value) });
+const assumption = (key: string, value: number, kind: Assumption["kind"], max = 1): Assumption => ({
+  key,
+  label: key,
+  meaning: `${key} for the tests.`,
+  basis: "judgement",
+  unit: "share",
+  kind,
+  min: 0,
+  max,
+  defaults: tiers(value),
+});
 
 /** The same input whose set carries the discount rate and the day rate's rise, at the values given. */
 function withRates(input: ModelInput, rates: { discount?: number; escalation?: number }): ModelInput {
-  const extra = [assumption("discount_rate", rates.discount ?? 0.08, "value", 0.3), assumption("day_rate_escalation", rates.escalation ?? 0, "cost", 0.15)];
-  return { ...input, set: { ...input.set, assumptions: [...input.set.assumptions.filter((a) => !extra.some((e) => e.key === a.key)), ...extra] } };
+  const extra = [
+    assumption("discount_rate", rates.discount ?? 0.08, "value", 0.3),
+    assumption("day_rate_escalation", rates.escalation ?? 0, "cost", 0.15),
+  ];
+  return {
+    ...input,
+    set: {
+      ...input.set,
+      assumptions: [...input.set.assumptions.filter((a) => !extra.some((e) => e.key === a.key)), ...extra],
+    },
+  };
 }
 
 describe("present values", () => {
   it("a higher discount rate never raises a present value: of a line, a total, or the value", () => {
     fc.assert(
-      fc.property(inputArb(), fc.double({ min: 0, max: 0.3, noNaN: true }), fc.double({ min: 0, max: 0.3, noNaN: true }), (input, x, y) => {
-        const [lo, hi] = x <= y ? [x, y] : [y, x];
-        const a = runModel(withRates(input, { discount: lo }));
-        const b = runModel(withRates(input, { discount: hi }));
-        a.vendors.forEach((va, i) => {
-          const vb = b.vendors[i]!;
-          va.lines.forEach((l, j) => {
-            expect(vb.lines[j]!.presentValue).toBeLessThanOrEqual(l.presentValue);
-            // Discounting never makes money worth more than its nominal amount.
-            expect(l.presentValue).toBeLessThanOrEqual(l.total);
+      fc.property(
+        inputArb(),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        fc.double({ min: 0, max: 0.3, noNaN: true }),
+        (input, x, y) => {
+          const [lo, hi] = x <= y ? [x, y] : [y, x];
+          const a = runModel(withRates(input, { discount: lo }));
+          const b = runModel(withRates(input, { discount: hi }));
+          a.vendors.forEach((va, i) => {
+            const vb = b.vendors[i]!;
+            va.lines.forEach((l, j) => {
+              expect(vb.lines[j]!.presentValue).toBeLessThanOrEqual(l.presentValue);
+              // Discounting never makes money worth more than its nominal amount.
+              expect(l.presentValue).toBeLessThanOrEqual(l.total);
+            });
+            if (va.presentTotal !== null) expect(vb.presentTotal!).toBeLessThanOrEqual(va.presentTotal);
+            expect(va.presentTotal === null).toBe(va.adjustedTotal === null);
+            if (va.presentTotal !== null)
+              expect(va.presentTotal).toBe(va.lines.reduce((s, l) => s + l.presentValue, 0));
+            if (va.roi && vb.roi) expect(vb.roi.valuePresent).toBeLessThanOrEqual(va.roi.valuePresent);
           });
-          if (va.presentTotal !== null) expect(vb.presentTotal!).toBeLessThanOrEqual(va.presentTotal);
-          expect(va.presentTotal === null).toBe(va.adjustedTotal === null);
-          if (va.presentTotal !== null) expect(va.presentTotal).toBe(va.lines.reduce((s, l) => s + l.presentValue, 0));
-          if (va.roi && vb.roi) expect(vb.roi.valuePresent).toBeLessThanOrEqual(va.roi.valuePresent);
-        });
-      }),
+        },
+      ),
       RUNS,
     );
   });
@@ -54,7 +79,8 @@ describe("present values", () => {
             if (!l.countedUnder && !r.countedUnder) expect(r.total).toBeGreaterThanOrEqual(l.total);
           });
           expect(risen.vendors[i]!.pricedTotal).toBeGreaterThanOrEqual(v.pricedTotal);
-          if (v.adjustedTotal !== null) expect(risen.vendors[i]!.adjustedTotal!).toBeGreaterThanOrEqual(v.adjustedTotal);
+          if (v.adjustedTotal !== null)
+            expect(risen.vendors[i]!.adjustedTotal!).toBeGreaterThanOrEqual(v.adjustedTotal);
         });
       }),
       RUNS,
@@ -92,7 +118,15 @@ const EUR = (n: number) => n * 100;
 function offers(rankOn: "nominal" | "present", answers: Record<string, Record<string, unknown>> = {}): ModelInput {
   return {
     set: parseQuestionSet(SET, "test"),
-    evaluation: { tier: "production", horizonYears: 3, currency: "EUR", dayRateMinor: EUR(800), valueEstimateMinor: EUR(400_000), roles: ["cfo", "product"], rankOn },
+    evaluation: {
+      tier: "production",
+      horizonYears: 3,
+      currency: "EUR",
+      dayRateMinor: EUR(800),
+      valueEstimateMinor: EUR(400_000),
+      roles: ["cfo", "product"],
+      rankOn,
+    },
     vendors: [
       // One-off heavy: everything paid at signature.
       { id: "a", name: "Upfront Co", answers: { fee: EUR(300_000), licence: 0, ...answers.a } as never },
@@ -111,13 +145,22 @@ describe("ranking on present value", () => {
     expect(nominal.rankingsDiffer).toBe(true);
     const present = runModel(offers("present"));
     expect(present.ranking.adjusted).toEqual(["b", "a"]);
-    expect(present.vendors.map((v) => [v.adjustedRank, v.nominalRank, v.presentRank])).toEqual([[2, 1, 2], [1, 2, 1]]);
+    expect(present.vendors.map((v) => [v.adjustedRank, v.nominalRank, v.presentRank])).toEqual([
+      [2, 1, 2],
+      [1, 2, 1],
+    ]);
     const view = presentComparison(present, offers("present").set);
     expect(view.vendors.map((v) => v.name)).toEqual(["Yearly Ltd", "Upfront Co"]);
-    expect(view.rankingNote).toBe("Ranked on present value at 10%, as this evaluation chooses, the order is Yearly Ltd, Upfront Co; on nominal totals it would be Upfront Co, Yearly Ltd.");
+    expect(view.rankingNote).toBe(
+      "Ranked on present value at 10%, as this evaluation chooses, the order is Yearly Ltd, Upfront Co; on nominal totals it would be Upfront Co, Yearly Ltd.",
+    );
     expect(view.presentLabel).toBe("Present value at 10%");
-    expect(view.headline).toBe(`Yearly Ltd is cheapest both at entry (€105,000) and over 3 years (${view.vendors[0]!.present} in present value).`);
-    expect(presentComparison(nominal, offers("nominal").set).rankingNote).toBe("Ranked on nominal totals, as this evaluation chooses, the order is Upfront Co, Yearly Ltd; on present value at 10% it would be Yearly Ltd, Upfront Co.");
+    expect(view.headline).toBe(
+      `Yearly Ltd is cheapest both at entry (€105,000) and over 3 years (${view.vendors[0]!.present} in present value).`,
+    );
+    expect(presentComparison(nominal, offers("nominal").set).rankingNote).toBe(
+      "Ranked on nominal totals, as this evaluation chooses, the order is Upfront Co, Yearly Ltd; on present value at 10% it would be Yearly Ltd, Upfront Co.",
+    );
   });
 });
 

@@ -104,7 +104,8 @@ describe("cost model properties over generated evaluations", () => {
         for (const v of runModel(input).vendors) {
           const counted = v.lines.filter((l) => l.total > 0).map((l) => l.work);
           expect(new Set(counted).size, JSON.stringify(counted)).toBe(counted.length);
-          for (const l of v.lines.filter((x) => x.countedUnder)) expect(v.lines.some((w) => w.questionKey === l.countedUnder && w.work === l.work)).toBe(true);
+          for (const l of v.lines.filter((x) => x.countedUnder))
+            expect(v.lines.some((w) => w.questionKey === l.countedUnder && w.work === l.work)).toBe(true);
         }
       }),
       RUNS,
@@ -118,16 +119,31 @@ describe("cost model properties over generated evaluations", () => {
         const rankable = (v: VendorResult) => v.status === "submitted" || input.evaluation.rankUnsubmitted === true;
         for (const v of r.vendors) {
           if (!rankable(v)) expect([v.entryRank, v.adjustedRank]).toEqual([null, null]);
-          if (v.adjustedRank !== null) expect(v.adjustedRank).toBe(1 + r.vendors.filter((w) => w.adjustedRank !== null && w.adjustedTotal! < v.adjustedTotal!).length);
-          if (v.entryRank !== null) expect(v.entryRank).toBe(1 + r.vendors.filter((w) => w.entryRank !== null && w.entryPrice! < v.entryPrice!).length);
+          if (v.adjustedRank !== null)
+            expect(v.adjustedRank).toBe(
+              1 + r.vendors.filter((w) => w.adjustedRank !== null && w.adjustedTotal! < v.adjustedTotal!).length,
+            );
+          if (v.entryRank !== null)
+            expect(v.entryRank).toBe(
+              1 + r.vendors.filter((w) => w.entryRank !== null && w.entryPrice! < v.entryPrice!).length,
+            );
         }
-        expect(r.ranking.adjusted).toEqual(r.vendors.filter((v) => v.adjustedRank !== null).sort((x, y) => x.adjustedTotal! - y.adjustedTotal!).map((v) => v.vendorId));
+        expect(r.ranking.adjusted).toEqual(
+          r.vendors
+            .filter((v) => v.adjustedRank !== null)
+            .sort((x, y) => x.adjustedTotal! - y.adjustedTotal!)
+            .map((v) => v.vendorId),
+        );
         if (r.ranking.adjusted.length < 2) {
           expect(r.sensitivity.leader).toBeNull();
           expect(r.sensitivity.rows.every((x) => !x.leaderChanges)).toBe(true);
           expect(r.rankFlips).toEqual([]);
         }
-        if (!input.set.sections.some((s) => input.evaluation.roles.includes(s.role) && s.questions.some((q) => q.quote && q.headline)))
+        if (
+          !input.set.sections.some(
+            (s) => input.evaluation.roles.includes(s.role) && s.questions.some((q) => q.quote && q.headline),
+          )
+        )
           for (const v of r.vendors) expect([v.entryPrice, v.entryStatus]).toEqual([null, "not_asked"]);
       }),
       RUNS,
@@ -137,16 +153,24 @@ describe("cost model properties over generated evaluations", () => {
   it("for the same item: unanswered ≥ excluded ≥ partial ≥ included", () => {
     fc.assert(
       fc.property(inputArb(), fc.nat(), (input, pick) => {
-        const items = input.set.sections.flatMap((s) => s.questions).filter((q) => q.type === "coverage" && !q.shows_if);
+        const items = input.set.sections
+          .flatMap((s) => s.questions)
+          .filter((q) => q.type === "coverage" && !q.shows_if);
         fc.pre(items.length > 0);
         const q = items[pick % items.length]!;
         const withStatus = (status?: string) => {
           const answers = { ...input.vendors[0]!.answers };
           if (status) answers[q.key] = { status } as AnswerValue;
           else delete answers[q.key];
-          return runModel({ ...input, vendors: [{ ...input.vendors[0]!, answers }, ...input.vendors.slice(1)] }).vendors[0]!.pricedTotal;
+          return runModel({ ...input, vendors: [{ ...input.vendors[0]!, answers }, ...input.vendors.slice(1)] })
+            .vendors[0]!.pricedTotal;
         };
-        const [unanswered, excluded, partial, included] = [withStatus(), withStatus("excluded"), withStatus("partial"), withStatus("included")];
+        const [unanswered, excluded, partial, included] = [
+          withStatus(),
+          withStatus("excluded"),
+          withStatus("partial"),
+          withStatus("included"),
+        ];
         expect(unanswered).toBeGreaterThanOrEqual(excluded);
         expect(excluded).toBeGreaterThanOrEqual(partial);
         expect(partial).toBeGreaterThanOrEqual(included);
@@ -158,25 +182,45 @@ describe("cost model properties over generated evaluations", () => {
 
   it("raising any cost assumption never lowers any vendor's total", () => {
     fc.assert(
-      fc.property(inputArb(), fc.constantFrom(...COST_ASSUMPTIONS), fc.double({ min: 0, max: 3, noNaN: true }), (input, key, bump) => {
-        const base = runModel(input);
-        const a = input.set.assumptions.find((x) => x.key === key)!;
-        const raised = runModel({ ...input, evaluation: { ...input.evaluation, assumptions: { ...input.evaluation.assumptions, [key]: Math.min(a.max, base.assumptions[key]! + bump) } } });
-        base.vendors.forEach((v, i) => expect(raised.vendors[i]!.pricedTotal).toBeGreaterThanOrEqual(v.pricedTotal));
-      }),
+      fc.property(
+        inputArb(),
+        fc.constantFrom(...COST_ASSUMPTIONS),
+        fc.double({ min: 0, max: 3, noNaN: true }),
+        (input, key, bump) => {
+          const base = runModel(input);
+          const a = input.set.assumptions.find((x) => x.key === key)!;
+          const raised = runModel({
+            ...input,
+            evaluation: {
+              ...input.evaluation,
+              assumptions: { ...input.evaluation.assumptions, [key]: Math.min(a.max, base.assumptions[key]! + bump) },
+            },
+          });
+          base.vendors.forEach((v, i) => expect(raised.vendors[i]!.pricedTotal).toBeGreaterThanOrEqual(v.pricedTotal));
+        },
+      ),
       RUNS,
     );
   });
 
   it("the totals sensitivity re-evaluates equal the detailed lines' totals, to the unit, under any assumptions", () => {
     fc.assert(
-      fc.property(inputArb(), fc.dictionary(fc.constantFrom(...COST_ASSUMPTIONS, "go_live_month"), fc.double({ min: 0, max: 40, noNaN: true })), (input, overrides) => {
-        const evaluation = { ...input.evaluation, assumptions: overrides };
-        const detailed = runModel({ ...input, evaluation });
-        const base = staticContext(input.set, evaluation);
-        const ctx = scoreContext(base, resolveAssumptions(input.set, evaluation), false);
-        input.vendors.forEach((v, i) => expect(totalOf(ctx, planVendor(base, v))).toBe(detailed.vendors[i]!.adjustedTotal));
-      }),
+      fc.property(
+        inputArb(),
+        fc.dictionary(
+          fc.constantFrom(...COST_ASSUMPTIONS, "go_live_month"),
+          fc.double({ min: 0, max: 40, noNaN: true }),
+        ),
+        (input, overrides) => {
+          const evaluation = { ...input.evaluation, assumptions: overrides };
+          const detailed = runModel({ ...input, evaluation });
+          const base = staticContext(input.set, evaluation);
+          const ctx = scoreContext(base, resolveAssumptions(input.set, evaluation), false);
+          input.vendors.forEach((v, i) =>
+            expect(totalOf(ctx, planVendor(base, v))).toBe(detailed.vendors[i]!.adjustedTotal),
+          );
+        },
+      ),
       RUNS,
     );
   });
@@ -186,13 +230,27 @@ describe("cost model properties over generated evaluations", () => {
       fc.property(inputArb({ maxVendors: 3 }), (input) => {
         const r = runModel(input);
         for (const row of r.sensitivity.rows)
-          for (const [end, value] of [["low", row.low], ["high", row.high]] as const) {
+          for (const [end, value] of [
+            ["low", row.low],
+            ["high", row.high],
+          ] as const) {
             // An assumption moves in the assumptions; the day rate, the horizon and the value in the evaluation.
-            const field = { day_rate: "dayRateMinor", horizon_years: "horizonYears", value: "valueEstimateMinor" }[row.assumption];
-            const evaluation = field ? { ...input.evaluation, assumptions: r.assumptions, [field]: value } : { ...input.evaluation, assumptions: { ...r.assumptions, [row.assumption]: value } };
+            const field = { day_rate: "dayRateMinor", horizon_years: "horizonYears", value: "valueEstimateMinor" }[
+              row.assumption
+            ];
+            const evaluation = field
+              ? { ...input.evaluation, assumptions: r.assumptions, [field]: value }
+              : { ...input.evaluation, assumptions: { ...r.assumptions, [row.assumption]: value } };
             const again = runModel({ ...input, evaluation, draws: 0 });
-            const figure = (v: (typeof again.vendors)[number]) => (row.measure === "present" ? v.presentTotal : row.measure === "npv" ? (v.roi?.npv ?? null) : v.adjustedTotal);
-            for (const v of again.vendors) if (row.totals[v.vendorId]) expect(row.totals[v.vendorId]![end], `${row.assumption} ${end}`).toBe(figure(v));
+            const figure = (v: (typeof again.vendors)[number]) =>
+              row.measure === "present"
+                ? v.presentTotal
+                : row.measure === "npv"
+                  ? (v.roi?.npv ?? null)
+                  : v.adjustedTotal;
+            for (const v of again.vendors)
+              if (row.totals[v.vendorId])
+                expect(row.totals[v.vendorId]![end], `${row.assumption} ${end}`).toBe(figure(v));
           }
       }),
       { numRuns: Math.ceil(RUNS.numRuns / 3) },
@@ -200,18 +258,27 @@ describe("cost model properties over generated evaluations", () => {
   });
 
   it("no output ever shows NaN or ∞, and every amount stays a safe integer, whatever the assumptions", () => {
-    const wild = fc.oneof(fc.double({ noNaN: false }), fc.constantFrom(1e308, -1e308, Infinity, -Infinity, NaN, 5, 1e9, -1));
+    const wild = fc.oneof(
+      fc.double({ noNaN: false }),
+      fc.constantFrom(1e308, -1e308, Infinity, -Infinity, NaN, 5, 1e9, -1),
+    );
     fc.assert(
-      fc.property(inputArb({ maxVendors: 3 }), fc.dictionary(fc.constantFrom(...COST_ASSUMPTIONS, "go_live_month", "hidden_share_threshold"), wild), (input, overrides) => {
-        const r = runModel({ ...input, evaluation: { ...input.evaluation, assumptions: overrides } });
-        walk(r, (path, x) => {
-          if (typeof x === "number") expect(Number.isFinite(x), path).toBe(true);
-        });
-        for (const v of r.vendors) for (const x of [v.pricedTotal, v.adjustedTotal ?? 0, v.entryPrice ?? 0, ...v.byYear]) expect(Number.isSafeInteger(x)).toBe(true);
-        const view = presentComparison(r, input.set);
-        const text = JSON.stringify(view) + comparisonCsv(r, input.set);
-        expect(text).not.toMatch(/NaN|Infinity|∞|undefined/);
-      }),
+      fc.property(
+        inputArb({ maxVendors: 3 }),
+        fc.dictionary(fc.constantFrom(...COST_ASSUMPTIONS, "go_live_month", "hidden_share_threshold"), wild),
+        (input, overrides) => {
+          const r = runModel({ ...input, evaluation: { ...input.evaluation, assumptions: overrides } });
+          walk(r, (path, x) => {
+            if (typeof x === "number") expect(Number.isFinite(x), path).toBe(true);
+          });
+          for (const v of r.vendors)
+            for (const x of [v.pricedTotal, v.adjustedTotal ?? 0, v.entryPrice ?? 0, ...v.byYear])
+              expect(Number.isSafeInteger(x)).toBe(true);
+          const view = presentComparison(r, input.set);
+          const text = JSON.stringify(view) + comparisonCsv(r, input.set);
+          expect(text).not.toMatch(/NaN|Infinity|∞|undefined/);
+        },
+      ),
       { numRuns: Math.ceil(RUNS.numRuns * 0.7) },
     );
   });
@@ -222,5 +289,3 @@ function walk(x: unknown, visit: (path: string, x: unknown) => void, path = ""):
   if (Array.isArray(x)) x.forEach((y, i) => walk(y, visit, `${path}[${i}]`));
   else if (x && typeof x === "object") for (const [k, y] of Object.entries(x)) walk(y, visit, `${path}.${k}`);
 }
-
-

@@ -56,7 +56,9 @@ describe("ranges by seeded Monte Carlo", () => {
       }),
       { numRuns: 40 },
     );
-    const a = sfc32(7), b = sfc32(7), c = sfc32(8);
+    const a = sfc32(7),
+      b = sfc32(7),
+      c = sfc32(8);
     const xs = Array.from({ length: 5 }, () => a());
     expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c())).not.toEqual(xs);
@@ -73,8 +75,12 @@ describe("ranges by seeded Monte Carlo", () => {
         for (const bar of t.bars) {
           const range = r.ranges.inputs.find((x) => x.key === bar.key)!;
           const at = (x: number): ModelInput =>
-            bar.key === "day_rate" ? { ...input, evaluation: { ...input.evaluation, dayRateMinor: Math.round(x) } }
-              : { ...input, evaluation: { ...input.evaluation, assumptions: { ...input.evaluation.assumptions, [bar.key]: x } } };
+            bar.key === "day_rate"
+              ? { ...input, evaluation: { ...input.evaluation, dayRateMinor: Math.round(x) } }
+              : {
+                  ...input,
+                  evaluation: { ...input.evaluation, assumptions: { ...input.evaluation.assumptions, [bar.key]: x } },
+                };
           if (bar.key === "value") continue;
           expect(bar.low).toBe(margin(runModel(at(range.low)), t.leader, t.runnerUp));
           expect(bar.high).toBe(margin(runModel(at(range.high)), t.leader, t.runnerUp));

@@ -23,11 +23,24 @@ describe("the worked example of docs/cost-model.md, figure by figure", () => {
 
   it("prices Vendor A's lines as the table says", () => {
     const byKey = Object.fromEntries(a!.lines.map((l) => [l.questionKey, l]));
-    expect(Object.keys(byKey).sort()).toEqual(["controls", "exit", "fee", "licence", "monitoring", "review", "stabilisation", "transition_fee"]);
+    expect(Object.keys(byKey).sort()).toEqual([
+      "controls",
+      "exit",
+      "fee",
+      "licence",
+      "monitoring",
+      "review",
+      "stabilisation",
+      "transition_fee",
+    ]);
     const expectLine = (key: string, kind: string, amount: number, years: number[], unknown = false) => {
       const l = byKey[key]!;
       expect({ kind: l.kind, amount: l.amount, years: l.years, total: l.total, unknown: l.unknown }, key).toEqual({
-        kind, amount: EUR(amount), years: years.map(EUR), total: EUR(years.reduce((s, y) => s + y, 0)), unknown,
+        kind,
+        amount: EUR(amount),
+        years: years.map(EUR),
+        total: EUR(years.reduce((s, y) => s + y, 0)),
+        unknown,
       });
     };
     expectLine("fee", "quoted", 100_000, [100_000, 0, 0]);
@@ -43,7 +56,9 @@ describe("the worked example of docs/cost-model.md, figure by figure", () => {
     expect(byKey.review!.asserted).toBe(true);
     expect(byKey.monitoring!.assumptions).toEqual({ monitoring_days: 20 });
     expect(byKey.exit!.assumptions).toEqual({ exit_share: 0.3, reference_build_days: 100, exit_locked_factor: 2 });
-    expect(byKey.exit!.reason).toMatch(/^Not answered; priced in full at 30% \(exit_share\) of the reference build cost €100,000, × 2 \(exit_locked_factor/);
+    expect(byKey.exit!.reason).toMatch(
+      /^Not answered; priced in full at 30% \(exit_share\) of the reference build cost €100,000, × 2 \(exit_locked_factor/,
+    );
   });
 
   it("totals, shares, components and splits for Vendor A", () => {
@@ -53,7 +68,13 @@ describe("the worked example of docs/cost-model.md, figure by figure", () => {
     expect(a!.unknownTotal).toBe(EUR(60_000));
     expect(a!.hiddenShare).toBeCloseTo(139_000 / 446_400, 10);
     expect(a!.byYear).toEqual([194_000, 94_000, 158_400].map(EUR));
-    expect(a!.components).toEqual({ entry: EUR(140_000), quotedAfterEntry: EUR(92_400), disclosed: EUR(75_000), hidden: EUR(79_000), unknown: EUR(60_000) });
+    expect(a!.components).toEqual({
+      entry: EUR(140_000),
+      quotedAfterEntry: EUR(92_400),
+      disclosed: EUR(75_000),
+      hidden: EUR(79_000),
+      unknown: EUR(60_000),
+    });
     expect(a!.byNature).toEqual({ one_off: EUR(180_000), temporary: EUR(9_000), recurring: EUR(257_400) });
   });
 
@@ -72,19 +93,45 @@ describe("the worked example of docs/cost-model.md, figure by figure", () => {
   });
 
   it("states the rank flip and its cause", () => {
-    expect(result.ranking).toEqual({ entry: ["A", "B"], adjusted: ["B", "A"], nominal: ["B", "A"], present: ["B", "A"] });
-    expect(result.rankFlips).toEqual([{
-      cheaperAtEntry: "A", cheaperOverall: "B", entryGap: EUR(55_000), adjustedGap: EUR(86_400),
-      cause: { quotedAfterEntry: EUR(2_400), disclosed: 0, hidden: EUR(79_000), unknown: EUR(60_000) }, quotedAlone: false, byExclusion: true,
-    }]);
+    expect(result.ranking).toEqual({
+      entry: ["A", "B"],
+      adjusted: ["B", "A"],
+      nominal: ["B", "A"],
+      present: ["B", "A"],
+    });
+    expect(result.rankFlips).toEqual([
+      {
+        cheaperAtEntry: "A",
+        cheaperOverall: "B",
+        entryGap: EUR(55_000),
+        adjustedGap: EUR(86_400),
+        cause: { quotedAfterEntry: EUR(2_400), disclosed: 0, hidden: EUR(79_000), unknown: EUR(60_000) },
+        quotedAlone: false,
+        byExclusion: true,
+      },
+    ]);
     expect(presentComparison(result, input.set).flips[0]).toBe(
       "Vendor A is €55,000 cheaper than Vendor B at entry but €86,400 dearer over 3 years. Of the €141,400 swing, what its quote leaves to the buyer adds €79,000; what it left unanswered adds €60,000; its quoted prices after the first year add €2,400. Without what it leaves out or unanswered it would still be cheaper: the flip is caused by exclusions.",
     );
   });
 
   it("computes naive and adjusted payback in months", () => {
-    expect(a!.roi).toMatchObject({ valuePerYear: EUR(200_000), valueOverHorizon: EUR(500_000), naivePaybackMonths: 16, adjustedPaybackMonths: 23, naiveNet: EUR(267_600), adjustedNet: EUR(53_600), naiveNote: null, adjustedNote: null });
-    expect(b!.roi).toMatchObject({ naivePaybackMonths: 20, adjustedPaybackMonths: 23, naiveNet: EUR(215_000), adjustedNet: EUR(140_000) });
+    expect(a!.roi).toMatchObject({
+      valuePerYear: EUR(200_000),
+      valueOverHorizon: EUR(500_000),
+      naivePaybackMonths: 16,
+      adjustedPaybackMonths: 23,
+      naiveNet: EUR(267_600),
+      adjustedNet: EUR(53_600),
+      naiveNote: null,
+      adjustedNote: null,
+    });
+    expect(b!.roi).toMatchObject({
+      naivePaybackMonths: 20,
+      adjustedPaybackMonths: 23,
+      naiveNet: EUR(215_000),
+      adjustedNet: EUR(140_000),
+    });
   });
 
   it("discounts every month to signature at the set's rate (8% when the set names none)", () => {

@@ -24,41 +24,76 @@ describe("progress kept by autosave", () => {
     const scope = { set, roles: e.roles };
     const cfo = set.sections.find((s) => s.role === "cfo")!.questions;
     // The conditional pair (cfo_value_claim decides cfo_roi_costs) and a few plain questions of each type.
-    const keys = ["cfo_value_claim", "cfo_roi_costs", ...cfo.filter((q) => !q.shows_if && q.key !== "cfo_value_claim").slice(0, 4).map((q) => q.key), set.sections.find((s) => s.role === "cto")!.questions[0]!.key];
+    const keys = [
+      "cfo_value_claim",
+      "cfo_roi_costs",
+      ...cfo
+        .filter((q) => !q.shows_if && q.key !== "cfo_value_claim")
+        .slice(0, 4)
+        .map((q) => q.key),
+      set.sections.find((s) => s.role === "cto")!.questions[0]!.key,
+    ];
     const byKey = new Map(set.sections.flatMap((s) => s.questions).map((q) => [q.key, q]));
     const valueFor = (key: string, pick: number): AnswerValue | null => {
       const q = byKey.get(key)!;
       if (pick === 0) return null;
       switch (q.type) {
-        case "yes_no": return pick % 2 === 0;
-        case "multi_choice": return [q.options![pick % q.options!.length]!.value];
-        case "single_choice": return q.options![pick % q.options!.length]!.value;
-        case "coverage": return { status: "excluded" };
-        case "text": return `text ${pick}`;
-        default: return pick * 100;
+        case "yes_no":
+          return pick % 2 === 0;
+        case "multi_choice":
+          return [q.options![pick % q.options!.length]!.value];
+        case "single_choice":
+          return q.options![pick % q.options!.length]!.value;
+        case "coverage":
+          return { status: "excluded" };
+        case "text":
+          return `text ${pick}`;
+        default:
+          return pick * 100;
       }
     };
     let n = 0;
-    fc.assert(fc.property(fc.array(fc.record({ key: fc.constantFrom(...keys), pick: fc.integer({ min: 0, max: 5 }) }), { minLength: 1, maxLength: 25 }), (saves) => {
-      const vendorId = makeVendor(db, e.id, { name: `Vendor ${++n}` });
-      for (const s of saves) {
-        const vendor = findVendor(db, vendorId)!;
-        const rev = listAnswers(db, vendorId).get(s.key)?.revision ?? 0;
-        // Alternately as the autosave route does it: inside a transaction, with the stored progress read there.
-        const r = s.pick % 2
-          ? saveVendorAnswer(db, vendor, e.id, s.key, valueFor(s.key, s.pick), rev, "test", scope)
-          : db.transaction(() => writeVendorAnswer(db, { vendor, evaluationId: e.id, key: s.key, value: valueFor(s.key, s.pick), expectedRevision: rev, actor: "test", scope, progress: storedProgress(db, vendorId) }))();
-        expect(r.ok).toBe(true);
-        const values = answerValues(db, vendorId);
-        const recount = progressOf(set, e.roles, values);
-        expect(storedProgress(db, vendorId)).toEqual(recount);
-        if (r.ok) {
-          expect(r.progress).toEqual(recount);
-          if (r.shown) expect(r.shown).toEqual(shownMap(set, values));
-          if (s.key === "cfo_value_claim" && r.changed) expect(r.shown).toEqual(shownMap(set, values));
-        }
-      }
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ key: fc.constantFrom(...keys), pick: fc.integer({ min: 0, max: 5 }) }), {
+          minLength: 1,
+          maxLength: 25,
+        }),
+        (saves) => {
+          const vendorId = makeVendor(db, e.id, { name: `Vendor ${++n}` });
+          for (const s of saves) {
+            const vendor = findVendor(db, vendorId)!;
+            const rev = listAnswers(db, vendorId).get(s.key)?.revision ?? 0;
+            // Alternately as the autosave route does it: inside a transaction, with the stored progress read there.
+            const r =
+              s.pick % 2
+                ? saveVendorAnswer(db, vendor, e.id, s.key, valueFor(s.key, s.pick), rev, "test", scope)
+                : db.transaction(() =>
+                    writeVendorAnswer(db, {
+                      vendor,
+                      evaluationId: e.id,
+                      key: s.key,
+                      value: valueFor(s.key, s.pick),
+                      expectedRevision: rev,
+                      actor: "test",
+                      scope,
+                      progress: storedProgress(db, vendorId),
+                    }),
+                  )();
+            expect(r.ok).toBe(true);
+            const values = answerValues(db, vendorId);
+            const recount = progressOf(set, e.roles, values);
+            expect(storedProgress(db, vendorId)).toEqual(recount);
+            if (r.ok) {
+              expect(r.progress).toEqual(recount);
+              if (r.shown) expect(r.shown).toEqual(shownMap(set, values));
+              if (s.key === "cfo_value_claim" && r.changed) expect(r.shown).toEqual(shownMap(set, values));
+            }
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 
@@ -71,7 +106,16 @@ describe("stillEditable: the check a batched autosave repeats inside its transac
     db.prepare("UPDATE evaluations SET status = 'open' WHERE id = ?").run(e);
     const fresh = () => {
       const v = makeVendor(db, e, { name: `V${Math.random()}` });
-      return { v, link: createLink(db, config.sessionSecret, { vendorId: v, role: null, holderName: "H", holderEmail: "h@x.example", expiresAt: "2100-01-01T00:00:00.000Z" }).id };
+      return {
+        v,
+        link: createLink(db, config.sessionSecret, {
+          vendorId: v,
+          role: null,
+          holderName: "H",
+          holderEmail: "h@x.example",
+          expiresAt: "2100-01-01T00:00:00.000Z",
+        }).id,
+      };
     };
     const a = fresh();
     expect(stillEditable(db, a.link)).toEqual({ progress: {} });

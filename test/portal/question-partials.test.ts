@@ -12,19 +12,28 @@ const questions = set.sections.flatMap((s) => s.questions);
 
 function render(v: QuestionView, ro = false): Promise<string> {
   const locals = { v, ro, currency: "EUR", files: [], clarifications: [] };
-  return new Promise((resolve, reject) => app.render("partials/portal/question", locals, (err, html) => (err ? reject(err) : resolve(html!))));
+  return new Promise((resolve, reject) =>
+    app.render("partials/portal/question", locals, (err, html) => (err ? reject(err) : resolve(html!))),
+  );
 }
 
 /** A typed answer for each type of question, as the form posts it, and what the control must show. */
 function posted(q: Question): QuestionView["raw"] {
   switch (q.type) {
-    case "coverage": return { q: "partial", p: "1,200" };
-    case "yes_no": return { q: "no" };
-    case "single_choice": return { q: q.options!.at(-1)!.value };
-    case "multi_choice": return { q: q.options!.slice(0, 2).map((o) => o.value) };
-    case "date": return { q: "2027-03-01" };
-    case "text": return { q: `<b>"Ours" & theirs</b>` };
-    default: return { q: "42" };
+    case "coverage":
+      return { q: "partial", p: "1,200" };
+    case "yes_no":
+      return { q: "no" };
+    case "single_choice":
+      return { q: q.options!.at(-1)!.value };
+    case "multi_choice":
+      return { q: q.options!.slice(0, 2).map((o) => o.value) };
+    case "date":
+      return { q: "2027-03-01" };
+    case "text":
+      return { q: `<b>"Ours" & theirs</b>` };
+    default:
+      return { q: "42" };
   }
 }
 
@@ -32,15 +41,24 @@ describe("a question's partial", () => {
   it("exists for every question type the schema allows and shows the answer in its control", async () => {
     for (const type of QUESTION_TYPES) {
       // A type the default set does not use is tried on a copy of a question of another type.
-      const options = [{ value: "a", label: "A" }, { value: "b", label: "B" }];
-      const q = questions.find((x) => x.type === type) ?? ({ ...questions[0]!, key: `t_${type}`, type, options } as Question);
+      const options = [
+        { value: "a", label: "A" },
+        { value: "b", label: "B" },
+      ];
+      const q =
+        questions.find((x) => x.type === type) ?? ({ ...questions[0]!, key: `t_${type}`, type, options } as Question);
       const raw = posted(q!);
       const $ = load(await render({ q: q!, raw, revision: 3, shown: true }));
       const root = $(`#q-${q!.key}`);
       expect(root.attr("data-type")).toBe(type);
       expect($(`input[name="rev_${q!.key}"]`).val()).toBe("3");
       const field = `[name="q_${q!.key}"]`;
-      if (type === "multi_choice") expect($(`${field}:checked`).map((_, e) => $(e).val()).get()).toEqual(raw.q);
+      if (type === "multi_choice")
+        expect(
+          $(`${field}:checked`)
+            .map((_, e) => $(e).val())
+            .get(),
+        ).toEqual(raw.q);
       else if (["coverage", "yes_no", "single_choice"].includes(type)) expect($(`${field}:checked`).val()).toBe(raw.q);
       else if (type === "text") expect($(field).text()).toBe(raw.q);
       else expect($(field).val()).toBe(raw.q);
@@ -50,7 +68,10 @@ describe("a question's partial", () => {
 
   it("escapes what a vendor typed, marks errors on the field, and disables it when read-only", async () => {
     const q = questions.find((x) => x.type === "text")!;
-    const html = await render({ q, raw: { q: "</textarea><script>alert(1)</script>" }, revision: 0, shown: true, error: "Too <long>" }, true);
+    const html = await render(
+      { q, raw: { q: "</textarea><script>alert(1)</script>" }, revision: 0, shown: true, error: "Too <long>" },
+      true,
+    );
     expect(html).not.toContain("<script>");
     const $ = load(html);
     expect($(`[name="q_${q.key}"]`).text()).toBe("</textarea><script>alert(1)</script>");

@@ -17,7 +17,10 @@ const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 async function upload(agent: Agent, key: string, name: string, content: Buffer) {
   const page = await agent.get("/portal/sections/cto");
-  return agent.post(`/portal/questions/${key}/files`).field("_csrf", csrfOf(page.text)).attach("file", content, { filename: name });
+  return agent
+    .post(`/portal/questions/${key}/files`)
+    .field("_csrf", csrfOf(page.text))
+    .attach("file", content, { filename: name });
 }
 
 const binary = (res: { headers: Record<string, string> }, cb: (e: Error | null, b: Buffer) => void) => {
@@ -33,22 +36,40 @@ describe("evidence uploads", () => {
     const agent = await openLink(app, path);
     const res = await upload(agent, "cto_controls", "../../etc/Architecture <v2>.pdf", PDF);
     expect(res.status).toBe(303);
-    const row = db.prepare("SELECT id, original_name, stored_name, mime_type, size_bytes, sha256 FROM attachments").get() as Record<string, unknown>;
-    expect(row).toMatchObject({ original_name: "Architecture v2.pdf", mime_type: "application/pdf", size_bytes: PDF.length });
+    const row = db
+      .prepare("SELECT id, original_name, stored_name, mime_type, size_bytes, sha256 FROM attachments")
+      .get() as Record<string, unknown>;
+    expect(row).toMatchObject({
+      original_name: "Architecture v2.pdf",
+      mime_type: "application/pdf",
+      size_bytes: PDF.length,
+    });
     expect(String(row.stored_name)).toMatch(/^[0-9a-f]{32}\.pdf$/);
     const section = await agent.get("/portal/sections/cto");
     expect(section.text).toContain("Architecture v2.pdf");
-    const down = await agent.get(`/portal/files/${row.id}`).buffer(true).parse(binary as never);
+    const down = await agent
+      .get(`/portal/files/${row.id}`)
+      .buffer(true)
+      .parse(binary as never);
     expect(down.headers["content-disposition"]).toBe('attachment; filename="Architecture v2.pdf"');
     expect(Buffer.compare(down.body as Buffer, PDF)).toBe(0);
     const b = await signIn(app, buyer.email);
-    const viaBuyer = await b.get(`/evaluations/${evaluationId}/attachments/${row.id}`).buffer(true).parse(binary as never);
+    const viaBuyer = await b
+      .get(`/evaluations/${evaluationId}/attachments/${row.id}`)
+      .buffer(true)
+      .parse(binary as never);
     expect(Buffer.compare(viaBuyer.body as Buffer, PDF)).toBe(0);
   });
 
   it.each([
     ["a zero-byte file", "empty.pdf", Buffer.alloc(0), 400, "The file is empty."],
-    ["an executable disguised by its name", "invoice.pdf", Buffer.concat([Buffer.from("MZ"), Buffer.alloc(200, 1)]), 400, "This kind of file is not accepted."],
+    [
+      "an executable disguised by its name",
+      "invoice.pdf",
+      Buffer.concat([Buffer.from("MZ"), Buffer.alloc(200, 1)]),
+      400,
+      "This kind of file is not accepted.",
+    ],
     ["HTML disguised as a PNG", "chart.png", Buffer.from("<html><script>alert(1)</script></html>"), 303, ""],
   ])("handles %s", async (_n, name, content, status, message) => {
     const { app, db, config } = buildTestApp();
@@ -78,7 +99,9 @@ describe("evidence uploads", () => {
     const { app, db, config } = buildTestApp();
     const { path } = await invitedVendor(db, config);
     const agent = await openLink(app, path);
-    expect((await agent.post("/portal/questions/cto_controls/files").attach("file", PNG, { filename: "a.png" })).status).toBe(403);
+    expect(
+      (await agent.post("/portal/questions/cto_controls/files").attach("file", PNG, { filename: "a.png" })).status,
+    ).toBe(403);
     expect((await upload(agent, "cto_portability", "a.png", PNG)).status).toBe(404);
     db.prepare("UPDATE vendors SET status = 'submitted'").run();
     expect((await upload(agent, "cto_controls", "a.png", PNG)).status).toBe(403);
@@ -91,7 +114,14 @@ describe("evidence uploads", () => {
     await upload(agent, "cto_controls", "a.png", PNG);
     const id = db.prepare("SELECT id FROM attachments").pluck().get();
     const page = await agent.get("/portal/sections/cto");
-    expect((await agent.post(`/portal/files/${id}/delete`).type("form").send({ _csrf: csrfOf(page.text) })).status).toBe(303);
+    expect(
+      (
+        await agent
+          .post(`/portal/files/${id}/delete`)
+          .type("form")
+          .send({ _csrf: csrfOf(page.text) })
+      ).status,
+    ).toBe(303);
     expect((await agent.get(`/portal/files/${id}`)).status).toBe(404);
   });
 
@@ -99,18 +129,44 @@ describe("evidence uploads", () => {
     const { app, db, config } = buildTestApp({ UPLOAD_MAX_MB: "0.5", VENDOR_QUOTA_MB: "1" });
     const { path } = await invitedVendor(db, config);
     const agent = await openLink(app, path);
-    const files = () => { try { return readdirSync(uploadsDir(config)).sort(); } catch { return []; } };
+    const files = () => {
+      try {
+        return readdirSync(uploadsDir(config)).sort();
+      } catch {
+        return [];
+      }
+    };
     const stored = () => (db.prepare("SELECT stored_name FROM attachments").pluck().all() as string[]).sort();
     // An executable's first bytes stop the write before the rest arrives.
-    expect((await upload(agent, "cto_controls", "setup.pdf", Buffer.concat([Buffer.from("MZ"), Buffer.alloc(300 * 1024, 1)]))).status).toBe(400);
+    expect(
+      (
+        await upload(
+          agent,
+          "cto_controls",
+          "setup.pdf",
+          Buffer.concat([Buffer.from("MZ"), Buffer.alloc(300 * 1024, 1)]),
+        )
+      ).status,
+    ).toBe(400);
     // A GIF is a known format that is not accepted.
-    expect((await upload(agent, "cto_controls", "x.gif", Buffer.concat([Buffer.from("GIF89a"), Buffer.alloc(5000, 1)]))).status).toBe(400);
-    expect((await upload(agent, "cto_controls", "big.pdf", Buffer.concat([PDF, Buffer.alloc(600 * 1024, 32)]))).status).toBe(413);
-    expect((await agent.post("/portal/questions/cto_controls/files").attach("file", PDF, { filename: "a.pdf" })).status).toBe(403);
+    expect(
+      (await upload(agent, "cto_controls", "x.gif", Buffer.concat([Buffer.from("GIF89a"), Buffer.alloc(5000, 1)])))
+        .status,
+    ).toBe(400);
+    expect(
+      (await upload(agent, "cto_controls", "big.pdf", Buffer.concat([PDF, Buffer.alloc(600 * 1024, 32)]))).status,
+    ).toBe(413);
+    expect(
+      (await agent.post("/portal/questions/cto_controls/files").attach("file", PDF, { filename: "a.pdf" })).status,
+    ).toBe(403);
     expect(files()).toEqual([]);
     // Within the quota, then over it.
-    expect((await upload(agent, "cto_controls", "one.pdf", Buffer.concat([PDF, Buffer.alloc(450 * 1024, 32)]))).status).toBe(303);
-    expect((await upload(agent, "cto_controls", "two.pdf", Buffer.concat([PDF, Buffer.alloc(450 * 1024, 32)]))).status).toBe(303);
+    expect(
+      (await upload(agent, "cto_controls", "one.pdf", Buffer.concat([PDF, Buffer.alloc(450 * 1024, 32)]))).status,
+    ).toBe(303);
+    expect(
+      (await upload(agent, "cto_controls", "two.pdf", Buffer.concat([PDF, Buffer.alloc(450 * 1024, 32)]))).status,
+    ).toBe(303);
     const over = await upload(agent, "cto_controls", "three.pdf", Buffer.concat([PDF, Buffer.alloc(200 * 1024, 32)]));
     expect(over.status).toBe(400);
     expect(over.text).toContain("Your files would exceed the space allowed for this questionnaire");
@@ -119,17 +175,27 @@ describe("evidence uploads", () => {
     const server = createHttpServer(app).listen(0, "127.0.0.1");
     await new Promise((r) => server.once("listening", r));
     const page = await agent.get("/portal/sections/cto");
-    const cookie = agent.jar.getCookies({ domain: "127.0.0.1", path: "/", secure: false, script: false }).toValueString();
+    const cookie = agent.jar
+      .getCookies({ domain: "127.0.0.1", path: "/", secure: false, script: false })
+      .toValueString();
     const boundary = "----cut";
-    const req = httpRequest({ host: "127.0.0.1", port: (server.address() as AddressInfo).port, method: "POST", path: "/portal/questions/cto_controls/files",
-      headers: { cookie, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": 400_000 } });
+    const req = httpRequest({
+      host: "127.0.0.1",
+      port: (server.address() as AddressInfo).port,
+      method: "POST",
+      path: "/portal/questions/cto_controls/files",
+      headers: { cookie, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": 400_000 },
+    });
     req.on("error", () => undefined);
-    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrfOf(page.text)}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.pdf"\r\nContent-Type: application/pdf\r\n\r\n`);
+    req.write(
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrfOf(page.text)}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+    );
     req.write(Buffer.concat([PDF, Buffer.alloc(100_000, 32)]));
     await new Promise((r) => setTimeout(r, 200));
     expect(files().some((f) => f.endsWith(".part"))).toBe(true);
     req.destroy();
-    for (let i = 0; i < 50 && files().some((f) => f.endsWith(".part")); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 50 && files().some((f) => f.endsWith(".part")); i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(files()).toEqual(stored());
     await new Promise((r) => server.close(r));
   });
@@ -139,8 +205,15 @@ describe("evidence uploads", () => {
     const { path } = await invitedVendor(db, config);
     const agent = await openLink(app, path);
     expect((await upload(agent, "cto_controls", "plan.docx", docx(200_000))).status).toBe(303);
-    expect(db.prepare("SELECT mime_type FROM attachments").pluck().get()).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
-    const bare = await upload(agent, "cto_controls", "archive.docx", Buffer.from(docx().toString("latin1").replace("[Content_Types].xml", "[Content_Typez].xml"), "latin1"));
+    expect(db.prepare("SELECT mime_type FROM attachments").pluck().get()).toBe(
+      "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    );
+    const bare = await upload(
+      agent,
+      "cto_controls",
+      "archive.docx",
+      Buffer.from(docx().toString("latin1").replace("[Content_Types].xml", "[Content_Typez].xml"), "latin1"),
+    );
     expect(bare.status).toBe(400);
   });
 
@@ -149,11 +222,13 @@ describe("evidence uploads", () => {
     const port = await freePort();
     const server = await startServer(dataDir, port);
     const peak = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${server.pid}/status`, "utf8"))![1]) / 1024;
-    const clients = await Promise.all(vendors.map(async (v) => {
-      const c = new VendorClient(`http://127.0.0.1:${port}`);
-      await c.open(v.path, "cto");
-      return c;
-    }));
+    const clients = await Promise.all(
+      vendors.map(async (v) => {
+        const c = new VendorClient(`http://127.0.0.1:${port}`);
+        await c.open(v.path, "cto");
+        return c;
+      }),
+    );
     const body = Buffer.concat([PDF, Buffer.alloc(10 * 1024 * 1024 - PDF.length - 64, 32)]);
     const send = (c: VendorClient) => {
       const form = new FormData();
@@ -167,7 +242,9 @@ describe("evidence uploads", () => {
     const grew = peak() - before;
     await kill(server);
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(303));
-    console.log(`20 parallel 10 MiB uploads: server peak RSS ${before.toFixed(0)} → ${(before + grew).toFixed(0)} MiB (+${grew.toFixed(1)} MiB)`);
+    console.log(
+      `20 parallel 10 MiB uploads: server peak RSS ${before.toFixed(0)} → ${(before + grew).toFixed(0)} MiB (+${grew.toFixed(1)} MiB)`,
+    );
     // Buffered in memory, the files alone would be 200 MiB.
     expect(grew).toBeLessThan(40);
     expect(readdirSync(join(dataDir, "uploads")).filter((f) => f.endsWith(".part"))).toEqual([]);

@@ -1,7 +1,7 @@
 import { crc32 } from "node:zlib";
 
 /** A zip archive of stored (uncompressed) entries, in the order given: enough for Office documents in tests. */
-export function zip(entries: [name: string, content: Buffer | string][]): Buffer {
+function zip(entries: [name: string, content: Buffer | string][]): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
@@ -45,6 +45,9 @@ export function docx(padding = 0): Buffer {
   return zip([
     ...(padding ? [["docProps/thumbnail.jpeg", Buffer.alloc(padding, 7)] as [string, Buffer]] : []),
     ["[Content_Types].xml", types],
-    ["word/document.xml", `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>`],
+    [
+      "word/document.xml",
+      `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body/></w:document>`,
+    ],
   ]);
 }

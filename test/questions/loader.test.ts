@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { FLAGS, LAYERS, PHASES, ROLES } from "../../src/domain.js";
-import { allQuestions, loadQuestionSetFile, parseQuestionSet, QuestionSetError, summarise } from "../../src/questions/loader.js";
+import {
+  allQuestions,
+  loadQuestionSetFile,
+  parseQuestionSet,
+  QuestionSetError,
+  summarise,
+} from "../../src/questions/loader.js";
 import { getQuestionSet, listQuestionSets, syncQuestionSets } from "../../src/questions/repo.js";
 import { QUESTIONS_DIR } from "../../src/paths.js";
 import { makeDb, tempDir } from "../helpers.js";
@@ -15,7 +21,7 @@ const defaultText = readFileSync(DEFAULT_FILE, "utf8");
 type Doc = any;
 const base = (): Doc => parse(defaultText);
 
-function problemsOf(doc: Doc | string): { path: string; message: string }[] {
+function problemsOf(doc: Doc): { path: string; message: string }[] {
   try {
     parseQuestionSet(typeof doc === "string" ? doc : stringify(doc), "broken.yaml");
   } catch (err) {
@@ -50,34 +56,189 @@ describe("the default question set", () => {
   });
 
   it("gives every assumption a basis: a cited figure or 'judgement'", () => {
-    for (const a of loaded.set.assumptions) expect(a.basis === "judgement" || /judgement|\(\w.*\d{4}\)|benchmark/i.test(a.basis), a.key).toBe(true);
+    for (const a of loaded.set.assumptions)
+      expect(a.basis === "judgement" || /judgement|\(\w.*\d{4}\)|benchmark/i.test(a.basis), a.key).toBe(true);
   });
 });
 
 describe("a broken question set is refused with the file, the path and the reason", () => {
   const cases: [string, (d: Doc) => void | string, string, RegExp][] = [
-    ["duplicate question key", (d) => { d.sections[1].questions[3].key = d.sections[0].questions[0].key; }, "sections[1].questions[3].key", /duplicate question key 'cto_production_readiness'/],
-    ["unknown layer", (d) => { d.sections[0].questions[1].layer = "marketing"; }, "sections[0].questions[1].layer", /Invalid option/],
-    ["unknown phase", (d) => { d.sections[2].questions[0].phase = "someday"; }, "sections[2].questions[0].phase", /Invalid option/],
-    ["unknown role", (d) => { d.sections[3].role = "legal"; }, "sections[3].role", /Invalid option/],
-    ["unknown assumption in a share", (d) => { d.sections[0].questions[1].estimate.share = "magic_share"; }, "sections[0].questions[1].estimate.share", /unknown assumption 'magic_share'/],
-    ["unknown assumption in days", (d) => { d.sections[0].questions[5].estimate.days = "nope_days"; }, "sections[0].questions[5].estimate.days", /unknown assumption 'nope_days'/],
-    ["shows_if pointing at a missing question", (d) => { d.sections[1].questions[18].shows_if.question = "cfo_ghost"; }, "sections[1].questions[18].shows_if.question", /missing question 'cfo_ghost'/],
-    ["choice question without options", (d) => { delete d.sections[0].questions[0].options; }, "sections[0].questions[0].options", /at least two options/],
-    ["coverage question without an estimate", (d) => { delete d.sections[0].questions[2].estimate; }, "sections[0].questions[2].estimate", /needs 'estimate'/],
-    ["share that is not a number", (d) => { d.assumptions[0].defaults.production = "half"; }, "assumptions[0].defaults.production", /expected number/],
-    ["default outside its bounds", (d) => { d.assumptions[0].defaults.pilot = 1.5; }, "assumptions[0].defaults.pilot", /outside/],
-    ["duplicate assumption", (d) => { d.assumptions[5].key = d.assumptions[4].key; }, "assumptions[5].key", /duplicate assumption 'reference_build_days'/],
-    ["a model assumption missing", (d) => { d.assumptions.splice(0, 1); }, "assumptions", /needs the assumption 'partial_share'/],
-    ["unknown flag", (d) => { d.sections[0].questions[0].flags[0].flag = "looks_bad"; }, "sections[0].questions[0].flags[0].flag", /Invalid option/],
-    ["flag matching an answer that cannot occur", (d) => { d.sections[0].questions[3].flags[0].when = ["maybe"]; }, "sections[0].questions[3].flags[0].when[0]", /'maybe' is not an answer of 'cto_controls'/],
-    ["estimate share without a base", (d) => { delete d.sections[0].questions[1].estimate.of; }, "sections[0].questions[1].estimate", /share and of go together/],
-    ["unknown field (a typo)", (d) => { d.sections[0].questions[0].requird = true; }, "sections[0].questions[0]", /Unrecognized key: "requird"/],
-    ["duplicate section role", (d) => { d.sections[1].role = "cto"; }, "sections[1].role", /duplicate section for role 'cto'/],
-    ["empty section", (d) => { d.sections[2].questions = []; }, "sections[2].questions", /at least one question/],
-    ["a quoted price with an estimate", (d) => { d.sections[1].questions[0].estimate = { days: "discovery_days" }; }, "sections[1].questions[0].estimate", /a blank price is a missing figure/],
-    ["an assumption without bounds", (d) => { delete d.assumptions[6].max; }, "assumptions[6].max", /needs a maximum/],
-    ["a term on the wrong type of question", (d) => { d.sections[0].questions[0].term = "price_cap"; }, "sections[0].questions[0].term", /needs a percent question/],
+    [
+      "duplicate question key",
+      (d) => {
+        d.sections[1].questions[3].key = d.sections[0].questions[0].key;
+      },
+      "sections[1].questions[3].key",
+      /duplicate question key 'cto_production_readiness'/,
+    ],
+    [
+      "unknown layer",
+      (d) => {
+        d.sections[0].questions[1].layer = "marketing";
+      },
+      "sections[0].questions[1].layer",
+      /Invalid option/,
+    ],
+    [
+      "unknown phase",
+      (d) => {
+        d.sections[2].questions[0].phase = "someday";
+      },
+      "sections[2].questions[0].phase",
+      /Invalid option/,
+    ],
+    [
+      "unknown role",
+      (d) => {
+        d.sections[3].role = "legal";
+      },
+      "sections[3].role",
+      /Invalid option/,
+    ],
+    [
+      "unknown assumption in a share",
+      (d) => {
+        d.sections[0].questions[1].estimate.share = "magic_share";
+      },
+      "sections[0].questions[1].estimate.share",
+      /unknown assumption 'magic_share'/,
+    ],
+    [
+      "unknown assumption in days",
+      (d) => {
+        d.sections[0].questions[5].estimate.days = "nope_days";
+      },
+      "sections[0].questions[5].estimate.days",
+      /unknown assumption 'nope_days'/,
+    ],
+    [
+      "shows_if pointing at a missing question",
+      (d) => {
+        d.sections[1].questions[18].shows_if.question = "cfo_ghost";
+      },
+      "sections[1].questions[18].shows_if.question",
+      /missing question 'cfo_ghost'/,
+    ],
+    [
+      "choice question without options",
+      (d) => {
+        delete d.sections[0].questions[0].options;
+      },
+      "sections[0].questions[0].options",
+      /at least two options/,
+    ],
+    [
+      "coverage question without an estimate",
+      (d) => {
+        delete d.sections[0].questions[2].estimate;
+      },
+      "sections[0].questions[2].estimate",
+      /needs 'estimate'/,
+    ],
+    [
+      "share that is not a number",
+      (d) => {
+        d.assumptions[0].defaults.production = "half";
+      },
+      "assumptions[0].defaults.production",
+      /expected number/,
+    ],
+    [
+      "default outside its bounds",
+      (d) => {
+        d.assumptions[0].defaults.pilot = 1.5;
+      },
+      "assumptions[0].defaults.pilot",
+      /outside/,
+    ],
+    [
+      "duplicate assumption",
+      (d) => {
+        d.assumptions[5].key = d.assumptions[4].key;
+      },
+      "assumptions[5].key",
+      /duplicate assumption 'reference_build_days'/,
+    ],
+    [
+      "a model assumption missing",
+      (d) => {
+        d.assumptions.splice(0, 1);
+      },
+      "assumptions",
+      /needs the assumption 'partial_share'/,
+    ],
+    [
+      "unknown flag",
+      (d) => {
+        d.sections[0].questions[0].flags[0].flag = "looks_bad";
+      },
+      "sections[0].questions[0].flags[0].flag",
+      /Invalid option/,
+    ],
+    [
+      "flag matching an answer that cannot occur",
+      (d) => {
+        d.sections[0].questions[3].flags[0].when = ["maybe"];
+      },
+      "sections[0].questions[3].flags[0].when[0]",
+      /'maybe' is not an answer of 'cto_controls'/,
+    ],
+    [
+      "estimate share without a base",
+      (d) => {
+        delete d.sections[0].questions[1].estimate.of;
+      },
+      "sections[0].questions[1].estimate",
+      /share and of go together/,
+    ],
+    [
+      "unknown field (a typo)",
+      (d) => {
+        d.sections[0].questions[0].requird = true;
+      },
+      "sections[0].questions[0]",
+      /Unrecognized key: "requird"/,
+    ],
+    [
+      "duplicate section role",
+      (d) => {
+        d.sections[1].role = "cto";
+      },
+      "sections[1].role",
+      /duplicate section for role 'cto'/,
+    ],
+    [
+      "empty section",
+      (d) => {
+        d.sections[2].questions = [];
+      },
+      "sections[2].questions",
+      /at least one question/,
+    ],
+    [
+      "a quoted price with an estimate",
+      (d) => {
+        d.sections[1].questions[0].estimate = { days: "discovery_days" };
+      },
+      "sections[1].questions[0].estimate",
+      /a blank price is a missing figure/,
+    ],
+    [
+      "an assumption without bounds",
+      (d) => {
+        delete d.assumptions[6].max;
+      },
+      "assumptions[6].max",
+      /needs a maximum/,
+    ],
+    [
+      "a term on the wrong type of question",
+      (d) => {
+        d.sections[0].questions[0].term = "price_cap";
+      },
+      "sections[0].questions[0].term",
+      /needs a percent question/,
+    ],
   ];
 
   it.each(cases)("%s", (_name, mutate, path, reason) => {
@@ -118,7 +279,9 @@ describe("question set versions", () => {
     const rows = listQuestionSets(db);
     expect(rows.map((r) => r.version)).toEqual([3, 2, 1]);
     const v1 = getQuestionSet(db, rows[1]!.id);
-    expect(v1.sections[0]!.questions[0]!.text).toBe("Which parts of the proposed workflow already run in production elsewhere?");
+    expect(v1.sections[0]!.questions[0]!.text).toBe(
+      "Which parts of the proposed workflow already run in production elsewhere?",
+    );
     expect(getQuestionSet(db, rows[0]!.id).sections[0]!.questions[0]!.text).toMatch(/already run live/);
   });
 });

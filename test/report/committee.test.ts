@@ -12,19 +12,34 @@ describe("committee comments and sign-off", () => {
     const { app, db } = buildTestApp();
     const id = importDemo(db);
     const seats = ["cto", "cfo", "product", "procurement"] as const;
-    const members = await Promise.all(seats.map((seat) => makeUser(db, "committee", { committeeRole: seat, name: `${seat.toUpperCase()} Member` })));
-    for (const m of members) db.prepare("INSERT INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(id, m.id);
+    const members = await Promise.all(
+      seats.map((seat) => makeUser(db, "committee", { committeeRole: seat, name: `${seat.toUpperCase()} Member` })),
+    );
+    for (const m of members)
+      db.prepare("INSERT INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(id, m.id);
     const cfo = await signIn(app, members[1]!.email);
     const northwind = String(db.prepare("SELECT id FROM vendors WHERE name = 'Northwind Cognitive'").pluck().get());
     const page = `/evaluations/${id}/comparison`;
 
-    const bad = await postForm(cfo, page, `/evaluations/${id}/decisions`, { outcome: "approve_with_conditions", vendorId: northwind, reason: "Lowest adjusted total.", conditions: "" });
+    const bad = await postForm(cfo, page, `/evaluations/${id}/decisions`, {
+      outcome: "approve_with_conditions",
+      vendorId: northwind,
+      reason: "Lowest adjusted total.",
+      conditions: "",
+    });
     expect(bad.status).toBe(400);
     expect(fieldError(bad.text, "conditions")).toBe("State the conditions");
     expect(bad.text).toContain("Lowest adjusted total.");
 
-    await postForm(cfo, page, `/evaluations/${id}/comments`, { body: "Swiftpilot's entry price hides the operating layer." });
-    await postForm(cfo, page, `/evaluations/${id}/decisions`, { outcome: "approve_with_conditions", vendorId: northwind, reason: "Lowest adjusted total with strong ownership terms.", conditions: "Exit assistance priced in the contract." });
+    await postForm(cfo, page, `/evaluations/${id}/comments`, {
+      body: "Swiftpilot's entry price hides the operating layer.",
+    });
+    await postForm(cfo, page, `/evaluations/${id}/decisions`, {
+      outcome: "approve_with_conditions",
+      vendorId: northwind,
+      reason: "Lowest adjusted total with strong ownership terms.",
+      conditions: "Exit assistance priced in the contract.",
+    });
     let view = (await cfo.get(page)).text;
     expect(view).toContain("Proposed: approve Northwind Cognitive with conditions");
     expect(view).toMatch(/Still needed: CTO, PRODUCT, PROCUREMENT/);
@@ -39,11 +54,16 @@ describe("committee comments and sign-off", () => {
     await postForm(last, page, `/evaluations/${id}/decisions/${decision}/sign`, {});
     expect(findEvaluation(db, id)!.status).toBe("decided");
     view = (await cfo.get(page)).text;
-    expect(view).toMatch(/Decision recorded .*approve Northwind Cognitive with conditions: Exit assistance priced in the contract\./);
+    expect(view).toMatch(
+      /Decision recorded .*approve Northwind Cognitive with conditions: Exit assistance priced in the contract\./,
+    );
     const log = (await cfo.get(`/evaluations/${id}/audit`)).text;
-    for (const a of ["decision.proposed", "decision.signed", "decision.recorded", "comment.added"]) expect(log).toContain(`<code>${a}</code>`);
+    for (const a of ["decision.proposed", "decision.signed", "decision.recorded", "comment.added"])
+      expect(log).toContain(`<code>${a}</code>`);
     const text = readPdf(await comparisonReport(reportData(db, id, "Test")!)).text.replace(/\s+/g, " ");
-    expect(text).toMatch(/Decision recorded .*approve Northwind Cognitive with conditions: Exit assistance priced in the contract\. Reason: Lowest adjusted total/);
+    expect(text).toMatch(
+      /Decision recorded .*approve Northwind Cognitive with conditions: Exit assistance priced in the contract\. Reason: Lowest adjusted total/,
+    );
     expect(text).toContain("Swiftpilot's entry price hides the operating layer.");
   });
 
@@ -55,8 +75,16 @@ describe("committee comments and sign-off", () => {
     const a = await signIn(app, m.email);
     expect((await a.get(`/evaluations/${id}/comparison`)).status).toBe(200);
     const vid = db.prepare("SELECT id FROM vendors LIMIT 1").pluck().get();
-    for (const [to, body] of [[`/evaluations/${id}/edit`, { title: "x" }], [`/evaluations/${id}/status`, { action: "close" }], [`/evaluations/${id}/vendors`, { name: "X" }],
-      [`/evaluations/${id}/vendors/${vid}/reopen`, { reason: "Because I can" }], [`/evaluations/${id}/vendors/${vid}/clarifications`, { questionKey: "cto_controls", visibility: "vendor", body: "Hi there" }]] as const) {
+    for (const [to, body] of [
+      [`/evaluations/${id}/edit`, { title: "x" }],
+      [`/evaluations/${id}/status`, { action: "close" }],
+      [`/evaluations/${id}/vendors`, { name: "X" }],
+      [`/evaluations/${id}/vendors/${vid}/reopen`, { reason: "Because I can" }],
+      [
+        `/evaluations/${id}/vendors/${vid}/clarifications`,
+        { questionKey: "cto_controls", visibility: "vendor", body: "Hi there" },
+      ],
+    ] as const) {
       const refused = await postForm(a, `/evaluations/${id}`, to, body);
       expect(refused.status, to).toBe(403);
       expect(refused.text, to).toContain("Only administrators and buyers can do this.");
@@ -64,7 +92,10 @@ describe("committee comments and sign-off", () => {
     const buyer = await makeUser(db, "buyer");
     db.prepare("INSERT INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(id, buyer.id);
     const b = await signIn(app, buyer.email);
-    const refused = await postForm(b, `/evaluations/${id}/comparison`, `/evaluations/${id}/decisions`, { outcome: "reject_all", reason: "None fits." });
+    const refused = await postForm(b, `/evaluations/${id}/comparison`, `/evaluations/${id}/decisions`, {
+      outcome: "reject_all",
+      reason: "None fits.",
+    });
     expect(refused.status).toBe(403);
     expect(refused.text).toContain("Only committee members and administrators can do this.");
   });

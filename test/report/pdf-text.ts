@@ -12,8 +12,12 @@ export function readPdf(pdf: Buffer, opts: { layout?: boolean } = {}): { text: s
   const dir = mkdtempSync(join(tmpdir(), "truecost-pdf-"));
   const file = join(dir, "report.pdf");
   writeFileSync(file, pdf);
-  const read = spawnSync("pdftotext", [...(opts.layout ? ["-layout"] : []), file, "-"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (read.status !== 0 || read.stderr.trim()) throw new Error(`pdftotext: ${read.stderr.trim() || `exit ${read.status}`}`);
+  const read = spawnSync("pdftotext", [...(opts.layout ? ["-layout"] : []), file, "-"], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (read.status !== 0 || read.stderr.trim())
+    throw new Error(`pdftotext: ${read.stderr.trim() || `exit ${read.status}`}`);
   return { text: read.stdout, info: execFileSync("pdfinfo", [file], { encoding: "utf8" }), file };
 }
 
@@ -31,9 +35,16 @@ function decodePdfString(raw: string): string {
     return bytes.toString("latin1");
   }
   const bytes = Buffer.from(
-    raw.slice(1, -1).replace(/\\([0-7]{1,3}|[nrtbf()\\])/g, (_m, e: string) =>
-      /^[0-7]/.test(e) ? String.fromCharCode(parseInt(e, 8)) : ({ n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" } as Record<string, string>)[e] ?? e),
+    raw
+      .slice(1, -1)
+      .replace(/\\([0-7]{1,3}|[nrtbf()\\])/g, (_m, e: string) =>
+        /^[0-7]/.test(e)
+          ? String.fromCharCode(parseInt(e, 8))
+          : (({ n: "\n", r: "\r", t: "\t", b: "\b", f: "\f" } as Record<string, string>)[e] ?? e),
+      ),
     "latin1",
   );
-  return bytes[0] === 0xfe && bytes[1] === 0xff ? Buffer.from(bytes.subarray(2)).swap16().toString("utf16le") : bytes.toString("latin1");
+  return bytes[0] === 0xfe && bytes[1] === 0xff
+    ? Buffer.from(bytes.subarray(2)).swap16().toString("utf16le")
+    : bytes.toString("latin1");
 }

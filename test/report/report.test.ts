@@ -40,12 +40,16 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
         expect(page, `${v.name} ${figure} on the page`).toContain(figure);
         expect(pdf, `${v.name} ${figure} in the PDF`).toContain(figure);
       }
-      for (const l of v.lines) if (!l.unpriced) expect(pdf, `${v.name} ${l.questionKey}`).toContain(money(l.total, "EUR"));
+      for (const l of v.lines)
+        if (!l.unpriced) expect(pdf, `${v.name} ${l.questionKey}`).toContain(money(l.total, "EUR"));
       // CSV: one row per line; totals add back to the model's adjusted total.
       const rows = csv.split("\r\n").filter((r) => r.startsWith(`${v.name},`));
       expect(rows).toHaveLength(v.lines.length);
       const totalCol = 11 + result.horizonYears;
-      const sum = rows.reduce((s, r) => s + Math.round(Number(r.match(/(?:"[^"]*"|[^,]*)/g)!.filter((_, i) => i % 2 === 0)[totalCol]) * 100), 0);
+      const sum = rows.reduce(
+        (s, r) => s + Math.round(Number(r.match(/(?:"[^"]*"|[^,]*)/g)!.filter((_, i) => i % 2 === 0)[totalCol]) * 100),
+        0,
+      );
       expect(sum).toBe(v.pricedTotal);
       // Present values: the same figure on the page, in the PDF, in the CSV (per line and per vendor) and in the API.
       // A CSV row's cells, quotes undone ("" inside a quoted cell is one quote).
@@ -54,7 +58,7 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
         let quoted = false;
         for (let i = 0; i < r.length; i++) {
           const ch = r[i]!;
-          if (quoted && ch === '"' && r[i + 1] === '"') (out[out.length - 1] += '"'), i++;
+          if (quoted && ch === '"' && r[i + 1] === '"') ((out[out.length - 1] += '"'), i++);
           else if (ch === '"') quoted = !quoted;
           else if (ch === "," && !quoted) out.push("");
           else out[out.length - 1] += ch;
@@ -62,7 +66,13 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
         return out;
       };
       // The present-value columns come last.
-      expect(cells(csv.split("\r\n")[0]!).slice(-5)).toEqual(["present_value", "vendor_present_total", "discount_rate", "vendor_npv", "vendor_discounted_payback_months"]);
+      expect(cells(csv.split("\r\n")[0]!).slice(-5)).toEqual([
+        "present_value",
+        "vendor_present_total",
+        "discount_rate",
+        "vendor_npv",
+        "vendor_discounted_payback_months",
+      ]);
       const fromEnd = (r: string, i: number) => Math.round(Number(cells(r).at(-i)) * 100);
       const linesPresent = rows.reduce((s, r) => s + fromEnd(r, 5), 0);
       expect(linesPresent).toBe(v.lines.reduce((s, l) => s + l.presentValue, 0));
@@ -85,7 +95,9 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
     }
     expect(page).toContain(`<th scope="col" class="num">${view.presentLabel}</th>`);
     // The robust answer comes first in the executive summary, and the ranges are on the page and in the PDF.
-    expect(view.ranges.robust).toBe("Northwind Cognitive is cheapest on the adjusted total in 100% of 10,000 draws; its lead depends most on the buyer day rate and the reference build effort.");
+    expect(view.ranges.robust).toBe(
+      "Northwind Cognitive is cheapest on the adjusted total in 100% of 10,000 draws; its lead depends most on the buyer day rate and the reference build effort.",
+    );
     const summary = pdf.indexOf("Executive summary");
     expect(pdf.indexOf(view.ranges.robust!, summary)).toBeGreaterThan(summary);
     expect(pdf.indexOf(view.ranges.robust!, summary)).toBeLessThan(pdf.indexOf(view.headline, summary));
@@ -98,14 +110,31 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
 
     expect(pdf).toContain(view.roiIntro!);
     const token = createApiToken(db, admin.id, "test", admin.id);
-    const api = (await request(app).get(`/api/evaluations/${id}/model`).set("Authorization", `Bearer ${token}`)).body as typeof result;
-    expect(api.vendors.map((v) => [v.presentTotal, v.roi?.npv, v.presentRank])).toEqual(result.vendors.map((v) => [v.presentTotal, v.roi?.npv, v.presentRank]));
+    const api = (await request(app).get(`/api/evaluations/${id}/model`).set("Authorization", `Bearer ${token}`))
+      .body as typeof result;
+    expect(api.vendors.map((v) => [v.presentTotal, v.roi?.npv, v.presentRank])).toEqual(
+      result.vendors.map((v) => [v.presentTotal, v.roi?.npv, v.presentRank]),
+    );
     expect(api.discountRate).toBe(0.08);
     expect(api.ranges).toEqual(result.ranges);
     expect(info).toMatch(/Pages:\s+\d+/);
     expect(info).toContain("Tagged:          yes");
     const marks = bookmarks(report!.pdf);
-    for (const m of ["Cover", "Executive summary", "Charts", "Red-flag matrix", "Funding by phase and year", "Sensitivity and return", "Vendors: cost lines and provenance", "Northwind Cognitive", "Swiftpilot AI", "Answers side by side", "Open clarifications and unanswered questions", "Assumptions and method", "Committee comments and decision"])
+    for (const m of [
+      "Cover",
+      "Executive summary",
+      "Charts",
+      "Red-flag matrix",
+      "Funding by phase and year",
+      "Sensitivity and return",
+      "Vendors: cost lines and provenance",
+      "Northwind Cognitive",
+      "Swiftpilot AI",
+      "Answers side by side",
+      "Open clarifications and unanswered questions",
+      "Assumptions and method",
+      "Committee comments and decision",
+    ])
       expect(marks, m).toContain(m);
     expect(db.prepare("SELECT sha256 FROM reports WHERE id = ?").pluck().get(report!.id)).toBe(report!.sha256);
     expect((await agent.get(`/evaluations/${id}/comparison`)).text).toContain(report!.sha256.slice(0, 16));
@@ -117,7 +146,8 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
     const set = scoreEvaluation(db, e)!.set;
     for (let i = 1; i <= 5; i++) {
       const v = makeVendor(db, e, { name: `Generated Vendor ${i}` });
-      for (const [k, val] of Object.entries(syntheticAnswers(set, i))) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
+      for (const [k, val] of Object.entries(syntheticAnswers(set, i)))
+        saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
     }
     const result = scoreEvaluation(db, e)!.result;
     const pdf = flat(readPdf((await generateReport(db, config, e, { actor: "test", name: "Test" }))!.pdf).text);
@@ -133,15 +163,28 @@ describe("the comparison's figures are the cost model's, on the page, in the CSV
 describe("a demanding report", () => {
   it("10 vendors with long, non-Latin names and long answers, one that answered nothing: valid, complete, nothing dropped", async () => {
     const { db } = makeDb();
-    const e = makeEvaluation(db, null, { title: "Αξιολόγηση — оценка поставщиков — 評価 (a deliberately long evaluation title that must wrap cleanly on the cover)" });
+    const e = makeEvaluation(db, null, {
+      title:
+        "Αξιολόγηση — оценка поставщиков — 評価 (a deliberately long evaluation title that must wrap cleanly on the cover)",
+    });
     const set = scoreEvaluation(db, e)!.set;
-    const names = ["Ωμέγα Τεχνητή Νοημοσύνη Α.Ε.", "Сибирские Нейросети ООО", "株式会社AIソリューション", "Zürich Künstliche Intelligenz GmbH & Co. KG — Abteilung für sehr lange Namen",
-      "Vendor Five", "Vendor Six", "Vendor Seven", "Vendor Eight", "Vendor Nine"];
+    const names = [
+      "Ωμέγα Τεχνητή Νοημοσύνη Α.Ε.",
+      "Сибирские Нейросети ООО",
+      "株式会社AIソリューション",
+      "Zürich Künstliche Intelligenz GmbH & Co. KG — Abteilung für sehr lange Namen",
+      "Vendor Five",
+      "Vendor Six",
+      "Vendor Seven",
+      "Vendor Eight",
+      "Vendor Nine",
+    ];
     names.forEach((n, i) => {
       const v = makeVendor(db, e, { name: n, contactEmail: `v${i}@x.example` });
       const answers = syntheticAnswers(set, i + 11);
       answers.proc_subprocessors = "We subcontract hosting; ".repeat(60) + "<script>alert('x')</script>";
-      for (const [k, val] of Object.entries(answers)) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
+      for (const [k, val] of Object.entries(answers))
+        saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
     });
     makeVendor(db, e, { name: "Silent Vendor" });
     const data = reportData(db, e, "Committee secretary")!;
@@ -150,10 +193,25 @@ describe("a demanding report", () => {
     expect(info).toMatch(/Pages:\s+(\d+)/);
     expect(Number(/Pages:\s+(\d+)/.exec(info)![1])).toBeGreaterThan(20);
     const words = flat(text);
-    for (const n of ["Ωμέγα Τεχνητή Νοημοσύνη Α.Ε.", "Сибирские Нейросети ООО", "Silent Vendor", "Zürich Künstliche Intelligenz"]) expect(words).toContain(n);
+    for (const n of [
+      "Ωμέγα Τεχνητή Νοημοσύνη Α.Ε.",
+      "Сибирские Нейросети ООО",
+      "Silent Vendor",
+      "Zürich Künstliche Intelligenz",
+    ])
+      expect(words).toContain(n);
     // Japanese is drawn by the bundled wide font, whatever the machine has installed.
     expect(words).toContain("株式会社AIソリューション");
-    for (const section of ["Executive summary", "Red-flag matrix", "Funding by phase and year", "Sensitivity and return", "Answers side by side", "Open clarifications and unanswered questions", "Assumptions and method", "Committee comments and decision"])
+    for (const section of [
+      "Executive summary",
+      "Red-flag matrix",
+      "Funding by phase and year",
+      "Sensitivity and return",
+      "Answers side by side",
+      "Open clarifications and unanswered questions",
+      "Assumptions and method",
+      "Committee comments and decision",
+    ])
       expect(words).toContain(section);
     expect(words).toMatch(/Silent Vendor .*priced in full as unknown/);
     expect(words).toContain("<script>alert('x')</script>");

@@ -12,7 +12,8 @@ import { readPdf } from "./pdf-text.js";
 
 afterAll(() => closeReportPool());
 
-const reportCount = (db: import("../../src/db/index.js").Db, e: number) => db.prepare("SELECT count(*) FROM reports WHERE evaluation_id = ?").pluck().get(e) as number;
+const reportCount = (db: import("../../src/db/index.js").Db, e: number) =>
+  db.prepare("SELECT count(*) FROM reports WHERE evaluation_id = ?").pluck().get(e) as number;
 
 /** Follows a report request to where it ends: the comparison page (after the progress page, when the report takes more than a second). */
 async function settled(agent: import("../web.js").Agent, location: string): Promise<string> {
@@ -40,12 +41,17 @@ describe("reports from the comparison page", () => {
     expect(page.text).toContain("<strong>Report generated.</strong>");
     expect(page.text).toContain(`<li class="current"><a href="/evaluations/${e}/reports/${id}">`);
     expect(page.text).toContain(sha.slice(0, 16));
-    const download = await agent.get(`/evaluations/${e}/reports/${id}`).buffer(true).parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => done(null, Buffer.concat(chunks)));
-    });
-    expect(download.headers["content-disposition"]).toMatch(/^attachment; filename="Claims intake assistant - production rollout \(demo\) - vendor comparison \d{4}-\d\d-\d\d\.pdf"; filename\*=UTF-8''Claims%20intake%20assistant%20%E2%80%94/);
+    const download = await agent
+      .get(`/evaluations/${e}/reports/${id}`)
+      .buffer(true)
+      .parse((r, done) => {
+        const chunks: Buffer[] = [];
+        r.on("data", (c: Buffer) => chunks.push(c));
+        r.on("end", () => done(null, Buffer.concat(chunks)));
+      });
+    expect(download.headers["content-disposition"]).toMatch(
+      /^attachment; filename="Claims intake assistant - production rollout \(demo\) - vendor comparison \d{4}-\d\d-\d\d\.pdf"; filename\*=UTF-8''Claims%20intake%20assistant%20%E2%80%94/,
+    );
     expect(readPdf(download.body as Buffer).text).toContain("Swiftpilot AI");
     expect(existsSync(join(reportsDir(config), readdirSync(reportsDir(config))[0]!))).toBe(true);
   }, 60_000);
@@ -55,16 +61,25 @@ describe("reports from the comparison page", () => {
     const admin = await makeUser(db, "admin");
     const e = importDemo(db);
     const agent = await signIn(app, admin.email);
-    const first = await settled(agent, (await postForm(agent, `/evaluations/${e}/comparison`, `/evaluations/${e}/reports`, {})).headers.location!);
+    const first = await settled(
+      agent,
+      (await postForm(agent, `/evaluations/${e}/comparison`, `/evaluations/${e}/reports`, {})).headers.location!,
+    );
     const again = await postForm(agent, `/evaluations/${e}/comparison`, `/evaluations/${e}/reports`, {});
     expect(again.headers.location).toBe(first.replace("#reports", "&reused=1#reports"));
-    expect((await agent.get(again.headers.location!)).text).toContain("Nothing has changed since this report was generated");
+    expect((await agent.get(again.headers.location!)).text).toContain(
+      "Nothing has changed since this report was generated",
+    );
     expect(reportCount(db, e)).toBe(1);
     // A comment changes what the report prints: three members asking at once get one new report.
-    await postForm(agent, `/evaluations/${e}/comparison`, `/evaluations/${e}/comments`, { body: "Northwind's exit terms look fine." });
+    await postForm(agent, `/evaluations/${e}/comparison`, `/evaluations/${e}/comments`, {
+      body: "Northwind's exit terms look fine.",
+    });
     const page = await agent.get(`/evaluations/${e}/comparison`);
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const answers = await Promise.all([1, 2, 3].map(() => agent.post(`/evaluations/${e}/reports`).type("form").send({ _csrf: token })));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => agent.post(`/evaluations/${e}/reports`).type("form").send({ _csrf: token })),
+    );
     const ends = await Promise.all(answers.map((a) => settled(agent, a.headers.location!)));
     expect(new Set(ends.map((l) => l.replace("&reused=1", ""))).size).toBe(1);
     expect(reportCount(db, e)).toBe(2);
@@ -78,7 +93,9 @@ describe("reports from the comparison page", () => {
     const agent = await signIn(app, admin.email);
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      await postForm(agent, `/evaluations/${e}/comparison`, `/evaluations/${e}/comments`, { body: `Comment number ${i}` });
+      await postForm(agent, `/evaluations/${e}/comparison`, `/evaluations/${e}/comments`, {
+        body: `Comment number ${i}`,
+      });
       const res = await postForm(agent, `/evaluations/${e}/comparison`, `/evaluations/${e}/reports`, {});
       statuses.push(res.status);
       if (res.status === 303) await settled(agent, res.headers.location!);
@@ -115,7 +132,10 @@ describe("reports from the comparison page", () => {
         let revision = 0;
         for (let i = 0; generating; i++) {
           const t = performance.now();
-          const [health, save] = await Promise.all([fetch(`${url}/healthz`), autosave(vendor, csrf, "cto_vendor_share", { q: String(i % 100), revision })]);
+          const [health, save] = await Promise.all([
+            fetch(`${url}/healthz`),
+            autosave(vendor, csrf, "cto_vendor_share", { q: String(i % 100), revision }),
+          ]);
           times.push(performance.now() - t);
           expect(health.status).toBe(200);
           expect(save.status, save.text).toBe(200);

@@ -44,7 +44,8 @@ function evaluationWith(names: string[]) {
   const set = scoreEvaluation(db, e)!.set;
   names.forEach((name, i) => {
     const v = makeVendor(db, e, { name, contactEmail: `v${i}@x.example` });
-    for (const [k, val] of Object.entries(syntheticAnswers(set, i + 3))) saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
+    for (const [k, val] of Object.entries(syntheticAnswers(set, i + 3)))
+      saveAnswer(db, { vendorId: v, questionKey: k, value: val, expectedRevision: 0, actor: "test" });
   });
   return { db, e, set };
 }
@@ -62,7 +63,9 @@ describe("every script in every PDF", () => {
     }
     for (const [i, name] of Object.values(NAMES).entries()) {
       const vendor = findVendor(db, i + 1)!;
-      const copy = letters(flat(readPdf(await answersCopyPdf(scoreEvaluation(db, e)!.evaluation, set, vendor, {}, [])).text));
+      const copy = letters(
+        flat(readPdf(await answersCopyPdf(scoreEvaluation(db, e)!.evaluation, set, vendor, {}, [])).text),
+      );
       expect(copy, name).toContain(`Answers of ${name === NAMES.arabic ? "" : name}`.trim());
     }
   }, 60_000);
@@ -78,30 +81,68 @@ describe("every script in every PDF", () => {
     const admin = await makeUser(db, "admin");
     const text = fc.string({ unit: "binary", minLength: 1, maxLength: 40 });
     await fc.assert(
-      fc.asyncProperty(fc.record({ vendor: text, answer: text, message: text, file: text, comment: text, title: text }), async (t) => {
-        db.prepare("UPDATE vendors SET name = ? WHERE id = 1").run(t.vendor);
-        db.prepare("UPDATE evaluations SET title = ? WHERE id = ?").run(t.title, e);
-        db.prepare("INSERT OR REPLACE INTO answers (vendor_id, question_key, value, revision, updated_by) VALUES (1, 'proc_subprocessors', ?, 1, 't')").run(JSON.stringify(t.answer));
-        db.prepare("DELETE FROM comments").run();
-        db.prepare("INSERT INTO comments (evaluation_id, user_id, body) VALUES (?, ?, ?)").run(e, admin.id, t.comment);
-        db.prepare("DELETE FROM attachments").run();
-        db.prepare("INSERT INTO attachments (vendor_id, question_key, original_name, stored_name, mime_type, size_bytes, sha256, uploaded_by) VALUES (1, 'proc_reference', ?, ?, 'application/pdf', 1, 'x', 't')").run(t.file, `f${Math.random()}`);
-        db.prepare("DELETE FROM clarification_messages").run();
-        db.prepare("DELETE FROM clarifications").run();
-        const c = db.prepare("INSERT INTO clarifications (vendor_id, question_key, visibility) VALUES (1, 'cto_controls', 'vendor')").run().lastInsertRowid;
-        db.prepare("INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', ?, ?)").run(c, t.vendor, t.message);
-        const report = flat(readPdf(await comparisonReport(reportData(db, e, t.comment)!)).text);
-        const vendor = findVendor(db, 1)!;
-        const copy = flat(readPdf(await answersCopyPdf(scoreEvaluation(db, e)!.evaluation, set, vendor, { proc_subprocessors: t.answer }, [{ questionKey: "proc_reference", name: t.file, sha256: "ab" }])).text);
-        // Text of one left-to-right script without marks reads back as drawn; anything else at least generates.
-        for (const s of [t.vendor, t.message, t.comment]) {
-          const shown = flat(drawable(s)).trim();
-          if (/^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Han}\p{N} ]+$/u.test(shown)) expect(report).toContain(shown);
-        }
-        const answer = flat(drawable(t.answer)).trim();
-        if (/^[\p{Script=Latin}\p{N} ]+$/u.test(answer)) expect(copy).toContain(answer);
-      }),
-      { numRuns: 25, examples: [[{ vendor: "\u202Eevil\u202C", answer: "\u0000NUL", message: "\ud800lone", file: "e\u0301\u0301", comment: "🏳️‍🌈", title: "\u061C\u200F" }]] },
+      fc.asyncProperty(
+        fc.record({ vendor: text, answer: text, message: text, file: text, comment: text, title: text }),
+        async (t) => {
+          db.prepare("UPDATE vendors SET name = ? WHERE id = 1").run(t.vendor);
+          db.prepare("UPDATE evaluations SET title = ? WHERE id = ?").run(t.title, e);
+          db.prepare(
+            "INSERT OR REPLACE INTO answers (vendor_id, question_key, value, revision, updated_by) VALUES (1, 'proc_subprocessors', ?, 1, 't')",
+          ).run(JSON.stringify(t.answer));
+          db.prepare("DELETE FROM comments").run();
+          db.prepare("INSERT INTO comments (evaluation_id, user_id, body) VALUES (?, ?, ?)").run(
+            e,
+            admin.id,
+            t.comment,
+          );
+          db.prepare("DELETE FROM attachments").run();
+          db.prepare(
+            "INSERT INTO attachments (vendor_id, question_key, original_name, stored_name, mime_type, size_bytes, sha256, uploaded_by) VALUES (1, 'proc_reference', ?, ?, 'application/pdf', 1, 'x', 't')",
+          ).run(t.file, `f${Math.random()}`);
+          db.prepare("DELETE FROM clarification_messages").run();
+          db.prepare("DELETE FROM clarifications").run();
+          const c = db
+            .prepare(
+              "INSERT INTO clarifications (vendor_id, question_key, visibility) VALUES (1, 'cto_controls', 'vendor')",
+            )
+            .run().lastInsertRowid;
+          db.prepare(
+            "INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', ?, ?)",
+          ).run(c, t.vendor, t.message);
+          const report = flat(readPdf(await comparisonReport(reportData(db, e, t.comment)!)).text);
+          const vendor = findVendor(db, 1)!;
+          const copy = flat(
+            readPdf(
+              await answersCopyPdf(scoreEvaluation(db, e)!.evaluation, set, vendor, { proc_subprocessors: t.answer }, [
+                { questionKey: "proc_reference", name: t.file, sha256: "ab" },
+              ]),
+            ).text,
+          );
+          // Text of one left-to-right script without marks reads back as drawn; anything else at least generates.
+          for (const s of [t.vendor, t.message, t.comment]) {
+            const shown = flat(drawable(s)).trim();
+            if (/^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}\p{Script=Han}\p{N} ]+$/u.test(shown))
+              expect(report).toContain(shown);
+          }
+          const answer = flat(drawable(t.answer)).trim();
+          if (/^[\p{Script=Latin}\p{N} ]+$/u.test(answer)) expect(copy).toContain(answer);
+        },
+      ),
+      {
+        numRuns: 25,
+        examples: [
+          [
+            {
+              vendor: "\u202Eevil\u202C",
+              answer: "\u0000NUL",
+              message: "\ud800lone",
+              file: "e\u0301\u0301",
+              comment: "🏳️‍🌈",
+              title: "\u061C\u200F",
+            },
+          ],
+        ],
+      },
     );
   }, 180_000);
 
@@ -119,8 +160,12 @@ describe("every script in every PDF", () => {
       }
       throw new Error("expected the configuration to be refused");
     };
-    expect(refuse({ REPORT_FONT: ttc })).toMatch(/REPORT_FONT=.*is a font collection: set REPORT_FONT_FACE to one of its faces \(DejaVuSans, UnifontMedium\)/);
-    expect(refuse({ REPORT_FONT: ttc, REPORT_FONT_FACE: "Nope" })).toMatch(/has no face "Nope"; its faces are DejaVuSans, UnifontMedium/);
+    expect(refuse({ REPORT_FONT: ttc })).toMatch(
+      /REPORT_FONT=.*is a font collection: set REPORT_FONT_FACE to one of its faces \(DejaVuSans, UnifontMedium\)/,
+    );
+    expect(refuse({ REPORT_FONT: ttc, REPORT_FONT_FACE: "Nope" })).toMatch(
+      /has no face "Nope"; its faces are DejaVuSans, UnifontMedium/,
+    );
     expect(refuse({ REPORT_FONT: join(dir, "not-a-font.ttf") })).toMatch(/is not a font Truecost can read/);
     expect(refuse({ REPORT_FONT: join(dir, "missing.ttf") })).toMatch(/does not exist/);
     expect(refuse({ REPORT_FONT_FACE: "UnifontMedium" })).toMatch(/REPORT_FONT_FACE is set but REPORT_FONT is not/);
@@ -137,17 +182,23 @@ describe("every script in every PDF", () => {
 describe("charts, the command line and downloads", () => {
   it("chart labels are measured in the report's fonts and never run outside the chart, whatever the names", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ unit: "grapheme", maxLength: 80 }), fc.constantFrom(...Object.values(NAMES))), { minLength: 1, maxLength: 6 }), (names) => {
-        const { db, e } = evaluationWith(names.map((n) => n || "x"));
-        db.prepare("UPDATE vendors SET status = 'submitted'").run();
-        for (const chart of comparisonCharts(scoreEvaluation(db, e)!.result))
-          for (const s of chart.shapes) {
-            if (s.kind !== "text") continue;
-            const left = s.anchor === "end" ? s.x - s.width : s.anchor === "middle" ? s.x - s.width / 2 : s.x;
-            expect(left, `${s.text} in ${chart.id}`).toBeGreaterThanOrEqual(0);
-            expect(left + s.width, `${s.text} in ${chart.id}`).toBeLessThanOrEqual(chart.width + 0.01);
-          }
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string({ unit: "grapheme", maxLength: 80 }), fc.constantFrom(...Object.values(NAMES))), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        (names) => {
+          const { db, e } = evaluationWith(names.map((n) => n || "x"));
+          db.prepare("UPDATE vendors SET status = 'submitted'").run();
+          for (const chart of comparisonCharts(scoreEvaluation(db, e)!.result))
+            for (const s of chart.shapes) {
+              if (s.kind !== "text") continue;
+              const left = s.anchor === "end" ? s.x - s.width : s.anchor === "middle" ? s.x - s.width / 2 : s.x;
+              expect(left, `${s.text} in ${chart.id}`).toBeGreaterThanOrEqual(0);
+              expect(left + s.width, `${s.text} in ${chart.id}`).toBeLessThanOrEqual(chart.width + 0.01);
+            }
+        },
+      ),
       { numRuns: 40 },
     );
   }, 120_000);
@@ -164,8 +215,14 @@ describe("charts, the command line and downloads", () => {
   });
 
   it("download names keep their Unicode, with a safe ASCII fallback", () => {
-    expect(downloadName("Müller & Søn — answers.pdf")).toBe(`attachment; filename="Muller & Son - answers.pdf"; filename*=UTF-8''M%C3%BCller%20%26%20S%C3%B8n%20%E2%80%94%20answers.pdf`);
-    expect(downloadName("株式会社未来知能 — answers.pdf")).toMatch(/^attachment; filename=answers\.pdf; filename\*=UTF-8''%E6%A0%AA/);
-    expect(downloadName("\ud800\u0000\"/x.pdf")).toMatch(/^attachment; filename=x\.pdf; filename\*=UTF-8''%EF%BF%BD%20x\.pdf$/);
+    expect(downloadName("Müller & Søn — answers.pdf")).toBe(
+      `attachment; filename="Muller & Son - answers.pdf"; filename*=UTF-8''M%C3%BCller%20%26%20S%C3%B8n%20%E2%80%94%20answers.pdf`,
+    );
+    expect(downloadName("株式会社未来知能 — answers.pdf")).toMatch(
+      /^attachment; filename=answers\.pdf; filename\*=UTF-8''%E6%A0%AA/,
+    );
+    expect(downloadName('\ud800\u0000"/x.pdf')).toMatch(
+      /^attachment; filename=x\.pdf; filename\*=UTF-8''%EF%BF%BD%20x\.pdf$/,
+    );
   });
 });

@@ -30,9 +30,22 @@ beforeAll(async () => {
   importDemo(db);
   v = makeVendor(db, e);
   link = inviteVendor(db, config, findEvaluation(db, e)!, findVendor(db, v)!, findUser(db, buyer.id)!).linkId;
-  clar = Number(db.prepare("INSERT INTO clarifications (vendor_id, question_key, visibility, created_by) VALUES (?, 'cto_controls', 'vendor', ?)").run(v, buyer.id).lastInsertRowid);
-  db.prepare("INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', 'B', 'Why?')").run(clar);
-  agents = { admin: await signIn(app, admin.email), buyer: await signIn(app, buyer.email), otherBuyer: await signIn(app, other.email), committee: await signIn(app, committee.email) };
+  clar = Number(
+    db
+      .prepare(
+        "INSERT INTO clarifications (vendor_id, question_key, visibility, created_by) VALUES (?, 'cto_controls', 'vendor', ?)",
+      )
+      .run(v, buyer.id).lastInsertRowid,
+  );
+  db.prepare(
+    "INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', 'B', 'Why?')",
+  ).run(clar);
+  agents = {
+    admin: await signIn(app, admin.email),
+    buyer: await signIn(app, buyer.email),
+    otherBuyer: await signIn(app, other.email),
+    committee: await signIn(app, committee.email),
+  };
 });
 
 /** The access table (docs/security.md holds the same): route → outcome for anonymous, admin, buyer (member), other buyer, committee (member). */
@@ -41,41 +54,120 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ["GET", "/evaluations/new", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: "ok", committee: 403 }],
   ["GET", "/evaluations/:e", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   ["GET", "/evaluations/:e/edit", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 }],
-  ["GET", "/evaluations/:e/vendors/:v", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
-  ["GET", "/evaluations/:e/vendors/:v/questions/cto_controls", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
+  [
+    "GET",
+    "/evaluations/:e/vendors/:v",
+    { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
+  ],
+  [
+    "GET",
+    "/evaluations/:e/vendors/:v/questions/cto_controls",
+    { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
+  ],
   ["GET", "/evaluations/:e/audit", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
-  ["GET", "/evaluations/:e/comparison", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
-  ["GET", "/evaluations/:e/comparison.csv", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
+  [
+    "GET",
+    "/evaluations/:e/comparison",
+    { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
+  ],
+  [
+    "GET",
+    "/evaluations/:e/comparison.csv",
+    { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
+  ],
   ["POST", "/evaluations/:e/reports", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   // A report's progress page exists only for the job a request started: any other id is not found, whoever asks.
-  ["GET", "/evaluations/:e/reports/jobs/:j", { anonymous: "login", admin: 404, buyer: 404, otherBuyer: 404, committee: 404 }],
-  ["POST", "/evaluations/:e/comments", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 400 } as never],
-  ["POST", "/evaluations/:e/decisions", { anonymous: 401, admin: 400, buyer: 403, otherBuyer: 404, committee: 400 } as never],
+  [
+    "GET",
+    "/evaluations/:e/reports/jobs/:j",
+    { anonymous: "login", admin: 404, buyer: 404, otherBuyer: 404, committee: 404 },
+  ],
+  [
+    "POST",
+    "/evaluations/:e/comments",
+    { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 400 } as never,
+  ],
+  [
+    "POST",
+    "/evaluations/:e/decisions",
+    { anonymous: 401, admin: 400, buyer: 403, otherBuyer: 404, committee: 400 } as never,
+  ],
   ["GET", "/outbox", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: "ok", committee: 403 }],
   ["GET", "/admin/users", { anonymous: "login", admin: "ok", buyer: 403, otherBuyer: 403, committee: 403 }],
   ["GET", "/api/evaluations", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: "ok", committee: "ok" }],
   ["GET", "/api/evaluations/:e", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   ["GET", "/api/evaluations/:e/model", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
-  ["GET", "/api/evaluations/:e/vendors/:v/answers", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
+  [
+    "GET",
+    "/api/evaluations/:e/vendors/:v/answers",
+    { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
+  ],
   ["POST", "/evaluations", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 400, committee: 403 } as never],
-  ["POST", "/evaluations/:e/edit", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never],
-  ["POST", "/evaluations/:e/status", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never],
-  ["POST", "/evaluations/:e/vendors", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never],
-  ["POST", "/evaluations/:e/vendors/:v/invite", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 }],
-  ["POST", "/evaluations/:e/vendors/:v/remind", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 }],
-  ["POST", "/evaluations/:e/links/:l/extend", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 }],
-  ["POST", "/evaluations/:e/vendors/:v/clarifications", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never],
-  ["POST", "/evaluations/:e/clarifications/:c/reply", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never],
-  ["POST", "/evaluations/:e/vendors/:v/reopen", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never],
-  ["POST", "/evaluations/:e/members", { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never],
+  [
+    "POST",
+    "/evaluations/:e/edit",
+    { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never,
+  ],
+  [
+    "POST",
+    "/evaluations/:e/status",
+    { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never,
+  ],
+  [
+    "POST",
+    "/evaluations/:e/vendors",
+    { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never,
+  ],
+  [
+    "POST",
+    "/evaluations/:e/vendors/:v/invite",
+    { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 },
+  ],
+  [
+    "POST",
+    "/evaluations/:e/vendors/:v/remind",
+    { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 },
+  ],
+  [
+    "POST",
+    "/evaluations/:e/links/:l/extend",
+    { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 },
+  ],
+  [
+    "POST",
+    "/evaluations/:e/vendors/:v/clarifications",
+    { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never,
+  ],
+  [
+    "POST",
+    "/evaluations/:e/clarifications/:c/reply",
+    { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never,
+  ],
+  [
+    "POST",
+    "/evaluations/:e/vendors/:v/reopen",
+    { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never,
+  ],
+  [
+    "POST",
+    "/evaluations/:e/members",
+    { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never,
+  ],
   ["POST", "/admin/users", { anonymous: 401, admin: 400, buyer: 403, otherBuyer: 403, committee: 403 } as never],
 ];
 
-const fill = (p: string) => p.replace(":e", String(e)).replace(":v", String(v)).replace(":l", String(link)).replace(":c", String(clar)).replace(":j", "00000000-0000-4000-8000-000000000000");
+const fill = (p: string) =>
+  p
+    .replace(":e", String(e))
+    .replace(":v", String(v))
+    .replace(":l", String(link))
+    .replace(":c", String(clar))
+    .replace(":j", "00000000-0000-4000-8000-000000000000");
 
 async function call(caller: Caller, method: string, path: string) {
   const agent = caller === "anonymous" ? request.agent(ctx.app) : agents[caller];
-  if (method === "GET") return agent.get(path).set("Accept", path.startsWith("/api/") ? "application/json" : "text/html");
+  if (method === "GET")
+    return agent.get(path).set("Accept", path.startsWith("/api/") ? "application/json" : "text/html");
   const page = await agent.get(caller === "anonymous" ? "/login" : "/evaluations");
   const token = csrfOf(page.text);
   // An empty form: allowed callers get a validation answer (400), the rest are refused before validation.
@@ -91,17 +183,26 @@ describe("who may do what (buyer side)", () => {
         if (want === "ok") {
           expect(res.status, res.text.slice(0, 300)).toBeLessThan(400);
           // Markup the templates print must not come out escaped (an attribute written with <%= instead of <%-).
-          if (/html/.test(String(res.headers["content-type"]))) expect(res.text, `${method} ${route}`).not.toMatch(/[a-z]=&#34;/);
-        } else if (want === "login") expect([res.status, res.headers.location]).toEqual([303, `/login?next=${encodeURIComponent(fill(route))}`]);
+          if (/html/.test(String(res.headers["content-type"])))
+            expect(res.text, `${method} ${route}`).not.toMatch(/[a-z]=&#34;/);
+        } else if (want === "login")
+          expect([res.status, res.headers.location]).toEqual([303, `/login?next=${encodeURIComponent(fill(route))}`]);
         else expect(res.status, res.text.slice(0, 300)).toBe(want);
       });
     }
   }
 
   it("covers every buyer-side route the app declares", () => {
-    const covered = new Set(TABLE.map(([m, r]) => `${m} ${r.replace(":e", ":id").replace(":v", ":vid").replace(":l", ":lid").replace(":c", ":cid").replace(":j", ":job").replace("cto_controls", ":key")}`));
+    const covered = new Set(
+      TABLE.map(
+        ([m, r]) =>
+          `${m} ${r.replace(":e", ":id").replace(":v", ":vid").replace(":l", ":lid").replace(":c", ":cid").replace(":j", ":job").replace("cto_controls", ":key")}`,
+      ),
+    );
     const buyerSide = declaredRoutes(ctx.app).filter((r) => /^(GET|POST) \/(evaluations|outbox|admin|api)/.test(r));
-    const missing = buyerSide.filter((r) => !covered.has(r) && !/\/:action$|attachments|\/retry$|\/:aid|tokens|\/:rid$|\/:did\/sign$/.test(r));
+    const missing = buyerSide.filter(
+      (r) => !covered.has(r) && !/\/:action$|attachments|\/retry$|\/:aid|tokens|\/:rid$|\/:did\/sign$/.test(r),
+    );
     expect(missing).toEqual([]);
   });
 });

@@ -13,8 +13,12 @@ describe("headers from OWASP's secure-headers list", () => {
     const buyer = await signIn(app, admin.email);
     const vendor = await openLink(app, path);
     const answers: [string, request.Response][] = [
-      ["/evaluations", await buyer.get("/evaluations")], ["comparison.csv", await buyer.get(`/evaluations/${evaluationId}/comparison.csv`)], ["/api/evaluations", await buyer.get("/api/evaluations")],
-      ["/portal", await vendor.get("/portal")], ["/portal/copy.pdf", await vendor.get("/portal/copy.pdf")], ["/login", await request(app).get("/login")],
+      ["/evaluations", await buyer.get("/evaluations")],
+      ["comparison.csv", await buyer.get(`/evaluations/${evaluationId}/comparison.csv`)],
+      ["/api/evaluations", await buyer.get("/api/evaluations")],
+      ["/portal", await vendor.get("/portal")],
+      ["/portal/copy.pdf", await vendor.get("/portal/copy.pdf")],
+      ["/login", await request(app).get("/login")],
     ];
     for (const [url, res] of answers) {
       expect(res.headers["cache-control"], url).toBe("no-store");
@@ -31,7 +35,10 @@ describe("headers from OWASP's secure-headers list", () => {
     const u = await makeUser(db, "buyer");
     const agent = await signIn(app, u.email);
     const page = await agent.get("/evaluations");
-    const out = await agent.post("/logout").type("form").send({ _csrf: csrfOf(page.text) });
+    const out = await agent
+      .post("/logout")
+      .type("form")
+      .send({ _csrf: csrfOf(page.text) });
     expect(out.headers["clear-site-data"]).toBe('"cache", "storage"');
     expect(String(out.headers["set-cookie"])).toMatch(/tc_session=;.*Expires=Thu, 01 Jan 1970/);
     expect(db.prepare("SELECT count(*) FROM sessions").pluck().get()).toBe(0);
@@ -42,16 +49,24 @@ describe("headers from OWASP's secure-headers list", () => {
     const u = await makeUser(db, "buyer");
     const agent = request.agent(app);
     const login = await agent.get("/login");
-    expect(String(login.headers["set-cookie"])).toMatch(/__Host-tc_anon=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax/);
+    expect(String(login.headers["set-cookie"])).toMatch(
+      /__Host-tc_anon=[^;]+; Path=\/; HttpOnly; Secure; SameSite=Lax/,
+    );
     const anon = /(__Host-tc_anon=[^;]+)/.exec(String(login.headers["set-cookie"]))![1]!;
     const csrfCookie = /(__Host-tc\.csrf=[^;]+)/.exec(String(login.headers["set-cookie"]))![1]!;
-    const res = await request(app).post("/login").set("Cookie", `${anon}; ${csrfCookie}`).type("form").send({ _csrf: csrfOf(login.text), email: u.email, password: PASSWORD });
+    const res = await request(app)
+      .post("/login")
+      .set("Cookie", `${anon}; ${csrfCookie}`)
+      .type("form")
+      .send({ _csrf: csrfOf(login.text), email: u.email, password: PASSWORD });
     expect(res.status).toBe(303);
     const cookies = ([] as string[]).concat(res.headers["set-cookie"] ?? []);
     const session = cookies.find((c) => c.startsWith("__Host-tc_session="))!;
     expect(session).toMatch(/; Path=\/;.*HttpOnly; Secure; SameSite=Lax/);
     expect(session).not.toMatch(/Domain=/i);
-    expect(cookies.find((c) => c.startsWith("__Host-tc_device="))).toMatch(/; Path=\/;.*HttpOnly; Secure; SameSite=Lax/);
+    expect(cookies.find((c) => c.startsWith("__Host-tc_device="))).toMatch(
+      /; Path=\/;.*HttpOnly; Secure; SameSite=Lax/,
+    );
     expect(res.headers["strict-transport-security"]).toMatch(/max-age=\d+/);
   });
 });

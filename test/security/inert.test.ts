@@ -19,16 +19,49 @@ describe("script and HTML payloads stay inert", () => {
     const admin = await makeUser(db, "admin", { name: `Admin ${XSS}` });
     const agent = await signIn(app, admin.email);
     const created = await postForm(agent, "/evaluations/new", "/evaluations", {
-      title: `Eval ${XSS}`, description: XSS, questionSetId: "1", roles: ["cto", "cfo", "product", "procurement"], tier: "production", horizonYears: "3", currency: "EUR", dayRate: "800", dueDate: "2099-01-01", sensitivityPercent: "30", action: "save",
+      title: `Eval ${XSS}`,
+      description: XSS,
+      questionSetId: "1",
+      roles: ["cto", "cfo", "product", "procurement"],
+      tier: "production",
+      horizonYears: "3",
+      currency: "EUR",
+      dayRate: "800",
+      dueDate: "2099-01-01",
+      sensitivityPercent: "30",
+      action: "save",
     });
     const id = Number(String(created.headers.location).split("/").at(-1));
-    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors`, { name: `Vendor ${XSS}`, contactName: XSS, contactEmail: "x@vendor.example", invite: "on" });
+    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors`, {
+      name: `Vendor ${XSS}`,
+      contactName: XSS,
+      contactEmail: "x@vendor.example",
+      invite: "on",
+    });
     const vid = db.prepare("SELECT id FROM vendors WHERE evaluation_id = ?").pluck().get(id) as number;
     saveAnswer(db, { vendorId: vid, questionKey: "proc_subprocessors", value: XSS, expectedRevision: 0, actor: "t" });
-    saveAnswer(db, { vendorId: vid, questionKey: "cto_controls", value: { status: "excluded" }, expectedRevision: 0, actor: "t" });
-    await postForm(agent, `/evaluations/${id}/vendors/${vid}`, `/evaluations/${id}/vendors/${vid}/clarifications`, { questionKey: "cto_controls", visibility: "vendor", body: XSS });
+    saveAnswer(db, {
+      vendorId: vid,
+      questionKey: "cto_controls",
+      value: { status: "excluded" },
+      expectedRevision: 0,
+      actor: "t",
+    });
+    await postForm(agent, `/evaluations/${id}/vendors/${vid}`, `/evaluations/${id}/vendors/${vid}/clarifications`, {
+      questionKey: "cto_controls",
+      visibility: "vendor",
+      body: XSS,
+    });
     await postForm(agent, `/evaluations/${id}/comparison`, `/evaluations/${id}/comments`, { body: XSS });
-    const pages = ["/evaluations", `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}`, `/evaluations/${id}/comparison`, `/evaluations/${id}/audit`, "/outbox", "/admin/users"];
+    const pages = [
+      "/evaluations",
+      `/evaluations/${id}`,
+      `/evaluations/${id}/vendors/${vid}`,
+      `/evaluations/${id}/comparison`,
+      `/evaluations/${id}/audit`,
+      "/outbox",
+      "/admin/users",
+    ];
     for (const p of pages) {
       const html = (await agent.get(p)).text;
       expect(html, p).not.toContain("<script>alert");
@@ -40,7 +73,8 @@ describe("script and HTML payloads stay inert", () => {
 
     const { path } = await invitedVendor(db, config, { evaluationId: id, name: `Other ${XSS}` });
     const vendor = await openLink(app, path);
-    for (const p of ["/portal", "/portal/sections/cto"]) expect((await vendor.get(p)).text).not.toContain("<script>alert");
+    for (const p of ["/portal", "/portal/sections/cto"])
+      expect((await vendor.get(p)).text).not.toContain("<script>alert");
 
     await processOutbox(db, createMailer(config), config);
     expect(smtp.messages.length).toBeGreaterThan(0);

@@ -6,9 +6,15 @@ import { invitedVendor, openLink } from "../portal/helpers.js";
 
 /** What a scanner leaves behind: many clarifications, long threads, many changes of one answer. */
 function flood(db: ReturnType<typeof buildTestApp>["db"], vendorId: number, n: number) {
-  const clar = db.prepare("INSERT INTO clarifications (vendor_id, question_key, visibility, status) VALUES (?, ?, 'vendor', 'resolved')");
-  const msg = db.prepare("INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', 'Scanner', ?)");
-  const hist = db.prepare("INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, 'cto_vendor_share', ?, ?, 'vendor-link:1', '2026-01-01T00:00:00.000Z')");
+  const clar = db.prepare(
+    "INSERT INTO clarifications (vendor_id, question_key, visibility, status) VALUES (?, ?, 'vendor', 'resolved')",
+  );
+  const msg = db.prepare(
+    "INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', 'Scanner', ?)",
+  );
+  const hist = db.prepare(
+    "INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, 'cto_vendor_share', ?, ?, 'vendor-link:1', '2026-01-01T00:00:00.000Z')",
+  );
   db.transaction(() => {
     for (let i = 0; i < n; i++) {
       const id = Number(clar.run(vendorId, i % 2 ? "cto_controls" : "cfo_licence").lastInsertRowid);
@@ -39,7 +45,9 @@ describe("long lists stay pages, and posting them has limits", () => {
     expect(first.text.length).toBeLessThan(400_000);
     const last = await agent.get(`/evaluations/${evaluationId}/vendors/${vendorId}/questions/cto_controls?page=14`);
     expect((last.text.match(/class="thread/g) ?? []).length).toBe(50);
-    expect((await agent.get(`/evaluations/${evaluationId}/vendors/${vendorId}/questions/not_a_question`)).status).toBe(404);
+    expect((await agent.get(`/evaluations/${evaluationId}/vendors/${vendorId}/questions/not_a_question`)).status).toBe(
+      404,
+    );
     // The vendor's pages are bounded too.
     const vendor = await openLink(app, path);
     const section = await vendor.get("/portal/sections/cto");
@@ -56,7 +64,8 @@ describe("long lists stay pages, and posting them has limits", () => {
     const { enqueue } = await import("../../src/mail/outbox.js");
     db.transaction(() => {
       for (let i = 0; i < 250; i++) audit(db, evaluationId, "user:1", "probe.entry", { i });
-      for (let i = 0; i < 250; i++) enqueue(db, config, { to: `x${i}@example.com`, subject: `S${i}`, body: "B", kind: "test", evaluationId });
+      for (let i = 0; i < 250; i++)
+        enqueue(db, config, { to: `x${i}@example.com`, subject: `S${i}`, body: "B", kind: "test", evaluationId });
     })();
     const agent = await signIn(app, admin.email);
     const seen = new Set<string>();
@@ -78,14 +87,29 @@ describe("long lists stay pages, and posting them has limits", () => {
     const { evaluationId, vendorId } = await invitedVendor(db, config);
     const agent = await signIn(app, buyer.email);
     const page = await agent.get(`/evaluations/${evaluationId}/vendors/${vendorId}`);
-    const post = (n: number) => agent.post(`/evaluations/${evaluationId}/vendors/${vendorId}/clarifications`).type("form").send({ _csrf: csrfOf(page.text), questionKey: "cto_controls", visibility: "internal", body: `Question number ${n}` });
+    const post = (n: number) =>
+      agent
+        .post(`/evaluations/${evaluationId}/vendors/${vendorId}/clarifications`)
+        .type("form")
+        .send({
+          _csrf: csrfOf(page.text),
+          questionKey: "cto_controls",
+          visibility: "internal",
+          body: `Question number ${n}`,
+        });
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await post(i)).status);
     expect(statuses).toEqual([303, 303, 303, 303, 303, 400]);
     expect((await post(7)).text).toContain("This question already has 5 open clarifications");
     // Sixty posts in ten minutes at most, whatever they are.
     let last = 0;
-    for (let i = 0; i < 60; i++) last = (await agent.post(`/evaluations/${evaluationId}/comments`).type("form").send({ _csrf: csrfOf(page.text), body: `Comment ${i}` })).status;
+    for (let i = 0; i < 60; i++)
+      last = (
+        await agent
+          .post(`/evaluations/${evaluationId}/comments`)
+          .type("form")
+          .send({ _csrf: csrfOf(page.text), body: `Comment ${i}` })
+      ).status;
     expect(last).toBe(429);
   });
 });

@@ -11,9 +11,16 @@ describe("a session that ended", () => {
     const agent = await openLink(app, path);
     const st = await sectionState(agent, "cto", "cto_vendor_share");
     db.prepare("UPDATE sessions SET last_seen_at = '2000-01-01T00:00:00.000Z'").run(); // idle too long
-    const save = await agent.post("/portal/answers/cto_vendor_share").set("x-csrf-token", st.csrf).set("Accept", "application/json").send({ q: "10", revision: st.rev });
+    const save = await agent
+      .post("/portal/answers/cto_vendor_share")
+      .set("x-csrf-token", st.csrf)
+      .set("Accept", "application/json")
+      .send({ q: "10", revision: st.rev });
     expect(save.status).toBe(401);
-    expect(save.body.error).toMatchObject({ id: "session_ended", message: expect.stringContaining("Open your link again (from the invitation email)") });
+    expect(save.body.error).toMatchObject({
+      id: "session_ended",
+      message: expect.stringContaining("Open your link again (from the invitation email)"),
+    });
     const page = await agent.get("/portal/sections/cto");
     expect(page.status).toBe(401);
     expect(page.text).toContain("<h1>Your session ended</h1>");
@@ -29,7 +36,10 @@ describe("a session that ended", () => {
     const agent = await signIn(app, u.email);
     const page = await agent.get(`/evaluations/${e}`);
     db.prepare("DELETE FROM sessions").run();
-    const res = await agent.post(`/evaluations/${e}/vendors`).type("form").send({ _csrf: csrfOf(page.text), name: "Acme", contactName: "C", contactEmail: "c@acme.example" });
+    const res = await agent
+      .post(`/evaluations/${e}/vendors`)
+      .type("form")
+      .send({ _csrf: csrfOf(page.text), name: "Acme", contactName: "C", contactEmail: "c@acme.example" });
     expect(res.status).toBe(401);
     expect(res.text).toContain("Your session ended, so this was not saved. Sign in again");
   });

@@ -25,12 +25,22 @@ describe("a vendor link opened in a browser that already has a session", () => {
     expect(forged.status).toBe(403);
     expect((await agent.get("/evaluations")).status).toBe(200);
     // The buyer's own choice, from the page: signed out, then in the questionnaire.
-    const chosen = await agent.post(path).type("form").send({ _csrf: csrfOf(landing.text) });
+    const chosen = await agent
+      .post(path)
+      .type("form")
+      .send({ _csrf: csrfOf(landing.text) });
     expect(chosen.status).toBe(303);
     expect(chosen.headers.location).toBe("/portal");
     expect(db.prepare("SELECT count(*) FROM sessions WHERE user_id = ?").pluck().get(buyer.id)).toBe(0);
     expect((await agent.get("/portal")).text).toContain("Mallory AI");
-    expect(db.prepare("SELECT count(*) FROM sessions WHERE vendor_link_id IN (SELECT id FROM vendor_links WHERE vendor_id = ?)").pluck().get(vendorId)).toBe(1);
+    expect(
+      db
+        .prepare(
+          "SELECT count(*) FROM sessions WHERE vendor_link_id IN (SELECT id FROM vendor_links WHERE vendor_id = ?)",
+        )
+        .pluck()
+        .get(vendorId),
+    ).toBe(1);
   });
 
   it("asks before replacing another questionnaire's session, and goes straight on for the same link", async () => {
@@ -46,7 +56,10 @@ describe("a vendor link opened in a browser that already has a session", () => {
     expect(other.text).toContain("already has <strong>Alpha</strong>'s questionnaire open");
     expect(other.text).toContain("Keep the current questionnaire");
     expect((await agent.get("/portal")).status).toBe(200);
-    const swapped = await agent.post(colleague).type("form").send({ _csrf: csrfOf(other.text) });
+    const swapped = await agent
+      .post(colleague)
+      .type("form")
+      .send({ _csrf: csrfOf(other.text) });
     expect(swapped.headers.location).toBe("/portal/sections/cfo");
   });
 

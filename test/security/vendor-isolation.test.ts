@@ -16,12 +16,26 @@ describe("vendors never reach each other", () => {
     // Beta leaves traces: an answer, a file, a clarification, a delegated link.
     const bs = await sectionState(beta, "cto", "cto_controls");
     await autosave(beta, bs.csrf, "cto_vendor_share", { q: "33", revision: 0 });
-    await beta.post("/portal/questions/cto_controls/files").field("_csrf", bs.csrf).attach("file", PDF, { filename: "beta-secret.pdf" });
+    await beta
+      .post("/portal/questions/cto_controls/files")
+      .field("_csrf", bs.csrf)
+      .attach("file", PDF, { filename: "beta-secret.pdf" });
     const fileId = db.prepare("SELECT id FROM attachments WHERE vendor_id = ?").pluck().get(b.vendorId);
-    const clarId = Number(db.prepare("INSERT INTO clarifications (vendor_id, question_key, visibility) VALUES (?, 'cto_controls', 'vendor')").run(b.vendorId).lastInsertRowid);
-    db.prepare("INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', 'B', 'Beta-only question')").run(clarId);
+    const clarId = Number(
+      db
+        .prepare(
+          "INSERT INTO clarifications (vendor_id, question_key, visibility) VALUES (?, 'cto_controls', 'vendor')",
+        )
+        .run(b.vendorId).lastInsertRowid,
+    );
+    db.prepare(
+      "INSERT INTO clarification_messages (clarification_id, author_kind, author_name, body) VALUES (?, 'buyer', 'B', 'Beta-only question')",
+    ).run(clarId);
     const betaColleague = delegatedPath(db, config, b.vendorId, "cfo");
-    const betaDelegation = db.prepare("SELECT id FROM vendor_links WHERE vendor_id = ? AND role = 'cfo'").pluck().get(b.vendorId);
+    const betaDelegation = db
+      .prepare("SELECT id FROM vendor_links WHERE vendor_id = ? AND role = 'cfo'")
+      .pluck()
+      .get(b.vendorId);
 
     const as = await sectionState(alpha, "cto", "cto_vendor_share");
     const landing = await alpha.get("/portal");
@@ -34,10 +48,25 @@ describe("vendors never reach each other", () => {
     expect(listAnswers(db, b.vendorId).get("cto_vendor_share")!.value).toBe(33);
     expect((await alpha.get(`/portal/files/${fileId}`)).status).toBe(404);
     expect((await alpha.post(`/portal/files/${fileId}/delete`).type("form").send({ _csrf: as.csrf })).status).toBe(404);
-    expect((await alpha.post(`/portal/clarifications/${clarId}/reply`).type("form").send({ _csrf: as.csrf, body: "hijack" })).status).toBe(404);
-    expect((await alpha.post(`/portal/delegations/${betaDelegation}/revoke`).type("form").send({ _csrf: csrfOf(landing.text) })).status).toBe(404);
+    expect(
+      (await alpha.post(`/portal/clarifications/${clarId}/reply`).type("form").send({ _csrf: as.csrf, body: "hijack" }))
+        .status,
+    ).toBe(404);
+    expect(
+      (
+        await alpha
+          .post(`/portal/delegations/${betaDelegation}/revoke`)
+          .type("form")
+          .send({ _csrf: csrfOf(landing.text) })
+      ).status,
+    ).toBe(404);
     // Vendors never reach the buyer's pages, the comparison or the API.
-    for (const p of [`/evaluations/${b.evaluationId}`, `/evaluations/${a.evaluationId}`, `/evaluations/${b.evaluationId}/vendors/${b.vendorId}`, `/evaluations/${a.evaluationId}/attachments/${fileId}`]) {
+    for (const p of [
+      `/evaluations/${b.evaluationId}`,
+      `/evaluations/${a.evaluationId}`,
+      `/evaluations/${b.evaluationId}/vendors/${b.vendorId}`,
+      `/evaluations/${a.evaluationId}/attachments/${fileId}`,
+    ]) {
       expect((await alpha.get(p)).status, p).toBe(303);
     }
     expect((await alpha.get(`/api/evaluations/${a.evaluationId}/model`)).status).toBe(401);

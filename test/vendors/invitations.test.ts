@@ -8,7 +8,6 @@ import { makeEvaluation, makeUser, makeVendor } from "../factories.js";
 import { bodyOf, smtpForTest } from "../smtp.js";
 import { postForm, signIn } from "../web.js";
 
-
 describe("invitations", () => {
   it("delivers the invitation through a real SMTP server, with a link that opens the vendor's questionnaire", async () => {
     const smtp = await smtpForTest();
@@ -16,7 +15,12 @@ describe("invitations", () => {
     const buyer = await makeUser(db, "buyer", { name: "Bea Buyer" });
     const id = makeEvaluation(db, buyer.id, { title: "Invoice matching assistant" });
     const agent = await signIn(app, buyer.email);
-    const res = await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors`, { name: "Vectorly", contactName: "Val Vendor", contactEmail: "val@vectorly.example", invite: "on" });
+    const res = await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors`, {
+      name: "Vectorly",
+      contactName: "Val Vendor",
+      contactEmail: "val@vectorly.example",
+      invite: "on",
+    });
     expect(res.status).toBe(303);
     expect(await processOutbox(db, createMailer(config), config)).toEqual({ sent: 1, failed: 0 });
     expect(smtp.messages).toHaveLength(1);
@@ -47,14 +51,22 @@ describe("invitations", () => {
     const buyer = await makeUser(db, "buyer");
     const id = makeEvaluation(db, buyer.id);
     const agent = await signIn(app, buyer.email);
-    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors`, { name: "Vectorly", contactName: "Val", contactEmail: "val@vectorly.example", invite: "on" });
+    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors`, {
+      name: "Vectorly",
+      contactName: "Val",
+      contactEmail: "val@vectorly.example",
+      invite: "on",
+    });
     smtp.failNext(1);
     const mailer = createMailer(config);
     expect(await processOutbox(db, mailer, config)).toEqual({ sent: 0, failed: 1 });
     const outbox = await agent.get("/outbox");
     expect(outbox.text).toMatch(/Last error: [^<]*451/);
     expect(await processOutbox(db, mailer, config)).toEqual({ sent: 0, failed: 0 }); // not due yet
-    expect(await processOutbox(db, mailer, config, undefined, new Date(Date.now() + 2 * 60_000))).toEqual({ sent: 1, failed: 0 });
+    expect(await processOutbox(db, mailer, config, undefined, new Date(Date.now() + 2 * 60_000))).toEqual({
+      sent: 1,
+      failed: 0,
+    });
     expect(smtp.messages).toHaveLength(1);
   });
 
@@ -63,7 +75,12 @@ describe("invitations", () => {
     const buyer = await makeUser(db, "buyer");
     const id = makeEvaluation(db, buyer.id);
     const agent = await signIn(app, buyer.email);
-    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors`, { name: "Vectorly", contactName: "Val", contactEmail: "val@vectorly.example", invite: "on" });
+    await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors`, {
+      name: "Vectorly",
+      contactName: "Val",
+      contactEmail: "val@vectorly.example",
+      invite: "on",
+    });
     const outbox = await agent.get("/outbox");
     expect(outbox.text).toContain("No mail server is configured");
     expect(outbox.text).toContain("not sent (no mail server)");
@@ -80,7 +97,9 @@ describe("invitations", () => {
     await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}/invite`, {});
     const first = /readonly value="http:\/\/localhost:\d+(\/v\/[\w-]+)"/.exec((await agent.get("/outbox")).text)![1]!;
     const linkId = db.prepare("SELECT id FROM vendor_links").pluck().get() as number;
-    await postForm(agent, `/evaluations/${id}/vendors/${vid}`, `/evaluations/${id}/links/${linkId}/extend`, { days: "10" });
+    await postForm(agent, `/evaluations/${id}/vendors/${vid}`, `/evaluations/${id}/links/${linkId}/extend`, {
+      days: "10",
+    });
     const extended = db.prepare("SELECT expires_at FROM vendor_links WHERE id = ?").pluck().get(linkId) as string;
     expect(extended > "2099-07-14").toBe(true);
     await postForm(agent, `/evaluations/${id}/vendors/${vid}`, `/evaluations/${id}/links/${linkId}/revoke`, {});
@@ -105,7 +124,8 @@ describe("invitations", () => {
     const agent = await signIn(app, buyer.email);
     await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}/invite`, {});
     const at = (d: string) => new Date(`${d}T08:00:00Z`);
-    const reminders = () => db.prepare("SELECT dedupe_key FROM email_outbox WHERE kind = 'reminder' ORDER BY id").pluck().all();
+    const reminders = () =>
+      db.prepare("SELECT dedupe_key FROM email_outbox WHERE kind = 'reminder' ORDER BY id").pluck().all();
     expect(runReminders(db, config, at("2099-06-20"))).toBe(0);
     expect(runReminders(db, config, at("2099-06-23"))).toBe(1);
     expect(runReminders(db, config, at("2099-06-23"))).toBe(0);
@@ -127,7 +147,9 @@ describe("invitations", () => {
     const vid = makeVendor(db, id);
     const agent = await signIn(app, buyer.email);
     await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}/invite`, {});
-    expect((await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}/remind`, {})).status).toBe(303);
+    expect((await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}/remind`, {})).status).toBe(
+      303,
+    );
     expect(db.prepare("SELECT count(*) FROM email_outbox WHERE kind = 'reminder'").pluck().get()).toBe(1);
     db.prepare("UPDATE vendors SET status = 'submitted'").run();
     const refused = await postForm(agent, `/evaluations/${id}`, `/evaluations/${id}/vendors/${vid}/remind`, {});

@@ -15,17 +15,31 @@ describe("reviewing a vendor's answers", () => {
     expect(page.text).toMatch(/<dt>Adjusted 3-year total<\/dt><dd><strong>€1,101,818<\/strong><\/dd>/);
     expect(page.text).toMatch(/<dt>Entry price<\/dt><dd>€155,000<\/dd>/);
     expect(page.text).toContain("Governance deferred · high");
-    expect(page.text).toContain("Deferred to a later phase in the quote; the buyer funds the larger of 20% (governance_share) of the reference build cost €108,000 and 15 buyer days (governance_days) at €900 a day.");
+    expect(page.text).toContain(
+      "Deferred to a later phase in the quote; the buyer funds the larger of 20% (governance_share) of the reference build cost €108,000 and 15 buyer days (governance_days) at €900 a day.",
+    );
     expect(page.text).toMatch(/<dt>Buyer effort disclosed<\/dt><dd>€67,500<\/dd>/);
     expect(page.text).toContain("Our customers usually run monitoring themselves");
     // A buyer asks; the thread shows it; resolving closes it.
-    await postForm(agent, `/evaluations/${id}/vendors/${swift}`, `/evaluations/${id}/vendors/${swift}/clarifications`, { questionKey: "cfo_licence", visibility: "internal", body: "Check the licence against the reference price list." });
+    await postForm(agent, `/evaluations/${id}/vendors/${swift}`, `/evaluations/${id}/vendors/${swift}/clarifications`, {
+      questionKey: "cfo_licence",
+      visibility: "internal",
+      body: "Check the licence against the reference price list.",
+    });
     const after = await agent.get(`/evaluations/${id}/vendors/${swift}`);
     expect(after.text).toMatch(/<strong>Internal note<\/strong> · open/);
     const cid = db.prepare("SELECT id FROM clarifications WHERE question_key = 'cfo_licence'").pluck().get();
-    await postForm(agent, `/evaluations/${id}/vendors/${swift}`, `/evaluations/${id}/clarifications/${cid}/resolve`, {});
-    expect((await agent.get(`/evaluations/${id}/vendors/${swift}`)).text).toMatch(/<strong>Internal note<\/strong> · resolved/);
+    await postForm(
+      agent,
+      `/evaluations/${id}/vendors/${swift}`,
+      `/evaluations/${id}/clarifications/${cid}/resolve`,
+      {},
+    );
+    expect((await agent.get(`/evaluations/${id}/vendors/${swift}`)).text).toMatch(
+      /<strong>Internal note<\/strong> · resolved/,
+    );
     const log = await agent.get(`/evaluations/${id}/audit`);
-    for (const a of ["evaluation.imported", "clarification.opened", "clarification.resolved"]) expect(log.text).toContain(`<code>${a}</code>`);
+    for (const a of ["evaluation.imported", "clarification.opened", "clarification.resolved"])
+      expect(log.text).toContain(`<code>${a}</code>`);
   });
 });

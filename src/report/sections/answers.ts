@@ -11,12 +11,21 @@ export function answers({ data, w, root }: ReportContext): void {
     w.heading(`${ROLE_LABELS[s.role]}: ${s.title}`, 2, item);
     for (let start = 0; start < data.vendors.length; start += 4) {
       const group = data.vendors.slice(start, start + 4);
-      w.table([{ header: "Question", width: 2.4 }, ...group.map((v) => ({ header: v.name, width: 1.6 }))], s.questions.map((q) => [q.text, ...group.map((v) => {
-        const values = data.answers.get(v.id) ?? {};
-        if (!isShown(q, values)) return "(not asked)";
-        const files = (data.files.get(v.id) ?? []).filter((f) => f.questionKey === q.key).map((f) => `Evidence: ${f.name}`);
-        return [formatAnswer(q, values[q.key], e.currency), ...files].join("\n");
-      })]), { size: 7.5 });
+      w.table(
+        [{ header: "Question", width: 2.4 }, ...group.map((v) => ({ header: v.name, width: 1.6 }))],
+        s.questions.map((q) => [
+          q.text,
+          ...group.map((v) => {
+            const values = data.answers.get(v.id) ?? {};
+            if (!isShown(q, values)) return "(not asked)";
+            const files = (data.files.get(v.id) ?? [])
+              .filter((f) => f.questionKey === q.key)
+              .map((f) => `Evidence: ${f.name}`);
+            return [formatAnswer(q, values[q.key], e.currency), ...files].join("\n");
+          }),
+        ]),
+        { size: 7.5 },
+      );
     }
   }
   if (!data.vendors.length) w.paragraph("No vendor has been added.", { size: 9 });

@@ -10,8 +10,21 @@ export function funding({ view: v, w, root }: ReportContext): void {
     return;
   }
   const money = (header: string) => ({ header, width: 1, align: "right" as const });
-  w.table([{ header: "Vendor", width: 2 }, ...f.years.map(money), money("One-off"), money("Temporary"), money("Recurring"), { header: "Total", width: 1.1, align: "right" }],
-    f.rows.map((r) => [r.name, ...r.years, r.oneOff, r.temporary, r.recurring, r.total]), { size: 8, boldFirst: true });
-  w.table([{ header: "Vendor", width: 2 }, ...f.phases.map((p) => ({ header: p, width: 1.1, align: "right" as const }))],
-    f.rows.map((r) => [r.name, ...r.phases]), { size: 8, boldFirst: true });
+  w.table(
+    [
+      { header: "Vendor", width: 2 },
+      ...f.years.map(money),
+      money("One-off"),
+      money("Temporary"),
+      money("Recurring"),
+      { header: "Total", width: 1.1, align: "right" },
+    ],
+    f.rows.map((r) => [r.name, ...r.years, r.oneOff, r.temporary, r.recurring, r.total]),
+    { size: 8, boldFirst: true },
+  );
+  w.table(
+    [{ header: "Vendor", width: 2 }, ...f.phases.map((p) => ({ header: p, width: 1.1, align: "right" as const }))],
+    f.rows.map((r) => [r.name, ...r.phases]),
+    { size: 8, boldFirst: true },
+  );
 }

@@ -5,8 +5,23 @@ import type { ReportContext } from "./context.js";
 export function method({ data, w, root }: ReportContext): void {
   const { evaluation: e, set, result: r } = data;
   w.heading("Assumptions and method", 1, root);
-  w.table([{ header: "Assumption", width: 1.8 }, { header: "Value", width: 0.8, align: "right" }, { header: `Default (${TIER_LABELS[e.tier]})`, width: 0.9, align: "right" }, { header: "Meaning", width: 3 }, { header: "Basis and bounds", width: 2 }],
-    set.assumptions.map((a) => [`${a.label}\n(${a.key})`, String(r.assumptions[a.key]), String(a.defaults[e.tier]), a.meaning, `${a.basis}. Allowed ${a.min} to ${a.max}.`]), { size: 7.5 });
+  w.table(
+    [
+      { header: "Assumption", width: 1.8 },
+      { header: "Value", width: 0.8, align: "right" },
+      { header: `Default (${TIER_LABELS[e.tier]})`, width: 0.9, align: "right" },
+      { header: "Meaning", width: 3 },
+      { header: "Basis and bounds", width: 2 },
+    ],
+    set.assumptions.map((a) => [
+      `${a.label}\n(${a.key})`,
+      String(r.assumptions[a.key]),
+      String(a.defaults[e.tier]),
+      a.meaning,
+      `${a.basis}. Allowed ${a.min} to ${a.max}.`,
+    ]),
+    { size: 7.5 },
+  );
   for (const p of METHOD) w.paragraph(p, { size: 9 });
 }
 

@@ -11,9 +11,17 @@ export function openItems({ data, w, root }: ReportContext): void {
     const missing = missingRequired(set, e.roles, data.answers.get(v.id) ?? {});
     const n = missing.reduce((s, m) => s + m.questions.length, 0);
     w.heading(v.name, 3);
-    if (!open.length && !n) w.paragraph("Nothing open: every required question is answered and no clarification is pending.", { size: 8.5 });
+    if (!open.length && !n)
+      w.paragraph("Nothing open: every required question is answered and no clarification is pending.", { size: 8.5 });
     for (const c of open)
-      w.paragraph(`${c.visibility === "internal" ? "Internal note" : "Clarification"} on “${text.get(c.questionKey) ?? c.questionKey}”: ${c.messages.map((m) => `${m.authorName}: ${m.body}`).join(" — ")}`, { size: 8.5 });
-    if (n) w.paragraph(`${n} required question${n === 1 ? "" : "s"} unanswered: an unanswered item is priced in full as unknown, an unanswered price or figure leaves the total not comparable. ${missing.flatMap((m) => m.questions.map((q) => q.text)).join("; ")}.`, { size: 8.5 });
+      w.paragraph(
+        `${c.visibility === "internal" ? "Internal note" : "Clarification"} on “${text.get(c.questionKey) ?? c.questionKey}”: ${c.messages.map((m) => `${m.authorName}: ${m.body}`).join(" — ")}`,
+        { size: 8.5 },
+      );
+    if (n)
+      w.paragraph(
+        `${n} required question${n === 1 ? "" : "s"} unanswered: an unanswered item is priced in full as unknown, an unanswered price or figure leaves the total not comparable. ${missing.flatMap((m) => m.questions.map((q) => q.text)).join("; ")}.`,
+        { size: 8.5 },
+      );
   }
 }

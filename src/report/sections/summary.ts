@@ -6,10 +6,31 @@ export function summary({ view: v, w, root }: ReportContext): void {
   // The robust answer first: who is cheapest across the ranges, then the point figures.
   if (v.ranges.robust) w.paragraph(v.ranges.robust, { size: 11, bold: true });
   w.paragraph(v.headline, { size: v.ranges.robust ? 10 : 11, bold: !v.ranges.robust });
-  w.table([
-    { header: "Rank", width: 0.6 }, { header: "Vendor", width: 2.4 }, { header: "Entry price", width: 1.4, align: "right" }, { header: "Entry rank", width: 0.9, align: "right" },
-    { header: v.totalLabel, width: 1.6, align: "right" }, { header: v.presentLabel, width: 1.5, align: "right" }, { header: "Hidden", width: 0.75, align: "right" }, { header: "Unknown", width: 0.9, align: "right" }, { header: "Flags", width: 0.6, align: "right" },
-  ], v.vendors.map((x) => [x.totalRank, x.name, x.entry, x.entryRank, x.total, x.present, x.hidden, x.unknown, String(x.result.flags.length)]), { size: 8 });
+  w.table(
+    [
+      { header: "Rank", width: 0.6 },
+      { header: "Vendor", width: 2.4 },
+      { header: "Entry price", width: 1.4, align: "right" },
+      { header: "Entry rank", width: 0.9, align: "right" },
+      { header: v.totalLabel, width: 1.6, align: "right" },
+      { header: v.presentLabel, width: 1.5, align: "right" },
+      { header: "Hidden", width: 0.75, align: "right" },
+      { header: "Unknown", width: 0.9, align: "right" },
+      { header: "Flags", width: 0.6, align: "right" },
+    ],
+    v.vendors.map((x) => [
+      x.totalRank,
+      x.name,
+      x.entry,
+      x.entryRank,
+      x.total,
+      x.present,
+      x.hidden,
+      x.unknown,
+      String(x.result.flags.length),
+    ]),
+    { size: 8 },
+  );
   for (const f of v.flips) w.paragraph(`• ${f}`, { size: 9.5 });
   if (v.noFlip) w.paragraph(v.noFlip, { size: 9.5 });
   if (v.rankingNote) w.paragraph(`• ${v.rankingNote}`, { size: 9.5 });
