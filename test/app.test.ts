@@ -1,6 +1,7 @@
 import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { buildTestApp } from "./helpers.js";
+import { textAt } from "./html.js";
 
 describe("app shell", () => {
   it("answers /healthz after checking the database", async () => {
@@ -14,7 +15,7 @@ describe("app shell", () => {
     const { app } = buildTestApp();
     const res = await request(app).get("/");
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/<h1>The real price of a production AI system<\/h1>/);
+    expect(textAt(res.text, "h1")).toBe("The real price of a production AI system");
     const csp = res.headers["content-security-policy"] as string;
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain("unsafe-inline");

@@ -2,7 +2,7 @@ import type { Express } from "express";
 import request from "supertest";
 import { expect } from "vitest";
 import { PASSWORD } from "./factories.js";
-import { csrfOf } from "./html.js";
+import { csrfOf, textAt } from "./html.js";
 
 export type Agent = ReturnType<typeof request.agent>;
 /** What supertest drives: the app itself, or the URL of a server already listening. */
@@ -31,21 +31,8 @@ export async function postForm(agent: Agent, from: string, to: string, fields: R
     .send({ _csrf: csrfOf(page.text), ...fields });
 }
 
-/** Text content of the first element matching a simple selector-ish regex, whitespace collapsed. */
-function textOf(html: string, re: RegExp): string | undefined {
-  const m = re.exec(html);
-  return m
-    ? m[1]!
-        .replace(/<[^>]+>/g, "")
-        .replace(/\s+/g, " ")
-        .trim()
-    : undefined;
-}
-
 /** The message shown next to a field. */
 export function fieldError(html: string, field: string): string | undefined {
   const id = "f-" + field.replace(/[^\w-]/g, "-");
-  return (
-    textOf(html, new RegExp(`id="${id}-error">([^<]*)<`)) ?? textOf(html, new RegExp(`id="${field}-error">([^<]*)<`))
-  );
+  return textAt(html, `[id="${id}-error"]`) ?? textAt(html, `[id="${field}-error"]`);
 }

@@ -5,6 +5,7 @@ import { latestQuestionSets } from "../../src/questions/repo.js";
 import { buildTestApp } from "../helpers.js";
 import { importDemo, makeEvaluation, makeUser, makeVendor } from "../factories.js";
 import { csrfOf, fieldError, postForm, signIn } from "../web.js";
+import { textAt, textsAt } from "../html.js";
 
 const valid = (setId: number) => ({
   title: "Contract review copilot",
@@ -28,7 +29,7 @@ describe("evaluations", () => {
     const agent = await signIn(app, buyer.email);
     const setId = latestQuestionSets(db)[0]!.id;
     const form = await agent.get("/evaluations/new");
-    expect(form.text).toContain("<h1>New evaluation</h1>");
+    expect(textAt(form.text, "h1")).toBe("New evaluation");
     expect(form.text).toMatch(/Change management is about 10% of project cost \(Prosci benchmarking\)/);
     const res = await agent
       .post("/evaluations")
@@ -45,8 +46,8 @@ describe("evaluations", () => {
       status: "draft",
     });
     const page = await agent.get(`/evaluations/${id}`);
-    expect(page.text).toContain("<h1>Contract review copilot</h1>");
-    expect(page.text).toContain("<dd>€850</dd>");
+    expect(textAt(page.text, "h1")).toBe("Contract review copilot");
+    expect(textsAt(page.text, "dd")).toContain("€850");
     expect(page.text).toContain("1 changed from the defaults");
   });
 
@@ -150,9 +151,7 @@ describe("evaluations", () => {
     importDemo(db);
     const agent = await signIn(app, admin.email);
     const dash = await agent.get("/evaluations");
-    const titles = [...dash.text.matchAll(/class="card-title"><a href="\/evaluations\/\d+">([^<]+)</g)].map(
-      (m) => m[1],
-    );
+    const titles = textsAt(dash.text, ".card-title > a[href^='/evaluations/']");
     expect(titles).toEqual(["Claims intake assistant — production rollout (demo)", "Older evaluation"]);
     expect(dash.text).toMatch(
       /Meridian Automation<\/td><td><span class="status status-in_progress">in progress<\/span><\/td>\s*<td class="num" title="15 of 15 required questions answered">15\/15<\/td>/,
@@ -200,8 +199,8 @@ describe("evaluations", () => {
     expect(saved.status).toBe(303);
     expect(findEvaluation(db, id)).toMatchObject({ title: "Renamed", assumptions: {} });
     const log = await agent.get(`/evaluations/${id}/audit?action=assumptions`);
-    expect(log.text).toContain("<code>assumptions.changed</code>");
-    expect(log.text).not.toContain("<code>vendor.invited</code>");
+    expect(textsAt(log.text, "code")).toContain("assumptions.changed");
+    expect(textsAt(log.text, "code")).not.toContain("vendor.invited");
   });
 
   it("closes and reopens an evaluation", async () => {

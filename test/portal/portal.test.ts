@@ -6,6 +6,7 @@ import { buildTestApp } from "../helpers.js";
 import { signIn, postForm, csrfOf } from "../web.js";
 import { readPdf } from "../report/pdf-text.js";
 import { autosave, delegatedPath, invitedVendor, openLink, sectionState } from "./helpers.js";
+import { dom, pageText, textAt, textsAt } from "../html.js";
 
 describe("vendor portal", () => {
   it("opens the link once, takes the token out of the address bar, and shows who asks, the due date and the sections", async () => {
@@ -17,11 +18,12 @@ describe("vendor portal", () => {
     expect(open.headers.location).toBe("/portal");
     expect(open.headers["referrer-policy"]).toBe("no-referrer");
     const landing = await agent.get("/portal");
-    expect(landing.text).toContain("<h1>Document triage assistant</h1>");
-    expect(landing.text).toMatch(/has shortlisted <strong>Acme AI<\/strong>.*by <strong>30 Jun 2099<\/strong>/s);
-    expect(landing.text).toMatch(
-      /Engineering and architecture<\/a><\/h3><span class="muted">17 questions · about \d+ min/,
-    );
+    expect(textAt(landing.text, "h1")).toBe("Document triage assistant");
+    expect(pageText(landing.text)).toMatch(/has shortlisted Acme AI.*by 30 Jun 2099/);
+    expect(textsAt(landing.text, "strong")).toEqual(expect.arrayContaining(["Acme AI", "30 Jun 2099"]));
+    const $landing = dom(landing.text);
+    const cto = $landing("h3").filter((_, e) => $landing(e).text() === "Engineering and architecture");
+    expect(cto.next("span.muted").text()).toMatch(/^17 questions · about \d+ min/);
     expect(landing.text).toContain("How saving works");
     const words = landing.text.replace(/<[^>]+>/g, " ");
     expect(words).not.toMatch(/hidden cost|adjusted|estimate|red flag|ranking/i);
@@ -46,14 +48,15 @@ describe("vendor portal", () => {
     });
     expect(res.status).toBe(409);
     expect(res.text).toContain("Some answers were not saved");
-    expect(res.text).toMatch(/id="q-cfo_licence-error">Enter an amount as a number, e.g. 125000 or 125,000.50</);
+    expect(textAt(res.text, "#q-cfo_licence-error")).toBe("Enter an amount as a number, e.g. 125000 or 125,000.50");
     expect(res.text).toContain('value="sixty thousand"');
     const stored = listAnswers(db, vendorId);
     expect(stored.get("cfo_implementation_fee")!.value).toBe(12_000_000);
     expect(stored.get("cfo_change_management")!.value).toEqual({ status: "partial" });
     expect(stored.get("cfo_licence")).toBeUndefined();
     // shows_if is evaluated on the server: the ROI follow-up appears once a value claim is made.
-    expect(res.text).toMatch(/id="q-cfo_roi_costs" data-key="cfo_roi_costs" data-type="multi_choice">/);
+    const followUp = dom(res.text)("#q-cfo_roi_costs");
+    expect([followUp.attr("data-type"), followUp.attr("hidden")]).toEqual(["multi_choice", undefined]);
     expect(findVendor(db, vendorId)!.status).toBe("in_progress");
   });
 
@@ -142,7 +145,9 @@ describe("vendor portal", () => {
       to_addr: "fin@acme.example",
       subject: 'Casey Vendor asks you to answer the CFO and finance section for "Document triage assistant"',
     });
-    expect((await main.get("/portal")).text).toContain("Handed to <strong>Fin Lead</strong>");
+    const handed = (await main.get("/portal")).text;
+    expect(pageText(handed)).toContain("Handed to Fin Lead");
+    expect(textsAt(handed, "strong")).toContain("Fin Lead");
     const colleague = await openLink(
       app,
       delegatedPath(
@@ -166,7 +171,7 @@ describe("vendor portal", () => {
     const { path, vendorId, evaluationId, buyer } = await invitedVendor(db, config);
     const agent = await openLink(app, path);
     const review = await agent.get("/portal/review");
-    expect(review.text).toMatch(/<p class="lead">\d+ required questions are still unanswered.<\/p>/);
+    expect(textAt(review.text, "p.lead")).toMatch(/^\d+ required questions are still unanswered\.$/);
     expect(review.text).toContain('href="/portal/sections/cto#q-cto_production_readiness"');
     const refused = await agent
       .post("/portal/submit")

@@ -9,6 +9,7 @@ import { importDemo, makeLargeEvaluation, makeUser } from "../factories.js";
 import { autosave, invitedVendor, openLink, sectionState } from "../portal/helpers.js";
 import { postForm, signIn } from "../web.js";
 import { readPdf } from "./pdf-text.js";
+import { textsAt } from "../html.js";
 
 afterAll(() => closeReportPool());
 
@@ -38,7 +39,7 @@ describe("reports from the comparison page", () => {
     expect(location).toBe(`/evaluations/${e}/comparison?report=${id}#reports`);
     const page = await agent.get(location);
     const sha = db.prepare("SELECT sha256 FROM reports WHERE id = ?").pluck().get(id) as string;
-    expect(page.text).toContain("<strong>Report generated.</strong>");
+    expect(textsAt(page.text, ".flash strong")).toContain("Report generated.");
     expect(page.text).toContain(`<li class="current"><a href="/evaluations/${e}/reports/${id}">`);
     expect(page.text).toContain(sha.slice(0, 16));
     const download = await agent
