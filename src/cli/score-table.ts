@@ -1,5 +1,5 @@
 import stringWidth from "string-width";
-import { presentComparison } from "../comparison/present.js";
+import { presentComparison, summaryCells } from "../comparison/present.js";
 import { FLAG_LABELS } from "../domain.js";
 import type { Scored } from "../evaluations/scoring.js";
 
@@ -7,14 +7,7 @@ import type { Scored } from "../evaluations/scoring.js";
 export function scoreTable({ evaluation, result, set }: Scored): string {
   const v = presentComparison(result, set);
   const rows = v.vendors.map((x) => [
-    x.totalRank,
-    x.name,
-    x.entry,
-    x.entryRank,
-    x.total,
-    x.present,
-    x.hidden,
-    x.unknown,
+    ...summaryCells(x),
     x.result.flags.map((f) => `${FLAG_LABELS[f.id]} (${f.severity})`).join(", ") || "none",
   ]);
   const head = [

@@ -86,6 +86,11 @@ export interface VendorView {
   commitment: string | null;
 }
 
+/** A vendor's row in a summary table (the report's, the CLI's), before the flags column each words its own way. */
+export function summaryCells(x: VendorView): string[] {
+  return [x.totalRank, x.name, x.entry, x.entryRank, x.total, x.present, x.hidden, x.unknown];
+}
+
 export interface LineView {
   questionKey: string;
   question: string;

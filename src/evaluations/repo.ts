@@ -93,22 +93,7 @@ export function insertEvaluation(db: Db, e: NewEvaluation): number {
       db,
       `INSERT INTO evaluations (title, description, tier, horizon_years, currency, value_estimate_minor, day_rate_minor, due_date,
         question_set_id, roles, assumptions, settings, status, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      e.title,
-      e.description,
-      e.tier,
-      e.horizonYears,
-      e.currency,
-      e.valueEstimateMinor,
-      e.dayRateMinor,
-      e.dueDate,
-      e.questionSetId,
-      JSON.stringify(e.roles),
-      JSON.stringify(e.assumptions),
-      JSON.stringify(e.settings),
-      e.status ?? "draft",
-      e.createdBy ?? null,
-    ).lastInsertRowid,
+    ).run(...storedValues(e), e.status ?? "draft", e.createdBy ?? null).lastInsertRowid,
   );
 }
 
@@ -122,22 +107,7 @@ export function updateEvaluation(db: Db, id: number, e: Omit<NewEvaluation, "cre
     db,
     `UPDATE evaluations SET title = ?, description = ?, tier = ?, horizon_years = ?, currency = ?, value_estimate_minor = ?,
     day_rate_minor = ?, due_date = ?, question_set_id = ?, roles = ?, assumptions = ?, settings = ?, updated_at = ? WHERE id = ?`,
-  ).run(
-    e.title,
-    e.description,
-    e.tier,
-    e.horizonYears,
-    e.currency,
-    e.valueEstimateMinor,
-    e.dayRateMinor,
-    e.dueDate,
-    e.questionSetId,
-    JSON.stringify(e.roles),
-    JSON.stringify(e.assumptions),
-    JSON.stringify(e.settings),
-    nowIso(),
-    id,
-  );
+  ).run(...storedValues(e), nowIso(), id);
 }
 
 export function setEvaluationStatus(db: Db, id: number, status: EvaluationStatus): void {
@@ -199,4 +169,12 @@ export function listMembers(
     `SELECT u.id, u.name, u.email, u.role, u.committee_role AS committeeRole FROM evaluation_members m JOIN users u ON u.id = m.user_id
     WHERE m.evaluation_id = ? ORDER BY u.name`,
   ).all(evaluationId) as { id: number; name: string; email: string; role: string; committeeRole: string | null }[];
+}
+
+/** The columns an insert and an update write, in their order (title … settings). */
+function storedValues(e: Omit<NewEvaluation, "createdBy" | "status">): unknown[] {
+  const json = JSON.stringify;
+  const { title, description, tier, horizonYears, currency, valueEstimateMinor, dayRateMinor, dueDate } = e;
+  const fixed = [title, description, tier, horizonYears, currency, valueEstimateMinor, dayRateMinor, dueDate];
+  return [...fixed, e.questionSetId, json(e.roles), json(e.assumptions), json(e.settings)];
 }

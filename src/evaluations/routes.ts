@@ -104,19 +104,15 @@ export function evaluationRoutes(db: Db): Router {
     return renderPage(req, res, "evaluations/dashboard", { title: "Evaluations", rows, vendors, search });
   });
 
+  /** The form again with the defaults of the set and tier chosen, what else was typed kept. */
+  const refreshed = (req: Request, res: Response, body: Values) =>
+    formPage(req, res, dropAssumptions(body), {}, 200, REFRESHED);
+
   r.get("/evaluations/new", requireUser, buyers, (req, res) => formPage(req, res, defaultValues(db), {}));
 
   r.post("/evaluations", requireUser, buyers, (req, res) => {
     const body = req.body as Values;
-    if (body.action === "refresh")
-      return formPage(
-        req,
-        res,
-        dropAssumptions(body),
-        {},
-        200,
-        "Assumptions now show the defaults for the question set and tier chosen.",
-      );
+    if (body.action === "refresh") return refreshed(req, res, body);
     const result = validate(db, body, null);
     if (!result.ok) return formPage(req, res, body, result.errors, 400);
     const id = db.transaction(() => {
@@ -141,15 +137,7 @@ export function evaluationRoutes(db: Db): Router {
       const values = { ...body, [`a_${body.reset}`]: "" };
       return formPage(req, res, values, {}, 200, `“${body.reset}” is back to its default for the tier. Save to apply.`);
     }
-    if (body.action === "refresh")
-      return formPage(
-        req,
-        res,
-        dropAssumptions(body),
-        {},
-        200,
-        "Assumptions now show the defaults for the question set and tier chosen.",
-      );
+    if (body.action === "refresh") return refreshed(req, res, body);
     const result = validate(db, body, e);
     if (!result.ok) return formPage(req, res, body, result.errors, 400);
     db.transaction(() => {
@@ -288,3 +276,5 @@ function validate(db: Db, body: Values, existing: Evaluation | null): Validated 
 function changedFields(before: Evaluation, after: Record<string, unknown>): string[] {
   return Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(before[k as keyof Evaluation]));
 }
+
+const REFRESHED = "Assumptions now show the defaults for the question set and tier chosen.";

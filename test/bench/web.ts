@@ -1,5 +1,4 @@
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { loadConfig } from "../../src/config.js";
 import { dbPath, openDb } from "../../src/db/index.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -21,17 +20,7 @@ import { VendorClient } from "../faults/child.js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { csrfOf } from "../html.js";
-
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { launch } from "../browser/browser.js";
 
 /** A fresh database with an admin and an evaluation of `vendors` vendors with every answer filled, served by a child process. */
 export async function benchApp(vendors: number) {
@@ -312,7 +301,7 @@ export async function benchPdf(runs: number) {
     pdfBytes = (await render(b.db, task()))!.pdf.length;
     samples.push(performance.now() - t);
   }
-  const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: FLAGS });
+  const browser = await launch();
   const ctx = await browser.newContext();
   await ctx.addCookies(
     admin

@@ -1,4 +1,5 @@
 import type { ReportContext } from "./context.js";
+import { summaryCells } from "../../comparison/present.js";
 
 /** The executive summary: the headline, the ranking table, the flips with their causes, a paragraph per vendor. */
 export function summary({ view: v, w, root }: ReportContext): void {
@@ -18,17 +19,7 @@ export function summary({ view: v, w, root }: ReportContext): void {
       { header: "Unknown", width: 0.9, align: "right" },
       { header: "Flags", width: 0.6, align: "right" },
     ],
-    v.vendors.map((x) => [
-      x.totalRank,
-      x.name,
-      x.entry,
-      x.entryRank,
-      x.total,
-      x.present,
-      x.hidden,
-      x.unknown,
-      String(x.result.flags.length),
-    ]),
+    v.vendors.map((x) => [...summaryCells(x), String(x.result.flags.length)]),
     { size: 8 },
   );
   for (const f of v.flips) w.paragraph(`• ${f}`, { size: 9.5 });
