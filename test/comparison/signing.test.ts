@@ -11,7 +11,7 @@ describe("the decision rule", () => {
     const id = importDemo(db);
     const seats = findEvaluation(db, id)!.roles;
     expect(seats.length).toBeGreaterThan(1);
-    const members = [];
+    const members: { seat: (typeof seats)[number]; user: Awaited<ReturnType<typeof makeUser>> }[] = [];
     for (const seat of seats) members.push({ seat, user: await makeUser(db, "committee", { committeeRole: seat }) });
     const decision = db.transaction(() =>
       proposeDecision(db, {
