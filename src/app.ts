@@ -9,7 +9,7 @@ import { comparisonRoutes } from "./comparison/routes.js";
 import { authRoutes } from "./auth/routes.js";
 import { loadSession, sessionOptions } from "./auth/sessions.js";
 import { createSso } from "./auth/sso.js";
-import { FLAG_LABELS } from "./domain.js";
+import { FLAG_LABELS, SEAT_LABELS } from "./domain.js";
 import { evaluationRoutes } from "./evaluations/routes.js";
 import { outboxRoutes } from "./mail/routes.js";
 import { formatAnswer } from "./questions/format-answer.js";
@@ -67,6 +67,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.locals.format = format;
   app.locals.formatAnswer = formatAnswer;
   app.locals.flagLabels = FLAG_LABELS;
+  app.locals.seatLabels = SEAT_LABELS;
   app.locals.uploadMaxMb = deps.config.UPLOAD_MAX_MB;
 
   app.use(

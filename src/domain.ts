@@ -1,6 +1,14 @@
 /** The vocabulary of the product, shared by question sets, the cost model and the pages. */
 export const ROLES = ["cto", "cfo", "product", "procurement"] as const;
 export type Role = (typeof ROLES)[number];
+/** A committee seat or role section in a few letters, as tables and signatures name it. */
+export const SEAT_LABELS: Record<Role, string> = {
+  cto: "CTO",
+  cfo: "CFO",
+  product: "Product",
+  procurement: "Procurement",
+};
+
 export const ROLE_LABELS: Record<Role, string> = {
   cto: "CTO and engineering",
   cfo: "CFO and finance",

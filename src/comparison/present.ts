@@ -1,4 +1,13 @@
-import { FLAG_LABELS, LAYERS, LAYER_LABELS, NATURE_LABELS, PHASES, PHASE_LABELS, type Layer } from "../domain.js";
+import {
+  FLAG_LABELS,
+  SEAT_LABELS,
+  LAYERS,
+  LAYER_LABELS,
+  NATURE_LABELS,
+  PHASES,
+  PHASE_LABELS,
+  type Layer,
+} from "../domain.js";
 import { money, moneyThousands, percent } from "../format.js";
 import {
   ordinal,
@@ -11,6 +20,7 @@ import {
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { QuestionSet } from "../questions/schema.js";
+import type { Decision } from "./repo.js";
 
 /**
  * The comparison in words and table cells, from the cost model's output: the page, the PDF report
@@ -188,6 +198,23 @@ export function sentence(s: string): string {
   return /[!?]$/.test(t) ? t : `${t}.`;
 }
 
+/** A recorded or proposed decision in words, as the page and the report both print it. */
+export function decisionWords(d: Pick<Decision, "outcome" | "vendorName" | "conditions" | "reason">): {
+  what: string;
+  reason: string;
+} {
+  const conditions = d.outcome === "approve_with_conditions" && d.conditions ? ` with conditions: ${d.conditions}` : "";
+  const what = d.outcome === "reject_all" ? "reject all offers" : `approve ${d.vendorName}${conditions}`;
+  return { what: sentence(what), reason: sentence(d.reason) };
+}
+
+/** Who signed, in their seats: "Ada (CTO), Ben (CFO)". */
+export function signedBy(signatures: Decision["signatures"], when?: (at: string) => string): string {
+  return signatures
+    .map((s) => `${s.userName} (${SEAT_LABELS[s.committeeRole]}${when ? `, ${when(s.signedAt)}` : ""})`)
+    .join(", ");
+}
+
 /** `lines: false` leaves every vendor's cost lines out (a page that links to them instead); the PDF and small pages show them. */
 export function presentComparison(r: ModelResult, set: QuestionSet, opts: { lines?: boolean } = {}): ComparisonView {
   const cur = r.currency;
@@ -274,8 +301,9 @@ function standing(v: VendorResult): string | null {
   return parts.length ? parts.join("; ") : null;
 }
 
+/** A label inside a sentence: "Reference build effort" → "reference build effort"; an acronym ("ROI …", "SLA …") stays. */
 function lower(s: string): string {
-  return s.charAt(0).toLowerCase() + s.slice(1);
+  return /^\p{Lu}{2}/u.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 /** The comparison's headline in one sentence, from the rankings. */

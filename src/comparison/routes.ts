@@ -27,8 +27,10 @@ import {
   listDecisions,
   listReports,
   proposeDecision,
+  type Decision,
 } from "./repo.js";
 import { signDecision, type Signer } from "./signing.js";
+import { decisionWords, signedBy } from "./present.js";
 import { CommentSchema, DecisionSchema } from "./schema.js";
 
 /** Comments shown on the comparison page, newest. */
@@ -102,6 +104,7 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
         comments: listComments(db, e.id, PAGE_COMMENTS),
         commentCount: countComments(db, e.id),
         decisions: listDecisions(db, e.id),
+        decided: (d: Decision) => ({ ...decisionWords(d), who: signedBy(d.signatures) }),
         errors: {},
         values: {},
         ...extra,

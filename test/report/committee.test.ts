@@ -42,7 +42,7 @@ describe("committee comments and sign-off", () => {
     });
     let view = (await cfo.get(page)).text;
     expect(view).toContain("Proposed: approve Northwind Cognitive with conditions");
-    expect(view).toMatch(/Still needed: CTO, PRODUCT, PROCUREMENT/);
+    expect(view).toMatch(/Still needed: CTO, Product, Procurement/);
     for (const m of [members[0]!, members[2]!]) {
       const a = await signIn(app, m.email);
       const decision = /decisions\/(\d+)\/sign/.exec((await a.get(page)).text)![1];
