@@ -193,7 +193,7 @@ function list(items: string[]): string {
 }
 
 /** Text ending with exactly one full stop (unless it ends with ! or ?). */
-export function sentence(s: string): string {
+function sentence(s: string): string {
   const t = s.trim().replace(/[.\s]+$/, "");
   return /[!?]$/.test(t) ? t : `${t}.`;
 }
