@@ -93,10 +93,11 @@ export function portalRoutes(db: Db, config: Config): Router {
     const delegations = listDelegations(db, p.vendor.id);
     const buyer = p.evaluation.createdBy ? findUser(db, p.evaluation.createdBy) : undefined;
     // The open requests (each asks for a reply); resolved ones are counted, and shown with their questions.
+    // The newest message of each open request says whose turn it is.
     const clarifications = listClarifications(db, p.vendor.id, {
       vendorView: true,
       resolvedPerQuestion: 0,
-      messagesPerThread: 0,
+      messagesPerThread: 1,
     });
     const resolvedCount = [...(clarifications.resolvedLeftOut?.values() ?? [])].reduce((a, b) => a + b, 0);
     const questionText = Object.fromEntries(
