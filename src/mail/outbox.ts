@@ -42,6 +42,23 @@ export interface NewMessage {
 const RETRY_MINUTES = [1, 5, 15, 60, 240, 720];
 
 /** Queues a message in the outbox, in the caller's transaction; returns its id, or null when its dedupe key was already used. */
+/** What each kind of message is, as the outbox names it (the kind itself stays the stored key). */
+const KIND_LABELS: Record<string, string> = {
+  invitation: "Vendor invitation",
+  reminder: "Reminder to a vendor",
+  delegation: "Section handed to a colleague",
+  clarification: "Clarification request",
+  reopened: "Questionnaire reopened",
+  submission_receipt: "Submission receipt",
+  user_invitation: "Account invitation",
+  audit_head: "Audit checkpoint",
+};
+
+/** A message kind in words; an unknown kind as it is stored. */
+export function kindLabel(kind: string): string {
+  return KIND_LABELS[kind] ?? kind;
+}
+
 export function enqueue(db: Db, config: Pick<Config, "SMTP_URL" | "sessionSecret">, m: NewMessage): number | null {
   const r = db
     .prepare(

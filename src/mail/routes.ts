@@ -6,7 +6,7 @@ import { listEvaluations } from "../evaluations/repo.js";
 import { idParam, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
 import { cursorOf, pageLink, pageOf } from "../web/paging.js";
-import { findMessage, listOutbox, renderBody, retryMessage } from "./outbox.js";
+import { findMessage, kindLabel, listOutbox, renderBody, retryMessage } from "./outbox.js";
 
 /** The outbox: every message with its state; without SMTP_URL, where invitation links are copied from. */
 export function outboxRoutes(db: Db, config: Config) {
@@ -23,7 +23,11 @@ export function outboxRoutes(db: Db, config: Config) {
       }),
       cursor,
     );
-    const messages = page.rows.map((m) => ({ ...m, ...renderBody(db, config.sessionSecret, m) }));
+    const messages = page.rows.map((m) => ({
+      ...m,
+      kindLabel: kindLabel(m.kind),
+      ...renderBody(db, config.sessionSecret, m),
+    }));
     return renderPage(req, res, "outbox/list", {
       title: "Outbox",
       messages,

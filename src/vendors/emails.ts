@@ -32,7 +32,7 @@ export function invitationEmail(
   buyer: Pick<User, "name" | "email">,
 ): Email {
   return {
-    subject: `Due diligence questionnaire: ${e.title} (due ${date(e.dueDate)})`,
+    subject: `Due diligence questionnaire: ${e.title} (${v.name}, due ${date(e.dueDate)})`,
     body: `Dear ${v.contactName},
 
 ${buyer.name} has shortlisted ${v.name} for "${e.title}" and asks you to answer a due-diligence questionnaire by ${date(e.dueDate)}.

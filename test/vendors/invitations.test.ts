@@ -7,7 +7,7 @@ import { buildTestApp } from "../helpers.js";
 import { makeEvaluation, makeUser, makeVendor } from "../factories.js";
 import { bodyOf, smtpForTest } from "../smtp.js";
 import { postForm, signIn } from "../web.js";
-import { pageText, textsAt } from "../html.js";
+import { pageText, textAt, textsAt } from "../html.js";
 
 describe("invitations", () => {
   it("delivers the invitation through a real SMTP server, with a link that opens the vendor's questionnaire", async () => {
@@ -85,6 +85,9 @@ describe("invitations", () => {
     const outbox = await agent.get("/outbox");
     expect(outbox.text).toContain("No mail server is configured");
     expect(outbox.text).toContain("not sent (no mail server)");
+    // The outbox says what a message is, in words, and an invitation's subject names its vendor.
+    expect(textAt(outbox.text, "article .muted")).toMatch(/^Vendor invitation to val@vectorly\.example · queued /);
+    expect(textAt(outbox.text, "article h2")).toMatch(/^Due diligence questionnaire: .* \(Vectorly, due /);
     const link = /readonly value="http:\/\/localhost:\d+(\/v\/[\w-]+)"/.exec(outbox.text)![1]!;
     expect((await request(app).get(link)).headers.location).toBe("/portal");
   });
