@@ -20,6 +20,7 @@ import {
   type Evaluation,
 } from "./repo.js";
 import { EvaluationFormSchema, parseAssumptionOverrides } from "./schema.js";
+import { vendorProgress } from "../vendors/service.js";
 
 type Values = Record<string, unknown>;
 
@@ -203,14 +204,20 @@ export function renderEvaluationPage(
   const members = listMembers(db, e.id);
   const addable = listUsers(db).filter((u) => !u.disabledAt && !members.some((m) => m.id === u.id));
   const status = Object.keys(vendorErrors).length ? 400 : 200;
+  const set = getQuestionSet(db, e.questionSetId);
+  // A vendor that has not opened its link yet has no stored progress: its sections still show their real counts.
+  const vendors = listVendors(db, e.id).map((v) => ({
+    ...v,
+    progress: vendorProgress(db, v, { set, roles: e.roles }),
+  }));
   return renderPage(
     req,
     res,
     "evaluations/show",
     {
       title: e.title,
-      set: getQuestionSet(db, e.questionSetId),
-      vendors: listVendors(db, e.id),
+      set,
+      vendors,
       links: listLinksOfEvaluation(db, e.id),
       members,
       addable,
