@@ -21,6 +21,7 @@ import {
 } from "./repo.js";
 import { EvaluationFormSchema, parseAssumptionOverrides } from "./schema.js";
 import { vendorProgress } from "../vendors/service.js";
+import { remindFrom } from "../vendors/invitations.js";
 
 type Values = Record<string, unknown>;
 
@@ -223,6 +224,7 @@ export function renderEvaluationPage(
       addable,
       vendorErrors,
       vendorValues,
+      remindFrom,
     },
     status,
   );

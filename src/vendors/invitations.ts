@@ -134,3 +134,11 @@ export function runReminders(db: Db, config: Cfg & Pick<Config, "REMINDER_DAYS">
   }
   return queued;
 }
+
+/** A reminder is offered once the link has had a day to be read. */
+const REMIND_AFTER_HOURS = 24;
+
+/** When the evaluation page starts offering a reminder for a link. */
+export function remindFrom(link: { createdAt: string }): Date {
+  return new Date(Date.parse(link.createdAt) + REMIND_AFTER_HOURS * 3600_000);
+}

@@ -83,11 +83,12 @@ export function listLinksOfEvaluation(
   expiresAt: string;
   revokedAt: string | null;
   lastUsedAt: string | null;
+  createdAt: string;
 }[] {
   return sql(
     db,
     `SELECT l.id, l.vendor_id AS vendorId, l.role, l.holder_name AS holderName, l.holder_email AS holderEmail, l.expires_at AS expiresAt,
-      l.revoked_at AS revokedAt, l.last_used_at AS lastUsedAt FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id WHERE v.evaluation_id = ? ORDER BY l.id`,
+      l.revoked_at AS revokedAt, l.last_used_at AS lastUsedAt, l.created_at AS createdAt FROM vendor_links l JOIN vendors v ON v.id = l.vendor_id WHERE v.evaluation_id = ? ORDER BY l.id`,
   ).all(evaluationId) as never;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { getQuestionSet } from "../../src/questions/repo.js";
 import { buildTestApp } from "../helpers.js";
-import { dom } from "../html.js";
+import { dom, pageText, textsAt } from "../html.js";
 import { invitedVendor } from "../portal/helpers.js";
 import { signIn } from "../web.js";
 
@@ -24,5 +24,17 @@ describe("the evaluation page's progress columns", () => {
     );
     expect(cells).toEqual(required.map((n) => `0/${n}`));
     expect(required.every((n) => n > 0)).toBe(true);
+  });
+
+  it("offers a reminder only once the invitation has had a day to be read", async () => {
+    const { app, db, config } = buildTestApp();
+    const { buyer, evaluationId } = await invitedVendor(db, config);
+    const agent = await signIn(app, buyer.email);
+    const fresh = await agent.get(`/evaluations/${evaluationId}`);
+    expect(textsAt(fresh.text, "tbody button")).not.toContain("Send reminder");
+    expect(pageText(fresh.text)).toMatch(/a reminder can be sent from /);
+    db.prepare("UPDATE vendor_links SET created_at = ?").run(new Date(Date.now() - 25 * 3600_000).toISOString());
+    const later = await agent.get(`/evaluations/${evaluationId}`);
+    expect(textsAt(later.text, "tbody button")).toContain("Send reminder");
   });
 });
