@@ -10,7 +10,8 @@ import type { Db } from "../db/index.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { enqueue } from "../mail/outbox.js";
 import { missingRequired } from "../questions/progress.js";
-import { questionIndex } from "../questions/answers.js";
+import { isShown, questionIndex } from "../questions/answers.js";
+import { formatAnswer } from "../questions/format-answer.js";
 import { delegationEmail } from "../vendors/emails.js";
 import { createLink, findLink, linkUrl, revokeLink, sectionLinkIds } from "../vendors/links.js";
 import { declineVendor, findVendor } from "../vendors/repo.js";
@@ -38,6 +39,22 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   /** The review page: what is still missing, and the submit button once nothing is. */
   const review = (req: Request, res: Response, missing: ReturnType<typeof missingRequired>, refused = false) => {
     const p = portalOf(res);
+    const values = answerValues(db, p.vendor.id);
+    // Every question the vendor is shown, by section, with its answer as the buyer will read it.
+    const sections = p.set.sections
+      .filter((s) => p.evaluation.roles.includes(s.role))
+      .map((s) => ({
+        role: s.role,
+        title: s.title,
+        answers: s.questions
+          .filter((q) => isShown(q, values))
+          .map((q) => ({
+            key: q.key,
+            text: q.text,
+            required: q.required,
+            answer: values[q.key] === undefined ? null : formatAnswer(q, values[q.key], p.evaluation.currency),
+          })),
+      }));
     return renderPage(
       req,
       res,
@@ -46,6 +63,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
         title: `Review — ${p.evaluation.title}`,
         p,
         missing,
+        sections,
         titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])),
         refused,
       },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openClarification } from "../../src/clarifications/repo.js";
 import { buildTestApp } from "../helpers.js";
-import { pageText } from "../html.js";
+import { dom, pageText } from "../html.js";
 import { postForm } from "../web.js";
 import { invitedVendor, openLink } from "./helpers.js";
 
@@ -36,5 +36,25 @@ describe("the vendor's questionnaire overview", () => {
     const submitted = pageText((await vendor.get("/portal")).text);
     expect(submitted).not.toContain("How saving works");
     expect(submitted).toContain("you replied; the buyer has not closed it yet");
+  });
+
+  it("lists every answer by section on the review page, with what is missing and a link back to each", async () => {
+    const { app, db, config } = buildTestApp();
+    const { path, vendorId } = await invitedVendor(db, config);
+    const vendor = await openLink(app, path);
+    const save = await postForm(vendor, "/portal/sections/cfo", "/portal/sections/cfo", {
+      q_cfo_licence: "125,000",
+      rev_cfo_licence: "0",
+    });
+    expect(save.status).toBe(303);
+    const $ = dom((await vendor.get("/portal/review")).text);
+    const cfo = $(".review-section").filter((_, e) => $(e).find('h3 a[href="/portal/sections/cfo"]').length > 0);
+    expect(cfo).toHaveLength(1);
+    const licence = cfo.find('dt a[href="/portal/sections/cfo#q-cfo_licence"]');
+    expect(licence).toHaveLength(1);
+    expect(licence.parent().next("dd").text()).toMatch(/125,000/);
+    expect(cfo.find("dd .missing").first().text()).toBe("Not answered (required)");
+    expect(cfo.find("h3 .muted").text()).toMatch(/^1 of \d+ answered$/);
+    expect(vendorId).toBeGreaterThan(0);
   });
 });
