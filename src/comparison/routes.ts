@@ -5,7 +5,7 @@ import { audit } from "../audit/repo.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
-import { countActiveVendors, vendorOf } from "../vendors/repo.js";
+import { countActiveVendors, listVendors, vendorOf } from "../vendors/repo.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
 import { customFont } from "../report/fonts.js";
 import { ReportService, reportsDir, runOnPool } from "../report/service.js";
@@ -105,6 +105,10 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
         commentCount: countComments(db, e.id),
         decisions: listDecisions(db, e.id),
         decided: (d: Decision) => ({ ...decisionWords(d), who: signedBy(d.signatures) }),
+        // Recording a decision closes the evaluation: the committee is told who is still answering.
+        stillAnswering: listVendors(db, e.id)
+          .filter((v) => v.status === "invited" || v.status === "in_progress")
+          .map((v) => v.name),
         errors: {},
         values: {},
         ...extra,

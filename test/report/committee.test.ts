@@ -6,6 +6,7 @@ import { buildTestApp } from "../helpers.js";
 import { importDemo, makeUser } from "../factories.js";
 import { fieldError, postForm, signIn } from "../web.js";
 import { readPdf } from "./pdf-text.js";
+import { textAt } from "../html.js";
 
 describe("committee comments and sign-off", () => {
   it("records a decision once a member for every section sent has signed; it shows in the audit log and later reports", async () => {
@@ -98,5 +99,30 @@ describe("committee comments and sign-off", () => {
     });
     expect(refused.status).toBe(403);
     expect(refused.text).toContain("Only committee members and administrators can do this.");
+  });
+});
+
+describe("deciding while vendors still answer", () => {
+  it("warns the committee that recording the decision locks the questionnaires still open, and stops once decided", async () => {
+    const { app, db } = buildTestApp();
+    const id = importDemo(db);
+    const member = await makeUser(db, "committee", { committeeRole: "cfo" });
+    db.prepare("INSERT INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(id, member.id);
+    const agent = await signIn(app, member.email);
+    const page = `/evaluations/${id}/comparison`;
+    const warning = async () => textAt((await agent.get(page)).text, "#still-answering");
+    // The demo's Meridian has not submitted; Northwind is sent back to answering.
+    db.prepare(
+      "UPDATE vendors SET status = 'in_progress', submitted_at = NULL WHERE name = 'Northwind Cognitive'",
+    ).run();
+    expect(await warning()).toMatch(
+      /^Northwind Cognitive and Meridian Automation are still answering\. Once every seat signs, .* their questionnaires lock/,
+    );
+    db.prepare("UPDATE vendors SET status = 'declined' WHERE name = 'Meridian Automation'").run();
+    expect(await warning()).toMatch(/^Northwind Cognitive is still answering\. .* its questionnaire locks/);
+    db.prepare("UPDATE vendors SET status = 'submitted', submitted_at = ? WHERE name = 'Northwind Cognitive'").run(
+      new Date().toISOString(),
+    );
+    expect(await warning()).toBeUndefined();
   });
 });
