@@ -20,7 +20,7 @@ import { VendorClient } from "../faults/child.js";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { csrfOf } from "../html.js";
-import { launch } from "../browser/browser.js";
+import { launch } from "../browser/chromium.js";
 
 /** A fresh database with an admin and an evaluation of `vendors` vendors with every answer filled, served by a child process. */
 export async function benchApp(vendors: number) {
@@ -149,8 +149,8 @@ async function vendorSessions(b: Awaited<ReturnType<typeof benchApp>>, n: number
   return out;
 }
 
-/** Signs in the bench admin and returns the session cookie. */
-export async function adminCookie(url: string): Promise<string> {
+/** The bench admin signed in, as a browser: cookies kept (the CSRF cookie a page sets goes with its form). */
+async function signedInAdmin(url: string): Promise<VendorClient> {
   const c = new VendorClient(url);
   const csrf = csrfOf(await (await c.request("/login")).text());
   await c.request("/login", {
@@ -162,7 +162,12 @@ export async function adminCookie(url: string): Promise<string> {
       password: "bench password long",
     }).toString(),
   });
-  return (c as unknown as { header(): string }).header();
+  return c;
+}
+
+/** Signs in the bench admin and returns the session cookie. */
+export async function adminCookie(url: string): Promise<string> {
+  return ((await signedInAdmin(url)) as unknown as { header(): string }).header();
 }
 
 export interface Pair {
@@ -337,18 +342,7 @@ export async function benchLargeReport(vendors = 50, horizonYears = 10) {
     )
     .run(b.vendorIds.at(-1)!, b.evaluationId);
   const [vendor] = await vendorSessions({ ...b, vendorIds: [b.vendorIds.at(-1)!] }, 1);
-  // The buyer as a browser: cookies kept (the CSRF cookie a page sets goes with its form).
-  const buyer = new VendorClient(b.served.url);
-  const login = csrfOf(await (await buyer.request("/login")).text());
-  await buyer.request("/login", {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      _csrf: login,
-      email: "admin@bench.example",
-      password: "bench password long",
-    }).toString(),
-  });
+  const buyer = await signedInAdmin(b.served.url);
   await buyer.request(`/evaluations/${b.evaluationId}/comparison`);
   const page = await (await buyer.request(`/evaluations/${b.evaluationId}/comparison`)).text();
   const times: number[] = [];

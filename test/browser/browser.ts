@@ -1,28 +1,13 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { ROOT } from "../../src/paths.js";
 import { createHttpServer } from "../../src/web/http-server.js";
 import { buildSharedApp } from "../helpers.js";
+import { launch } from "./chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-
-/** Debian's Chromium, as CI installs it (never a downloaded browser). */
-export async function launch(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-}
+export { launch };
 
 /** The real app listening on 127.0.0.1, over a fresh database. */
 export async function serve(env: Record<string, string> = {}) {
