@@ -24,7 +24,7 @@ import { AppError, notFound } from "./errors.js";
 import { isBusy, isDiskFull } from "./db/faults.js";
 import type { Logger } from "./logger.js";
 import { PUBLIC_DIR, VIEWS_DIR } from "./paths.js";
-import { escapeHtml } from "./web/escape.js";
+import { renderTemplate, viewOptions } from "./web/templates.js";
 import { renderPage, wantsJson } from "./web/render.js";
 import * as format from "./format.js";
 
@@ -43,22 +43,11 @@ export function buildApp(deps: AppDeps): express.Express {
   if (anchor.anchored === "refused")
     deps.logger.error(`audit log not anchored: ${anchor.reason}; run "truecost audit verify"`);
   const app = express();
+  // Pages render through web/templates.ts (renderPage); Express's own app.render compiles alike.
   app.set("views", VIEWS_DIR);
   app.set("view engine", "ejs");
-  // Compiled templates (and their includes) are kept: recompiling per render costs milliseconds a page.
-  const development = process.env.NODE_ENV === "development";
-  app.set("view cache", !development);
-  // Each view reads its locals by name (`<% const { a, b } = locals %>`): compiled without EJS's
-  // `with (locals)`, which keeps V8 from optimising a template (a section page renders about three
-  // times faster). Includes name absolute paths under views/, so EJS resolves them without a
-  // file-system lookup; line tracking for error messages is on in development only.
-  app.set("view options", {
-    root: VIEWS_DIR,
-    _with: false,
-    strict: true,
-    compileDebug: development,
-    escape: escapeHtml,
-  });
+  app.set("view cache", viewOptions.cache);
+  app.set("view options", viewOptions);
   app.set("trust proxy", deps.config.TRUST_PROXY);
   app.disable("x-powered-by");
   // Pages carry per-session CSRF tokens and answers change by the second: an ETag (a SHA-1 of every
@@ -69,6 +58,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.locals.flagLabels = FLAG_LABELS;
   app.locals.seatLabels = SEAT_LABELS;
   app.locals.uploadMaxMb = deps.config.UPLOAD_MAX_MB;
+  app.locals.partial = renderTemplate;
 
   app.use(
     chain(

@@ -1,10 +1,11 @@
 import { gzipSync } from "node:zlib";
 import type { Request, Response } from "express";
+import { renderTemplate } from "./templates.js";
 
 /**
- * Renders a page view inside views/layout.ejs; locals reach both (with the app's and the
- * response's, as Express gives every view), with the signed-in user and the CSRF token for forms
- * (made here, on a page, so that JSON responses set no token cookie).
+ * Renders a page view inside views/layout.ejs. Both get the app's locals, the response's and the
+ * page's (as Express gives every view), with the signed-in user and the CSRF token for forms (made
+ * here, on a page, so that JSON responses set no token cookie).
  */
 export async function renderPage(
   req: Request,
@@ -13,15 +14,16 @@ export async function renderPage(
   locals: Record<string, unknown> = {},
   status = 200,
 ): Promise<void> {
-  const all: Record<string, unknown> = { user: req.user, csrfToken: req.csrfToken?.(), ...locals, path: req.path };
-  const body = await render(res, view, all);
-  sendPage(req, res.status(status).type("html"), await render(res, "layout", { ...all, body }));
-}
-
-function render(res: Response, view: string, locals: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve, reject) =>
-    res.render(view, locals, (err: Error | null, html: string) => (err ? reject(err) : resolve(html))),
-  );
+  const all: Record<string, unknown> = {
+    ...req.app.locals,
+    ...res.locals,
+    user: req.user,
+    csrfToken: req.csrfToken?.(),
+    ...locals,
+    path: req.path,
+  };
+  const body = renderTemplate(view, all);
+  sendPage(req, res.status(status).type("html"), renderTemplate("layout", { ...all, body }));
 }
 
 /**
