@@ -39,6 +39,7 @@ const SENTENCES: Record<string, (d: Detail, n: AuditNames) => string> = {
   "vendor.link_opened": () => "Opened the questionnaire link.",
   "vendor.section_delegated": (d) => `Handed the ${role(d.role)} section to ${text(d.to)}.`,
   "vendor.section_taken_back": (d) => `Took the ${role(d.role)} section back.`,
+  "vendor.section_handed_back": (d) => `Said the ${role(d.role)} section is finished.`,
   "vendor.submitted": (d) => `Submitted the questionnaire for ${text(d.vendor)}.`,
   "vendor.declined": (d) => `Declined to respond for ${text(d.vendor)}.`,
   "vendor.reopened": (d) => `Reopened ${text(d.vendor)}'s questionnaire.`,

@@ -47,6 +47,7 @@ const KIND_LABELS: Record<string, string> = {
   invitation: "Vendor invitation",
   reminder: "Reminder to a vendor",
   delegation: "Section handed to a colleague",
+  handed_back: "Section finished by a colleague",
   clarification: "Clarification request",
   reopened: "Questionnaire reopened",
   submission_receipt: "Submission receipt",

@@ -32,6 +32,7 @@ export function outboxRoutes(db: Db, config: Config) {
       title: "Outbox",
       messages,
       smtp: !!config.SMTP_URL,
+      scripts: ["copy.js"],
       pager: {
         newer: page.newest ? undefined : pageLink(req, undefined),
         older: page.older === undefined ? undefined : pageLink(req, page.older),

@@ -16,7 +16,15 @@ import { isShown, questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import { estimateMinutes } from "../questions/progress.js";
 import type { Question, Section } from "../questions/schema.js";
-import { findLinkByToken, isLive, listDelegations, touchLink, type VendorLink } from "../vendors/links.js";
+import {
+  findLinkByToken,
+  isLive,
+  linkToken,
+  linkUrl,
+  listDelegations,
+  touchLink,
+  type VendorLink,
+} from "../vendors/links.js";
 import { renderPage } from "../web/render.js";
 import { limitByAddress } from "../web/security.js";
 import {
@@ -90,7 +98,13 @@ export function portalRoutes(db: Db, config: Config): Router {
     const sections = p.set.sections
       .filter((s) => p.evaluation.roles.includes(s.role))
       .map((s) => ({ ...s, minutes: estimateMinutes(s.questions), progress: progress[s.role]! }));
-    const delegations = listDelegations(db, p.vendor.id);
+    // Each colleague's link is shown to the main contact to pass on: it is the only way it reaches
+    // them when this server sends no mail, and a spare copy when it does.
+    const delegations = listDelegations(db, p.vendor.id).map((d) => {
+      const token = linkToken(d, config.sessionSecret);
+      return { ...d, url: token ? linkUrl(config.baseUrl, token) : null };
+    });
+    const delegated = delegations.find((d) => d.role === req.query.delegated);
     const buyer = p.evaluation.createdBy ? findUser(db, p.evaluation.createdBy) : undefined;
     // The open requests (each asks for a reply); resolved ones are counted, and shown with their questions.
     // The newest message of each open request says whose turn it is.
@@ -108,6 +122,9 @@ export function portalRoutes(db: Db, config: Config): Router {
       p,
       sections,
       delegations,
+      delegated,
+      mailSent: !!config.SMTP_URL,
+      scripts: ["copy.js"],
       buyer,
       clarifications,
       resolvedCount,
@@ -237,6 +254,8 @@ export function portalRoutes(db: Db, config: Config): Router {
         title: `${section.title} — ${p.evaluation.title}`,
         p,
         section,
+        minutes: estimateMinutes(section.questions),
+        handed: req.query.handed === "1" && status === 200,
         questions,
         progress: progress[role]!,
         clarifications,

@@ -12,8 +12,17 @@ import { enqueue } from "../mail/outbox.js";
 import { missingRequired } from "../questions/progress.js";
 import { isShown, questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
-import { delegationEmail } from "../vendors/emails.js";
-import { createLink, findLink, linkUrl, revokeLink, sectionLinkIds } from "../vendors/links.js";
+import { delegationEmail, handBackEmail } from "../vendors/emails.js";
+import {
+  createLink,
+  findLink,
+  handBack,
+  linkToken,
+  linkUrl,
+  mainLink,
+  revokeLink,
+  sectionLinkIds,
+} from "../vendors/links.js";
 import { declineVendor, findVendor } from "../vendors/repo.js";
 import { DelegateSchema, MessageSchema, ReopenSchema } from "../vendors/schema.js";
 import { parseForm } from "../web/forms.js";
@@ -164,6 +173,35 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
       });
     })();
     res.redirect(303, `/portal?delegated=${role}`);
+  });
+
+  // A colleague given one section says it is finished: the main contact is told (by email, and on the overview).
+  r.post("/portal/hand-back", ctx, editable, (_req, res) => {
+    const p = portalOf(res);
+    if (p.isMain || !p.link.role) throw forbidden("Only a colleague given one section hands it back.");
+    const role = p.link.role;
+    db.transaction(() => {
+      handBack(db, p.link.id);
+      const main = mainLink(db, p.vendor.id);
+      const token = main && linkToken(main, config.sessionSecret);
+      const mail = handBackEmail(p.evaluation, p.set, p.vendor, role, p.link.holderName);
+      enqueue(db, config, {
+        to: p.vendor.contactEmail,
+        subject: mail.subject,
+        body: mail.body,
+        kind: "handed_back",
+        link: token ? linkUrl(config.baseUrl, token) : undefined,
+        vendorLinkId: main?.id,
+        evaluationId: p.evaluation.id,
+        vendorId: p.vendor.id,
+      });
+      audit(db, p.evaluation.id, portalActor(p), "vendor.section_handed_back", {
+        vendor: p.vendor.name,
+        role,
+        by: p.link.holderName,
+      });
+    })();
+    res.redirect(303, `/portal/sections/${role}?handed=1`);
   });
 
   r.post("/portal/delegations/:lid/revoke", ctx, requireMain, (req, res) => {

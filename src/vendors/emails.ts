@@ -103,6 +103,27 @@ Answers save as you type. ${from} reviews the whole questionnaire and submits it
   };
 }
 
+/** The main contact told that a colleague has finished the section handed to them. {{link}}: the main contact's link. */
+export function handBackEmail(
+  e: Pick<Evaluation, "title" | "dueDate">,
+  set: QuestionSet,
+  v: Pick<Vendor, "contactName">,
+  role: Role,
+  colleague: string,
+): Email {
+  const s = set.sections.find((x) => x.role === role)!;
+  return {
+    subject: `${colleague} has finished the ${ROLE_LABELS[role]} section for "${e.title}"`,
+    body: `Dear ${v.contactName},
+
+${colleague} says the section you handed them, "${s.title}", is finished. Review it and submit the questionnaire when every section is done; it is due ${date(e.dueDate)}.
+
+Open the questionnaire:
+{{link}}
+`,
+  };
+}
+
 /** A clarification request sent to the vendor. */
 export function clarificationEmail(
   e: Evaluation,

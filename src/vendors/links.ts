@@ -13,11 +13,14 @@ export interface VendorLink {
   createdAt: string;
   lastUsedAt: string | null;
   tokenEnc: string;
+  /** When the colleague holding a delegated link said the section is finished; null until then. */
+  handedBackAt: string | null;
 }
 
 /** The columns of a link row as its fields (for queries that join links). */
 const linkColumns = `id, vendor_id AS vendorId, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt,
-  revoked_at AS revokedAt, created_at AS createdAt, last_used_at AS lastUsedAt, token_enc AS tokenEnc`;
+  revoked_at AS revokedAt, created_at AS createdAt, last_used_at AS lastUsedAt, token_enc AS tokenEnc,
+  handed_back_at AS handedBackAt`;
 
 /** The address a link's token opens. */
 export function linkUrl(baseUrl: string, token: string): string {
@@ -108,13 +111,15 @@ export function sectionLinkIds(db: Db, vendorId: number, role: string): number[]
     .all(vendorId, role) as number[];
 }
 
-/** A vendor's live delegations: the colleagues who hold a section's link. */
-export function listDelegations(
-  db: Db,
-  vendorId: number,
-): { id: number; role: string; holderName: string; holderEmail: string; expiresAt: string }[] {
+/** The live delegated links of a vendor, one per section at most (a new delegation revokes the old). */
+export function listDelegations(db: Db, vendorId: number): VendorLink[] {
   return sql(
     db,
-    "SELECT id, role, holder_name AS holderName, holder_email AS holderEmail, expires_at AS expiresAt FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL",
-  ).all(vendorId) as { id: number; role: string; holderName: string; holderEmail: string; expiresAt: string }[];
+    `SELECT ${linkColumns} FROM vendor_links WHERE vendor_id = ? AND role IS NOT NULL AND revoked_at IS NULL ORDER BY id`,
+  ).all(vendorId) as VendorLink[];
+}
+
+/** Records that the colleague holding a delegated link has finished its section. */
+export function handBack(db: Db, linkId: number, now = new Date()): void {
+  sql(db, "UPDATE vendor_links SET handed_back_at = ? WHERE id = ?").run(nowIso(now), linkId);
 }

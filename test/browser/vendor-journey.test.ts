@@ -72,6 +72,7 @@ describe("the vendor journey in Chromium", () => {
     const set = getQuestionSet(app.db, findEvaluation(app.db, evaluationId)!.questionSetId);
     const section = (role: string) => set.sections.find((s) => s.role === role)!.questions;
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: false });
+    await ctx.grantPermissions(["clipboard-read", "clipboard-write"], { origin: app.url });
     const page = await ctx.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -105,18 +106,32 @@ describe("the vendor journey in Chromium", () => {
     await page.fill("#f-name", "Fin Lead");
     await page.fill("#f-email", "fin@acme.example");
     await page.click("text=Send them the section");
-    await expect.poll(() => page.locator("text=Handed to").count()).toBe(1);
+    await expect.poll(() => page.locator("ul.sections li", { hasText: "Handed to Fin Lead" }).count()).toBe(1);
+    // No mail server here: the main contact is told so and given the colleague's link, with a copy button.
+    await expect.poll(() => page.locator("#delegated").textContent()).toContain("No email was sent");
+    await page.click('button[data-copy="delegated-link"]');
+    await expect.poll(() => page.locator("#delegated [data-copied]").textContent()).toMatch(/Copied\.|Selected/);
+    await page.screenshot({ path: join(shots, "02b-delegated-no-mail.png"), fullPage: true });
+    const shown = await page.locator("#delegated-link").inputValue();
     const sealed = app.db
       .prepare("SELECT link_enc FROM email_outbox WHERE kind = 'delegation'")
       .pluck()
       .get() as string;
+    expect(shown).toBe(unseal(sealed, app.config.sessionSecret));
     const colleague = await (await browser.newContext()).newPage();
-    await colleague.goto(unseal(sealed, app.config.sessionSecret)!);
+    await colleague.goto(shown);
     expect(new URL(colleague.url()).pathname).toBe("/portal/sections/cfo");
+    await expect
+      .poll(() => colleague.locator("#handed-to-you").textContent())
+      .toContain("Casey Vendor (casey@acme.example) at Acme AI handed you this section");
     await answerAll(colleague, section("cfo"));
     expect(await colleague.locator("#q-cfo_roi_costs").isVisible()).toBe(true);
     await colleague.screenshot({ path: join(shots, "03-colleague-cfo.png"), fullPage: true });
     expect(await colleague.locator("text=Engineering and architecture").count()).toBe(0);
+    await colleague.click("text=I have finished: tell Casey Vendor");
+    await expect.poll(() => colleague.locator("#handed-to-you .flash").textContent()).toContain("has been told");
+    await page.goto(app.url + "/portal");
+    await expect.poll(() => page.locator("text=They finished it on").count()).toBe(1);
 
     for (const role of ["product", "procurement"]) {
       await page.goto(`${app.url}/portal/sections/${role}`);

@@ -122,6 +122,11 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
     { anonymous: 403, vendorA: 400, vendorB: 400, colleagueB: 403, expired: 410, revoked: 410, ended: 401 },
   ],
   [
+    "POST",
+    "/portal/hand-back",
+    { anonymous: 403, vendorA: 403, vendorB: 403, colleagueB: "ok", expired: 410, revoked: 410, ended: 401 },
+  ],
+  [
     "GET",
     "/evaluations/:e",
     {
