@@ -1,14 +1,14 @@
 import type { Db } from "../db/index.js";
 import { evaluationState } from "../evaluations/state.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
-import { comparisonCharts } from "../report/charts.js";
+import { comparisonCharts, type Chart } from "../report/charts.js";
 import { chartSvg } from "../report/svg.js";
 import { presentComparison, type ComparisonView } from "./present.js";
 
 /** What the comparison page shows of the cost model: the presenter's view and the charts as SVG. */
 export interface PageData {
   view: ComparisonView;
-  charts: { title: string; svg: string }[];
+  charts: { title: string; svg: string; table: Chart["table"] }[];
 }
 
 /** With more vendors than this, a vendor's cost lines are linked to rather than shown on the page. */
@@ -25,7 +25,7 @@ export function comparisonPageData(db: Db, evaluationId: number): PageData | und
   const lines = result.vendors.length <= INLINE_LINES;
   const view = presentComparison(result, scored.set, { lines });
   if (!lines) for (const v of view.vendors) v.result = { ...v.result, lines: [] };
-  return { view, charts: comparisonCharts(result).map((c) => ({ title: c.title, svg: chartSvg(c) })) };
+  return { view, charts: comparisonCharts(result).map((c) => ({ title: c.title, svg: chartSvg(c), table: c.table })) };
 }
 
 /** Whether an evaluation is large enough for its page's model to be run off the request thread. */

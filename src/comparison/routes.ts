@@ -96,6 +96,7 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
       {
         title: `Comparison — ${e.title}`,
         wide: true,
+        scripts: ["details.js"],
         view: data.view,
         justReported: shown ? { ...shown, reused: req.query.reused === "1" } : null,
         // The page shows the newest comments; the PDF report carries them all.

@@ -1,5 +1,5 @@
 import { LAYERS, LAYER_LABELS, PHASES, PHASE_LABELS } from "../domain.js";
-import { moneyShort } from "../format.js";
+import { money, moneyShort } from "../format.js";
 import type { ModelResult } from "../model/index.js";
 import { drawable, textWidth } from "./fonts.js";
 
@@ -27,6 +27,8 @@ export interface Chart {
   width: number;
   height: number;
   shapes: Shape[];
+  /** The chart's figures as a table, exact to the unit: what a screen reader reads instead of the drawing. */
+  table: { head: string[]; rows: string[][] };
 }
 
 const LAYER_COLORS: Record<string, string> = {
@@ -145,7 +147,15 @@ function stackedBars(
     shapes.push(text(lx + 18, ly + 1, s.label, 10, "start", INK));
     lx += w;
   }
-  return { id, title, summary, width, height: ly + 14, shapes };
+  const table = {
+    head: ["Vendor", ...series.map((s) => s.label), "Total"],
+    rows: names.map((n, i) => [
+      n,
+      ...series.map((s) => money(s.values[i] ?? 0, currency)),
+      money(totals[i]!, currency),
+    ]),
+  };
+  return { id, title, summary, width, height: ly + 14, shapes, table };
 }
 
 /** The smallest round figure (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × a power of ten, times 4 ticks) at or above `x`. */
@@ -310,6 +320,10 @@ function tornadoChart(result: ModelResult): Chart | null {
     width,
     height: top + plotH + 6,
     shapes,
+    table: {
+      head: ["Input", "Margin with the input at its low", "Margin with the input at its high"],
+      rows: t.bars.map((b) => [b.label, money(b.low, cur), money(b.high, cur)]),
+    },
   };
 }
 

@@ -12,7 +12,7 @@ import { funding } from "./sections/funding.js";
 import { method } from "./sections/method.js";
 import { openItems } from "./sections/open-items.js";
 import { sensitivity } from "./sections/sensitivity.js";
-import { summary } from "./sections/summary.js";
+import { glossary, summary } from "./sections/summary.js";
 import { vendorLines } from "./sections/vendors.js";
 
 /** The report's sections in order; each draws what the presenter and the report data give it. */
@@ -27,6 +27,7 @@ const SECTIONS: Section[] = [
   answers,
   openItems,
   method,
+  glossary,
   committee,
 ];
 

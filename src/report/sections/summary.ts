@@ -7,17 +7,18 @@ export function summary({ view: v, w, root }: ReportContext): void {
   // The robust answer first: who is cheapest across the ranges, then the point figures.
   if (v.ranges.robust) w.paragraph(v.ranges.robust, { size: 11, bold: true });
   w.paragraph(v.headline, { size: v.ranges.robust ? 10 : 11, bold: !v.ranges.robust });
+  const [rank, entry, entryRank, total, present, hidden, unknown, flags] = v.columns.map((c) => c.term);
   w.table(
     [
-      { header: "Rank", width: 0.6 },
+      { header: rank!, width: 0.6 },
       { header: "Vendor", width: 2.4 },
-      { header: "Entry price", width: 1.4, align: "right" },
-      { header: "Entry rank", width: 0.9, align: "right" },
-      { header: v.totalLabel, width: 1.6, align: "right" },
-      { header: v.presentLabel, width: 1.5, align: "right" },
-      { header: "Hidden", width: 0.75, align: "right" },
-      { header: "Unknown", width: 0.9, align: "right" },
-      { header: "Flags", width: 0.6, align: "right" },
+      { header: entry!, width: 1.4, align: "right" },
+      { header: entryRank!, width: 0.9, align: "right" },
+      { header: total!, width: 1.6, align: "right" },
+      { header: present!, width: 1.5, align: "right" },
+      { header: hidden!, width: 0.75, align: "right" },
+      { header: unknown!, width: 0.9, align: "right" },
+      { header: flags!, width: 0.6, align: "right" },
     ],
     v.vendors.map((x) => [...summaryCells(x), String(x.result.flags.length)]),
     { size: 8 },
@@ -27,4 +28,17 @@ export function summary({ view: v, w, root }: ReportContext): void {
   if (v.rankingNote) w.paragraph(`• ${v.rankingNote}`, { size: 9.5 });
   for (const n of v.notes) w.paragraph(`• ${n}`, { size: 9 });
   for (const x of v.vendors) w.paragraph(x.paragraph, { size: 8.5 });
+}
+
+/** What each column of the summary's table means, as the comparison page's key says it. */
+export function glossary({ view: v, w, root }: ReportContext): void {
+  w.heading("Glossary", 1, root);
+  w.table(
+    [
+      { header: "Column", width: 1.6 },
+      { header: "Meaning", width: 6 },
+    ],
+    v.columns.map((c) => [c.term, c.meaning]),
+    { size: 8.5 },
+  );
 }
