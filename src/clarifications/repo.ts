@@ -172,3 +172,24 @@ export function resolveClarification(db: Db, id: number, userId: number): void {
     id,
   );
 }
+
+/**
+ * Per vendor of an evaluation, the open clarifications whose newest message is the vendor's (the
+ * buyer's turn): how many, and the question of the oldest.
+ */
+export function repliesWaiting(db: Db, evaluationId: number): Map<number, { count: number; questionKey: string }> {
+  const rows = sql(
+    db,
+    `SELECT c.vendor_id AS vendorId, c.question_key AS questionKey FROM clarifications c JOIN vendors v ON v.id = c.vendor_id
+      WHERE v.evaluation_id = ? AND c.status = 'open' AND (
+        SELECT m.author_kind FROM clarification_messages m WHERE m.clarification_id = c.id ORDER BY m.id DESC LIMIT 1
+      ) = 'vendor' ORDER BY c.id`,
+  ).all(evaluationId) as { vendorId: number; questionKey: string }[];
+  const out = new Map<number, { count: number; questionKey: string }>();
+  for (const r of rows) {
+    const seen = out.get(r.vendorId);
+    if (seen) seen.count++;
+    else out.set(r.vendorId, { count: 1, questionKey: r.questionKey });
+  }
+  return out;
+}

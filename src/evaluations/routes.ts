@@ -22,6 +22,9 @@ import {
 import { EvaluationFormSchema, parseAssumptionOverrides } from "./schema.js";
 import { vendorProgress } from "../vendors/service.js";
 import { remindFrom } from "../vendors/invitations.js";
+import { isLive } from "../vendors/links.js";
+import { repliesWaiting } from "../clarifications/repo.js";
+import { nextSteps } from "./next-steps.js";
 
 type Values = Record<string, unknown>;
 
@@ -211,6 +214,24 @@ export function renderEvaluationPage(
     ...v,
     progress: vendorProgress(db, v, { set, roles: e.roles }),
   }));
+  const links = listLinksOfEvaluation(db, e.id);
+  const waiting = repliesWaiting(db, e.id);
+  const now = new Date();
+  const steps = nextSteps(
+    e,
+    vendors.map((v) => {
+      const main = links.filter((l) => l.vendorId === v.id && l.role === null).at(-1);
+      return {
+        id: v.id,
+        name: v.name,
+        status: v.status,
+        link: main ? { live: isLive(main, now), remindFrom: remindFrom(main) } : null,
+        replies: waiting.get(v.id) ?? null,
+      };
+    }),
+    req.user!.role === "committee" ? "committee" : "buyer",
+    now,
+  );
   return renderPage(
     req,
     res,
@@ -219,7 +240,8 @@ export function renderEvaluationPage(
       title: e.title,
       set,
       vendors,
-      links: listLinksOfEvaluation(db, e.id),
+      steps,
+      links,
       members,
       addable,
       vendorErrors,
