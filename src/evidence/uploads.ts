@@ -119,8 +119,12 @@ class EvidenceStorage implements multer.StorageEngine {
         cb(null, { path, size, received: { path, size, sha256: hash.digest("hex"), type } });
       })
       .catch((err: unknown) => {
-        // Whatever stopped it (a refusal, a full disk, the client gone), nothing of the file stays.
-        unlink(path, () => drain(file.stream, () => cb(err)));
+        // Whatever stopped it (a refusal, a full disk, the client gone), nothing of the file stays. The
+        // file is removed once its stream has closed: a stream destroyed before its file was opened
+        // still opens (creates) it, after an earlier unlink would have run.
+        const remove = () => unlink(path, () => drain(file.stream, () => cb(err)));
+        if (out.closed) remove();
+        else out.once("close", remove);
       });
   }
 

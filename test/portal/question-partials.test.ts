@@ -86,3 +86,16 @@ describe("a question's partial", () => {
     expect(load(await render({ q, raw: {}, revision: 0, shown: true }))(`#q-${q.key}`).attr("hidden")).toBeUndefined();
   });
 });
+
+describe("a group question's help and error", () => {
+  it("are read with its fieldset, once, rather than repeated on every option", async () => {
+    const q = questions.find((x) => x.type === "coverage" && x.help)!;
+    const $ = load(await render({ q, raw: { q: "" }, revision: 0, shown: true, error: "Choose one" }));
+    expect($("fieldset").attr("aria-describedby")).toBe(`q-${q.key}-help q-${q.key}-error`);
+    expect($('input[type="radio"][aria-describedby]').length).toBe(0);
+    expect($('input[type="radio"]').first().attr("aria-invalid")).toBe("true");
+    const money = questions.find((x) => x.type === "money" && x.help)!;
+    const m = load(await render({ q: money, raw: { q: "" }, revision: 0, shown: true }));
+    expect(m(`#q-${money.key}-input`).attr("aria-describedby")).toBe(`q-${money.key}-help`);
+  });
+});
