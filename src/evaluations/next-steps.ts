@@ -1,3 +1,4 @@
+import { date } from "../format.js";
 import type { EvaluationStatus } from "./repo.js";
 import type { VendorStatus } from "../vendors/repo.js";
 
@@ -104,10 +105,16 @@ export function nextSteps(
         ? `the due date passed ${-dueIn} day${dueIn === -1 ? "" : "s"} ago`
         : dueIn === 0
           ? "answers are due today"
-          : `answers are due in ${dueIn} day${dueIn === 1 ? "" : "s"}`;
+          : dueIn <= 14
+            ? `answers are due in ${dueIn} day${dueIn === 1 ? "" : "s"}`
+            : `answers are due on ${date(e.dueDate)}`;
+    const who =
+      vendors.length === 1
+        ? `${waiting[0]!.name} is still answering`
+        : `${waiting.length} of ${vendors.length} vendors are still answering`;
     steps.push({
       text:
-        `${waiting.length} of ${vendors.length} vendors are still answering; ${when}.` +
+        `${who}; ${when}.` +
         (remindable.length
           ? " Send a reminder from the table below where one is due."
           : " You can send reminders once an invitation is a day old."),

@@ -33,11 +33,21 @@ describe("what to do next on an evaluation", () => {
     expect(texts(added)).toEqual(["Send 2 vendors their invitations from the table below."]);
     const fresh = nextSteps(e, [vendor({ id: 1, name: "A" })], "buyer", now);
     expect(texts(fresh)).toEqual([
-      "1 of 1 vendors are still answering; answers are due in 10 days. You can send reminders once an invitation is a day old.",
+      "A is still answering; answers are due in 10 days. You can send reminders once an invitation is a day old.",
     ]);
     const old = nextSteps(e, [vendor({ id: 1, name: "A" })], "buyer", new Date("2026-12-13T12:00:00Z"));
     expect(old[0]!.text).toBe(
-      "1 of 1 vendors are still answering; the due date passed 1 day ago. Send a reminder from the table below where one is due.",
+      "A is still answering; the due date passed 1 day ago. Send a reminder from the table below where one is due.",
+    );
+    const two = nextSteps(
+      e,
+      [vendor({ id: 1, name: "A" }), vendor({ id: 2, name: "B" }), vendor({ id: 3, name: "C", status: "declined" })],
+      "buyer",
+      now,
+    );
+    expect(two[0]!.text).toMatch(/^2 of 3 vendors are still answering; answers are due in 10 days\./);
+    expect(nextSteps({ ...e, dueDate: "2027-03-01" }, [vendor({ id: 1, name: "A" })], "buyer", now)[0]!.text).toMatch(
+      /^A is still answering; answers are due on 1 Mar 2027\./,
     );
     // The comparison and the audit log are not next steps while nobody has submitted.
     expect(fresh.some((x) => x.href?.endsWith("/comparison"))).toBe(false);
@@ -84,7 +94,7 @@ describe("the evaluation page's next steps", () => {
     const agent = await signIn(app, buyer.email);
     const steps = async () => textsAt((await agent.get(`/evaluations/${evaluationId}`)).text, ".next-steps li");
     expect(await steps()).toEqual([
-      expect.stringMatching(/^1 of 1 vendors are still answering; answers are due in \d+ days\./),
+      expect.stringMatching(/^Acme AI is still answering; answers are due on \d{1,2} \w{3} \d{4}\./),
     ]);
     const cid = openClarification(db, {
       vendorId,
