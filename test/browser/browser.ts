@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { ROOT } from "../../src/paths.js";
 import { createHttpServer } from "../../src/web/http-server.js";
+import { PASSWORD } from "../factories.js";
 import { buildSharedApp } from "../helpers.js";
 import { launch } from "./chromium.js";
 
@@ -18,6 +19,16 @@ export async function serve(env: Record<string, string> = {}) {
   // Emailed links must point at the port the server actually took.
   (probe.config as { baseUrl: string }).baseUrl = `http://127.0.0.1:${port}`;
   return { ...probe, url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** Signs `page` in as `email` (the test password) through the login form; resolves on the evaluations page. */
+export async function signInOn(page: Page, url: string, email: string): Promise<Page> {
+  await page.goto(url + "/login");
+  await page.fill("#f-email", email);
+  await page.fill("#f-password", PASSWORD);
+  await page.click("button[type=submit]");
+  await page.waitForURL(/\/evaluations/);
+  return page;
 }
 
 /** Where screenshots go (kept by CI as artefacts). */

@@ -1,8 +1,8 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listVendors } from "../../src/vendors/repo.js";
-import { importDemo, makeUser, PASSWORD } from "../factories.js";
-import { axe, launch, serve } from "./browser.js";
+import { importDemo, makeUser } from "../factories.js";
+import { axe, launch, serve, signInOn } from "./browser.js";
 
 let browser: Browser;
 let app: Awaited<ReturnType<typeof serve>>;
@@ -23,13 +23,7 @@ afterAll(async () => {
 });
 
 async function signedIn(width: number): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-  await page.goto(app.url + "/login");
-  await page.fill("#f-email", email);
-  await page.fill("#f-password", PASSWORD);
-  await page.click("button[type=submit]");
-  await page.waitForURL(/\/evaluations/);
-  return page;
+  return signInOn(await (await browser.newContext({ viewport: { width, height: 900 } })).newPage(), app.url, email);
 }
 
 const summary = (vs: Awaited<ReturnType<typeof axe>>) =>

@@ -11,7 +11,7 @@ import { findVendor } from "../../src/vendors/repo.js";
 import { makeUser, PASSWORD } from "../factories.js";
 import { bodyOf, startSmtp } from "../smtp.js";
 import { readPdf } from "../report/pdf-text.js";
-import { launch, serve, shotsDir } from "./browser.js";
+import { launch, serve, shotsDir, signInOn } from "./browser.js";
 
 let browser: Browser;
 let app: Awaited<ReturnType<typeof serve>>;
@@ -47,13 +47,7 @@ async function deliver(): Promise<{ to: string; subject: string; body: string }[
 const linkIn = (body: string) => /(http:\/\/127\.0\.0\.1:\d+\/v\/[\w-]+)/.exec(body)![1]!;
 
 async function signIn(ctx: BrowserContext, email: string): Promise<Page> {
-  const page = await ctx.newPage();
-  await page.goto(app.url + "/login");
-  await page.fill("#f-email", email);
-  await page.fill("#f-password", PASSWORD);
-  await page.click("button[type=submit]");
-  await page.waitForURL(/\/evaluations/);
-  return page;
+  return signInOn(await ctx.newPage(), app.url, email);
 }
 
 describe("the whole journey in Chromium", () => {

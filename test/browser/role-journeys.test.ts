@@ -5,9 +5,9 @@ import { findUser } from "../../src/auth/users.js";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { inviteVendor } from "../../src/vendors/invitations.js";
 import { findVendor, listVendors } from "../../src/vendors/repo.js";
-import { importDemo, makeEvaluation, makeUser, makeVendor, PASSWORD } from "../factories.js";
+import { importDemo, makeEvaluation, makeUser, makeVendor } from "../factories.js";
 import { invitedVendor } from "../portal/helpers.js";
-import { axe, launch, serve, shotsDir } from "./browser.js";
+import { axe, launch, serve, shotsDir, signInOn } from "./browser.js";
 
 /**
  * The first hour of each role, at a desktop's width and a phone's: what the page shows at each
@@ -35,13 +35,7 @@ async function page(width: number): Promise<Page> {
   return ctx.newPage();
 }
 async function signedIn(width: number, email: string): Promise<Page> {
-  const p = await page(width);
-  await p.goto(app.url + "/login");
-  await p.fill("#f-email", email);
-  await p.fill("#f-password", PASSWORD);
-  await p.click("button[type=submit]");
-  await p.waitForURL(/\/evaluations/);
-  return p;
+  return signInOn(await page(width), app.url, email);
 }
 /** Elements that stick out to the right of the window (outside tables, which scroll in their own box). */
 const sideways = (p: Page) =>
