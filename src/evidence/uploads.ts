@@ -1,5 +1,15 @@
 import { createHash, randomBytes } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlink } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlink,
+} from "node:fs";
 import { join } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -76,7 +86,9 @@ class EvidenceStorage implements multer.StorageEngine {
     const quota = (req.evidenceQuotaLeft ?? Infinity) as number;
     mkdirSync(this.dir, { recursive: true });
     const path = join(this.dir, `${randomBytes(16).toString("hex")}.part`);
-    const out = createWriteStream(path, { mode: 0o600, flags: "wx" });
+    // Opened here, synchronously: a stream that opens its own file may still create it after it was
+    // destroyed and the file unlinked (a refusal on the first chunk), leaving a part file behind.
+    const out = createWriteStream("", { fd: openSync(path, "wx", 0o600) });
     const hash = createHash("sha256");
     const head: Buffer[] = [];
     let headSize = 0;
@@ -119,12 +131,8 @@ class EvidenceStorage implements multer.StorageEngine {
         cb(null, { path, size, received: { path, size, sha256: hash.digest("hex"), type } });
       })
       .catch((err: unknown) => {
-        // Whatever stopped it (a refusal, a full disk, the client gone), nothing of the file stays. The
-        // file is removed once its stream has closed: a stream destroyed before its file was opened
-        // still opens (creates) it, after an earlier unlink would have run.
-        const remove = () => unlink(path, () => drain(file.stream, () => cb(err)));
-        if (out.closed) remove();
-        else out.once("close", remove);
+        // Whatever stopped it (a refusal, a full disk, the client gone), nothing of the file stays.
+        unlink(path, () => drain(file.stream, () => cb(err)));
       });
   }
 
@@ -139,8 +147,11 @@ function drain(stream: NodeJS.ReadableStream, then: () => void): void {
   stream.on("error", () => undefined);
   stream.resume();
   if ((stream as { readableEnded?: boolean }).readableEnded) return then();
-  stream.once("end", then);
-  stream.once("close", then);
+  // Once: a stream that ends also closes, and multer must be told of a file once.
+  let done = false;
+  const once = () => (done ? undefined : ((done = true), then()));
+  stream.once("end", once);
+  stream.once("close", once);
 }
 
 declare global {
