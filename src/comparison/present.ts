@@ -34,8 +34,8 @@ export interface ComparisonView {
   totalLabel: string;
   /** Column heading of the net present cost: "Present value at 8%". */
   presentLabel: string;
-  /** The side-by-side table's figure columns, each heading with what it means (the page's key, the PDF's glossary). */
-  columns: { term: string; meaning: string }[];
+  /** The side-by-side table's columns after the vendor, each heading with what it means (the page's key, the PDF's glossary). */
+  columns: ColumnView[];
   headline: string;
   /** What vendors are ranked on, and one sentence when the nominal and present-value orders differ. */
   rankOn: ModelResult["rankOn"];
@@ -150,42 +150,60 @@ export function totalLabel(r: Pick<ModelResult, "basis" | "horizonYears">): stri
     : `Adjusted ${r.horizonYears}-year total`;
 }
 
-/** The figure columns of the side-by-side table, in order, each with what it means. */
-function columnsOf(r: ModelResult): { term: string; meaning: string }[] {
+/** A column of the side-by-side table: its heading, what it means, and whether it holds a figure (set right). */
+export interface ColumnView {
+  term: string;
+  meaning: string;
+  figure: boolean;
+}
+
+/** The columns of the side-by-side table, in order, each with what it means. */
+function columnsOf(r: ModelResult): ColumnView[] {
   const years = `${r.horizonYears} years`;
   const beyond = r.basis === "beyond_quote";
   return [
     {
       term: "Rank",
+      figure: false,
       meaning: `Place on ${r.rankOn === "present" ? "present value" : `the ${beyond ? "total" : "adjusted total"}`}, cheapest first; "=2" is a shared place, "—" not ranked (not submitted, or not comparable).`,
     },
     {
       term: "Entry price",
+      figure: true,
       meaning: beyond
         ? "Not asked: this questionnaire sent no price questions."
         : "The headline quote: one-off prices plus one year of recurring prices, as the vendor quoted them.",
     },
-    { term: "Entry rank", meaning: "Place on the entry price alone: what the buyer would conclude from quotes." },
+    {
+      term: "Entry rank",
+      figure: true,
+      meaning: "Place on the entry price alone: what the buyer would conclude from quotes.",
+    },
     {
       term: totalLabel(r),
+      figure: true,
       meaning: beyond
         ? `What the buyer funds beyond the vendor's quote over ${years}: the hidden and unknown lines.`
         : `Every cost over ${years}: the quoted prices with their terms, plus the hidden and unknown lines the buyer funds.`,
     },
     {
       term: presentLabel(r),
+      figure: true,
       meaning: `The same ${years} of costs, each year discounted at ${rateText(r.discountRate)} a year: later money weighs less.`,
     },
     {
       term: "Hidden",
+      figure: true,
       meaning: "Share of the total that the quote leaves to the buyer: excluded, partly included or priced separately.",
     },
     {
       term: "Unknown",
+      figure: true,
       meaning: "Share of the total from questions left unanswered, priced in full so that silence is never cheaper.",
     },
     {
       term: "Red flags",
+      figure: false,
       meaning: "Patterns in the answers that put the budget at risk; each is explained in the red-flag matrix.",
     },
   ];

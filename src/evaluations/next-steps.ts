@@ -77,8 +77,9 @@ export function nextSteps(
         link: "settings and assumptions",
       },
     ];
-  const uninvited = vendors.filter((v) => !v.link || !v.link.live);
   const answering = vendors.filter((v) => v.status === "invited" || v.status === "in_progress");
+  // A vendor that has submitted or declined needs no link, even once its link has expired.
+  const uninvited = answering.filter((v) => !v.link || !v.link.live);
   const submitted = vendors.filter((v) => v.status === "submitted");
   for (const v of vendors) {
     const r = v.replies;

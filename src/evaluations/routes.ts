@@ -210,25 +210,23 @@ export function renderEvaluationPage(
   const status = Object.keys(vendorErrors).length ? 400 : 200;
   const set = getQuestionSet(db, e.questionSetId);
   // A vendor that has not opened its link yet has no stored progress: its sections still show their real counts.
-  const vendors = listVendors(db, e.id).map((v) => ({
-    ...v,
-    progress: vendorProgress(db, v, { set, roles: e.roles }),
-  }));
   const links = listLinksOfEvaluation(db, e.id);
   const waiting = repliesWaiting(db, e.id);
   const now = new Date();
+  // Each vendor with its main link (the newest) and whether it still opens: the table and the next steps read these.
+  const vendors = listVendors(db, e.id).map((v) => {
+    const main = links.filter((l) => l.vendorId === v.id && l.role === null).at(-1) ?? null;
+    return { ...v, progress: vendorProgress(db, v, { set, roles: e.roles }), main, live: !!main && isLive(main, now) };
+  });
   const steps = nextSteps(
     e,
-    vendors.map((v) => {
-      const main = links.filter((l) => l.vendorId === v.id && l.role === null).at(-1);
-      return {
-        id: v.id,
-        name: v.name,
-        status: v.status,
-        link: main ? { live: isLive(main, now), remindFrom: remindFrom(main) } : null,
-        replies: waiting.get(v.id) ?? null,
-      };
-    }),
+    vendors.map((v) => ({
+      id: v.id,
+      name: v.name,
+      status: v.status,
+      link: v.main ? { live: v.live, remindFrom: remindFrom(v.main) } : null,
+      replies: waiting.get(v.id) ?? null,
+    })),
     req.user!.role === "committee" ? "committee" : "buyer",
     now,
   );
@@ -241,7 +239,6 @@ export function renderEvaluationPage(
       set,
       vendors,
       steps,
-      links,
       members,
       addable,
       vendorErrors,

@@ -101,24 +101,27 @@ class EvidenceStorage implements multer.StorageEngine {
       // A zip may still be an Office document, which the whole file tells: only other formats stop here.
       if (t && !ALLOWED.has(t.mime) && t.mime !== "application/zip") refused ??= new UploadRefused(400, NOT_ACCEPTED);
     };
+    // A refused file is not written past the refusal, but the request is read to its end here: the
+    // refusal then goes back through the callback below, after the part file is gone. (Failing the
+    // stream instead let multer answer on the source's error before the unlink had run.)
     const counting = new Transform({
       transform(chunk: Buffer, _enc, next) {
+        if (refused) return next();
         size += chunk.length;
-        if (size > quota)
-          return next(
-            (refused ??= new UploadRefused(
-              400,
-              `Your files would exceed the space allowed for this questionnaire. Remove a file first.`,
-            )),
+        if (size > quota) {
+          refused = new UploadRefused(
+            400,
+            `Your files would exceed the space allowed for this questionnaire. Remove a file first.`,
           );
+          return next();
+        }
         hash.update(chunk);
         if (headSize < HEAD_BYTES) {
           head.push(chunk.subarray(0, HEAD_BYTES - headSize));
           headSize += Math.min(chunk.length, HEAD_BYTES - headSize);
         }
-        if (!sniffed && headSize >= 4100)
-          return void sniff().then(() => next(refused, refused ? undefined : chunk), next);
-        next(refused, refused ? undefined : chunk);
+        if (!sniffed && headSize >= 4100) return void sniff().then(() => next(null, refused ? undefined : chunk), next);
+        next(null, chunk);
       },
     });
     pipeline(file.stream, counting, out)

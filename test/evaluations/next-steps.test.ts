@@ -68,6 +68,10 @@ describe("what to do next on an evaluation", () => {
       href: "/evaluations/7/vendors/1#q-cfo_licence",
     });
     expect(s.at(-1)!.text).toContain("It ranks submitted vendors only.");
+    // A vendor that has submitted needs no new link once its own has expired.
+    const expired = { live: false, remindFrom: new Date("2026-11-01T00:00:00Z") };
+    const done = nextSteps(e, [vendor({ id: 1, name: "A", status: "submitted", link: expired })], "buyer", now);
+    expect(texts(done).some((t) => t.includes("invitation"))).toBe(false);
     const all = nextSteps(
       e,
       [vendor({ id: 1, name: "A", status: "submitted" }), vendor({ id: 2, name: "B", status: "submitted" })],

@@ -18,7 +18,7 @@ describe("templates rendered by name", () => {
     expect($(".unit").text()).toBe("EUR per year");
   });
 
-  it("escape what they print and keep the compiled template", () => {
+  it("escape what they print, the same on every render", () => {
     const locals = { q, id: "q-1", aria: "", answer: `"><script>alert(1)</script>`, currency: "EUR" };
     const a = renderTemplate("partials/portal/answer/amount", locals);
     expect(a).not.toContain("<script>");
