@@ -4,13 +4,16 @@ import type { AnswerValue } from "../questions/answers.js";
 export interface StoredAnswer {
   questionKey: string;
   value: AnswerValue | null;
+  /** Why the vendor does not know the answer yet, when it said so (the value is then null: priced as silence). */
+  notKnown: string | null;
   revision: number;
   updatedBy: string;
   updatedAt: string;
 }
 
 type Row = Omit<StoredAnswer, "value"> & { value: string | null };
-const columns = "question_key AS questionKey, value, revision, updated_by AS updatedBy, updated_at AS updatedAt";
+const columns =
+  "question_key AS questionKey, value, not_known AS notKnown, revision, updated_by AS updatedBy, updated_at AS updatedAt";
 const parse = (r: Row): StoredAnswer => ({
   ...r,
   value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue),
@@ -29,29 +32,35 @@ const inList: string[] = [];
  * The stored values and revisions of some of a vendor's questions, by key (cleared answers have
  * value null). Cheaper than every answer with its authorship when a page shows one section.
  */
-export function answersOf(
-  db: Db,
-  vendorId: number,
-  keys: readonly string[],
-): Map<string, { value: AnswerValue | null; revision: number }> {
-  const out = new Map<string, { value: AnswerValue | null; revision: number }>();
+export function answersOf(db: Db, vendorId: number, keys: readonly string[]): Map<string, SectionAnswer> {
+  const out = new Map<string, SectionAnswer>();
   if (!keys.length) return out;
   let text = inList[keys.length];
   if (!text)
     inList[keys.length] =
-      text = `SELECT question_key, value, revision FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
+      text = `SELECT question_key, value, not_known, revision FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
   const rows = sql(db, text)
     .raw(true)
-    .all(vendorId, ...keys) as [string, string | null, number][];
-  for (const [key, value, revision] of rows)
-    out.set(key, { value: value === null ? null : (JSON.parse(value) as AnswerValue), revision });
+    .all(vendorId, ...keys) as [string, string | null, string | null, number][];
+  for (const [key, value, notKnown, revision] of rows)
+    out.set(key, { value: value === null ? null : (JSON.parse(value) as AnswerValue), notKnown, revision });
   return out;
 }
+
+/** What a section page needs of a stored answer. */
+export type SectionAnswer = Pick<StoredAnswer, "value" | "notKnown" | "revision">;
 
 /** The values of stored answers by key, leaving out cleared ones. */
 export function valuesOf(stored: ReadonlyMap<string, { value: AnswerValue | null }>): Record<string, AnswerValue> {
   const out: Record<string, AnswerValue> = {};
   for (const [key, a] of stored) if (a.value !== null) out[key] = a.value;
+  return out;
+}
+
+/** The reasons given for answers not known yet, by key. */
+export function notKnownOf(stored: ReadonlyMap<string, { notKnown: string | null }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, a] of stored) if (a.notKnown !== null) out[key] = a.notKnown;
   return out;
 }
 
@@ -71,12 +80,31 @@ export function answersByVendor(db: Db, evaluationId: number): Map<number, Recor
   return out;
 }
 
+/** The reasons of answers marked "not known yet" of every vendor of an evaluation, by vendor id as a string. */
+export function notKnownByVendor(db: Db, evaluationId: number): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  const rows = sql(
+    db,
+    `SELECT a.vendor_id, a.question_key, a.not_known FROM answers a JOIN vendors v ON v.id = a.vendor_id
+      WHERE v.evaluation_id = ? AND a.not_known IS NOT NULL`,
+  )
+    .raw(true)
+    .all(evaluationId) as [number, string, string][];
+  for (const [vendorId, key, reason] of rows) {
+    const m = out.get(String(vendorId)) ?? {};
+    m[key] = reason;
+    out.set(String(vendorId), m);
+  }
+  return out;
+}
+
 export type SaveResult =
   | {
       ok: true;
       revision: number;
       changed: boolean;
       /** Whether the question had a (non-cleared) answer before. */ wasAnswered: boolean;
+      /** Whether it was marked not known yet before. */ wasNotKnown: boolean;
     }
   | { ok: false; current: StoredAnswer };
 
@@ -84,6 +112,8 @@ export interface AnswerWrite {
   vendorId: number;
   questionKey: string;
   value: AnswerValue | null;
+  /** The reason the answer is not known yet (the value must then be null); null or left out otherwise. */
+  notKnown?: string | null;
   expectedRevision: number;
   actor: string;
 }
@@ -104,38 +134,42 @@ export function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
   ) as Row | undefined;
   const currentRevision = cur?.revision ?? 0;
   const json = a.value === null ? null : JSON.stringify(a.value);
+  const notKnown = a.value === null ? (a.notKnown ?? null) : null;
   const wasAnswered = cur !== undefined && cur.value !== null;
-  if (cur && cur.value === json) return { ok: true, revision: currentRevision, changed: false, wasAnswered };
+  const wasNotKnown = cur !== undefined && cur.notKnown !== null;
+  if (cur && cur.value === json && cur.notKnown === notKnown)
+    return { ok: true, revision: currentRevision, changed: false, wasAnswered, wasNotKnown };
   if (currentRevision !== a.expectedRevision)
     return {
       ok: false,
       current: cur
         ? parse(cur)
-        : { questionKey: a.questionKey, value: null, revision: 0, updatedBy: "", updatedAt: "" },
+        : { questionKey: a.questionKey, value: null, notKnown: null, revision: 0, updatedBy: "", updatedAt: "" },
     };
   const revision = currentRevision + 1;
   const now = nowIso();
   if (cur)
     sql(
       db,
-      "UPDATE answers SET value = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?",
-    ).run(json, revision, a.actor, now, a.vendorId, a.questionKey);
+      "UPDATE answers SET value = ?, not_known = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?",
+    ).run(json, notKnown, revision, a.actor, now, a.vendorId, a.questionKey);
   else
     sql(
       db,
-      "INSERT INTO answers (vendor_id, question_key, value, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(a.vendorId, a.questionKey, json, revision, a.actor, now);
+      "INSERT INTO answers (vendor_id, question_key, value, not_known, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).run(a.vendorId, a.questionKey, json, notKnown, revision, a.actor, now);
   sql(
     db,
-    "INSERT INTO answer_history (vendor_id, question_key, revision, value, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
-  ).run(a.vendorId, a.questionKey, revision, json, a.actor, now);
-  return { ok: true, revision, changed: true, wasAnswered };
+    "INSERT INTO answer_history (vendor_id, question_key, revision, value, not_known, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+  ).run(a.vendorId, a.questionKey, revision, json, notKnown, a.actor, now);
+  return { ok: true, revision, changed: true, wasAnswered, wasNotKnown };
 }
 
 export interface HistoryEntry {
   questionKey: string;
   revision: number;
   value: AnswerValue | null;
+  notKnown: string | null;
   changedBy: string;
   changedAt: string;
 }
@@ -148,8 +182,8 @@ export function recentHistory(
 ): { entries: HistoryEntry[]; counts: Map<string, number> } {
   const rows = sql(
     db,
-    `SELECT questionKey, revision, value, changedBy, changedAt, total FROM (
-      SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt,
+    `SELECT questionKey, revision, value, notKnown, changedBy, changedAt, total FROM (
+      SELECT question_key AS questionKey, revision, value, not_known AS notKnown, changed_by AS changedBy, changed_at AS changedAt,
         row_number() OVER (PARTITION BY question_key ORDER BY revision DESC) AS n, count(*) OVER (PARTITION BY question_key) AS total
       FROM answer_history WHERE vendor_id = ?) WHERE n <= ? ORDER BY questionKey, revision DESC`,
   ).all(vendorId, perQuestion) as (Omit<HistoryEntry, "value"> & { value: string | null; total: number })[];
@@ -176,7 +210,7 @@ export function historyPage(
     .get(vendorId, questionKey) as number;
   const rows = sql(
     db,
-    `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
+    `SELECT question_key AS questionKey, revision, value, not_known AS notKnown, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
       WHERE vendor_id = ? AND question_key = ? ORDER BY revision DESC LIMIT ? OFFSET ?`,
   ).all(vendorId, questionKey, size, page * size) as (Omit<HistoryEntry, "value"> & { value: string | null })[];
   return {
@@ -189,7 +223,7 @@ export function historyPage(
 export function answerHistory(db: Db, vendorId: number, questionKey?: string): HistoryEntry[] {
   const rows = sql(
     db,
-    `SELECT question_key AS questionKey, revision, value, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
+    `SELECT question_key AS questionKey, revision, value, not_known AS notKnown, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
       WHERE vendor_id = ? ${questionKey ? "AND question_key = ?" : ""} ORDER BY changed_at DESC, revision DESC`,
   ).all(...(questionKey ? [vendorId, questionKey] : [vendorId])) as (Omit<HistoryEntry, "value"> & {
     value: string | null;

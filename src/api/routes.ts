@@ -43,7 +43,12 @@ export function apiRoutes(db: Db) {
       answers: Object.fromEntries(
         [...listAnswers(db, v.id)].map(([k, a]) => [
           k,
-          { value: a.value, revision: a.revision, updatedAt: a.updatedAt },
+          {
+            value: a.value,
+            ...(a.notKnown === null ? {} : { notKnown: a.notKnown }),
+            revision: a.revision,
+            updatedAt: a.updatedAt,
+          },
         ]),
       ),
     });

@@ -43,7 +43,10 @@ const SENTENCES: Record<string, (d: Detail, n: AuditNames) => string> = {
   "vendor.submitted": (d) => `Submitted the questionnaire for ${text(d.vendor)}.`,
   "vendor.declined": (d) => `Declined to respond for ${text(d.vendor)}.`,
   "vendor.reopened": (d) => `Reopened ${text(d.vendor)}'s questionnaire.`,
-  "answer.changed": (d, n) => `Changed the answer to ${question(d, n)} for ${text(d.vendor)}.`,
+  "answer.changed": (d, n) =>
+    d.notKnown
+      ? `Marked the answer to ${question(d, n)} “not known yet” for ${text(d.vendor)}.`
+      : `Changed the answer to ${question(d, n)} for ${text(d.vendor)}.`,
   "evidence.uploaded": (d, n) => `Attached evidence to ${question(d, n)} for ${text(d.vendor)}.`,
   "evidence.removed": (d, n) => `Removed evidence from ${question(d, n)} for ${text(d.vendor)}.`,
   "clarification.opened": (d, n) => `Asked ${text(d.vendor)} for a clarification on ${question(d, n)}.`,

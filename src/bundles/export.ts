@@ -3,10 +3,10 @@ import type { Db } from "../db/index.js";
 import { findEvaluation } from "../evaluations/repo.js";
 import { findQuestionSetRow } from "../questions/repo.js";
 import { listVendors } from "../vendors/repo.js";
-import type { Bundle } from "./schema.js";
+import type { Bundle, BundleInput } from "./schema.js";
 
 /** The bundle for a stored evaluation; ids are left out so that export → import → export is stable. */
-export function exportBundle(db: Db, evaluationId: number): Bundle | undefined {
+export function exportBundle(db: Db, evaluationId: number): BundleInput | undefined {
   const e = findEvaluation(db, evaluationId);
   if (!e) return undefined;
   const qs = findQuestionSetRow(db, e.questionSetId)!;
@@ -29,21 +29,22 @@ export function exportBundle(db: Db, evaluationId: number): Bundle | undefined {
       assumptions: e.assumptions,
       settings: e.settings,
     },
-    vendors: listVendors(db, evaluationId).map((v) => ({
-      name: v.name,
-      contactName: v.contactName,
-      contactEmail: v.contactEmail,
-      status: v.status,
-      submittedAt: v.submittedAt,
-      declinedReason: v.declinedReason,
-      answers: Object.fromEntries(
-        [...listAnswers(db, v.id).values()]
-          .filter((a) => a.value !== null)
-          .sort((a, b) => a.questionKey.localeCompare(b.questionKey))
-          .map((a) => [a.questionKey, a.value]),
-      ),
-      clarifications: clarifications(db, v.id),
-    })),
+    vendors: listVendors(db, evaluationId).map((v) => {
+      const stored = [...listAnswers(db, v.id).values()].sort((a, b) => a.questionKey.localeCompare(b.questionKey));
+      const notKnown = stored.filter((a) => a.notKnown !== null).map((a) => [a.questionKey, a.notKnown]);
+      return {
+        name: v.name,
+        contactName: v.contactName,
+        contactEmail: v.contactEmail,
+        status: v.status,
+        submittedAt: v.submittedAt,
+        declinedReason: v.declinedReason,
+        answers: Object.fromEntries(stored.filter((a) => a.value !== null).map((a) => [a.questionKey, a.value])),
+        // Left out when empty: a bundle of an evaluation without such answers reads as before.
+        ...(notKnown.length ? { notKnown: Object.fromEntries(notKnown) as Record<string, string> } : {}),
+        clarifications: clarifications(db, v.id),
+      };
+    }),
   };
 }
 

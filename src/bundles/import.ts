@@ -88,6 +88,15 @@ function checkAgainstSet(bundle: Bundle, set: QuestionSet): BundleProblem[] {
     if (problem) problems.push({ path: `evaluation.assumptions.${key}`, message: problem });
   }
   bundle.vendors.forEach((v, vi) => {
+    for (const key of Object.keys(v.notKnown)) {
+      const entry = index.get(key);
+      if (!entry) problems.push({ path: `vendors[${vi}].notKnown.${key}`, message: `unknown question key '${key}'` });
+      else if (!sent.has(entry.role))
+        problems.push({
+          path: `vendors[${vi}].notKnown.${key}`,
+          message: `is a question of the ${entry.role} section, which the evaluation does not send`,
+        });
+    }
     for (const [key, value] of Object.entries(v.answers)) {
       const path = `vendors[${vi}].answers.${key}`;
       const entry = index.get(key);
@@ -138,6 +147,15 @@ export function importBundle(db: Db, text: string, actor: string): number {
           const clean = answerSchema(index.get(key)!.question).parse(value);
           saveAnswer(db, { vendorId, questionKey: key, value: clean, expectedRevision: 0, actor: `import:${actor}` });
         }
+        for (const [key, reason] of Object.entries(v.notKnown))
+          saveAnswer(db, {
+            vendorId,
+            questionKey: key,
+            value: null,
+            notKnown: reason,
+            expectedRevision: 0,
+            actor: `import:${actor}`,
+          });
         for (const c of v.clarifications) insertClarification(db, vendorId, c);
         refreshProgress(db, vendorId);
       }

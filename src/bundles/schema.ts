@@ -61,6 +61,13 @@ export const BundleVendorSchema = z
       .default(null),
     /** Answers by question key; each value is checked against its question's type on import. */
     answers: z.record(z.string(), z.unknown()).default({}),
+    /** Answers the vendor marked "not known yet", by question key, with the reason it gave. */
+    notKnown: z
+      .record(
+        z.string(),
+        z.string().trim().min(1, "cannot be empty").max(500, "at most 500 characters").superRefine(oneLine),
+      )
+      .default({}),
     clarifications: z.array(BundleClarificationSchema).default([]),
   })
   .superRefine((v, ctx) => {
@@ -75,7 +82,9 @@ export const BundleVendorSchema = z
       issue("declinedReason", "a vendor that declined needs its reason");
     if (v.status !== "declined" && v.declinedReason !== null)
       issue("declinedReason", `must be null: the vendor is ${v.status.replace("_", " ")}, not declined`);
-    if (v.status === "invited" && Object.keys(v.answers).length)
+    for (const key of Object.keys(v.notKnown))
+      if (key in v.answers) issue("notKnown", `'${key}' has an answer: an answer is either given or not known yet`);
+    if (v.status === "invited" && Object.keys(v.answers).length + Object.keys(v.notKnown).length)
       issue("status", "cannot be invited with answers: a vendor that answered is in progress, submitted or declined");
   });
 
@@ -113,6 +122,7 @@ export const BundleSchema = z
           unevidencedIncludedAsPartial: z.boolean().optional(),
           rankUnsubmitted: z.boolean().optional(),
           rankOn: z.enum(["nominal", "present"], "must be nominal or present").optional(),
+          notKnownBlocksSubmit: z.boolean().optional(),
         })
         .default({}),
     }),

@@ -4,8 +4,8 @@ import { FLAG_LABELS } from "../domain.js";
 import type { Scored } from "../evaluations/scoring.js";
 
 /** The readable table `truecost score` prints: vendors by adjusted total, with the presenter's sentences. */
-export function scoreTable({ evaluation, result, set }: Scored): string {
-  const v = presentComparison(result, set);
+export function scoreTable({ evaluation, result, set, notKnown }: Scored): string {
+  const v = presentComparison(result, set, { notKnown });
   const rows = v.vendors.map((x) => [
     ...summaryCells(x),
     x.result.flags.map((f) => `${FLAG_LABELS[f.id]} (${f.severity})`).join(", ") || "none",

@@ -23,7 +23,7 @@ export function comparisonPageData(db: Db, evaluationId: number): PageData | und
   if (!scored) return undefined;
   const result = scored.result;
   const lines = result.vendors.length <= INLINE_LINES;
-  const view = presentComparison(result, scored.set, { lines });
+  const view = presentComparison(result, scored.set, { lines, notKnown: scored.notKnown });
   if (!lines) for (const v of view.vendors) v.result = { ...v.result, lines: [] };
   return { view, charts: comparisonCharts(result).map((c) => ({ title: c.title, svg: chartSvg(c), table: c.table })) };
 }

@@ -277,7 +277,15 @@ export function signedBy(signatures: Decision["signatures"], when?: (at: string)
 }
 
 /** `lines: false` leaves every vendor's cost lines out (a page that links to them instead); the PDF and small pages show them. */
-export function presentComparison(r: ModelResult, set: QuestionSet, opts: { lines?: boolean } = {}): ComparisonView {
+/**
+ * `notKnown` gives, by vendor id, the reasons of answers the vendor marked "not known yet": the
+ * model priced them as silence, the view says so next to the line and in the vendor's paragraph.
+ */
+export function presentComparison(
+  r: ModelResult,
+  set: QuestionSet,
+  opts: { lines?: boolean; notKnown?: ReadonlyMap<string, Readonly<Record<string, string>>> } = {},
+): ComparisonView {
   const cur = r.currency;
   const byId = new Map(r.vendors.map((v) => [v.vendorId, v]));
   const ranked = r.ranking.adjusted.map((id) => byId.get(id)!);
@@ -298,7 +306,7 @@ export function presentComparison(r: ModelResult, set: QuestionSet, opts: { line
     present: v.presentTotal !== null ? money(v.presentTotal, cur) : totalText(v, cur),
     hidden: v.pricedTotal > 0 ? percent(v.hiddenShare, 0) : "—",
     unknown: v.unknownShare > 0 ? percent(v.unknownShare, 0) : "—",
-    paragraph: vendorParagraph(r, v),
+    paragraph: [vendorParagraph(r, v), notKnownSentence(opts.notKnown?.get(v.vendorId))].filter(Boolean).join(" "),
     layers:
       opts.lines === false
         ? []
@@ -306,7 +314,9 @@ export function presentComparison(r: ModelResult, set: QuestionSet, opts: { line
             layer,
             label: LAYER_LABELS[layer],
             total: money(v.byLayer[layer], cur),
-            lines: v.lines.filter((l) => l.layer === layer).map((l) => lineView(l, index, cur)),
+            lines: v.lines
+              .filter((l) => l.layer === layer)
+              .map((l) => lineView(l, index, cur, opts.notKnown?.get(v.vendorId))),
           })).filter((g) => g.lines.length > 0),
     commitment: v.commitment
       ? `A minimum term of ${v.commitment.minTermYears} years commits ${money(v.commitment.amount, cur)} of recurring prices for ${v.commitment.yearsBeyond} year${v.commitment.yearsBeyond === 1 ? "" : "s"} beyond the ${r.horizonYears}-year horizon (not in the total).`
@@ -491,7 +501,19 @@ function vendorParagraph(r: ModelResult, v: VendorResult): string {
   return parts.join(" ");
 }
 
-function lineView(l: CostLine, index: ReturnType<typeof questionIndex>, cur: string): LineView {
+/** What a vendor's paragraph says of its answers marked "not known yet". */
+function notKnownSentence(notKnown: Readonly<Record<string, string>> | undefined): string {
+  const n = notKnown ? Object.keys(notKnown).length : 0;
+  if (!n) return "";
+  return `It marked ${n === 1 ? "one answer" : `${n} answers`} “not known yet”, priced as if unanswered.`;
+}
+
+function lineView(
+  l: CostLine,
+  index: ReturnType<typeof questionIndex>,
+  cur: string,
+  notKnown: Readonly<Record<string, string>> | undefined,
+): LineView {
   const q = index.get(l.questionKey)?.question;
   const badge = l.unpriced ? "unpriced" : l.unknown ? "unknown" : l.kind;
   const badgeText = l.unpriced
@@ -512,7 +534,7 @@ function lineView(l: CostLine, index: ReturnType<typeof questionIndex>, cur: str
   return {
     questionKey: l.questionKey,
     question: q?.text ?? l.questionKey,
-    answer: q ? formatAnswer(q, l.answer, cur) : "—",
+    answer: q ? formatAnswer(q, l.answer, cur, notKnown?.[l.questionKey]) : "—",
     badge,
     badgeText,
     where: `${LAYER_LABELS[l.layer]} · ${PHASE_LABELS[l.phase]}`,

@@ -11,6 +11,8 @@ export interface EvaluationSettings {
   rankUnsubmitted?: boolean;
   /** Rank vendors on the adjusted total (default) or on its present value. */
   rankOn?: "nominal" | "present";
+  /** Refuse a submission while required answers are marked "not known yet"; by default they may be submitted. */
+  notKnownBlocksSubmit?: boolean;
 }
 
 export interface Evaluation {
@@ -72,19 +74,25 @@ function toEvaluation(r: Row): Evaluation {
   };
 }
 
-/** What the vendor portal uses of an evaluation: read with every vendor request, so not its assumptions and settings. */
+/**
+ * What the vendor portal uses of an evaluation: read with every vendor request, so not its
+ * assumptions, and of its settings only the one the vendor's submit rule reads.
+ */
 export type PortalEvaluation = Pick<
   Evaluation,
   "id" | "title" | "description" | "currency" | "dueDate" | "questionSetId" | "roles" | "status" | "createdBy"
->;
-type PortalEvaluationRow = Omit<PortalEvaluation, "roles"> & { roles: string };
-const portalEvaluationColumns =
-  "id, title, description, currency, due_date AS dueDate, question_set_id AS questionSetId, roles, status, created_by AS createdBy";
+> & { notKnownBlocksSubmit: boolean };
+type PortalEvaluationRow = Omit<PortalEvaluation, "roles" | "notKnownBlocksSubmit"> & {
+  roles: string;
+  notKnownBlocksSubmit: number;
+};
+const portalEvaluationColumns = `id, title, description, currency, due_date AS dueDate, question_set_id AS questionSetId, roles,
+  status, created_by AS createdBy, coalesce(json_extract(settings, '$.notKnownBlocksSubmit'), 0) AS notKnownBlocksSubmit`;
 
 export function findPortalEvaluation(db: Db, id: number): PortalEvaluation | undefined {
   const r = sql(db, `SELECT ${portalEvaluationColumns} FROM evaluations WHERE id = ?`).get(id) as
     PortalEvaluationRow | undefined;
-  return r && { ...r, roles: JSON.parse(r.roles) as Role[] };
+  return r && { ...r, roles: JSON.parse(r.roles) as Role[], notKnownBlocksSubmit: !!r.notKnownBlocksSubmit };
 }
 
 export function insertEvaluation(db: Db, e: NewEvaluation): number {

@@ -45,6 +45,7 @@ function valuesOf(e: Evaluation): Values {
     unevidencedIncludedAsPartial: !!e.settings.unevidencedIncludedAsPartial,
     rankUnsubmitted: !!e.settings.rankUnsubmitted,
     rankOn: e.settings.rankOn ?? "nominal",
+    allowNotKnown: !e.settings.notKnownBlocksSubmit,
     ...Object.fromEntries(Object.entries(e.assumptions).map(([k, v]) => [`a_${k}`, String(v)])),
   };
 }
@@ -296,6 +297,7 @@ function validate(db: Db, body: Values, existing: Evaluation | null): Validated 
         unevidencedIncludedAsPartial: f.unevidencedIncludedAsPartial,
         rankUnsubmitted: f.rankUnsubmitted,
         rankOn: f.rankOn,
+        ...(f.allowNotKnown ? {} : { notKnownBlocksSubmit: true }),
       },
     },
   };

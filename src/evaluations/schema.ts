@@ -52,6 +52,11 @@ export const EvaluationFormSchema = z
     unevidencedIncludedAsPartial: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
     rankUnsubmitted: z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean()),
     rankOn: z.enum(["nominal", "present"], "Choose what vendors are ranked on").default("nominal"),
+    // The form sends "off" (a hidden field) then "on" when ticked; a client that sends neither keeps the default (allowed).
+    allowNotKnown: z.preprocess(
+      (v) => (v === undefined ? true : Array.isArray(v) ? v.includes("on") : v === "on" || v === "true" || v === true),
+      z.boolean(),
+    ),
   })
   .transform((f, ctx) => {
     // Amounts are read in the evaluation's currency, exactly (see parseAmount).

@@ -1,4 +1,4 @@
-import { answersByVendor } from "../answers/repo.js";
+import { answersByVendor, notKnownByVendor } from "../answers/repo.js";
 import type { Db } from "../db/index.js";
 import { runModel, type ModelInput, type ModelResult } from "../model/index.js";
 import { getQuestionSet } from "../questions/repo.js";
@@ -13,6 +13,8 @@ export interface Scored {
   set: QuestionSet;
   vendors: Vendor[];
   result: ModelResult;
+  /** By vendor id (as the model names vendors), the reasons of answers marked "not known yet": the model saw silence. */
+  notKnown: Map<string, Record<string, string>>;
 }
 
 /** The cost model's input for an evaluation as stored: the one path from the database to the model. */
@@ -73,7 +75,8 @@ export function scoreEvaluation(db: Db, evaluationId: number): Scored | undefine
   if (!evaluation) return undefined;
   const set = getQuestionSet(db, evaluation.questionSetId);
   const vendors = listVendors(db, evaluationId);
-  const scored = { evaluation, set, vendors, result: runModel(modelInput(db, evaluation, vendors, set)) };
+  const result = runModel(modelInput(db, evaluation, vendors, set));
+  const scored = { evaluation, set, vendors, result, notKnown: notKnownByVendor(db, evaluationId) };
   cache.delete(key);
   cache.set(key, { state, scored });
   if (cache.size > CACHED) cache.delete(cache.keys().next().value!);

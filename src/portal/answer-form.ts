@@ -2,13 +2,35 @@ import { parseAmount } from "../format.js";
 import { answerSchema, type AnswerValue } from "../questions/answers.js";
 import type { Question } from "../questions/schema.js";
 
-/** What the form posts for one question: `q` its value(s), `p` a coverage item's separate price. */
+/**
+ * What the form posts for one question: `q` its value(s), `p` a coverage item's separate price,
+ * `nk` whether the vendor marks it "not known yet" and `nkr` why.
+ */
 export interface RawAnswer {
   q?: string | string[];
   p?: string;
+  nk?: string;
+  nkr?: string;
 }
 
-export type Parsed = { ok: true; value: AnswerValue | null } | { ok: false; error: string };
+/** A parsed answer: its value (null clears it), or no value and the reason it is not known yet. */
+export type Parsed = { ok: true; value: AnswerValue | null; notKnown: string | null } | { ok: false; error: string };
+
+const NOT_KNOWN_MAX = 500;
+
+/** The "not known yet" reason, when the box is ticked: one short line, required. */
+function parseNotKnown(raw: RawAnswer): Parsed | undefined {
+  if (!raw.nk) return undefined;
+  const reason = (raw.nkr ?? "").replace(/\s+/g, " ").trim();
+  if (!reason)
+    return {
+      ok: false,
+      error: "Say in a few words why the answer is not known yet, e.g. “depends on the pilot's volumes”",
+    };
+  if (reason.length > NOT_KNOWN_MAX)
+    return { ok: false, error: `Keep the reason under ${NOT_KNOWN_MAX} characters (it has ${reason.length})` };
+  return { ok: true, value: null, notKnown: reason };
+}
 
 const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? "") : (v ?? "")).trim();
 
@@ -20,12 +42,21 @@ function parseMoney(raw: string, currency: string): number | string {
 
 /** Parses one question's posted fields into an answer (null clears it), checked by the question's zod schema. */
 export function parseAnswer(q: Question, raw: RawAnswer, currency: string): Parsed {
+  const value = parseValue(q, raw, currency);
+  const notKnown = parseNotKnown(raw);
+  if (!notKnown || !notKnown.ok) return notKnown ?? value;
+  if (!value.ok || value.value !== null)
+    return { ok: false, error: "Either answer or tick “Not known yet”: clear the answer, or untick the box" };
+  return notKnown;
+}
+
+function parseValue(q: Question, raw: RawAnswer, currency: string): Parsed {
   let value: unknown;
   switch (q.type) {
     case "coverage": {
       const status = one(raw.q);
       const price = one(raw.p);
-      if (!status && !price) return { ok: true, value: null };
+      if (!status && !price) return { ok: true, value: null, notKnown: null };
       if (!status) return { ok: false, error: "Choose whether the item is included before giving a separate price" };
       let p: number | undefined;
       if (price) {
@@ -38,7 +69,7 @@ export function parseAnswer(q: Question, raw: RawAnswer, currency: string): Pars
     }
     case "money": {
       const s = one(raw.q);
-      if (!s) return { ok: true, value: null };
+      if (!s) return { ok: true, value: null, notKnown: null };
       const m = parseMoney(s, currency);
       if (typeof m === "string") return { ok: false, error: m };
       value = m;
@@ -47,26 +78,26 @@ export function parseAnswer(q: Question, raw: RawAnswer, currency: string): Pars
     case "number":
     case "percent": {
       const s = one(raw.q).replace(/[\s,%]/g, "");
-      if (!s) return { ok: true, value: null };
+      if (!s) return { ok: true, value: null, notKnown: null };
       if (!/^-?\d+(\.\d+)?$/.test(s)) return { ok: false, error: "Enter a number, e.g. 12 or 12.5" };
       value = Number(s);
       break;
     }
     case "yes_no": {
       const s = one(raw.q);
-      if (!s) return { ok: true, value: null };
+      if (!s) return { ok: true, value: null, notKnown: null };
       value = s === "yes" ? true : s === "no" ? false : s;
       break;
     }
     case "multi_choice": {
       const list = (Array.isArray(raw.q) ? raw.q : raw.q ? [raw.q] : []).map((x) => String(x)).filter((x) => x !== "");
-      if (list.length === 0) return { ok: true, value: null };
+      if (list.length === 0) return { ok: true, value: null, notKnown: null };
       value = list;
       break;
     }
     default: {
       const s = one(raw.q);
-      if (!s) return { ok: true, value: null };
+      if (!s) return { ok: true, value: null, notKnown: null };
       value = s;
     }
   }
@@ -75,7 +106,7 @@ export function parseAnswer(q: Question, raw: RawAnswer, currency: string): Pars
     const msg = r.error.issues[0]!.message;
     return { ok: false, error: msg.charAt(0).toUpperCase() + msg.slice(1) };
   }
-  return { ok: true, value: r.data };
+  return { ok: true, value: r.data, notKnown: null };
 }
 
 /** The form fields that show an answer again (the inverse of parseAnswer). */
@@ -84,7 +115,9 @@ export function toRaw(
   value: AnswerValue | null | undefined,
   currency: string,
   fromMinor: (m: number, c: string) => number,
+  notKnown?: string | null,
 ): RawAnswer {
+  if (notKnown) return { nk: "1", nkr: notKnown };
   if (value === null || value === undefined) return {};
   switch (q.type) {
     case "coverage": {

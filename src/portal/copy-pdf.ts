@@ -14,6 +14,7 @@ export function answersCopyPdf(
   v: Vendor,
   answers: Record<string, AnswerValue>,
   files: { questionKey: string; name: string; sha256: string }[],
+  notKnown: Record<string, string> = {},
 ): Promise<Buffer> {
   const w = new ReportWriter(
     {
@@ -40,7 +41,12 @@ export function answersCopyPdf(
     for (const q of s.questions) {
       if (!isShown(q, answers)) continue;
       w.paragraph(q.text, { size: 10, bold: true, color: "#111111", gap: 2 });
-      w.paragraph(formatAnswer(q, answers[q.key], e.currency), { size: 10, color: "#333333", gap: 2, indent: 12 });
+      w.paragraph(formatAnswer(q, answers[q.key], e.currency, notKnown[q.key]), {
+        size: 10,
+        color: "#333333",
+        gap: 2,
+        indent: 12,
+      });
       for (const f of files.filter((x) => x.questionKey === q.key))
         w.paragraph(`Evidence: ${f.name} (SHA-256 ${f.sha256.slice(0, 16)}…)`, {
           size: 8,

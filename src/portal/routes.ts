@@ -148,7 +148,12 @@ export function portalRoutes(db: Db, config: Config): Router {
     // saved keep what was typed, each marked, and the page says why (503, try again).
     let fault: { id: string; message: string; retryAfter: number } | undefined;
     for (const q of section.questions) {
-      const raw: RawAnswer = { q: req.body[`q_${q.key}`], p: req.body[`p_${q.key}`] };
+      const raw: RawAnswer = {
+        q: req.body[`q_${q.key}`],
+        p: req.body[`p_${q.key}`],
+        nk: req.body[`nk_${q.key}`],
+        nkr: req.body[`nkr_${q.key}`],
+      };
       const expected = Number(req.body[`rev_${q.key}`] ?? 0);
       const parsed = parseAnswer(q, raw, p.evaluation.currency);
       if (!parsed.ok) {
@@ -156,17 +161,19 @@ export function portalRoutes(db: Db, config: Config): Router {
         continue;
       }
       const before = stored.get(q.key);
-      if ((before?.value ?? null) === null && parsed.value === null) continue;
+      const same =
+        JSON.stringify(before?.value ?? null) === JSON.stringify(parsed.value) &&
+        (before?.notKnown ?? null) === parsed.notKnown;
+      if (same && (before?.value ?? null) === null) continue;
       if (fault) {
-        if (JSON.stringify(before?.value ?? null) !== JSON.stringify(parsed.value))
-          outcome.set(q.key, { raw, error: fault.message, revision: expected });
+        if (!same) outcome.set(q.key, { raw, error: fault.message, revision: expected });
         continue;
       }
       try {
-        const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, parsed.value, expected, portalActor(p), {
-          set: p.set,
-          roles: p.evaluation.roles,
-        });
+        const scope = { set: p.set, roles: p.evaluation.roles };
+        const actor = portalActor(p);
+        const { value, notKnown } = parsed;
+        const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, value, expected, actor, scope, notKnown);
         if (!result.ok)
           outcome.set(q.key, { raw, revision: result.current.revision, conflict: conflictOf(q, result.current, p) });
       } catch (err) {
@@ -187,10 +194,13 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!found || !canAnswer(p, found.role)) throw notFound("This question");
     const entry = { q: found.question, role: found.role };
     if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
-    const body = (req.body ?? {}) as { q?: unknown; p?: unknown; revision?: unknown };
+    const body = (req.body ?? {}) as { q?: unknown; p?: unknown; nk?: unknown; nkr?: unknown; revision?: unknown };
+    const text = (v: unknown) => (typeof v === "string" ? v : undefined);
     const raw: RawAnswer = {
       q: typeof body.q === "string" || Array.isArray(body.q) ? (body.q as string | string[]) : undefined,
-      p: typeof body.p === "string" ? body.p : undefined,
+      p: text(body.p),
+      nk: body.nk === true ? "1" : text(body.nk),
+      nkr: text(body.nkr),
     };
     const expected = Number(body.revision);
     if (!Number.isInteger(expected) || expected < 0)
@@ -210,6 +220,7 @@ export function portalRoutes(db: Db, config: Config): Router {
         evaluationId: p.evaluation.id,
         key: entry.q.key,
         value: parsed.value,
+        notKnown: parsed.notKnown,
         expectedRevision: expected,
         actor: portalActor(p),
         scope: { set: p.set, roles: p.evaluation.roles },
@@ -239,7 +250,7 @@ export function portalRoutes(db: Db, config: Config): Router {
       const s = stored.get(q.key);
       return {
         q,
-        raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor),
+        raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor, s?.notKnown),
         revision: s?.revision ?? 0,
         shown: isShown(q, values),
         ...outcome.get(q.key),

@@ -3,7 +3,7 @@ import { writeAnswer, type SaveResult } from "../answers/repo.js";
 import { audit } from "../audit/repo.js";
 import { nowIso, sql, transaction, type Db } from "../db/index.js";
 import { shownMap, showsIfSources, type AnswerValue } from "../questions/answers.js";
-import { refreshProgress, answerValues, storedProgress } from "../vendors/service.js";
+import { refreshProgress, answerSheet, storedProgress } from "../vendors/service.js";
 import type { Vendor } from "../vendors/repo.js";
 import type { Progress } from "../questions/progress.js";
 import type { QuestionSet } from "../questions/schema.js";
@@ -23,6 +23,8 @@ export interface VendorWrite {
   evaluationId: number;
   key: string;
   value: AnswerValue | null;
+  /** Why the answer is not known yet, when the vendor says so (value null). */
+  notKnown?: string | null;
   expectedRevision: number;
   actor: string;
   scope: { set: QuestionSet; roles: readonly Role[] } | undefined;
@@ -44,12 +46,14 @@ export function saveVendorAnswer(
   expectedRevision: number,
   actor: string,
   scope?: { set: QuestionSet; roles: readonly Role[] },
+  notKnown: string | null = null,
 ): VendorSave {
   return transaction(db, writeVendorAnswer).immediate(db, {
     vendor,
     evaluationId,
     key,
     value,
+    notKnown,
     expectedRevision,
     actor,
     scope,
@@ -62,6 +66,7 @@ export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
     vendorId: w.vendor.id,
     questionKey: w.key,
     value: w.value,
+    notKnown: w.notKnown,
     expectedRevision: w.expectedRevision,
     actor: w.actor,
   });
@@ -70,7 +75,8 @@ export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
   if (!r.changed) return { ...r, progress: stored() };
   const decides = !w.scope || showsIfSources(w.scope.set).has(w.key);
   // A vendor's progress is first counted at its first change; until then it is stored empty.
-  const kept = decides || r.wasAnswered !== (w.value !== null) ? undefined : stored();
+  const counted = r.wasAnswered !== (w.value !== null) || r.wasNotKnown !== (w.value === null && !!w.notKnown);
+  const kept = decides || counted ? undefined : stored();
   let out: VendorSave;
   if (!kept || Object.keys(kept).length === 0) {
     const { progress, values } = refreshProgress(db, w.vendor.id, w.scope);
@@ -82,17 +88,34 @@ export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
     vendor: w.vendor.name,
     question: w.key,
     revision: r.revision,
+    ...(w.value === null && w.notKnown ? { notKnown: true } : {}),
   });
   return out;
 }
 
-/** The hash that identifies a submission: SHA-256 over the vendor, the time and every answer in key order. */
-function submissionHash(vendorId: number, submittedAt: string, answers: Record<string, AnswerValue>): string {
-  const ordered = Object.keys(answers)
-    .sort()
-    .map((k) => [k, answers[k]]);
+/**
+ * The hash that identifies a submission: SHA-256 over the vendor, the time and every answer in key
+ * order, and the reasons of answers not known yet when there are any.
+ */
+function submissionHash(
+  vendorId: number,
+  submittedAt: string,
+  sheet: { values: Record<string, AnswerValue>; notKnown: Record<string, string> },
+): string {
+  const inOrder = <T>(m: Record<string, T>) =>
+    Object.keys(m)
+      .sort()
+      .map((k) => [k, m[k]]);
+  const notKnown = inOrder(sheet.notKnown);
   return createHash("sha256")
-    .update(JSON.stringify({ vendorId, submittedAt, answers: ordered }))
+    .update(
+      JSON.stringify({
+        vendorId,
+        submittedAt,
+        answers: inOrder(sheet.values),
+        ...(notKnown.length ? { notKnown } : {}),
+      }),
+    )
     .digest("hex");
 }
 
@@ -101,7 +124,7 @@ export function submit(db: Db, vendor: Vendor, evaluationId: number, actor: stri
   return db
     .transaction(() => {
       const at = nowIso();
-      const hash = submissionHash(vendor.id, at, answerValues(db, vendor.id));
+      const hash = submissionHash(vendor.id, at, answerSheet(db, vendor.id));
       db.prepare(
         "UPDATE vendors SET status = 'submitted', submitted_at = ?, submission_hash = ?, reopen_reason = NULL WHERE id = ?",
       ).run(at, hash, vendor.id);

@@ -9,7 +9,7 @@ import type { Db } from "../db/index.js";
 
 import { forbidden, invalid, notFound } from "../errors.js";
 import { enqueue } from "../mail/outbox.js";
-import { missingRequired } from "../questions/progress.js";
+import { missingRequired, notKnownRequired } from "../questions/progress.js";
 import { isShown, questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import { delegationEmail, handBackEmail } from "../vendors/emails.js";
@@ -28,15 +28,28 @@ import { DelegateSchema, MessageSchema, ReopenSchema } from "../vendors/schema.j
 import { parseForm } from "../web/forms.js";
 import { idParam } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
-import { canAnswer, portalActor, portalContext, portalOf, requireMain } from "./access.js";
+import { canAnswer, portalActor, portalContext, portalOf, requireMain, type PortalContext } from "./access.js";
+import type { AnswerValue } from "../questions/answers.js";
 import { answersCopyPdf } from "./copy-pdf.js";
 import { downloadName } from "../web/download.js";
 import { limitByCaller, postLimit } from "../web/security.js";
 import { StateCache } from "../web/state-cache.js";
-import { answerValues } from "../vendors/service.js";
+import { answerSheet } from "../vendors/service.js";
 import { submit } from "./service.js";
 import { deleteEvidence, findAttachment, listEvidence } from "../evidence/repo.js";
 import { evidenceQuota, storeEvidence, uploadMiddleware, uploadsDir, type ReceivedFile } from "../evidence/uploads.js";
+
+/**
+ * What stands between a vendor and submitting: required questions without an answer, and those
+ * marked "not known yet" (which stop the submission only when the evaluation says so).
+ */
+function submitRule(p: PortalContext, values: Record<string, AnswerValue>, notKnown: Record<string, string>) {
+  return {
+    missing: missingRequired(p.set, p.evaluation.roles, values, notKnown),
+    unknown: notKnownRequired(p.set, p.evaluation.roles, values, notKnown),
+    blocks: p.evaluation.notKnownBlocksSubmit,
+  };
+}
 
 /** Review, submit, decline, the PDF copy, delegation, clarification replies and evidence files. */
 export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
@@ -46,9 +59,10 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     portalOf(res).editable ? next() : next(forbidden("This questionnaire can no longer be changed."));
 
   /** The review page: what is still missing, and the submit button once nothing is. */
-  const review = (req: Request, res: Response, missing: ReturnType<typeof missingRequired>, refused = false) => {
+  const review = (req: Request, res: Response, refused = false) => {
     const p = portalOf(res);
-    const values = answerValues(db, p.vendor.id);
+    const { values, notKnown } = answerSheet(db, p.vendor.id);
+    const { missing, unknown, blocks } = submitRule(p, values, notKnown);
     // Every question the vendor is shown, by section, with its answer as the buyer will read it.
     const sections = p.set.sections
       .filter((s) => p.evaluation.roles.includes(s.role))
@@ -62,6 +76,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
             text: q.text,
             required: q.required,
             answer: values[q.key] === undefined ? null : formatAnswer(q, values[q.key], p.evaluation.currency),
+            notKnown: notKnown[q.key] ?? null,
           })),
       }));
     return renderPage(
@@ -72,6 +87,8 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
         title: `Review — ${p.evaluation.title}`,
         p,
         missing,
+        unknown,
+        blocks,
         sections,
         titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])),
         refused,
@@ -79,17 +96,13 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
       refused ? 400 : 200,
     );
   };
-  const missingOf = (res: Response) => {
-    const p = portalOf(res);
-    return missingRequired(p.set, p.evaluation.roles, answerValues(db, p.vendor.id));
-  };
-
-  r.get("/portal/review", ctx, requireMain, (req, res) => review(req, res, missingOf(res)));
+  r.get("/portal/review", ctx, requireMain, (req, res) => review(req, res));
 
   r.post("/portal/submit", ctx, requireMain, editable, async (req, res) => {
     const p = portalOf(res);
-    const missing = missingOf(res);
-    if (missing.length) return review(req, res, missing, true);
+    const { values, notKnown } = answerSheet(db, p.vendor.id);
+    const rule = submitRule(p, values, notKnown);
+    if (rule.missing.length || (rule.blocks && rule.unknown.length)) return review(req, res, true);
     const hash = submit(db, p.vendor, p.evaluation.id, portalActor(p));
     enqueue(db, config, {
       to: p.vendor.contactEmail,
@@ -126,12 +139,12 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   r.get("/portal/copy.pdf", ctx, requireMain, copyLimit, async (_req, res) => {
     const p = portalOf(res);
     const v = findVendor(db, p.vendor.id)!;
-    const answers = answerValues(db, p.vendor.id);
+    const { values, notKnown } = answerSheet(db, p.vendor.id);
     const files = listEvidence(db, v.id);
     const key = createHash("sha256")
-      .update(JSON.stringify([p.evaluation.title, p.evaluation.questionSetId, v, answers, files]))
+      .update(JSON.stringify([p.evaluation.title, p.evaluation.questionSetId, v, values, notKnown, files]))
       .digest("hex");
-    const pdf = await copies.get(key, () => answersCopyPdf(p.evaluation, p.set, v, answers, files));
+    const pdf = await copies.get(key, () => answersCopyPdf(p.evaluation, p.set, v, values, files, notKnown));
     res
       .type("application/pdf")
       .set("Content-Disposition", downloadName(`${v.name} — answers.pdf`))

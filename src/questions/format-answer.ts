@@ -3,9 +3,14 @@ import { money } from "../format.js";
 import type { AnswerValue, CoverageAnswer } from "./answers.js";
 import type { Question } from "./schema.js";
 
-/** An answer in words, as pages and the PDF show it; "—" when unanswered. */
-export function formatAnswer(q: Question, value: AnswerValue | null | undefined, currency: string): string {
-  if (value === null || value === undefined) return "—";
+/** An answer in words, as pages and the PDF show it; "—" when unanswered, or why it is not known yet. */
+export function formatAnswer(
+  q: Question,
+  value: AnswerValue | null | undefined,
+  currency: string,
+  notKnown?: string | null,
+): string {
+  if (value === null || value === undefined) return notKnown ? `Not known yet: ${notKnown}` : "—";
   switch (q.type) {
     case "coverage": {
       const c = value as CoverageAnswer;

@@ -10,7 +10,12 @@ export interface SectionProgress {
   /** Every shown question answered, required or not. */
   answeredAll: number;
   shown: number;
+  /** Required questions shown that the vendor marked "not known yet"; left out when none. */
+  notKnown?: number;
 }
+
+/** The reasons of answers marked "not known yet", by question key. */
+export type NotKnown = Readonly<Record<string, string | undefined>>;
 
 export type Progress = Partial<Record<Role, SectionProgress>>;
 
@@ -19,6 +24,7 @@ export function progressOf(
   set: QuestionSet,
   roles: readonly Role[],
   answers: Readonly<Record<string, AnswerValue | undefined>>,
+  notKnown: NotKnown = {},
 ): Progress {
   const out: Progress = {};
   for (const s of set.sections) {
@@ -32,6 +38,7 @@ export function progressOf(
       if (q.required) {
         p.required++;
         if (has) p.answered++;
+        else if (notKnown[q.key] !== undefined) p.notKnown = (p.notKnown ?? 0) + 1;
       }
     }
     out[s.role] = p;
@@ -39,30 +46,57 @@ export function progressOf(
   return out;
 }
 
-/** Required questions still unanswered, per role, in questionnaire order. */
+/**
+ * Required questions still unanswered, per role, in questionnaire order: with `notKnown`, those
+ * marked "not known yet" are left out (see `notKnownRequired`).
+ */
 export function missingRequired(
   set: QuestionSet,
   roles: readonly Role[],
   answers: Readonly<Record<string, AnswerValue | undefined>>,
+  notKnown: NotKnown = {},
+): { role: Role; questions: Question[] }[] {
+  return requiredWhere(set, roles, answers, (q) => notKnown[q.key] === undefined);
+}
+
+/** Required questions unanswered that the vendor marked "not known yet", per role. */
+export function notKnownRequired(
+  set: QuestionSet,
+  roles: readonly Role[],
+  answers: Readonly<Record<string, AnswerValue | undefined>>,
+  notKnown: NotKnown,
+): { role: Role; questions: Question[] }[] {
+  return requiredWhere(set, roles, answers, (q) => notKnown[q.key] !== undefined);
+}
+
+function requiredWhere(
+  set: QuestionSet,
+  roles: readonly Role[],
+  answers: Readonly<Record<string, AnswerValue | undefined>>,
+  keep: (q: Question) => boolean,
 ): { role: Role; questions: Question[] }[] {
   return set.sections
     .filter((s) => roles.includes(s.role))
     .map((s) => ({
       role: s.role,
-      questions: s.questions.filter((q) => q.required && isShown(q, answers) && answers[q.key] === undefined),
+      questions: s.questions.filter(
+        (q) => q.required && isShown(q, answers) && answers[q.key] === undefined && keep(q),
+      ),
     }))
     .filter((x) => x.questions.length > 0);
 }
 
 /** Totals across sections. */
-export function totalProgress(p: Progress): { answered: number; required: number } {
+export function totalProgress(p: Progress): { answered: number; required: number; notKnown: number } {
   let answered = 0,
-    required = 0;
+    required = 0,
+    notKnown = 0;
   for (const s of Object.values(p)) {
     answered += s!.answered;
     required += s!.required;
+    notKnown += s!.notKnown ?? 0;
   }
-  return { answered, required };
+  return { answered, required, notKnown };
 }
 
 const MINUTES: Record<Question["type"], number> = {

@@ -42,7 +42,12 @@ export async function comparisonReport(data: ReportData): Promise<Buffer> {
     Creator: "Truecost",
     CreationDate: new Date(data.generatedAt),
   });
-  const ctx = { data, view: presentComparison(data.result, data.set), w, root: w.doc.outline };
+  const ctx = {
+    data,
+    view: presentComparison(data.result, data.set, { notKnown: data.notKnown }),
+    w,
+    root: w.doc.outline,
+  };
   for (const section of SECTIONS) section(ctx);
   w.decorate(`${e.title} — vendor comparison, ${date(data.generatedAt)}`);
   return w.finish();

@@ -126,7 +126,9 @@ export function vendorRoutes(db: Db, config: Config): Router {
     const e = evaluationOf(res);
     const v = vendorOf(req, res);
     const scored = scoreEvaluation(db, e.id)!;
-    const shown = presentComparison(scored.result, scored.set).vendors.find((x) => x.id === String(v.id));
+    const shown = presentComparison(scored.result, scored.set, { notKnown: scored.notKnown }).vendors.find(
+      (x) => x.id === String(v.id),
+    );
     const attachments = listEvidence(db, v.id);
     // Bounded whatever was posted: per question the newest changes, the open clarifications and the newest
     // resolved ones, each thread's newest messages; the question's own page has the rest, paged.

@@ -1,4 +1,4 @@
-import { listAnswers, valuesOf } from "../answers/repo.js";
+import { listAnswers, notKnownOf, valuesOf } from "../answers/repo.js";
 import { sql, type Db } from "../db/index.js";
 import { findEvaluation } from "../evaluations/repo.js";
 import type { AnswerValue } from "../questions/answers.js";
@@ -11,6 +11,15 @@ import type { Vendor } from "./repo.js";
 /** A vendor's answer values by key (cleared answers left out). */
 export function answerValues(db: Db, vendorId: number): Record<string, AnswerValue> {
   return valuesOf(listAnswers(db, vendorId));
+}
+
+/** A vendor's answers as the progress and the submit rule read them: values, and the reasons of those not known yet. */
+export function answerSheet(
+  db: Db,
+  vendorId: number,
+): { values: Record<string, AnswerValue>; notKnown: Record<string, string> } {
+  const stored = listAnswers(db, vendorId);
+  return { values: valuesOf(stored), notKnown: notKnownOf(stored) };
 }
 
 /** Recomputes a vendor's stored progress after its answers changed (call in the same transaction); returns it with the answers it counted. */
@@ -27,8 +36,8 @@ export function refreshProgress(
     const e = findEvaluation(db, v.evaluationId)!;
     scope = { set: getQuestionSet(db, e.questionSetId), roles: e.roles };
   }
-  const values = answerValues(db, vendorId);
-  const progress = progressOf(scope.set, scope.roles, values);
+  const { values, notKnown } = answerSheet(db, vendorId);
+  const progress = progressOf(scope.set, scope.roles, values, notKnown);
   sql(db, "UPDATE vendors SET progress = ? WHERE id = ?").run(JSON.stringify(progress), vendorId);
   return { progress, values };
 }
@@ -42,9 +51,9 @@ export function vendorProgress(
   vendor: Pick<Vendor, "id" | "progress">,
   scope: { set: QuestionSet; roles: readonly Role[] },
 ): Progress {
-  return Object.keys(vendor.progress).length
-    ? vendor.progress
-    : progressOf(scope.set, scope.roles, answerValues(db, vendor.id));
+  if (Object.keys(vendor.progress).length) return vendor.progress;
+  const { values, notKnown } = answerSheet(db, vendor.id);
+  return progressOf(scope.set, scope.roles, values, notKnown);
 }
 
 /** A vendor's progress as stored with its answers. */

@@ -135,10 +135,28 @@ describe("the vendor journey in Chromium", () => {
 
     for (const role of ["product", "procurement"]) {
       await page.goto(`${app.url}/portal/sections/${role}`);
-      await answerAll(page, section(role));
+      await answerAll(
+        page,
+        section(role).filter((q) => q.key !== "proc_spec_owner"),
+      );
     }
+    // One answer the vendor does not know yet: ticking the box asks for the reason, which saves it.
+    const unknown = page.locator("#q-proc_spec_owner");
+    await unknown.locator("text=Not known yet").click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("q-proc_spec_owner-nkr");
+    await expect.poll(() => unknown.locator("[data-state]").textContent()).toContain("it is saved once you have");
+    await page.keyboard.type("Decided with the buyer's legal team in the pilot");
+    await waitSaved(page);
+    await expect.poll(() => page.locator("[data-progress-nk]").textContent()).toBe(", 1 not known yet");
+    await unknown.screenshot({ path: join(shots, "03b-not-known.png") });
+    expect(listAnswers(app.db, vendorId).get("proc_spec_owner")!.notKnown).toBe(
+      "Decided with the buyer's legal team in the pilot",
+    );
     await page.goto(app.url + "/portal/review");
-    await expect.poll(() => page.locator("p.lead").textContent()).toContain("Every required question is answered.");
+    await expect
+      .poll(() => page.locator("p.lead").textContent())
+      .toContain("Every required question is answered or marked “not known yet” (1)");
+    expect(await page.locator("dd", { hasText: "Not known yet:" }).count()).toBe(1);
     await page.screenshot({ path: join(shots, "04-review.png"), fullPage: true });
     await page.click("text=Submit the questionnaire");
     await expect.poll(() => page.locator(".flash").first().textContent()).toContain("Submitted on");

@@ -51,6 +51,28 @@ describe("evaluations", () => {
     expect(page.text).toContain("1 changed from the defaults");
   });
 
+  it("lets vendors submit answers marked “not known yet” unless the buyer unticks it, and keeps the choice", async () => {
+    const { app, db } = buildTestApp();
+    const buyer = await makeUser(db, "buyer");
+    const agent = await signIn(app, buyer.email);
+    const setId = latestQuestionSets(db)[0]!.id;
+    const box = (html: string) => load(html)("input[type=checkbox][name=allowNotKnown]").attr("checked") !== undefined;
+    const form = await agent.get("/evaluations/new");
+    expect(box(form.text)).toBe(true);
+    const create = (allowNotKnown: string | string[]) =>
+      agent
+        .post("/evaluations")
+        .type("form")
+        .send({ _csrf: csrfOf(form.text), ...valid(setId), allowNotKnown });
+    const id = (res: { headers: Record<string, string> }) => Number(String(res.headers.location).split("/").at(-1));
+    const allowed = id(await create(["off", "on"]));
+    const strict = id(await create("off"));
+    expect(findEvaluation(db, allowed)!.settings.notKnownBlocksSubmit).toBeUndefined();
+    expect(findEvaluation(db, strict)!.settings.notKnownBlocksSubmit).toBe(true);
+    expect(box((await agent.get(`/evaluations/${strict}/edit`)).text)).toBe(false);
+    expect(box((await agent.get(`/evaluations/${allowed}/edit`)).text)).toBe(true);
+  });
+
   it("ranks vendors on the figure the buyer chooses, nominal or present value, and refuses any other", async () => {
     const { app, db } = buildTestApp();
     const buyer = await makeUser(db, "buyer");

@@ -23,7 +23,13 @@
     var price = box.querySelector('[name="p_' + key + '"]');
     if (price) p = price.value;
     var single = box.getAttribute("data-type") !== "multi_choice";
-    return { q: single ? q[0] || "" : q, p: p };
+    var out = { q: single ? q[0] || "" : q, p: p };
+    var nk = box.querySelector('[name="nk_' + key + '"]');
+    if (nk && nk.checked) {
+      out.nk = true;
+      out.nkr = box.querySelector('[name="nkr_' + key + '"]').value;
+    }
+    return out;
   }
 
   function say(box, text, isError) {
@@ -43,6 +49,8 @@
     if (progress) {
       var text = document.querySelector("[data-progress-text]");
       if (text) text.textContent = progress.answered + " of " + progress.required;
+      var nk = document.querySelector("[data-progress-nk]");
+      if (nk) nk.textContent = progress.notKnown ? ", " + progress.notKnown + " not known yet" : "";
       var bar = document.querySelector("[data-progress-bar]");
       if (bar)
         bar.className = "w-" + (progress.required ? Math.round((20 * progress.answered) / progress.required) * 5 : 100);
@@ -63,6 +71,12 @@
     var key = box.getAttribute("data-key");
     var rev = box.querySelector('[name="rev_' + key + '"]');
     var body = fieldsOf(box);
+    // "Not known yet" ticked without its reason yet: the rest is saved as it stands, and the box once the reason is typed.
+    var needsReason = body.nk && !body.nkr.trim();
+    if (needsReason) {
+      delete body.nk;
+      delete body.nkr;
+    }
     body.revision = Number(rev.value);
     pending[key] = true;
     setStatus();
@@ -89,7 +103,7 @@
           if (r.status === 200) {
             rev.value = r.data.revision;
             box.classList.remove("has-error", "has-conflict");
-            say(box, "Saved");
+            say(box, needsReason ? "Say in a few words why it is not known yet: it is saved once you have." : "Saved");
             applyProgress(r.data.progress, r.data.shown);
           } else if (r.status === 409 && r.data.current) {
             conflict(box, rev, r.data.current);
@@ -181,6 +195,10 @@
     clearTimeout(timers[key]);
     pending[key] = true;
     setStatus();
+    if (e.type === "change" && e.target.name === "nk_" + key && e.target.checked) {
+      var reason = box.querySelector('[name="nkr_' + key + '"]');
+      if (reason && !reason.value.trim()) reason.focus();
+    }
     timers[key] = setTimeout(
       function () {
         save(box);

@@ -21,7 +21,8 @@ export function answers({ data, w, root }: ReportContext): void {
             const files = (data.files.get(v.id) ?? [])
               .filter((f) => f.questionKey === q.key)
               .map((f) => `Evidence: ${f.name}`);
-            return [formatAnswer(q, values[q.key], e.currency), ...files].join("\n");
+            const reason = data.notKnown.get(String(v.id))?.[q.key];
+            return [formatAnswer(q, values[q.key], e.currency, reason), ...files].join("\n");
           }),
         ]),
         { size: 7.5 },
