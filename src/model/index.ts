@@ -5,6 +5,8 @@ import { scoreContext, staticContext, type StaticContext } from "./context.js";
 import { combine, dependsOn, lineTotal, lineTotals } from "./evaluate.js";
 import { raise, sortFlags } from "./flags.js";
 import { planVendor, type VendorPlan } from "./plan.js";
+import { asksOf } from "./asks.js";
+import { gatesOf, stagesOf } from "./funding.js";
 import { ranges } from "./ranges.js";
 import { extraSensitivity } from "./sensitivity-extra.js";
 import { inputEnds } from "./ends.js";
@@ -54,12 +56,16 @@ export function runModel(input: ModelInput): ModelResult {
     v.adjustedRank = adjusted.rank.get(v.vendorId) ?? null;
   }
   const rankFlips = flips(vendors);
-  cheapByExclusion(
-    vendors,
-    rankFlips,
-    assumptions[MODEL_ASSUMPTIONS.hiddenShareThreshold] ?? 1,
-    input.evaluation.horizonYears,
-  );
+  const threshold = assumptions[MODEL_ASSUMPTIONS.hiddenShareThreshold] ?? 1;
+  cheapByExclusion(vendors, rankFlips, threshold, input.evaluation.horizonYears);
+  const labels = new Map(input.set.assumptions.map((a) => [a.key, a.label]));
+  vendors.forEach((v, i) => {
+    const others = vendors.filter((o) => o !== v);
+    v.stages = stagesOf(base, v, ctx.discountRate, labels);
+    const asks = asksOf(base, ctx, plans[i]!, v, others, rankOn, (r) => exclusionFlagged(r, others, threshold));
+    v.asks = asks.asks;
+    v.allAsks = asks.all;
+  });
   const result: Omit<ModelResult, "ranges"> = {
     currency: input.evaluation.currency,
     horizonYears: input.evaluation.horizonYears,
@@ -73,6 +79,7 @@ export function runModel(input: ModelInput): ModelResult {
     rankingsDiffer: vendors.some((v) => v.nominalRank !== v.presentRank),
     rankFlips,
     sensitivity: sensitivity(base, input, assumptions, vendors, plans),
+    gates: gatesOf(base),
   };
   return { ...result, ranges: ranges(base, result, plans, input.draws) };
 }
@@ -118,28 +125,46 @@ function flips(vendors: VendorResult[]): RankFlip[] {
   const out: RankFlip[] = [];
   for (const a of both)
     for (const b of both) {
-      if (!(a.entryPrice! < b.entryPrice! && a.adjustedTotal! > b.adjustedTotal!)) continue;
-      const ca = a.components,
-        cb = b.components;
-      const ha = ownHidden(a),
-        hb = ownHidden(b);
-      out.push({
-        cheaperAtEntry: a.vendorId,
-        cheaperOverall: b.vendorId,
-        entryGap: b.entryPrice! - a.entryPrice!,
-        adjustedGap: a.adjustedTotal! - b.adjustedTotal!,
-        cause: {
-          quotedAfterEntry: ca.quotedAfterEntry - cb.quotedAfterEntry,
-          disclosed: ca.disclosed - cb.disclosed,
-          hidden: ca.hidden - cb.hidden,
-          unknown: ca.unknown - cb.unknown,
-        },
-        quotedAlone: a.quotedTotal >= b.quotedTotal,
-        byExclusion: ha - hb > 0 && a.adjustedTotal! - ha <= b.adjustedTotal! - hb && a.quotedTotal < b.quotedTotal,
-      });
+      const f = flipOf(a, b);
+      if (f) out.push(f);
     }
   return out.sort(
     (x, y) => rankOf(vendors, x.cheaperAtEntry) - rankOf(vendors, y.cheaperAtEntry) || y.adjustedGap - x.adjustedGap,
+  );
+}
+
+/** Whether `a`, cheaper than `b` at entry, is dearer over the horizon, and why; null when the order holds. */
+function flipOf(a: VendorResult, b: VendorResult): RankFlip | null {
+  if (a.entryPrice === null || b.entryPrice === null || a.adjustedTotal === null || b.adjustedTotal === null)
+    return null;
+  if (!(a.entryPrice < b.entryPrice && a.adjustedTotal > b.adjustedTotal)) return null;
+  const ca = a.components,
+    cb = b.components;
+  const ha = ownHidden(a),
+    hb = ownHidden(b);
+  return {
+    cheaperAtEntry: a.vendorId,
+    cheaperOverall: b.vendorId,
+    entryGap: b.entryPrice - a.entryPrice,
+    adjustedGap: a.adjustedTotal - b.adjustedTotal,
+    cause: {
+      quotedAfterEntry: ca.quotedAfterEntry - cb.quotedAfterEntry,
+      disclosed: ca.disclosed - cb.disclosed,
+      hidden: ca.hidden - cb.hidden,
+      unknown: ca.unknown - cb.unknown,
+    },
+    quotedAlone: a.quotedTotal >= b.quotedTotal,
+    byExclusion: ha - hb > 0 && a.adjustedTotal - ha <= b.adjustedTotal - hb && a.quotedTotal < b.quotedTotal,
+  };
+}
+
+/** Whether the cross-vendor flag would still be raised on `v` (as cheapByExclusion raises it) against `others`. */
+function exclusionFlagged(v: VendorResult, others: readonly VendorResult[], threshold: number): boolean {
+  const own = ownHidden(v);
+  if (own > 0 && v.pricedTotal > 0 && own / v.pricedTotal > threshold) return true;
+  return (
+    v.rankable &&
+    others.some((o) => o.entryRank !== null && o.adjustedRank !== null && flipOf(v, o)?.byExclusion === true)
   );
 }
 

@@ -133,6 +133,39 @@ export function planVendor(ctx: StaticContext, vendor: ModelVendor): VendorPlan 
   return plan;
 }
 
+/**
+ * The plan with one coverage answer replaced (in `vendor`), re-planning that question alone when no
+ * other line reads its answer: not a commercial term, no condition's or scale factor's source.
+ * Otherwise, and for other question types, the whole vendor is planned again. Asks try every
+ * alternative answer this way (model/asks.ts); the result prices exactly as planVendor's.
+ */
+export function replan(ctx: StaticContext, plan: VendorPlan, vendor: ModelVendor, key: string): VendorPlan {
+  const item = ctx.byKey.get(key);
+  if (!item || item.q.type !== "coverage" || item.q.estimate === undefined || readByOthers(ctx).has(key))
+    return planVendor(ctx, vendor);
+  const next: VendorPlan = { ...plan, vendor, answers: vendor.answers, lines: [] };
+  coverage(ctx, next, item);
+  const fresh = next.lines;
+  next.lines = plan.lines.filter((l) => l.item !== item).concat(fresh);
+  return next;
+}
+
+const readCache = new WeakMap<StaticContext, Set<string>>();
+/** Questions whose answer another line reads: terms, conditions' and scale factors' sources. */
+function readByOthers(ctx: StaticContext): Set<string> {
+  let out = readCache.get(ctx);
+  if (!out) {
+    out = new Set<string>();
+    for (const i of ctx.items) {
+      if (i.q.term) out.add(i.q.key);
+      if (i.q.shows_if) out.add(i.q.shows_if.question);
+      if (i.q.estimate?.scale_by) out.add(i.q.estimate.scale_by.question);
+    }
+    readCache.set(ctx, out);
+  }
+  return out;
+}
+
 function base(
   item: Item,
   when: When,

@@ -149,6 +149,9 @@ function totals(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[], outOfRan
     adjustedRank: null,
     nominalRank: null,
     presentRank: null,
+    stages: [],
+    asks: [],
+    allAsks: null,
   };
   if (ctx.detail) {
     const c = commitmentOf(ctx, plan, lines);

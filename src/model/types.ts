@@ -21,6 +21,8 @@ export interface ModelEvaluation {
   rankUnsubmitted?: boolean;
   /** What vendors are ranked on: the adjusted total (default) or its present value. */
   rankOn?: RankOn;
+  /** The evaluation's own criteria for the gate after a stage, replacing the default drawn from its questions. */
+  gates?: Partial<Record<Phase, string[]>>;
 }
 
 export type RankOn = "nominal" | "present";
@@ -209,6 +211,84 @@ export interface VendorResult {
   adjustedRank: number | null;
   nominalRank: number | null;
   presentRank: number | null;
+  /** The adjusted budget by funding stage (model/funding.ts); they add up to the priced total. */
+  stages: FundingStage[];
+  /** What the buyer could ask the vendor to include or commit to, dearest first (model/asks.ts). */
+  asks: Ask[];
+  /** Every ask granted at once; null when there is none. */
+  allAsks: AllAsks | null;
+}
+
+export interface AllAsks {
+  saving: number;
+  totalAfter: number | null;
+  rankAfter: number | null;
+}
+
+/** What the enterprise receives in a stage, and who delivers it according to the vendor's answer. */
+export interface StageReceipt {
+  questionKey: string;
+  text: string;
+  by: "vendor" | "shared" | "buyer" | "unknown" | "not_asked";
+}
+
+export interface FundingStage {
+  phase: Phase;
+  label: string;
+  /** The stage's lines over the horizon: nominal and discounted to signature. */
+  total: number;
+  presentTotal: number;
+  years: number[];
+  presentYears: number[];
+  /** One-off and temporary costs (they end) and recurring ones (they stay). */
+  temporary: number;
+  structural: number;
+  lineCount: number;
+  receives: StageReceipt[];
+  /** The assumptions its lines read, by the amount of the lines that read each. */
+  drivers: { key: string; label: string; amount: number }[];
+  /** The vendor's red flags raised by this stage's questions: what completing the stage retires. */
+  risks: { flag: FlagId; severity: Severity; questionKeys: string[] }[];
+}
+
+export interface GateCriterion {
+  text: string;
+  /** The questions it is drawn from (none for a criterion the evaluation wrote). */
+  questionKeys: string[];
+}
+
+/** What must be accepted after a stage before the next one's tranche is released. */
+export interface Gate {
+  after: Phase;
+  releases: Phase;
+  criteria: GateCriterion[];
+  /** The evaluation wrote its own criteria. */
+  edited: boolean;
+}
+
+/**
+ * A negotiation ask: one answer the vendor could give instead of its own (include the item, take
+ * the other option), priced by running the model with it: what the vendor's total would save.
+ */
+export interface Ask {
+  questionKey: string;
+  layer: Layer;
+  phase: Phase;
+  /** The answer today (null: unanswered). */
+  today: AnswerValue | null;
+  /** The answer asked for. */
+  answer: AnswerValue;
+  /** Ask for the evidence too: the tier prices an unevidenced "included" as partial. */
+  withEvidence: boolean;
+  /** Over the horizon (always above 0), and at present value (lower, or even below 0 when the answer asked for moves cost earlier). */
+  saving: number;
+  presentSaving: number;
+  /** The vendor's adjusted total with this ask alone granted (null when still not comparable). */
+  totalAfter: number | null;
+  rankBefore: number | null;
+  rankAfter: number | null;
+  /** Red flags the vendor would no longer carry. */
+  flagsCleared: FlagId[];
 }
 
 /** Two ranked vendors whose order at entry reverses on the adjusted total, and why. */
@@ -312,6 +392,8 @@ export interface ModelResult {
   rankFlips: RankFlip[];
   /** `leaders`: the cheapest ranked vendors on the adjusted total; leader statements need two or more ranked vendors. */
   sensitivity: { range: number; rows: SensitivityRow[]; leaders: string[]; leader: string | null };
+  /** The gates between funding stages, the same for every vendor. */
+  gates: Gate[];
   /** P10/P50/P90 by seeded Monte Carlo, the chance of being cheapest, and what moves the leader's margin (model/ranges.ts). */
   ranges: Ranges;
 }
