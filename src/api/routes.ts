@@ -8,6 +8,7 @@ import { scoreEvaluation } from "../evaluations/scoring.js";
 import { findVendor, listVendors } from "../vendors/repo.js";
 import { evaluationOf, idParam, loadEvaluation, requireUser } from "../web/guards.js";
 import { limitByCaller } from "../web/security.js";
+import { asksJson, planJson, plannedView } from "../comparison/plan-json.js";
 
 /** The JSON read API: what a signed-in user sees, by session or by `Authorization: Bearer <api token>`. */
 export function apiRoutes(db: Db) {
@@ -55,6 +56,21 @@ export function apiRoutes(db: Db) {
   });
   r.get("/api/evaluations/:id/model", loadEvaluation(db), (_req, res) => {
     res.json(scoreEvaluation(db, evaluationOf(res).id)!.result);
+  });
+  // The funding plan (every option, or `?vendor=` one) and a vendor's negotiation asks: the figures the page and PDFs print.
+  const planned = (id: number) => plannedView(db, id)!;
+  r.get("/api/evaluations/:id/plan", loadEvaluation(db), (req, res) => {
+    const { scored, tranches, view } = planned(evaluationOf(res).id);
+    const vendor = req.query.vendor === undefined ? undefined : String(req.query.vendor);
+    if (vendor !== undefined && !scored.result.vendors.some((v) => v.vendorId === vendor))
+      throw notFound("This vendor");
+    res.json(planJson(scored, view, tranches, vendor === undefined ? undefined : [vendor]));
+  });
+  r.get("/api/evaluations/:id/vendors/:vid/asks", loadEvaluation(db), (req, res) => {
+    const { scored, view } = planned(evaluationOf(res).id);
+    const asks = asksJson(scored, view, String(idParam(req, "vid")));
+    if (!asks) throw notFound("This vendor");
+    res.json(asks);
   });
   return r;
 }

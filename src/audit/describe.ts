@@ -1,4 +1,4 @@
-import { ROLE_LABELS, SEAT_LABELS, type Role } from "../domain.js";
+import { PHASE_LABELS, ROLE_LABELS, SEAT_LABELS, type Phase, type Role } from "../domain.js";
 
 /** What the audit page knows to name an entry's actor and the vendors it mentions. */
 export interface AuditNames {
@@ -21,6 +21,7 @@ const question = (d: Detail, n: AuditNames): string => {
   const t = n.questions.get(text(d.question));
   return t ? `“${t}”` : text(d.question);
 };
+const phase = (v: unknown): string => PHASE_LABELS[v as Phase] ?? text(v);
 const outcome = (v: unknown): string =>
   v === "reject_all" ? "reject all offers" : v === "approve_with_conditions" ? "approve with conditions" : "approve";
 
@@ -60,6 +61,9 @@ const SENTENCES: Record<string, (d: Detail, n: AuditNames) => string> = {
   "decision.signed": (d) => `Signed the decision for the ${seat(d.seat)} seat.`,
   "decision.recorded": () => "The decision was recorded: every seat has signed.",
   "report.generated": () => "Generated the PDF report.",
+  "funding.tranche_approved": (d, n) =>
+    `Funded ${typeof d.vendor === "number" ? (n.vendors.get(d.vendor) ?? "a vendor") : "a vendor"}'s plan through “${phase(d.throughPhase)}”${d.note ? `: ${text(d.note)}` : ""}.`,
+  "evaluation.gates_changed": () => "Changed the gates between funding stages.",
 };
 
 /** Who did it, by name: a buyer, a vendor's contact (and for which vendor), or Truecost itself. */

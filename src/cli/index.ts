@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { BundleError, importBundle } from "../bundles/import.js";
 import { exportBundle } from "../bundles/export.js";
 import { listEvaluations } from "../evaluations/repo.js";
-import { scoreEvaluation } from "../evaluations/scoring.js";
+import { scoreEvaluation, type Scored } from "../evaluations/scoring.js";
 import { audit, verifyAudit } from "../audit/repo.js";
 import { headLine, parseHeadLine, readHead, useAuditKey } from "../audit/anchor.js";
 import { checkpointNow } from "../audit/checkpoints.js";
@@ -21,6 +21,8 @@ import { InviteUserSchema } from "../auth/schema.js";
 import { parseForm } from "../web/forms.js";
 import { isBusy, isDiskFull } from "../db/faults.js";
 import { scoreTable } from "./score-table.js";
+import { asksText, planText } from "./plan-text.js";
+import { asksJson, planJson, plannedView } from "../comparison/plan-json.js";
 
 /** Opens the configured database, migrated and with the question sets loaded. */
 export function openAppDb(): Db {
@@ -155,6 +157,58 @@ program
     withDb((db) => {
       const scored = scoreEvaluation(db, evaluationId(raw)) ?? noEvaluation(raw);
       console.log(opts.json ? JSON.stringify(scored.result, null, 2) : scoreTable(scored));
+    }),
+  );
+
+/** A vendor of a scored evaluation by id or by name (case-insensitive); fails with the choices. */
+function vendorArg(scored: Scored, raw: string): string {
+  const vs = scored.result.vendors;
+  const hit =
+    vs.find((v) => v.vendorId === raw) ??
+    vs.find((v) => v.name.toLowerCase() === raw.toLowerCase()) ??
+    (vs.filter((v) => v.name.toLowerCase().startsWith(raw.toLowerCase())).length === 1
+      ? vs.find((v) => v.name.toLowerCase().startsWith(raw.toLowerCase()))
+      : undefined);
+  if (!hit)
+    fail(`No vendor "${raw}" in this evaluation. Vendors: ${vs.map((v) => `${v.vendorId} (${v.name})`).join(", ")}.`);
+  return hit.vendorId;
+}
+
+/** The evaluation's scores with the committee's decisions and tranches, and the view of them. */
+function planned(db: Db, raw: string) {
+  return plannedView(db, evaluationId(raw)) ?? noEvaluation(raw);
+}
+
+program
+  .command("plan")
+  .argument("<evaluation-id>")
+  .option("--vendor <vendor>", "the option's vendor, by id or name (default: the committee's option, or the cheapest)")
+  .option("--json", "print the funding plan as JSON (money in integer minor units); every option unless --vendor")
+  .description("print the funding plan: stages by year, what each delivers, drives and retires, and the gates")
+  .action((raw: string, opts: { vendor?: string; json?: boolean }) =>
+    withDb((db) => {
+      const { scored, tranches, view } = planned(db, raw);
+      const id = opts.vendor === undefined ? undefined : vendorArg(scored, opts.vendor);
+      if (opts.json)
+        return console.log(JSON.stringify(planJson(scored, view, tranches, id ? [id] : undefined), null, 2));
+      const plan = view.plans.find((p) => p.vendorId === (id ?? view.planDefault?.vendorId));
+      if (!plan) fail("This evaluation has no vendor yet.");
+      console.log(planText(plan));
+    }),
+  );
+
+program
+  .command("asks")
+  .argument("<evaluation-id>")
+  .argument("<vendor>", "the vendor, by id or name")
+  .option("--json", "print the asks as JSON (money in integer minor units), with their question keys")
+  .description("print the negotiation brief: what the vendor's total would save if it included each item")
+  .action((raw: string, vendor: string, opts: { json?: boolean }) =>
+    withDb((db) => {
+      const { scored, view } = planned(db, raw);
+      const id = vendorArg(scored, vendor);
+      if (opts.json) return console.log(JSON.stringify(asksJson(scored, view, id), null, 2));
+      console.log(asksText(view.asks.find((a) => a.vendorId === id)!));
     }),
   );
 

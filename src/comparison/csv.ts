@@ -1,5 +1,7 @@
 import { minorDigits } from "../format.js";
+import { PHASES } from "../domain.js";
 import type { ModelResult } from "../model/index.js";
+import type { Tranche } from "./present-plan.js";
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { QuestionSet } from "../questions/schema.js";
@@ -85,6 +87,69 @@ export function comparisonCsv(result: ModelResult, set: QuestionSet): string {
           .join(","),
       );
     }
+  }
+  return rows.join("\r\n") + "\r\n";
+}
+
+/**
+ * The funding plan as rows finance imports: one per vendor, stage, year, layer, nature and cost
+ * type with an amount (nominal and present value, in major units). A vendor's rows add up to its
+ * stages and so to its total, to the minor unit; `funded` says whether the committee has released
+ * the stage's tranche for that vendor.
+ */
+export function fundingCsv(result: ModelResult, tranches: readonly Tranche[] = []): string {
+  const d = minorDigits(result.currency);
+  const major = (m: number) => (m / 10 ** d).toFixed(d);
+  const head = [
+    "vendor",
+    "vendor_id",
+    "currency",
+    "stage_number",
+    "stage",
+    "stage_label",
+    "year",
+    "layer",
+    "nature",
+    "structural",
+    "cost_type",
+    "amount",
+    "present_value",
+    "discount_rate",
+    "vendor_total_comparable",
+    "funded",
+  ];
+  const rows = [head.join(",")];
+  for (const v of result.vendors) {
+    const own = tranches.filter((t) => String(t.vendorId) === v.vendorId);
+    const through = Math.max(-1, ...own.map((t) => PHASES.indexOf(t.throughPhase)));
+    v.stages.forEach((s, i) => {
+      for (const p of s.parts)
+        p.years.forEach((amount, y) => {
+          if (amount === 0 && p.presentYears[y] === 0) return;
+          rows.push(
+            [
+              v.name,
+              v.vendorId,
+              result.currency,
+              i + 1,
+              s.phase,
+              s.label,
+              y + 1,
+              p.layer,
+              p.nature,
+              p.nature === "recurring",
+              p.costType,
+              major(amount),
+              major(p.presentYears[y]!),
+              result.discountRate,
+              v.adjustedTotal !== null,
+              i <= through,
+            ]
+              .map(cell)
+              .join(","),
+          );
+        });
+    });
   }
   return rows.join("\r\n") + "\r\n";
 }

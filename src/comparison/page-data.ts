@@ -4,6 +4,7 @@ import { scoreEvaluation } from "../evaluations/scoring.js";
 import { comparisonCharts, type Chart } from "../report/charts.js";
 import { chartSvg } from "../report/svg.js";
 import { presentComparison, type ComparisonView } from "./present.js";
+import { listDecisions, listTranches } from "./repo.js";
 
 /** What the comparison page shows of the cost model: the presenter's view and the charts as SVG. */
 export interface PageData {
@@ -23,7 +24,12 @@ export function comparisonPageData(db: Db, evaluationId: number): PageData | und
   if (!scored) return undefined;
   const result = scored.result;
   const lines = result.vendors.length <= INLINE_LINES;
-  const view = presentComparison(result, scored.set, { lines, notKnown: scored.notKnown });
+  const view = presentComparison(result, scored.set, {
+    lines,
+    notKnown: scored.notKnown,
+    decisions: listDecisions(db, evaluationId),
+    tranches: listTranches(db, evaluationId),
+  });
   if (!lines) for (const v of view.vendors) v.result = { ...v.result, lines: [] };
   return { view, charts: comparisonCharts(result).map((c) => ({ title: c.title, svg: chartSvg(c), table: c.table })) };
 }

@@ -20,7 +20,16 @@ import {
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { QuestionSet } from "../questions/schema.js";
+import {
+  planOption,
+  presentAsks,
+  presentFundingPlan,
+  type AsksView,
+  type FundingPlanView,
+  type Tranche,
+} from "./present-plan.js";
 import type { Decision } from "./repo.js";
+import { list, lower, rateText, sentence } from "./words.js";
 
 /**
  * The comparison in words and table cells, from the cost model's output: the page, the PDF report
@@ -48,6 +57,11 @@ export interface ComparisonView {
   /** Ranked vendors cheapest first on the total, then the others. */
   vendors: VendorView[];
   funding: FundingView;
+  /** Every vendor's funding plan and negotiation asks, in the order of `vendors`. */
+  plans: FundingPlanView[];
+  asks: AsksView[];
+  /** The option the funding plan shows unless another is asked for (comparison/present-plan.ts). */
+  planDefault: { vendorId: string; why: string } | null;
   sensitivity: { intro: string; rows: SensitivityView[] };
   roi: RoiView[] | null;
   roiIntro: string | null;
@@ -209,11 +223,6 @@ function columnsOf(r: ModelResult): ColumnView[] {
   ];
 }
 
-/** A rate as a reader writes it: "8%", "7.5%". */
-function rateText(rate: number): string {
-  return percent(rate, 1).replace(/\.0%$/, "%");
-}
-
 /** "Present value at 8%": the heading of the net present cost. */
 function presentLabel(r: Pick<ModelResult, "discountRate">): string {
   return `Present value at ${rateText(r.discountRate)}`;
@@ -248,17 +257,6 @@ function rankText(rank: number | null, all: (number | null)[]): string {
 
 const names = (ids: string[], byId: Map<string, VendorResult>) => list(ids.map((id) => byId.get(id)!.name));
 
-/** "A", "A and B", "A, B and C". */
-function list(items: string[]): string {
-  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
-}
-
-/** Text ending with exactly one full stop (unless it ends with ! or ?). */
-function sentence(s: string): string {
-  const t = s.trim().replace(/[.\s]+$/, "");
-  return /[!?]$/.test(t) ? t : `${t}.`;
-}
-
 /** A recorded or proposed decision in words, as the page and the report both print it. */
 export function decisionWords(d: Pick<Decision, "outcome" | "vendorName" | "conditions" | "reason">): {
   what: string;
@@ -276,15 +274,21 @@ export function signedBy(signatures: Decision["signatures"], when?: (at: string)
     .join(", ");
 }
 
-/** `lines: false` leaves every vendor's cost lines out (a page that links to them instead); the PDF and small pages show them. */
 /**
- * `notKnown` gives, by vendor id, the reasons of answers the vendor marked "not known yet": the
+ * `lines: false` leaves every vendor's cost lines out (a page that links to them instead); the PDF
+ * and small pages show them. `decisions` and `tranches` choose the option the funding plan shows
+ * and what the committee has funded of it. `notKnown` gives, by vendor id, the reasons of answers the vendor marked "not known yet": the
  * model priced them as silence, the view says so next to the line and in the vendor's paragraph.
  */
 export function presentComparison(
   r: ModelResult,
   set: QuestionSet,
-  opts: { lines?: boolean; notKnown?: ReadonlyMap<string, Readonly<Record<string, string>>> } = {},
+  opts: {
+    lines?: boolean;
+    notKnown?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+    decisions?: readonly Pick<Decision, "vendorId" | "status">[];
+    tranches?: readonly Tranche[];
+  } = {},
 ): ComparisonView {
   const cur = r.currency;
   const byId = new Map(r.vendors.map((v) => [v.vendorId, v]));
@@ -323,6 +327,8 @@ export function presentComparison(
       : null,
   }));
   const many = ranked.length > 1;
+  const option = planOption(r, opts.decisions ?? []);
+  const order = [...ranked, ...others];
   return {
     currency: cur,
     horizonYears: r.horizonYears,
@@ -351,6 +357,9 @@ export function presentComparison(
       r,
       [...ranked, ...others].filter((v) => v.adjustedTotal !== null),
     ),
+    plans: order.map((v) => presentFundingPlan(r, set, v, option?.vendor === v ? option.why : "", opts.tranches)),
+    asks: order.map((v) => presentAsks(r, set, v)),
+    planDefault: option ? { vendorId: option.vendor.vendorId, why: option.why } : null,
     sensitivity: sensitivityView(r, byId, ranked.length),
     roi: roiView(r, [...ranked, ...others]),
     roiIntro: roiIntro(r),
@@ -371,11 +380,6 @@ function standing(v: VendorResult): string | null {
       `not comparable: ${v.missing.length === 1 ? "a figure only the vendor can give is" : `${v.missing.length} figures only the vendor can give are`} missing`,
     );
   return parts.length ? parts.join("; ") : null;
-}
-
-/** A label inside a sentence: "Reference build effort" → "reference build effort"; an acronym ("ROI …", "SLA …") stays. */
-function lower(s: string): string {
-  return /^\p{Lu}{2}/u.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
 }
 
 /** The comparison's headline in one sentence, from the rankings. */

@@ -1,6 +1,7 @@
 import type { Db } from "../db/index.js";
 import { nowIso, sql } from "../db/index.js";
-import type { Role } from "../domain.js";
+import type { Phase, Role } from "../domain.js";
+import type { Tranche } from "./present-plan.js";
 
 export interface Comment {
   id: number;
@@ -136,4 +137,25 @@ export function findReport(
 export function findDecision(db: Db, id: number, evaluationId: number): { id: number; status: string } | undefined {
   return sql(db, "SELECT id, status FROM decisions WHERE id = ? AND evaluation_id = ?").get(id, evaluationId) as
     { id: number; status: string } | undefined;
+}
+
+/** The committee's funding tranches of an evaluation, oldest first (see comparison/present-plan.ts). */
+export function listTranches(db: Db, evaluationId: number): Tranche[] {
+  return sql(
+    db,
+    `SELECT t.vendor_id AS vendorId, t.through_phase AS throughPhase, t.note, u.name AS userName, t.created_at AS createdAt
+    FROM funding_tranches t JOIN users u ON u.id = t.created_by WHERE t.evaluation_id = ? ORDER BY t.id`,
+  ).all(evaluationId) as Tranche[];
+}
+
+export function addTranche(
+  db: Db,
+  t: { evaluationId: number; vendorId: number; throughPhase: Phase; note: string; userId: number },
+): number {
+  return Number(
+    sql(
+      db,
+      "INSERT INTO funding_tranches (evaluation_id, vendor_id, through_phase, note, created_by) VALUES (?, ?, ?, ?, ?)",
+    ).run(t.evaluationId, t.vendorId, t.throughPhase, t.note, t.userId).lastInsertRowid,
+  );
 }

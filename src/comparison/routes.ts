@@ -5,7 +5,7 @@ import { audit } from "../audit/repo.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
-import { countActiveVendors, listVendors, vendorOf } from "../vendors/repo.js";
+import { countActiveVendors, findVendor, listVendors, vendorOf } from "../vendors/repo.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
 import { customFont } from "../report/fonts.js";
 import { ReportService, reportsDir, runOnPool } from "../report/service.js";
@@ -15,7 +15,10 @@ import { renderPage } from "../web/render.js";
 import { downloadName } from "../web/download.js";
 import { StateCache } from "../web/state-cache.js";
 import { limitByCaller, postLimit } from "../web/security.js";
-import { comparisonCsv } from "./csv.js";
+import { comparisonCsv, fundingCsv } from "./csv.js";
+import { PHASES } from "../domain.js";
+import type { BriefOutput } from "../report/briefs.js";
+import type { BriefJob } from "../report/worker.js";
 import { comparisonPageData, evaluationState, isLarge, type PageData } from "./page-data.js";
 import type { Evaluation } from "../evaluations/repo.js";
 import {
@@ -27,11 +30,13 @@ import {
   listDecisions,
   listReports,
   proposeDecision,
+  addTranche,
+  listTranches,
   type Decision,
 } from "./repo.js";
 import { signDecision, type Signer } from "./signing.js";
 import { decisionWords, signedBy } from "./present.js";
-import { CommentSchema, DecisionSchema } from "./schema.js";
+import { CommentSchema, DecisionSchema, TrancheSchema } from "./schema.js";
 
 /** Comments shown on the comparison page, newest. */
 const PAGE_COMMENTS = 100;
@@ -89,6 +94,12 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     const data = (await pageData(e))!;
     const list = listReports(db, e.id);
     const shown = list.find((x) => String(x.id) === req.query.report);
+    const v = data.view;
+    const asked = extra.values?.vendorId ?? req.query.plan;
+    const plan =
+      v.plans.find((p) => p.vendorId === String(asked)) ??
+      v.plans.find((p) => p.vendorId === v.planDefault?.vendorId) ??
+      null;
     return renderPage(
       req,
       res,
@@ -97,7 +108,9 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
         title: `Comparison — ${e.title}`,
         wide: true,
         scripts: ["details.js"],
-        view: data.view,
+        view: v,
+        plan: plan && plan.vendorId !== v.planDefault?.vendorId ? { ...plan, why: "" } : plan,
+        canFund: req.user!.role === "committee" || req.user!.role === "admin",
         justReported: shown ? { ...shown, reused: req.query.reused === "1" } : null,
         // The page shows the newest comments; the PDF report carries them all.
         charts: data.charts,
@@ -175,6 +188,71 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     res.set("Content-Disposition", downloadName(`${e.title} — vendor comparison ${row.createdAt.slice(0, 10)}.pdf`));
     res.type("application/pdf").sendFile(join(reportsDir(config), row.fileName));
   });
+
+  // The funding plan's rows for finance, and the funding request and negotiation brief PDFs.
+  r.get("/evaluations/:id/funding-plan.csv", ...readers, exportLimit, async (_req, res) => {
+    const id = evaluationOf(res).id;
+    const csv = await csvs.get(`plan:${id}:${evaluationState(db, id)}`, () => {
+      const scored = scoreEvaluation(db, id)!;
+      return "\uFEFF" + fundingCsv(scored.result, listTranches(db, id));
+    });
+    res.type("text/csv; charset=utf-8").attachment(`evaluation-${id}-funding-plan.csv`).send(csv);
+  });
+
+  const brief = (kind: "fundingRequest" | "negotiationBrief") => async (req: Request, res: Response) => {
+    const e = evaluationOf(res);
+    const vendorId = kind === "fundingRequest" ? String(req.query.vendor ?? "") : String(idParam(req, "vid"));
+    const v = /^\d+$/.test(vendorId) ? findVendor(db, Number(vendorId)) : undefined;
+    if (!v || v.evaluationId !== e.id || v.status === "declined") throw notFound("This vendor");
+    const task: BriefJob = {
+      dbFile: db.name,
+      evaluationId: e.id,
+      vendorId,
+      generatedBy: req.user!.name,
+      now: new Date().toISOString(),
+      font: customFont(),
+    };
+    const out = await runOnPool<BriefOutput | null>(kind, task);
+    if (!out) throw notFound("This vendor");
+    res.set("Content-Disposition", downloadName(`${out.fileTitle}.pdf`));
+    res.type("application/pdf").send(Buffer.from(out.pdf));
+  };
+  r.get("/evaluations/:id/funding-request.pdf", ...readers, exportLimit, brief("fundingRequest"));
+  r.get("/evaluations/:id/vendors/:vid/negotiation-brief.pdf", ...readers, exportLimit, brief("negotiationBrief"));
+
+  r.post(
+    "/evaluations/:id/tranches",
+    ...readers,
+    requireRole("committee", "admin"),
+    postLimit(db),
+    async (req, res) => {
+      const e = evaluationOf(res);
+      const form = parseForm(TrancheSchema, req.body);
+      if (!form.ok) return page(req, res, { errors: form.errors, values: req.body }, 400);
+      const { vendorId, throughPhase, note } = form.data;
+      const vendor = findVendor(db, vendorId);
+      const fail = (field: string, message: string) =>
+        page(req, res, { errors: { [field]: message }, values: req.body }, 400);
+      if (!vendor || vendor.evaluationId !== e.id) return fail("vendorId", "Choose a vendor of this evaluation");
+      const plan = (await pageData(e))!.view.plans.find((p) => p.vendorId === String(vendorId));
+      if (!plan?.comparable)
+        return fail(
+          "throughPhase",
+          `${vendor.name}'s total cannot be compared yet: fund an option with a complete plan`,
+        );
+      const funded = plan.stages.filter((s) => s.funded).length;
+      if (PHASES.indexOf(throughPhase) < funded)
+        return fail(
+          "throughPhase",
+          `Stages 1${funded > 1 ? ` to ${funded}` : ""} are already funded: choose a later stage`,
+        );
+      db.transaction(() => {
+        const id = addTranche(db, { evaluationId: e.id, vendorId, throughPhase, note, userId: req.user!.id });
+        audit(db, e.id, actor(req), "funding.tranche_approved", { tranche: id, vendor: vendorId, throughPhase, note });
+      })();
+      res.redirect(303, `/evaluations/${e.id}/comparison?plan=${vendorId}#funding-plan`);
+    },
+  );
 
   r.post("/evaluations/:id/comments", ...readers, postLimit(db), (req, res) => {
     const e = evaluationOf(res);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PHASES } from "../domain.js";
 import { someLines } from "../text.js";
 
 export const CommentSchema = z.object({
@@ -28,3 +29,13 @@ export const DecisionSchema = z
     message: "State the conditions",
     path: ["conditions"],
   });
+
+/** The committee funds an option's stages up to one of them (comparison/present-plan.ts). */
+export const TrancheSchema = z.object({
+  vendorId: z.preprocess(
+    (v) => (v === "" ? undefined : Number(v)),
+    z.number("Choose the option to fund").int().positive(),
+  ),
+  throughPhase: z.enum(PHASES, "Choose the last stage this tranche funds"),
+  note: z.string().trim().max(1000, "Keep it under 1,000 characters").superRefine(someLines).optional().default(""),
+});

@@ -1,9 +1,10 @@
-import { PHASES, PHASE_LABELS } from "../domain.js";
-import { coverageStatus } from "../questions/answers.js";
+import { LAYERS, NATURES, PHASES, PHASE_LABELS } from "../domain.js";
+import { coverageStatus, type AnswerValue } from "../questions/answers.js";
 import type { Question } from "../questions/schema.js";
+import { stateOf, type Answers } from "./answers.js";
 import type { StaticContext } from "./context.js";
 import { discountFactors, lineMonths } from "./present.js";
-import type { CostLine, FundingStage, Gate, GateCriterion, StageReceipt, VendorResult } from "./types.js";
+import type { CostLine, FundingStage, Gate, GateCriterion, StagePart, StageReceipt, VendorResult } from "./types.js";
 
 /**
  * The funding plan: a vendor's adjusted budget cut into the five maturity stages (the phases every
@@ -40,15 +41,22 @@ export function gatesOf(ctx: StaticContext): Gate[] {
   });
 }
 
-/** Who delivers a stage's item, from the vendor's answer. */
-function deliveredBy(l: CostLine): StageReceipt["by"] | null {
-  if (l.source === "not_asked") return "not_asked";
-  if (l.source === "silent") return "unknown";
-  const status = l.answer === null ? undefined : coverageStatus(l.answer);
+/** Who delivers an item the vendor answered. */
+function byStatus(answer: AnswerValue | null | undefined): StageReceipt["by"] | null {
+  if (answer === null || answer === undefined) return "unknown";
+  const status = coverageStatus(answer);
   if (status === "not_applicable") return null;
   if (status === "included") return "vendor";
   if (status === "partial") return "shared";
   return "buyer";
+}
+
+/** Who delivers a stage's item: from its line when it gives one (an unevidenced "included" priced as partial is shared), else from the answer. */
+function deliveredBy(l: CostLine | undefined, answer: AnswerValue | null | undefined): StageReceipt["by"] | null {
+  if (l?.source === "not_asked") return "not_asked";
+  if (l?.source === "silent") return "unknown";
+  if (l && l.kind === "hidden" && l.answer !== null && coverageStatus(l.answer) === "included") return "shared";
+  return byStatus(l ? l.answer : answer);
 }
 
 /**
@@ -58,6 +66,7 @@ function deliveredBy(l: CostLine): StageReceipt["by"] | null {
 export function stagesOf(
   ctx: StaticContext,
   v: VendorResult,
+  answers: Answers,
   discountRate: number,
   labels: ReadonlyMap<string, string>,
 ): FundingStage[] {
@@ -66,6 +75,8 @@ export function stagesOf(
   const phaseOf = (key: string) => ctx.byKey.get(key)?.q.phase;
   return PHASES.map((phase) => {
     const lines = v.lines.filter((l) => l.phase === phase);
+    const byKey = new Map<string, CostLine>();
+    for (const l of lines) if (!byKey.has(l.questionKey)) byKey.set(l.questionKey, l);
     const nominal = new Array<number>(years).fill(0);
     const present = new Array<number>(years).fill(0);
     let total = 0,
@@ -74,17 +85,37 @@ export function stagesOf(
       structural = 0;
     const drivers = new Map<string, number>();
     const receives: StageReceipt[] = [];
+    const parts = new Map<string, StagePart>();
     for (const l of lines) {
       total += l.total;
       presentTotal += l.presentValue;
       if (l.nature === "recurring") structural += l.total;
       else temporary += l.total;
+      const pv = presentYears(l, years, factors);
       l.years.forEach((x, y) => (nominal[y]! += x));
-      presentYears(l, years, factors).forEach((x, y) => (present[y]! += x));
+      pv.forEach((x, y) => (present[y]! += x));
+      const costType = l.unknown ? "unknown" : l.kind;
+      const id = `${l.layer}|${l.nature}|${costType}`;
+      let part = parts.get(id);
+      if (!part) {
+        part = { layer: l.layer, nature: l.nature, costType, total: 0, presentTotal: 0, years: [], presentYears: [] };
+        part.years = new Array<number>(years).fill(0);
+        part.presentYears = new Array<number>(years).fill(0);
+        parts.set(id, part);
+      }
+      part.total += l.total;
+      part.presentTotal += l.presentValue;
+      l.years.forEach((x, y) => (part.years[y]! += x));
+      pv.forEach((x, y) => (part.presentYears[y]! += x));
       for (const key of Object.keys(l.assumptions)) drivers.set(key, (drivers.get(key) ?? 0) + l.total);
-      const q = ctx.byKey.get(l.questionKey)?.q;
-      const by = q?.type === "coverage" && !l.countedUnder ? deliveredBy(l) : null;
-      if (q && by) receives.push({ questionKey: q.key, text: shortText(q), by });
+    }
+    for (const it of ctx.items) {
+      if (it.q.phase !== phase || it.q.type !== "coverage") continue;
+      const line = byKey.get(it.q.key);
+      const source = line ? null : stateOf(ctx, it, answers).source;
+      if (source === "hidden" || source === "not_asked") continue;
+      const by = deliveredBy(line, answers[it.q.key]);
+      if (by) receives.push({ questionKey: it.q.key, text: shortText(it.q), by });
     }
     const risks = v.flags.flatMap((f) => {
       const keys = f.questionKeys.filter((k) => phaseOf(k) === phase);
@@ -100,6 +131,12 @@ export function stagesOf(
       temporary,
       structural,
       lineCount: lines.length,
+      parts: [...parts.values()].sort(
+        (a, b) =>
+          LAYERS.indexOf(a.layer) - LAYERS.indexOf(b.layer) ||
+          NATURES.indexOf(a.nature) - NATURES.indexOf(b.nature) ||
+          a.costType.localeCompare(b.costType),
+      ),
       receives,
       drivers: [...drivers]
         .filter(([, amount]) => amount > 0)

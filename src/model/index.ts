@@ -61,7 +61,7 @@ export function runModel(input: ModelInput): ModelResult {
   const labels = new Map(input.set.assumptions.map((a) => [a.key, a.label]));
   vendors.forEach((v, i) => {
     const others = vendors.filter((o) => o !== v);
-    v.stages = stagesOf(base, v, ctx.discountRate, labels);
+    v.stages = stagesOf(base, v, plans[i]!.answers, ctx.discountRate, labels);
     const asks = asksOf(base, ctx, plans[i]!, v, others, rankOn, (r) => exclusionFlagged(r, others, threshold));
     v.asks = asks.asks;
     v.allAsks = asks.all;

@@ -244,11 +244,23 @@ export interface FundingStage {
   temporary: number;
   structural: number;
   lineCount: number;
+  /** The stage by layer, nature and cost type (unknown: a hidden line priced from silence); they add up to the stage. */
+  parts: StagePart[];
   receives: StageReceipt[];
   /** The assumptions its lines read, by the amount of the lines that read each. */
   drivers: { key: string; label: string; amount: number }[];
   /** The vendor's red flags raised by this stage's questions: what completing the stage retires. */
   risks: { flag: FlagId; severity: Severity; questionKeys: string[] }[];
+}
+
+export interface StagePart {
+  layer: Layer;
+  nature: Nature;
+  costType: LineKind | "unknown";
+  total: number;
+  presentTotal: number;
+  years: number[];
+  presentYears: number[];
 }
 
 export interface GateCriterion {

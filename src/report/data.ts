@@ -1,7 +1,8 @@
 import { listAnswers, valuesOf } from "../answers/repo.js";
 import { listEvidence, type EvidenceFile } from "../evidence/repo.js";
 import { listClarifications, type Clarification } from "../clarifications/repo.js";
-import { listComments, listDecisions, type Comment, type Decision } from "../comparison/repo.js";
+import { listComments, listDecisions, listTranches, type Comment, type Decision } from "../comparison/repo.js";
+import type { Tranche } from "../comparison/present-plan.js";
 import type { Db } from "../db/index.js";
 import { scoreEvaluation, type Scored } from "../evaluations/scoring.js";
 import type { AnswerValue } from "../questions/answers.js";
@@ -12,6 +13,7 @@ export interface ReportData extends Scored {
   clarifications: Map<number, Clarification[]>;
   comments: Comment[];
   decisions: Decision[];
+  tranches: Tranche[];
   generatedAt: string;
   generatedBy: string;
 }
@@ -40,6 +42,7 @@ export function reportData(
     clarifications,
     comments: listComments(db, evaluationId),
     decisions: listDecisions(db, evaluationId),
+    tranches: listTranches(db, evaluationId),
     generatedAt: now.toISOString(),
     generatedBy,
   };

@@ -44,7 +44,11 @@ export async function comparisonReport(data: ReportData): Promise<Buffer> {
   });
   const ctx = {
     data,
-    view: presentComparison(data.result, data.set, { notKnown: data.notKnown }),
+    view: presentComparison(data.result, data.set, {
+      notKnown: data.notKnown,
+      decisions: data.decisions,
+      tranches: data.tranches,
+    }),
     w,
     root: w.doc.outline,
   };

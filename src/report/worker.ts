@@ -4,6 +4,7 @@ import { setCustomFont, type CustomFont } from "./fonts.js";
 import { reportData } from "./data.js";
 import { comparisonReport } from "./pdf.js";
 import { comparisonPageData, type PageData } from "../comparison/page-data.js";
+import { fundingRequestPdf, negotiationBriefPdf, type BriefOutput, type BriefTask } from "./briefs.js";
 
 /** What a report worker is asked to do. */
 export interface ReportTask {
@@ -37,6 +38,19 @@ export default async function generate(task: ReportTask): Promise<ReportOutput |
 export function page(task: Pick<ReportTask, "dbFile" | "evaluationId" | "font">): PageData | undefined {
   setCustomFont(task.font);
   return comparisonPageData(connection(task.dbFile), task.evaluationId);
+}
+
+/** A funding request or negotiation brief (see briefs.ts), made in a worker. */
+export type BriefJob = BriefTask & Pick<ReportTask, "dbFile" | "font">;
+
+export function fundingRequest(task: BriefJob): Promise<BriefOutput | null> {
+  setCustomFont(task.font);
+  return fundingRequestPdf(connection(task.dbFile), task);
+}
+
+export function negotiationBrief(task: BriefJob): Promise<BriefOutput | null> {
+  setCustomFont(task.font);
+  return negotiationBriefPdf(connection(task.dbFile), task);
 }
 
 function connection(file: string): Database.Database {

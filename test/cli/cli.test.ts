@@ -39,6 +39,8 @@ describe("truecost CLI", () => {
       "import",
       "export",
       "score",
+      "plan",
+      "asks",
       "demo",
       "evaluations",
       "report",
@@ -150,6 +152,39 @@ describe("truecost CLI", () => {
     expect(list.out).toMatch(
       new RegExp(`^\\s*${id}\\s+open\\s+due 2027-01-29\\s+2/3 submitted\\s+Claims intake assistant`, "m"),
     );
+  }, 60_000);
+
+  it("plan and asks print the funding plan and the negotiation brief, as text and as the model's JSON", () => {
+    const data = tempDir();
+    const id = cli(["demo"], data).out.trim().split("\n").at(-1)!;
+    const db = openDb(dbPath(data));
+    const here = scoreEvaluation(db, Number(id))!.result;
+    db.close();
+    const lead = here.vendors.find((v) => v.vendorId === here.ranking.adjusted[0])!;
+
+    const text = cli(["plan", id], data);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toContain(`Funding plan: ${lead.name} (the cheapest ranked option)`);
+    expect(text.out).toMatch(/Gate 1: before governed implementation is funded:\n {4}- /);
+    const json = JSON.parse(cli(["plan", id, "--json"], data).out);
+    expect(json.options.map((o: { vendorId: string }) => o.vendorId).sort()).toEqual(
+      here.vendors.map((v) => v.vendorId).sort(),
+    );
+    for (const o of json.options) expect(o.stages).toEqual(here.vendors.find((v) => v.vendorId === o.vendorId)!.stages);
+    expect(json.gates).toEqual(here.gates);
+    const one = JSON.parse(cli(["plan", id, "--vendor", "swiftpilot ai", "--json"], data).out);
+    expect(one.options.map((o: { name: string }) => o.name)).toEqual(["Swiftpilot AI"]);
+
+    const swift = here.vendors.find((v) => v.name === "Swiftpilot AI")!;
+    const asks = JSON.parse(cli(["asks", id, "Swift", "--json"], data).out);
+    expect(asks.asks.map((a: { questionKey: string; saving: number }) => [a.questionKey, a.saving])).toEqual(
+      swift.asks.map((a) => [a.questionKey, a.saving]),
+    );
+    const brief = cli(["asks", id, swift.vendorId], data);
+    expect(brief.out).toContain(`- ${asks.asks[0].sentence} [${asks.asks[0].questionKey}]`);
+    const unknown = cli(["asks", id, "Nobody"], data);
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('No vendor "Nobody" in this evaluation. Vendors: 1 (Swiftpilot AI)');
   }, 60_000);
 
   it("export → import through files, and audit verify", () => {

@@ -43,6 +43,13 @@ describe("funding plan", () => {
             expect(sum(s.presentYears)).toBe(s.presentTotal);
             expect(s.years).toHaveLength(input.evaluation.horizonYears);
             for (const x of [...s.years, ...s.presentYears]) expect(Number.isSafeInteger(x) && x >= 0).toBe(true);
+            // The rows finance imports (stage by layer, nature and cost type) add up to the stage.
+            expect(sum(s.parts.map((p) => p.total))).toBe(s.total);
+            expect(sum(s.parts.map((p) => p.presentTotal))).toBe(s.presentTotal);
+            for (let y = 0; y < s.years.length; y++) {
+              expect(sum(s.parts.map((p) => p.years[y]!))).toBe(s.years[y]);
+              expect(sum(s.parts.map((p) => p.presentYears[y]!))).toBe(s.presentYears[y]);
+            }
           }
           for (let y = 0; y < input.evaluation.horizonYears; y++)
             expect(sum(v.stages.map((s) => s.years[y]!))).toBe(v.byYear[y]);

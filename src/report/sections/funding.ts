@@ -1,6 +1,7 @@
 import type { ReportContext } from "./context.js";
+import { stageDetails, stageTable } from "./plan.js";
 
-/** What is funded when: by year with the transitional and structural split, and by funding stage. */
+/** What is funded when: by year with the transitional and structural split, by funding stage, and the chosen option's plan. */
 export function funding({ view: v, w, root }: ReportContext): void {
   const f = v.funding;
   w.heading("Funding by phase and year", 1, root);
@@ -27,4 +28,11 @@ export function funding({ view: v, w, root }: ReportContext): void {
     f.rows.map((r) => [r.name, ...r.phases]),
     { size: 8, boldFirst: true },
   );
+  // The option the committee chose (or the cheapest): its stages, gates and the tranches funded so far.
+  const plan = v.plans.find((p) => p.vendorId === v.planDefault?.vendorId);
+  if (!plan) return;
+  const outline = w.heading(`Funding plan: ${plan.name}`, 2, root);
+  w.paragraph(`${plan.why.charAt(0).toUpperCase()}${plan.why.slice(1)}. ${plan.summary}`, { size: 9 });
+  stageTable(w, plan);
+  stageDetails(w, plan, outline);
 }

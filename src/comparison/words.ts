@@ -1,0 +1,24 @@
+import { percent } from "../format.js";
+
+/** Small helpers for the presenters' sentences. */
+
+/** A rate as a reader writes it: "8%", "7.5%". */
+export function rateText(rate: number): string {
+  return percent(rate, 1).replace(/\.0%$/, "%");
+}
+
+/** "A", "A and B", "A, B and C". */
+export function list(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** Text ending with exactly one full stop (unless it ends with ! or ?). */
+export function sentence(s: string): string {
+  const t = s.trim().replace(/[.\s]+$/, "");
+  return /[!?]$/.test(t) ? t : `${t}.`;
+}
+
+/** A label inside a sentence: "Reference build effort" → "reference build effort"; an acronym ("ROI …", "SLA …") stays. */
+export function lower(s: string): string {
+  return /^\p{Lu}{2}/u.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
+}
