@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ROLES, TIERS } from "../domain.js";
 import { MAX_MINOR } from "../format.js";
+import { GATED } from "../model/funding.js";
 import { EVALUATION_STATUSES } from "../evaluations/repo.js";
 import { VENDOR_STATUSES } from "../vendors/repo.js";
 import { oneLine, someLines } from "../text.js";
@@ -123,6 +124,12 @@ export const BundleSchema = z
           rankUnsubmitted: z.boolean().optional(),
           rankOn: z.enum(["nominal", "present"], "must be nominal or present").optional(),
           notKnownBlocksSubmit: z.boolean().optional(),
+          gates: z
+            .partialRecord(
+              z.enum(GATED, "must name a stage a gate follows"),
+              z.array(z.string().trim().min(1, "cannot be empty").max(300).superRefine(oneLine)).min(1).max(12),
+            )
+            .optional(),
         })
         .default({}),
     }),

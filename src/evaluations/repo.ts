@@ -1,5 +1,5 @@
 import { nowIso, sql, type Db } from "../db/index.js";
-import type { Role, Tier } from "../domain.js";
+import type { Phase, Role, Tier } from "../domain.js";
 
 export const EVALUATION_STATUSES = ["draft", "open", "closed", "decided"] as const;
 export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
@@ -13,6 +13,8 @@ export interface EvaluationSettings {
   rankOn?: "nominal" | "present";
   /** Refuse a submission while required answers are marked "not known yet"; by default they may be submitted. */
   notKnownBlocksSubmit?: boolean;
+  /** The evaluation's own criteria for the gate after a stage (model/funding.ts); a stage not named keeps the default. */
+  gates?: Partial<Record<Phase, string[]>>;
 }
 
 export interface Evaluation {

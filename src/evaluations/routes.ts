@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from "express";
 import { audit } from "../audit/repo.js";
 import { findUserByEmail, listUsers } from "../auth/users.js";
 import type { Db } from "../db/index.js";
-import { TIERS, type Tier } from "../domain.js";
+import { PHASES, PHASE_LABELS, TIERS, type Tier } from "../domain.js";
+import { GATED, gateCriteria } from "../model/funding.js";
 import { badRequest, invalid } from "../errors.js";
 import { fromMinor } from "../format.js";
 import { findQuestionSetRow, getQuestionSet, latestQuestionSets } from "../questions/repo.js";
@@ -19,7 +20,7 @@ import {
   updateEvaluation,
   type Evaluation,
 } from "./repo.js";
-import { EvaluationFormSchema, parseAssumptionOverrides } from "./schema.js";
+import { EvaluationFormSchema, parseAssumptionOverrides, parseGates } from "./schema.js";
 import { vendorProgress } from "../vendors/service.js";
 import { remindFrom } from "../vendors/invitations.js";
 import { isLive } from "../vendors/links.js";
@@ -46,6 +47,7 @@ function valuesOf(e: Evaluation): Values {
     rankUnsubmitted: !!e.settings.rankUnsubmitted,
     rankOn: e.settings.rankOn ?? "nominal",
     allowNotKnown: !e.settings.notKnownBlocksSubmit,
+    ...Object.fromEntries(Object.entries(e.settings.gates ?? {}).map(([p, c]) => [`gate_${p}`, c.join("\n")])),
     ...Object.fromEntries(Object.entries(e.assumptions).map(([k, v]) => [`a_${k}`, String(v)])),
   };
 }
@@ -87,11 +89,30 @@ export function evaluationRoutes(db: Db): Router {
     const locked = e ? invitationsSent(db, e.id) : false;
     if (row && e && !sets.some((s) => s.id === row.id)) sets.push(row);
     const tier = (TIERS as readonly string[]).includes(String(values.tier)) ? (values.tier as Tier) : "production";
+    // Each gate's default criteria, from the priced questions of the sections chosen (the placeholder of its field).
+    const roles = ([] as unknown[]).concat(values.roles ?? []).map(String);
+    const asked = set ? set.sections.filter((x) => roles.includes(x.role)).flatMap((x) => x.questions) : [];
+    const gates = GATED.map((phase, i) => ({
+      phase,
+      label: `Gate ${i + 1}: before ${PHASE_LABELS[PHASES[i + 1]!].toLowerCase()} is funded`,
+      defaults: gateCriteria(asked, phase).map((c) => c.text),
+    }));
     return renderPage(
       req,
       res,
       "evaluations/form",
-      { title: e ? `Edit ${e.title}` : "New evaluation", values, errors, sets, set, tier, locked, note, evaluation: e },
+      {
+        title: e ? `Edit ${e.title}` : "New evaluation",
+        values,
+        errors,
+        sets,
+        set,
+        tier,
+        locked,
+        note,
+        evaluation: e,
+        gates,
+      },
       status,
     );
   };
@@ -156,6 +177,9 @@ export function evaluationRoutes(db: Db): Router {
           before: e.assumptions,
           after: result.fields.assumptions,
         });
+      const gates = { before: e.settings.gates ?? {}, after: result.fields.settings.gates ?? {} };
+      if (JSON.stringify(gates.before) !== JSON.stringify(gates.after))
+        audit(db, e.id, `user:${req.user!.id}`, "evaluation.gates_changed", gates);
     })();
     res.redirect(303, `/evaluations/${e.id}`);
   });
@@ -269,6 +293,8 @@ function validate(db: Db, body: Values, existing: Evaluation | null): Validated 
   const tier = form.ok ? form.data.tier : "production";
   const parsed = set ? parseAssumptionOverrides(set, body, tier) : { overrides: {}, errors: {} };
   Object.assign(errors, parsed.errors);
+  const gates = parseGates(body);
+  Object.assign(errors, gates.errors);
   if (form.ok && existing && invitationsSent(db, existing.id)) {
     const why = "cannot change once invitations have gone out: vendors are already answering";
     if (form.data.questionSetId !== existing.questionSetId) errors.questionSetId = `The question set ${why} it`;
@@ -298,6 +324,7 @@ function validate(db: Db, body: Values, existing: Evaluation | null): Validated 
         rankUnsubmitted: f.rankUnsubmitted,
         rankOn: f.rankOn,
         ...(f.allowNotKnown ? {} : { notKnownBlocksSubmit: true }),
+        ...(Object.keys(gates.gates).length ? { gates: gates.gates } : {}),
       },
     },
   };

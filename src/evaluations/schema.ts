@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { ROLES, TIERS } from "../domain.js";
+import { ROLES, TIERS, type Phase } from "../domain.js";
+import { GATED } from "../model/funding.js";
 import { parseAmount } from "../format.js";
-import { oneLine, someLines } from "../text.js";
+import { oneLine, someLines, textProblem } from "../text.js";
 import type { QuestionSet } from "../questions/schema.js";
 
 const CURRENCIES = new Set(Intl.supportedValuesOf("currency"));
@@ -109,4 +110,35 @@ export function parseAssumptionOverrides(
     else if (v !== a.defaults[tier as keyof typeof a.defaults]) overrides[a.key] = v;
   }
   return { overrides, errors };
+}
+
+/** At most this many criteria in one gate, each at most GATE_TEXT characters. */
+const GATE_CRITERIA = 12;
+const GATE_TEXT = 300;
+
+/**
+ * Parses the gates posted as gate_<phase>, one criterion per line: a blank field keeps the default
+ * criteria drawn from the stage's questions (model/funding.ts); a filled one replaces them.
+ */
+export function parseGates(body: Record<string, unknown>): {
+  gates: Partial<Record<Phase, string[]>>;
+  errors: Record<string, string>;
+} {
+  const gates: Partial<Record<Phase, string[]>> = {};
+  const errors: Record<string, string> = {};
+  for (const phase of GATED) {
+    const raw = body[`gate_${phase}`];
+    if (typeof raw !== "string") continue;
+    const problem = textProblem(raw, true);
+    const lines = raw
+      .split(/\r?\n/)
+      .map((l) => l.trim().replace(/^[-•*]\s*/, ""))
+      .filter(Boolean);
+    if (problem) errors[`gate_${phase}`] = `The criteria ${problem}`;
+    else if (lines.length > GATE_CRITERIA) errors[`gate_${phase}`] = `At most ${GATE_CRITERIA} criteria, one per line`;
+    else if (lines.some((l) => l.length > GATE_TEXT))
+      errors[`gate_${phase}`] = `Keep each criterion under ${GATE_TEXT} characters`;
+    else if (lines.length) gates[phase] = lines;
+  }
+  return { gates, errors };
 }

@@ -35,6 +35,7 @@ function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], set: Ques
       unevidencedIncludedAsPartial: evaluation.settings.unevidencedIncludedAsPartial,
       rankUnsubmitted: evaluation.settings.rankUnsubmitted,
       rankOn: evaluation.settings.rankOn,
+      gates: evaluation.settings.gates,
     },
     vendors: vendors.flatMap((v) =>
       v.status === "declined"

@@ -1,4 +1,4 @@
-import { LAYERS, NATURES, PHASES, PHASE_LABELS } from "../domain.js";
+import { LAYERS, NATURES, PHASES, PHASE_LABELS, type Phase } from "../domain.js";
 import { coverageStatus, type AnswerValue } from "../questions/answers.js";
 import type { Question } from "../questions/schema.js";
 import { stateOf, type Answers } from "./answers.js";
@@ -27,18 +27,27 @@ export function shortText(q: Question): string {
  */
 export function gatesOf(ctx: StaticContext): Gate[] {
   const edited = ctx.evaluation.gates ?? {};
-  return PHASES.slice(0, -1).map((after, i) => {
+  const asked = ctx.items.filter((it) => it.asked).map((it) => it.q);
+  return GATED.map((after, i) => {
     const own = edited[after];
     const criteria: GateCriterion[] = own
       ? own.map((text) => ({ text, questionKeys: [] }))
-      : ctx.items
-          .filter((it) => it.asked && it.q.phase === after && it.q.type === "coverage" && it.q.estimate)
-          .map((it) => ({
-            text: `${shortText(it.q)}: ${it.q.control ? "in place and checked" : "delivered and accepted"}`,
-            questionKeys: [it.q.key],
-          }));
+      : gateCriteria(asked, after);
     return { after, releases: PHASES[i + 1]!, criteria, edited: own !== undefined };
   });
+}
+
+/** The stages a gate follows: every one but the last. */
+export const GATED = PHASES.slice(0, -1);
+
+/** A gate's default criteria after `phase`: one per priced coverage question of the stage among `questions` (those sent). */
+export function gateCriteria(questions: readonly Question[], phase: Phase): GateCriterion[] {
+  return questions
+    .filter((q) => q.phase === phase && q.type === "coverage" && q.estimate)
+    .map((q) => ({
+      text: `${shortText(q)}: ${q.control ? "in place and checked" : "delivered and accepted"}`,
+      questionKeys: [q.key],
+    }));
 }
 
 /** Who delivers an item the vendor answered. */

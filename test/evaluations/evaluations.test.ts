@@ -240,4 +240,62 @@ describe("evaluations", () => {
     expect(again.status).toBe(400);
     expect(again.text).toContain("This evaluation is open: it cannot be reopened now.");
   });
+
+  it("keeps the evaluation's own gates, refuses bad ones next to the field, and the funding plan prints them", async () => {
+    const { app, db } = buildTestApp();
+    const buyer = await makeUser(db, "buyer");
+    const agent = await signIn(app, buyer.email);
+    const setId = latestQuestionSets(db)[0]!.id;
+    const form = await agent.get("/evaluations/new");
+    // Each gate lists its default criteria, from the stage's priced questions.
+    expect(textAt(form.text, "#f-gate_implementation-help")).toMatch(
+      /^Default: .*Output verification before go-live: in place and checked/,
+    );
+    const many = Array.from({ length: 13 }, (_, i) => `Criterion ${i + 1}`).join("\n");
+    const bad = await postForm(agent, "/evaluations/new", "/evaluations", {
+      ...valid(setId),
+      gate_implementation: "- Accuracy of at least 95% on the agreed test set\n\n• Review queue staffed",
+      gate_rollout: many,
+    });
+    expect(bad.status).toBe(400);
+    expect(fieldError(bad.text, "gate_rollout")).toBe("At most 12 criteria, one per line");
+    expect(load(bad.text)("#f-gate_implementation").text()).toContain("Review queue staffed");
+    const ok = await postForm(agent, "/evaluations/new", "/evaluations", {
+      ...valid(setId),
+      gate_implementation: "- Accuracy of at least 95% on the agreed test set\n\n• Review queue staffed",
+      gate_rollout: "",
+    });
+    expect(ok.status).toBe(303);
+    const id = Number(String(ok.headers.location).split("/").at(-1));
+    expect(findEvaluation(db, id)!.settings.gates).toEqual({
+      implementation: ["Accuracy of at least 95% on the agreed test set", "Review queue staffed"],
+    });
+    expect(load((await agent.get(`/evaluations/${id}/edit`)).text)("#f-gate_implementation").text()).toBe(
+      "Accuracy of at least 95% on the agreed test set\nReview queue staffed",
+    );
+    makeVendor(db, id);
+    const page = load((await agent.get(`/evaluations/${id}/comparison`)).text);
+    const gate = page("#stage-implementation .gate");
+    expect(gate.find("h4").text()).toContain("Gate 2: before limited live rollout and stabilisation is funded");
+    expect(gate.find("h4 .badge").text()).toBe("set by this evaluation");
+    expect(
+      gate
+        .find("li")
+        .toArray()
+        .map((li) => load(li).text()),
+    ).toEqual(["Accuracy of at least 95% on the agreed test set", "Review queue staffed"]);
+    // The other gates keep their defaults; clearing a gate brings its default back and is audited.
+    expect(page("#stage-rollout .gate .badge").length).toBe(0);
+    const edit = await postForm(agent, `/evaluations/${id}/edit`, `/evaluations/${id}/edit`, {
+      ...valid(setId),
+      gate_implementation: "",
+    });
+    expect(edit.status).toBe(303);
+    expect(findEvaluation(db, id)!.settings.gates).toBeUndefined();
+    const entry = db
+      .prepare("SELECT detail FROM audit_log WHERE evaluation_id = ? AND action = 'evaluation.gates_changed'")
+      .pluck()
+      .get(id) as string;
+    expect(JSON.parse(entry).after).toEqual({});
+  });
 });
