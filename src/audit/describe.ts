@@ -1,3 +1,4 @@
+import { money } from "../format.js";
 import { PHASE_LABELS, ROLE_LABELS, SEAT_LABELS, type Phase, type Role } from "../domain.js";
 
 /** What the audit page knows to name an entry's actor and the vendors it mentions. */
@@ -64,6 +65,10 @@ const SENTENCES: Record<string, (d: Detail, n: AuditNames) => string> = {
   "funding.tranche_approved": (d, n) =>
     `Funded ${typeof d.vendor === "number" ? (n.vendors.get(d.vendor) ?? "a vendor") : "a vendor"}'s plan through “${phase(d.throughPhase)}”${d.note ? `: ${text(d.note)}` : ""}.`,
   "evaluation.gates_changed": () => "Changed the gates between funding stages.",
+  "round.sent": (d) =>
+    `Sent ${text(d.vendor)} revision round ${text(d.round)} on ${Array.isArray(d.questions) ? d.questions.length : 0} questions.`,
+  "round.resubmitted": (d) =>
+    `${text(d.vendor)} resubmitted revision round ${text(d.round)}${typeof d.totalBefore === "number" && typeof d.totalAfter === "number" ? `: total ${money(d.totalBefore, text(d.currency) || "EUR")} → ${money(d.totalAfter, text(d.currency) || "EUR")}` : ""}${d.rankBefore && d.rankAfter ? `, rank ${text(d.rankBefore)} → ${text(d.rankAfter)}` : ""}${d.rankingMoved ? "; the ranking moved" : ""}.`,
 };
 
 /** Who did it, by name: a buyer, a vendor's contact (and for which vendor), or Truecost itself. */

@@ -1,6 +1,7 @@
 import type { Db } from "../db/index.js";
 import { evaluationState } from "../evaluations/state.js";
-import { scoreEvaluation } from "../evaluations/scoring.js";
+import { scoreEvaluation, scoreRounds } from "../evaluations/scoring.js";
+import { listRounds } from "../rounds/repo.js";
 import { comparisonCharts, type Chart } from "../report/charts.js";
 import { chartSvg } from "../report/svg.js";
 import { presentComparison, type ComparisonView } from "./present.js";
@@ -29,6 +30,7 @@ export function comparisonPageData(db: Db, evaluationId: number): PageData | und
     notKnown: scored.notKnown,
     decisions: listDecisions(db, evaluationId),
     tranches: listTranches(db, evaluationId),
+    rounds: scoreRounds(scored, listRounds(db, evaluationId)),
   });
   if (!lines) for (const v of view.vendors) v.result = { ...v.result, lines: [] };
   return { view, charts: comparisonCharts(result).map((c) => ({ title: c.title, svg: chartSvg(c), table: c.table })) };

@@ -29,6 +29,8 @@ import {
   type Tranche,
 } from "./present-plan.js";
 import type { Decision } from "./repo.js";
+import { presentRounds, type RoundView } from "./present-rounds.js";
+import type { ScoredRound } from "../evaluations/scoring.js";
 import { list, lower, rateText, sentence } from "./words.js";
 
 /**
@@ -62,6 +64,8 @@ export interface ComparisonView {
   asks: AsksView[];
   /** The option the funding plan shows unless another is asked for (comparison/present-plan.ts). */
   planDefault: { vendorId: string; why: string } | null;
+  /** Revision rounds, oldest first: round N−1 against round N of a vendor (comparison/present-rounds.ts). */
+  rounds: RoundView[];
   sensitivity: { intro: string; rows: SensitivityView[] };
   roi: RoiView[] | null;
   roiIntro: string | null;
@@ -288,6 +292,7 @@ export function presentComparison(
     notKnown?: ReadonlyMap<string, Readonly<Record<string, string>>>;
     decisions?: readonly Pick<Decision, "vendorId" | "status">[];
     tranches?: readonly Tranche[];
+    rounds?: readonly ScoredRound[];
   } = {},
 ): ComparisonView {
   const cur = r.currency;
@@ -360,6 +365,7 @@ export function presentComparison(
     plans: order.map((v) => presentFundingPlan(r, set, v, option?.vendor === v ? option.why : "", opts.tranches)),
     asks: order.map((v) => presentAsks(r, set, v)),
     planDefault: option ? { vendorId: option.vendor.vendorId, why: option.why } : null,
+    rounds: presentRounds(opts.rounds ?? [], set, cur, new Map(r.vendors.map((v) => [v.vendorId, v.name]))),
     sensitivity: sensitivityView(r, byId, ranked.length),
     roi: roiView(r, [...ranked, ...others]),
     roiIntro: roiIntro(r),

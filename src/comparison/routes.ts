@@ -111,6 +111,7 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
         view: v,
         plan: plan && plan.vendorId !== v.planDefault?.vendorId ? { ...plan, why: "" } : plan,
         canFund: req.user!.role === "committee" || req.user!.role === "admin",
+        canSend: req.user!.role === "buyer" || req.user!.role === "admin",
         justReported: shown ? { ...shown, reused: req.query.reused === "1" } : null,
         // The page shows the newest comments; the PDF report carries them all.
         charts: data.charts,

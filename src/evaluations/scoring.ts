@@ -1,6 +1,14 @@
 import { answersByVendor, notKnownByVendor } from "../answers/repo.js";
 import type { Db } from "../db/index.js";
-import { runModel, type ModelInput, type ModelResult } from "../model/index.js";
+import {
+  roundDiff,
+  runModel,
+  type ModelInput,
+  type ModelResult,
+  type ModelVendor,
+  type RoundDiff,
+} from "../model/index.js";
+import type { Round } from "../rounds/repo.js";
 import { getQuestionSet } from "../questions/repo.js";
 import type { QuestionSet } from "../questions/schema.js";
 import { evidenceCounts } from "../evidence/repo.js";
@@ -19,38 +27,67 @@ export interface Scored {
 
 /** The cost model's input for an evaluation as stored: the one path from the database to the model. */
 function modelInput(db: Db, evaluation: Evaluation, vendors: Vendor[], set: QuestionSet): ModelInput {
-  const answers = answersByVendor(db, evaluation.id);
-  const evidence = evidenceCounts(db, evaluation.id);
+  return { set, evaluation: evaluationInput(evaluation), vendors: vendorInputs(db, evaluation.id, vendors) };
+}
+
+function evaluationInput(evaluation: Evaluation): ModelInput["evaluation"] {
   return {
-    set,
-    evaluation: {
-      tier: evaluation.tier,
-      horizonYears: evaluation.horizonYears,
-      currency: evaluation.currency,
-      dayRateMinor: evaluation.dayRateMinor,
-      valueEstimateMinor: evaluation.valueEstimateMinor,
-      roles: evaluation.roles,
-      assumptions: evaluation.assumptions,
-      sensitivityRange: evaluation.settings.sensitivityRange,
-      unevidencedIncludedAsPartial: evaluation.settings.unevidencedIncludedAsPartial,
-      rankUnsubmitted: evaluation.settings.rankUnsubmitted,
-      rankOn: evaluation.settings.rankOn,
-      gates: evaluation.settings.gates,
-    },
-    vendors: vendors.flatMap((v) =>
-      v.status === "declined"
-        ? []
-        : [
-            {
-              id: String(v.id),
-              name: v.name,
-              status: v.status,
-              answers: answers.get(v.id) ?? {},
-              evidence: evidence.get(v.id) ?? {},
-            },
-          ],
-    ),
+    tier: evaluation.tier,
+    horizonYears: evaluation.horizonYears,
+    currency: evaluation.currency,
+    dayRateMinor: evaluation.dayRateMinor,
+    valueEstimateMinor: evaluation.valueEstimateMinor,
+    roles: evaluation.roles,
+    assumptions: evaluation.assumptions,
+    sensitivityRange: evaluation.settings.sensitivityRange,
+    unevidencedIncludedAsPartial: evaluation.settings.unevidencedIncludedAsPartial,
+    rankUnsubmitted: evaluation.settings.rankUnsubmitted,
+    rankOn: evaluation.settings.rankOn,
+    gates: evaluation.settings.gates,
   };
+}
+
+/** Every vendor's answers and evidence as the model reads them (declined vendors left out): what a revision round keeps. */
+export function vendorInputs(db: Db, evaluationId: number, vendors = listVendors(db, evaluationId)): ModelVendor[] {
+  const answers = answersByVendor(db, evaluationId);
+  const evidence = evidenceCounts(db, evaluationId);
+  return vendors.flatMap((v) =>
+    v.status === "declined"
+      ? []
+      : [
+          {
+            id: String(v.id),
+            name: v.name,
+            status: v.status,
+            answers: answers.get(v.id) ?? {},
+            evidence: evidence.get(v.id) ?? {},
+          },
+        ],
+  );
+}
+
+/** A round with what it changed: both sides run through the model with today's settings; `diff` is null while the vendor revises. */
+export interface ScoredRound {
+  round: Round;
+  diff: RoundDiff | null;
+}
+
+/**
+ * The evaluation's revision rounds, each side priced again by the model with the evaluation's
+ * current settings (without the Monte Carlo ranges, which a round's diff does not show).
+ */
+export function scoreRounds(scored: Pick<Scored, "evaluation" | "set">, rounds: readonly Round[]): ScoredRound[] {
+  const run = (vendors: ModelVendor[]) =>
+    runModel({ set: scored.set, evaluation: evaluationInput(scored.evaluation), vendors, draws: 0 });
+  return rounds.map((round) => {
+    if (!round.after) return { round, diff: null };
+    const id = String(round.vendorId);
+    const diff = roundDiff(run(round.before), run(round.after), id, {
+      before: round.before.find((v) => v.id === id),
+      after: round.after.find((v) => v.id === id),
+    });
+    return { round, diff };
+  });
 }
 
 /** Scored evaluations kept by their state: a page, its CSV and the API read one model run until an input changes. */

@@ -3,7 +3,7 @@ import { sql, type Db } from "../db/index.js";
 
 /**
  * A fingerprint of everything an evaluation's report prints: its settings, its vendors and their
- * answers, evidence, clarifications, the committee's comments, decisions and funding tranches. Two requests with the
+ * answers, evidence, clarifications, the committee's comments, decisions, funding tranches and revision rounds. Two requests with the
  * same fingerprint would produce the same report (but for its date), so the second gets the first's.
  * Read with aggregate queries over indexed columns: cheap enough to run on every request.
  */
@@ -48,6 +48,9 @@ export function evaluationState(db: Db, evaluationId: number): string {
       .raw(true)
       .get(evaluationId, evaluationId),
     sql(db, "SELECT count(*), max(id) FROM funding_tranches WHERE evaluation_id = ?").raw(true).get(evaluationId),
+    sql(db, "SELECT count(*), max(id), group_concat(status) FROM revision_rounds WHERE evaluation_id = ?")
+      .raw(true)
+      .get(evaluationId),
   ];
   return createHash("sha256").update(JSON.stringify(parts)).digest("hex");
 }

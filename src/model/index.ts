@@ -22,6 +22,7 @@ import type {
 } from "./types.js";
 
 export type * from "./types.js";
+export { roundDiff, type RoundDiff } from "./rounds.js";
 
 /** The assumptions in force: the set's default for the tier, overridden by the evaluation, within each one's bounds. */
 export function resolveAssumptions(set: QuestionSet, evaluation: ModelEvaluation): Record<string, number> {

@@ -8,6 +8,7 @@ import type { QuestionSet } from "../questions/schema.js";
 import type { Progress } from "../questions/progress.js";
 import { findLink, isLive, type VendorLink } from "../vendors/links.js";
 import { findVendor, type Vendor, type VendorStatus } from "../vendors/repo.js";
+import { openRoundOf } from "../rounds/repo.js";
 import { renderPage } from "../web/render.js";
 
 export interface PortalContext {
@@ -19,6 +20,8 @@ export interface PortalContext {
   isMain: boolean;
   /** The questionnaire takes changes: not submitted, not declined, evaluation open. */
   editable: boolean;
+  /** In a revision round, the only questions that take changes, and the round's number; null otherwise. */
+  round: { number: number; keys: ReadonlySet<string> } | null;
 }
 
 /** The page every dead, unknown or revoked link gets: it says whom to contact and nothing about the token. */
@@ -45,7 +48,26 @@ export function portalContextOf(db: Db, linkId: number): PortalContext | undefin
     set,
     isMain: link.role === null,
     editable: takesChanges(evaluation.status, vendor.status),
+    round: roundOf(db, vendor),
   };
+}
+
+function roundOf(db: Db, vendor: Vendor): PortalContext["round"] {
+  const open = vendor.status === "in_progress" ? openRoundOf(db, vendor.id) : undefined;
+  return open ? { number: open.number, keys: new Set(open.questionKeys) } : null;
+}
+
+/** Whether this link may change the answer (and evidence) of a question now: editable, and in a revision round one of its questions. */
+export function canChange(ctx: PortalContext, key: string): boolean {
+  return ctx.editable && (!ctx.round || ctx.round.keys.has(key));
+}
+
+/** Refuses a change to a question a revision round did not reopen. */
+export function requireReopened(ctx: PortalContext, key: string): void {
+  if (ctx.editable && !canChange(ctx, key))
+    throw forbidden(
+      `Revision round ${ctx.round!.number} reopened only the questions the buyer asked about; this answer stays as submitted.`,
+    );
 }
 
 /** Loads the vendor context of the session; a session whose link was revoked or expired ends here. */

@@ -35,6 +35,8 @@ import {
   portalContextOf,
   portalOf,
   stillEditable,
+  canChange,
+  requireReopened,
   type PortalContext,
 } from "./access.js";
 import { parseAnswer, toRaw, type RawAnswer } from "./answer-form.js";
@@ -148,6 +150,8 @@ export function portalRoutes(db: Db, config: Config): Router {
     // saved keep what was typed, each marked, and the page says why (503, try again).
     let fault: { id: string; message: string; retryAfter: number } | undefined;
     for (const q of section.questions) {
+      // In a revision round only the reopened questions are saved; the others are read-only on the page.
+      if (!canChange(p, q.key)) continue;
       const raw: RawAnswer = {
         q: req.body[`q_${q.key}`],
         p: req.body[`p_${q.key}`],
@@ -194,6 +198,7 @@ export function portalRoutes(db: Db, config: Config): Router {
     if (!found || !canAnswer(p, found.role)) throw notFound("This question");
     const entry = { q: found.question, role: found.role };
     if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
+    requireReopened(p, entry.q.key);
     const body = (req.body ?? {}) as { q?: unknown; p?: unknown; nk?: unknown; nkr?: unknown; revision?: unknown };
     const text = (v: unknown) => (typeof v === "string" ? v : undefined);
     const raw: RawAnswer = {

@@ -1,3 +1,4 @@
+import { closeRoundOnSubmit } from "../rounds/service.js";
 import { createHash } from "node:crypto";
 import { writeAnswer, type SaveResult } from "../answers/repo.js";
 import { audit } from "../audit/repo.js";
@@ -119,7 +120,7 @@ function submissionHash(
     .digest("hex");
 }
 
-/** Marks a vendor's questionnaire submitted, with its hash; returns the hash. */
+/** Marks a vendor's questionnaire submitted, with its hash (and closes a revision round it answers); returns the hash. */
 export function submit(db: Db, vendor: Vendor, evaluationId: number, actor: string): string {
   return db
     .transaction(() => {
@@ -129,6 +130,7 @@ export function submit(db: Db, vendor: Vendor, evaluationId: number, actor: stri
         "UPDATE vendors SET status = 'submitted', submitted_at = ?, submission_hash = ?, reopen_reason = NULL WHERE id = ?",
       ).run(at, hash, vendor.id);
       audit(db, evaluationId, actor, "vendor.submitted", { vendor: vendor.name, hash });
+      closeRoundOnSubmit(db, vendor, evaluationId, actor);
       return hash;
     })
     .immediate();

@@ -28,7 +28,15 @@ import { DelegateSchema, MessageSchema, ReopenSchema } from "../vendors/schema.j
 import { parseForm } from "../web/forms.js";
 import { idParam } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
-import { canAnswer, portalActor, portalContext, portalOf, requireMain, type PortalContext } from "./access.js";
+import {
+  canAnswer,
+  portalActor,
+  portalContext,
+  portalOf,
+  requireMain,
+  requireReopened,
+  type PortalContext,
+} from "./access.js";
 import type { AnswerValue } from "../questions/answers.js";
 import { answersCopyPdf } from "./copy-pdf.js";
 import { downloadName } from "../web/download.js";
@@ -265,6 +273,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const p = portalOf(res);
     const entry = questionIndex(p.set).get(String(req.params.key));
     if (!entry || !entry.question.evidence || !canAnswer(p, entry.role)) return next(notFound("This question"));
+    requireReopened(p, entry.question.key);
     evidenceQuota(db, config, req, p.vendor.id);
     next();
   };
@@ -307,6 +316,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const a = findAttachment(db, idParam(req, "aid"));
     const role = a && p.set.sections.find((s) => s.questions.some((q) => q.key === a.questionKey))?.role;
     if (!a || a.vendorId !== p.vendor.id || a.deletedAt || !role || !canAnswer(p, role)) throw notFound("This file");
+    requireReopened(p, a.questionKey);
     db.transaction(() => {
       deleteEvidence(db, a.id);
       audit(db, p.evaluation.id, portalActor(p), "evidence.removed", {

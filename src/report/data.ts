@@ -4,7 +4,8 @@ import { listClarifications, type Clarification } from "../clarifications/repo.j
 import { listComments, listDecisions, listTranches, type Comment, type Decision } from "../comparison/repo.js";
 import type { Tranche } from "../comparison/present-plan.js";
 import type { Db } from "../db/index.js";
-import { scoreEvaluation, type Scored } from "../evaluations/scoring.js";
+import { scoreEvaluation, scoreRounds, type Scored, type ScoredRound } from "../evaluations/scoring.js";
+import { listRounds } from "../rounds/repo.js";
 import type { AnswerValue } from "../questions/answers.js";
 
 export interface ReportData extends Scored {
@@ -14,6 +15,7 @@ export interface ReportData extends Scored {
   comments: Comment[];
   decisions: Decision[];
   tranches: Tranche[];
+  rounds: ScoredRound[];
   generatedAt: string;
   generatedBy: string;
 }
@@ -43,6 +45,7 @@ export function reportData(
     comments: listComments(db, evaluationId),
     decisions: listDecisions(db, evaluationId),
     tranches: listTranches(db, evaluationId),
+    rounds: scoreRounds(scored, listRounds(db, evaluationId)),
     generatedAt: now.toISOString(),
     generatedBy,
   };

@@ -11,6 +11,7 @@ import { flagMatrix } from "./sections/flags.js";
 import { funding } from "./sections/funding.js";
 import { method } from "./sections/method.js";
 import { openItems } from "./sections/open-items.js";
+import { rounds } from "./sections/rounds.js";
 import { sensitivity } from "./sections/sensitivity.js";
 import { glossary, summary } from "./sections/summary.js";
 import { vendorLines } from "./sections/vendors.js";
@@ -22,6 +23,7 @@ const SECTIONS: Section[] = [
   charts,
   flagMatrix,
   funding,
+  rounds,
   sensitivity,
   vendorLines,
   answers,
@@ -48,6 +50,7 @@ export async function comparisonReport(data: ReportData): Promise<Buffer> {
       notKnown: data.notKnown,
       decisions: data.decisions,
       tranches: data.tranches,
+      rounds: data.rounds,
     }),
     w,
     root: w.doc.outline,

@@ -162,3 +162,27 @@ Make your changes and submit again:
 `,
   };
 }
+
+/** The buyer sends negotiation asks in a revision round: the questionnaire reopens for those questions only. */
+export function revisionEmail(
+  e: Evaluation,
+  v: Vendor,
+  round: number,
+  asks: { question: string; ask: string }[],
+  buyer: Pick<User, "name" | "email">,
+): Email {
+  return {
+    subject: `Revision round ${round}: ${asks.length === 1 ? "one question" : `${asks.length} questions`} reopened for "${e.title}"`,
+    body: `Dear ${v.contactName},
+
+${buyer.name} has reopened ${asks.length === 1 ? "one question" : `${asks.length} questions`} of ${v.name}'s submitted questionnaire and asks whether you can revise ${asks.length === 1 ? "it" : "them"}:
+
+${asks.map((a) => `  - ${a.ask}.\n    (${a.question})`).join("\n")}
+
+Every other answer stays as you submitted it. Revise these answers and submit again from your questionnaire:
+{{link}}
+
+${contact(buyer)}
+`,
+  };
+}

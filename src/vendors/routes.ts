@@ -16,21 +16,30 @@ import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
 import { nowIso } from "../db/index.js";
 import { badRequest, invalid, notFound } from "../errors.js";
-import { scoreEvaluation } from "../evaluations/scoring.js";
+import { scoreEvaluation, vendorInputs } from "../evaluations/scoring.js";
 import { presentComparison, totalLabel } from "../comparison/present.js";
 import { enqueue } from "../mail/outbox.js";
 import { questionIndex } from "../questions/answers.js";
 import { parseForm } from "../web/forms.js";
 import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
-import { clarificationEmail, reopenEmail } from "./emails.js";
+import { clarificationEmail, reopenEmail, revisionEmail } from "./emails.js";
+import { presentAsks } from "../comparison/present-plan.js";
+import { openRound } from "../rounds/repo.js";
 import { inviteVendor, remindVendor } from "./invitations.js";
 import { extendLink, findLink, linkToken, linkUrl, listLinks, mainLink, revokeLink } from "./links.js";
 import { renderEvaluationPage } from "../evaluations/routes.js";
 import { sendAttachment } from "../portal/submission-routes.js";
 import { findAttachment, listEvidence } from "../evidence/repo.js";
 import { findVendor, insertVendor, reopenVendor, type Vendor } from "./repo.js";
-import { ClarificationSchema, ExtendSchema, MessageSchema, ReopenSchema, VendorFormSchema } from "./schema.js";
+import {
+  ClarificationSchema,
+  ExtendSchema,
+  MessageSchema,
+  ReopenSchema,
+  RoundSchema,
+  VendorFormSchema,
+} from "./schema.js";
 
 /** Per question on the review page: the newest changes, resolved clarifications and messages per thread shown. */
 const REVIEW_HISTORY = 5;
@@ -198,6 +207,63 @@ export function vendorRoutes(db: Db, config: Config): Router {
       audit(db, e.id, actor(req), "vendor.reopened", { vendor: v.name, reason: form.data.reason });
     })();
     back(res, `/vendors/${v.id}`);
+  });
+
+  /**
+   * Sends ticked negotiation asks as one revision round: a clarification per question (the ask
+   * in words, without the buyer's figures), the questionnaire reopened for those questions only,
+   * one email, and every vendor's input kept as round N−1 for the comparison of the two rounds.
+   */
+  r.post("/evaluations/:id/vendors/:vid/rounds", ...buyers, posting, (req, res) => {
+    const e = evaluationOf(res);
+    const v = vendorOf(req, res);
+    const form = parseForm(RoundSchema, req.body);
+    if (!form.ok) throw invalid(form.errors, { keys: "Asks" });
+    if (e.status !== "open") throw badRequest("This evaluation is closed: reopen it to send a revision round.");
+    if (v.status !== "submitted")
+      throw badRequest(`${v.name} has not submitted: send a clarification instead, or wait for its submission.`);
+    const scored = scoreEvaluation(db, e.id)!;
+    const result = scored.result.vendors.find((x) => x.vendorId === String(v.id));
+    const words = result && presentAsks(scored.result, scored.set, result);
+    const chosen = [...new Set(form.data.keys)].map((k) => words?.rows.find((a) => a.questionKey === k));
+    if (!words || chosen.some((a) => !a))
+      throw invalid(
+        { keys: "Tick asks from this vendor's list: the figures changed since the page was loaded" },
+        { keys: "Asks" },
+      );
+    const asks = chosen.map((a) => a!);
+    const index = questionIndex(scored.set);
+    db.transaction(() => {
+      const number = openRound(db, {
+        evaluationId: e.id,
+        vendorId: v.id,
+        questionKeys: asks.map((a) => a.questionKey),
+        before: vendorInputs(db, e.id),
+        userId: req.user!.id,
+      });
+      for (const a of asks)
+        openClarification(db, {
+          vendorId: v.id,
+          questionKey: a.questionKey,
+          visibility: "vendor",
+          userId: req.user!.id,
+          authorName: req.user!.name,
+          body: `Revision round ${number}: ${a.ask}. Your answer today: ${a.today}. Revise this answer if you can; it is reopened until you submit again.`,
+        });
+      reopenVendor(
+        db,
+        v.id,
+        `revision round ${number} reopens ${asks.length === 1 ? "one question" : `${asks.length} questions`} for you to revise; every other answer stays as submitted.`,
+      );
+      const list = asks.map((a) => ({ ask: a.ask, question: index.get(a.questionKey)!.question.text }));
+      sendWithLink(v, revisionEmail(e, v, number, list, req.user!), "revision_round");
+      audit(db, e.id, actor(req), "round.sent", {
+        vendor: v.name,
+        round: number,
+        questions: asks.map((a) => a.questionKey),
+      });
+    })();
+    res.redirect(303, `/evaluations/${e.id}/comparison#rounds`);
   });
 
   /** Queues a message to the vendor's main contact with its current link. */

@@ -62,3 +62,11 @@ export const DelegateSchema = z.object({
   name: z.string().trim().min(1, "Enter your colleague's name").max(200).superRefine(oneLine),
   email: z.string().trim().toLowerCase().max(320).pipe(z.email("Enter an email address such as name@vendor.com")),
 });
+
+/** The asks ticked on the comparison page, sent as one revision round. */
+export const RoundSchema = z.object({
+  keys: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.string().max(100)).min(1, "Tick at least one ask to send").max(100),
+  ),
+});

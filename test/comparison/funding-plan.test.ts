@@ -104,7 +104,7 @@ describe("the funding plan and the negotiation asks", () => {
     const { e, agent, r } = await setUp();
     const v = r.vendors.find((x) => x.asks.length > 1)!;
     const page = await agent.get(`/evaluations/${e}/comparison`);
-    const shown = textsAt(page.text, `#asks-${v.vendorId} tbody tr td:nth-child(3)`);
+    const shown = textsAt(page.text, `#asks-${v.vendorId} tbody tr td.saving`);
     expect(shown).toEqual(v.asks.map((a) => `−${money(a.saving, r.currency)}`));
     const json = (await agent.get(`/api/evaluations/${e}/vendors/${v.vendorId}/asks`)).body as {
       asks: { questionKey: string; saving: number; sentence: string }[];

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PHASES } from "../../src/domain.js";
-import { runModel, type ModelInput } from "../../src/model/index.js";
+import { roundDiff, runModel, type ModelInput } from "../../src/model/index.js";
 import { shortText } from "../../src/model/funding.js";
 import { loadQuestionSetFile } from "../../src/questions/loader.js";
 import { inputArb } from "./generated.js";
@@ -153,6 +153,52 @@ describe("negotiation asks", () => {
         expect(a.adjustedTotal).toBe(v.allAsks!.totalAfter);
         expect(a.adjustedRank).toBe(v.allAsks!.rankAfter);
         expect(v.allAsks!.saving).toBeGreaterThanOrEqual(v.asks[0]!.saving);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("revision rounds", () => {
+  it("a round's diff is the difference of the two rounds' model outputs, line by line", () => {
+    fc.assert(
+      fc.property(inputArb(), fc.nat(), fc.array(fc.nat(), { maxLength: 5 }), (input, pickV, picks) => {
+        const before = runModel({ ...input, draws: 0 });
+        const vi = pickV % before.vendors.length;
+        const v = before.vendors[vi]!;
+        // The vendor revises some of its answers: grants some asks, clears some other answers.
+        let revised = input;
+        for (const p of picks) {
+          const ask = v.asks[p % Math.max(1, v.asks.length)];
+          if (ask && p % 3) revised = granted(revised, vi, ask.questionKey, ask.answer, ask.withEvidence);
+          else {
+            const keys = Object.keys(revised.vendors[vi]!.answers);
+            if (!keys.length) continue;
+            const { [keys[p % keys.length]!]: _gone, ...rest } = revised.vendors[vi]!.answers;
+            revised = { ...revised, vendors: revised.vendors.map((x, i) => (i === vi ? { ...x, answers: rest } : x)) };
+          }
+        }
+        const after = runModel({ ...revised, draws: 0 });
+        const d = roundDiff(before, after, v.vendorId, { before: input.vendors[vi], after: revised.vendors[vi] })!;
+        const a = after.vendors[vi]!;
+        expect(d.totalBefore).toBe(v.adjustedTotal);
+        expect(d.totalAfter).toBe(a.adjustedTotal);
+        expect(d.change).toBe(
+          v.adjustedTotal !== null && a.adjustedTotal !== null ? a.adjustedTotal - v.adjustedTotal : null,
+        );
+        expect(sum(d.lines.map((l) => l.change))).toBe(a.pricedTotal - v.pricedTotal);
+        for (const l of d.lines) {
+          expect(l.before).toBe(sum(v.lines.filter((x) => x.questionKey === l.questionKey).map((x) => x.total)));
+          expect(l.after).toBe(sum(a.lines.filter((x) => x.questionKey === l.questionKey).map((x) => x.total)));
+        }
+        expect([d.rankBefore, d.rankAfter]).toEqual([v.adjustedRank, a.adjustedRank]);
+        expect(d.rankingMoved).toBe(JSON.stringify(before.ranking.adjusted) !== JSON.stringify(after.ranking.adjusted));
+        const changed = Object.keys({ ...input.vendors[vi]!.answers, ...revised.vendors[vi]!.answers }).filter(
+          (k) =>
+            JSON.stringify(input.vendors[vi]!.answers[k] ?? null) !==
+            JSON.stringify(revised.vendors[vi]!.answers[k] ?? null),
+        );
+        expect(d.answers.map((x) => x.questionKey)).toEqual(changed.sort());
       }),
       RUNS,
     );
