@@ -36,6 +36,8 @@ export function exportBundle(db: Db, evaluationId: number): BundleInput | undefi
         name: v.name,
         contactName: v.contactName,
         contactEmail: v.contactEmail,
+        // Left out for a vendor's offer: a bundle without in-house options reads as before.
+        ...(v.kind === "vendor" ? {} : { kind: v.kind }),
         status: v.status,
         submittedAt: v.submittedAt,
         declinedReason: v.declinedReason,

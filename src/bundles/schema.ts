@@ -3,7 +3,7 @@ import { ROLES, TIERS } from "../domain.js";
 import { MAX_MINOR } from "../format.js";
 import { GATED } from "../model/funding.js";
 import { EVALUATION_STATUSES } from "../evaluations/repo.js";
-import { VENDOR_STATUSES } from "../vendors/repo.js";
+import { OPTION_KINDS, VENDOR_STATUSES } from "../vendors/repo.js";
 import { oneLine, someLines } from "../text.js";
 
 const minor = z
@@ -50,6 +50,7 @@ export const BundleVendorSchema = z
     name: z.string().trim().min(1, "cannot be empty").max(200).superRefine(oneLine),
     contactName: z.string().trim().min(1, "cannot be empty").max(200).superRefine(oneLine),
     contactEmail: z.email("must be an email address").max(320),
+    kind: z.enum(OPTION_KINDS, "must be vendor, build or platform").default("vendor"),
     status: z.enum(VENDOR_STATUSES).default("in_progress"),
     submittedAt: isoTime.nullable().default(null),
     declinedReason: z

@@ -5,10 +5,9 @@ import { dbPath, openDb, type Db } from "../db/index.js";
 import { migrate } from "../db/migrate.js";
 import { loadQuestionSetFile, QuestionSetError, summarise } from "../questions/loader.js";
 import { listQuestionSets, syncQuestionSets } from "../questions/repo.js";
-import { resolveFromCwd, ROOT } from "../paths.js";
+import { resolveFromCwd } from "../paths.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import { generateReport } from "../report/service.js";
-import { join } from "node:path";
 import { BundleError, importBundle } from "../bundles/import.js";
 import { exportBundle } from "../bundles/export.js";
 import { listEvaluations } from "../evaluations/repo.js";
@@ -21,6 +20,7 @@ import { InviteUserSchema } from "../auth/schema.js";
 import { parseForm } from "../web/forms.js";
 import { isBusy, isDiskFull } from "../db/faults.js";
 import { scoreTable } from "./score-table.js";
+import { loadDemo } from "../demo/story.js";
 import { asksText, planText } from "./plan-text.js";
 import { asksJson, planJson, plannedView } from "../comparison/plan-json.js";
 
@@ -217,7 +217,7 @@ program
   .description("load the demo evaluation (three vendors, one rank flip); prints its id as the last line")
   .action(() =>
     withDb((db) => {
-      const id = importBundle(db, readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8"), "demo");
+      const id = loadDemo(db);
       console.log(`Loaded the demo evaluation. Try: npx truecost score ${id}`);
       console.log(id);
     }),

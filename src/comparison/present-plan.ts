@@ -5,7 +5,7 @@ import { shortText } from "../model/funding.js";
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { Question, QuestionSet } from "../questions/schema.js";
-import { list, lower, rateText, sentence } from "./words.js";
+import { list, lower, optionLabel, rateText, sentence } from "./words.js";
 
 /**
  * The funding plan and the negotiation asks in words and cells, from the cost model's stages,
@@ -25,6 +25,8 @@ export interface Tranche {
 export interface FundingPlanView {
   vendorId: string;
   name: string;
+  /** The option's name with what it is when the buyer's own team answered it: "Build in-house (in-house build)". */
+  label: string;
   /** Why this option is shown: the committee's choice, the cheapest, or the one asked for. */
   why: string;
   summary: string;
@@ -190,9 +192,11 @@ export function presentFundingPlan(
   const summary = comparable
     ? `${v.name}'s ${money(total, cur)} over ${n} years (${money(present, cur)} at present value) falls into five stages, each funded once the gate before it is met. ${money(temporary, cur)} of it is transitional (one-off and temporary costs that end); ${money(structural, cur)} is structural (recurring costs that stay).`
     : `${v.name}'s total cannot be compared yet; the ${money(total, cur)} that can be priced is cut into stages below.`;
+  const option = optionLabel(v.kind);
   return {
     vendorId: v.vendorId,
     name: v.name,
+    label: option ? `${v.name} (${option})` : v.name,
     why,
     summary,
     comparable,

@@ -31,7 +31,7 @@ import {
 import type { Decision } from "./repo.js";
 import { presentRounds, type RoundView } from "./present-rounds.js";
 import type { ScoredRound } from "../evaluations/scoring.js";
-import { list, lower, rateText, sentence } from "./words.js";
+import { list, lower, optionLabel, rateText, sentence } from "./words.js";
 
 /**
  * The comparison in words and table cells, from the cost model's output: the page, the PDF report
@@ -99,6 +99,8 @@ export interface FundingView {
 export interface VendorView {
   id: string;
   name: string;
+  /** "in-house build" or "platform, own team" for an option the buyer's team answered; null for a vendor's offer. */
+  option: string | null;
   result: VendorResult;
   lineCount: number;
   /** Not submitted, not comparable …: why the vendor is shown apart, or null. */
@@ -118,7 +120,16 @@ export interface VendorView {
 
 /** A vendor's row in a summary table (the report's, the CLI's), before the flags column each words its own way. */
 export function summaryCells(x: VendorView): string[] {
-  return [x.totalRank, x.name, x.entry, x.entryRank, x.total, x.present, x.hidden, x.unknown];
+  return [
+    x.totalRank,
+    x.option ? `${x.name} (${x.option})` : x.name,
+    x.entry,
+    x.entryRank,
+    x.total,
+    x.present,
+    x.hidden,
+    x.unknown,
+  ];
 }
 
 export interface LineView {
@@ -305,6 +316,7 @@ export function presentComparison(
   const vendors = [...ranked, ...others].map((v): VendorView => ({
     id: v.vendorId,
     name: v.name,
+    option: optionLabel(v.kind),
     result: v,
     lineCount: v.lines.length,
     standing: standing(v),
@@ -481,7 +493,10 @@ function vendorParagraph(r: ModelResult, v: VendorResult): string {
     v.adjustedTotal !== null
       ? `its ${r.basis === "beyond_quote" ? "cost beyond the quote" : "adjusted total"} over ${n} years is ${money(v.adjustedTotal, cur)}${v.adjustedRank ? ` (${ordinal(v.adjustedRank)})` : ""}`
       : `its total cannot be compared (the lines that can be priced come to ${money(v.pricedTotal, cur)})`;
-  parts.push(`${v.name} ${entry}; ${total}.`);
+  const option = optionLabel(v.kind);
+  parts.push(
+    `${v.name}${option ? ` (${option}: answered by the buyer's own team, its work priced at the buyer's day rate)` : ""} ${entry}; ${total}.`,
+  );
   if (!v.complete && !v.outOfRange)
     parts.push(
       `It did not give ${list(v.missing.map((m) => `“${lower(m.what)}”`))}; Truecost never invents a vendor's figure.`,

@@ -1,4 +1,5 @@
 import { percent } from "../format.js";
+import type { OptionKind } from "../model/index.js";
 
 /** Small helpers for the presenters' sentences. */
 
@@ -21,4 +22,9 @@ export function sentence(s: string): string {
 /** A label inside a sentence: "Reference build effort" → "reference build effort"; an acronym ("ROI …", "SLA …") stays. */
 export function lower(s: string): string {
   return /^\p{Lu}{2}/u.test(s) ? s : s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** What an in-house option is, in two or three words; null for a vendor's offer. */
+export function optionLabel(kind: OptionKind): string | null {
+  return kind === "build" ? "in-house build" : kind === "platform" ? "platform, own team" : null;
 }

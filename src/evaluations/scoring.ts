@@ -58,6 +58,7 @@ export function vendorInputs(db: Db, evaluationId: number, vendors = listVendors
           {
             id: String(v.id),
             name: v.name,
+            ...(v.kind === "vendor" ? {} : { kind: v.kind }),
             status: v.status,
             answers: answers.get(v.id) ?? {},
             evidence: evidence.get(v.id) ?? {},

@@ -107,6 +107,7 @@ function totals(ctx: ScoreContext, plan: VendorPlan, lines: CostLine[], outOfRan
   const result: VendorResult = {
     vendorId: vendor.id,
     name: vendor.name,
+    kind: vendor.kind ?? "vendor",
     currency: ctx.currency,
     status,
     rankable: status === "submitted" || ctx.evaluation.rankUnsubmitted === true,

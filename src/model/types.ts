@@ -39,7 +39,11 @@ export interface ModelVendor {
   explained?: Readonly<Record<string, boolean>>;
   /** Where the questionnaire stands; a vendor without one counts as submitted. */
   status?: ModelVendorStatus;
+  /** A vendor's offer (the default), or an option the buyer's own team answers: build in-house, or a platform it runs. */
+  kind?: OptionKind;
 }
+
+export type OptionKind = "vendor" | "build" | "platform";
 
 export interface ModelInput {
   set: QuestionSet;
@@ -161,6 +165,8 @@ export interface Missing {
 export interface VendorResult {
   vendorId: string;
   name: string;
+  /** Priced like any vendor, with the buyer's day rate for what the option leaves to the buyer. */
+  kind: OptionKind;
   currency: string;
   status: ModelVendorStatus;
   /** Whether the vendor takes part in the ranking (submitted, or the buyer ranks the others too). */

@@ -24,7 +24,7 @@ type Row = Omit<Round, "questionKeys" | "before" | "after"> & {
 };
 
 const COLUMNS = `r.id, r.evaluation_id AS evaluationId, r.vendor_id AS vendorId, r.number, r.question_keys AS questionKeys,
-  r.before, r.after, r.status, u.name AS createdBy, r.created_at AS createdAt, r.resubmitted_at AS resubmittedAt`;
+  r.before, r.after, r.status, coalesce(u.name, 'Truecost (demo)') AS createdBy, r.created_at AS createdAt, r.resubmitted_at AS resubmittedAt`;
 
 function toRound(r: Row): Round {
   return {
@@ -39,7 +39,7 @@ function toRound(r: Row): Round {
 export function listRounds(db: Db, evaluationId: number): Round[] {
   const rows = sql(
     db,
-    `SELECT ${COLUMNS} FROM revision_rounds r JOIN users u ON u.id = r.created_by WHERE r.evaluation_id = ? ORDER BY r.id`,
+    `SELECT ${COLUMNS} FROM revision_rounds r LEFT JOIN users u ON u.id = r.created_by WHERE r.evaluation_id = ? ORDER BY r.id`,
   ).all(evaluationId) as Row[];
   return rows.map(toRound);
 }
@@ -56,7 +56,7 @@ export function openRoundOf(db: Db, vendorId: number): Pick<Round, "id" | "numbe
 /** Opens the vendor's next round (2 for the first revision) on `questionKeys`; returns its number. */
 export function openRound(
   db: Db,
-  r: { evaluationId: number; vendorId: number; questionKeys: string[]; before: ModelVendor[]; userId: number },
+  r: { evaluationId: number; vendorId: number; questionKeys: string[]; before: ModelVendor[]; userId: number | null },
 ): number {
   const last = sql(db, "SELECT coalesce(max(number), 1) FROM revision_rounds WHERE vendor_id = ?")
     .pluck()

@@ -1,5 +1,10 @@
 import { sql, type Db } from "../db/index.js";
+import type { OptionKind } from "../model/index.js";
 import type { Progress } from "../questions/progress.js";
+
+/** A vendor's offer, or an option the buyer's own team answers: build in-house, or a platform run by its own team. */
+export const OPTION_KINDS = ["vendor", "build", "platform"] as const satisfies readonly OptionKind[];
+export type { OptionKind };
 
 export const VENDOR_STATUSES = ["invited", "in_progress", "submitted", "declined"] as const;
 export type VendorStatus = (typeof VENDOR_STATUSES)[number];
@@ -10,6 +15,7 @@ export interface Vendor {
   name: string;
   contactName: string;
   contactEmail: string;
+  kind: OptionKind;
   status: VendorStatus;
   submittedAt: string | null;
   submissionHash: string | null;
@@ -20,7 +26,7 @@ export interface Vendor {
 }
 
 /** The columns of a vendor row as its fields (see `toVendor`). */
-const vendorColumns = `id, evaluation_id AS evaluationId, name, contact_name AS contactName, contact_email AS contactEmail, status,
+const vendorColumns = `id, evaluation_id AS evaluationId, name, contact_name AS contactName, contact_email AS contactEmail, kind, status,
   submitted_at AS submittedAt, submission_hash AS submissionHash, declined_reason AS declinedReason, reopen_reason AS reopenReason, progress, created_at AS createdAt`;
 
 type Row = Omit<Vendor, "progress"> & { progress: string };
@@ -29,17 +35,18 @@ const toVendor = (r: Row): Vendor => ({ ...r, progress: JSON.parse(r.progress) a
 export function insertVendor(
   db: Db,
   v: Pick<Vendor, "evaluationId" | "name" | "contactName" | "contactEmail"> &
-    Partial<Pick<Vendor, "status" | "submittedAt" | "declinedReason">>,
+    Partial<Pick<Vendor, "status" | "submittedAt" | "declinedReason" | "kind">>,
 ): number {
   return Number(
     sql(
       db,
-      "INSERT INTO vendors (evaluation_id, name, contact_name, contact_email, status, submitted_at, declined_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO vendors (evaluation_id, name, contact_name, contact_email, kind, status, submitted_at, declined_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(
       v.evaluationId,
       v.name,
       v.contactName,
       v.contactEmail,
+      v.kind ?? "vendor",
       v.status ?? "invited",
       v.submittedAt ?? null,
       v.declinedReason ?? null,

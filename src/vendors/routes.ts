@@ -74,8 +74,13 @@ export function vendorRoutes(db: Db, config: Config): Router {
         name: form.data.name,
         contactName: form.data.contactName,
         contactEmail: form.data.contactEmail,
+        kind: form.data.kind,
       });
-      audit(db, e.id, actor(req), "vendor.added", { vendor: form.data.name, contact: form.data.contactEmail });
+      audit(db, e.id, actor(req), "vendor.added", {
+        vendor: form.data.name,
+        contact: form.data.contactEmail,
+        ...(form.data.kind === "vendor" ? {} : { kind: form.data.kind }),
+      });
       return id;
     })();
     if (form.data.invite) inviteVendor(db, config, e, findVendor(db, id)!, req.user!);

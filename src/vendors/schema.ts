@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OPTION_KINDS } from "./repo.js";
 import { ROLES } from "../domain.js";
 import { oneLine, someLines } from "../text.js";
 
@@ -21,6 +22,7 @@ export const VendorFormSchema = z.object({
     .toLowerCase()
     .max(320)
     .pipe(z.email("Enter an email address such as name@vendor.com")),
+  kind: z.enum(OPTION_KINDS, "Choose what this option is").default("vendor"),
   invite: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
 });
 export type VendorForm = z.infer<typeof VendorFormSchema>;

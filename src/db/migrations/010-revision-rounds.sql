@@ -11,7 +11,7 @@ CREATE TABLE revision_rounds (
   before         TEXT NOT NULL,
   after          TEXT,
   status         TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resubmitted')),
-  created_by     INTEGER NOT NULL REFERENCES users(id),
+  created_by     INTEGER REFERENCES users(id),
   created_at     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   resubmitted_at TEXT,
   UNIQUE (vendor_id, number)
