@@ -214,7 +214,9 @@ program
 
 program
   .command("demo")
-  .description("load the demo evaluation (three vendors, one rank flip); prints its id as the last line")
+  .description(
+    "load the demo evaluation (three vendors, one rank flip, a build option, a revision round); prints its id as the last line",
+  )
   .action(() =>
     withDb((db) => {
       const id = loadDemo(db);
