@@ -75,11 +75,11 @@ export interface ScoredRound {
 
 /**
  * The evaluation's revision rounds, each side priced again by the model with the evaluation's
- * current settings (without the Monte Carlo ranges, which a round's diff does not show).
+ * current settings (without the Monte Carlo ranges and the asks, which a round's diff does not show).
  */
 export function scoreRounds(scored: Pick<Scored, "evaluation" | "set">, rounds: readonly Round[]): ScoredRound[] {
   const run = (vendors: ModelVendor[]) =>
-    runModel({ set: scored.set, evaluation: evaluationInput(scored.evaluation), vendors, draws: 0 });
+    runModel({ set: scored.set, evaluation: evaluationInput(scored.evaluation), vendors, draws: 0, asks: false });
   return rounds.map((round) => {
     if (!round.after) return { round, diff: null };
     const id = String(round.vendorId);

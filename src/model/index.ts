@@ -63,6 +63,7 @@ export function runModel(input: ModelInput): ModelResult {
   vendors.forEach((v, i) => {
     const others = vendors.filter((o) => o !== v);
     v.stages = stagesOf(base, v, plans[i]!.answers, ctx.discountRate, labels);
+    if (input.asks === false) return;
     const asks = asksOf(base, ctx, plans[i]!, v, others, rankOn, (r) => exclusionFlagged(r, others, threshold));
     v.asks = asks.asks;
     v.allAsks = asks.all;

@@ -51,6 +51,8 @@ export interface ModelInput {
   vendors: readonly ModelVendor[];
   /** Monte Carlo draws for the ranges (10,000 by default; property tests use fewer; 0 leaves the draws out, the tornado stays). */
   draws?: number;
+  /** False leaves the negotiation asks out (every vendor's `asks` empty): a revision round's diff does not show them. */
+  asks?: boolean;
 }
 
 /**
