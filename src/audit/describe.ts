@@ -65,6 +65,8 @@ const SENTENCES: Record<string, (d: Detail, n: AuditNames) => string> = {
   "funding.tranche_approved": (d, n) =>
     `Funded ${typeof d.vendor === "number" ? (n.vendors.get(d.vendor) ?? "a vendor") : "a vendor"}'s plan through “${phase(d.throughPhase)}”${d.note ? `: ${text(d.note)}` : ""}.`,
   "evaluation.gates_changed": () => "Changed the gates between funding stages.",
+  "funding.request_generated": (d) => `Downloaded the funding request for ${text(d.vendor)}.`,
+  "negotiation.brief_generated": (d) => `Downloaded the negotiation brief for ${text(d.vendor)}.`,
   "round.sent": (d) =>
     `Sent ${text(d.vendor)} revision round ${text(d.round)} on ${Array.isArray(d.questions) ? d.questions.length : 0} questions.`,
   "round.resubmitted": (d) =>

@@ -215,6 +215,9 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     };
     const out = await runOnPool<BriefOutput | null>(kind, task);
     if (!out) throw notFound("This vendor");
+    // Like a report, a document that leaves Truecost is recorded with the hash of its bytes.
+    const action = kind === "fundingRequest" ? "funding.request_generated" : "negotiation.brief_generated";
+    audit(db, e.id, actor(req), action, { vendor: v.name, sha256: out.sha256 });
     res.set("Content-Disposition", downloadName(`${out.fileTitle}.pdf`));
     res.type("application/pdf").send(Buffer.from(out.pdf));
   };

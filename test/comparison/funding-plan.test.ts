@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
 import { money } from "../../src/format.js";
 import { scoreEvaluation } from "../../src/evaluations/scoring.js";
@@ -98,6 +99,15 @@ describe("the funding plan and the negotiation asks", () => {
     for (const s of leader.stages) expect(read.text).toContain(`${s.label} — ${money(s.total, r.currency)}`);
     expect(Number(/Pages:\s+(\d+)/.exec(read.info)![1])).toBeLessThanOrEqual(3);
     expect((await agent.get(`/evaluations/${e}/funding-request.pdf?vendor=abc`)).status).toBe(404);
+    // Recorded with the hash of the bytes that left Truecost.
+    const sha = createHash("sha256")
+      .update(pdf.body as Buffer)
+      .digest("hex");
+    const logged = db
+      .prepare("SELECT detail FROM audit_log WHERE evaluation_id = ? AND action = 'funding.request_generated'")
+      .pluck()
+      .all(e) as string[];
+    expect(logged.map((d) => JSON.parse(d).sha256)).toEqual([sha]);
   }, 60_000);
 
   it("asks on the page, in the JSON and in the negotiation brief agree, dearest first", async () => {
