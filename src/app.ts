@@ -16,6 +16,7 @@ import { formatAnswer } from "./questions/format-answer.js";
 import { vendorRoutes } from "./vendors/routes.js";
 import { portalRoutes } from "./portal/routes.js";
 import { submissionRoutes } from "./portal/submission-routes.js";
+import { workbookRoutes } from "./portal/workbook-routes.js";
 import { anonymousId, csrf, privateHeaders } from "./web/security.js";
 import { requestLog } from "./web/request-log.js";
 import { applyReportFont, type Config } from "./config.js";
@@ -97,6 +98,7 @@ export function buildApp(deps: AppDeps): express.Express {
   // The vendor portal first: its autosave is the busiest route, and Express tries routes in order.
   app.use(portalRoutes(db, config));
   app.use(submissionRoutes(db, config, validateRequest));
+  app.use(workbookRoutes(db, config, validateRequest));
   const sso = createSso(db, config);
   if (sso) app.use(sso.routes);
   app.use(authRoutes(db, config, sso));

@@ -65,6 +65,7 @@ const SENTENCES: Record<string, (d: Detail, n: AuditNames) => string> = {
   "funding.tranche_approved": (d, n) =>
     `Funded ${typeof d.vendor === "number" ? (n.vendors.get(d.vendor) ?? "a vendor") : "a vendor"}'s plan through “${phase(d.throughPhase)}”${d.note ? `: ${text(d.note)}` : ""}.`,
   "evaluation.gates_changed": () => "Changed the gates between funding stages.",
+  "workbook.applied": (d) => `Saved ${text(d.saved)} answers for ${text(d.vendor)} from an uploaded workbook.`,
   "funding.request_generated": (d) => `Downloaded the funding request for ${text(d.vendor)}.`,
   "negotiation.brief_generated": (d) => `Downloaded the negotiation brief for ${text(d.vendor)}.`,
   "round.sent": (d) =>

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { generateReport } from "../report/service.js";
 import { BundleError, importBundle } from "../bundles/import.js";
 import { exportBundle } from "../bundles/export.js";
-import { listEvaluations } from "../evaluations/repo.js";
+import { findEvaluation, listEvaluations } from "../evaluations/repo.js";
 import { scoreEvaluation, type Scored } from "../evaluations/scoring.js";
 import { audit, verifyAudit } from "../audit/repo.js";
 import { headLine, parseHeadLine, readHead, useAuditKey } from "../audit/anchor.js";
@@ -21,6 +21,9 @@ import { parseForm } from "../web/forms.js";
 import { isBusy, isDiskFull } from "../db/faults.js";
 import { scoreTable } from "./score-table.js";
 import { loadDemo } from "../demo/story.js";
+import { evaluationWorkbook } from "../xlsx/answers.js";
+import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
+import { findVendor } from "../vendors/repo.js";
 import { asksText, planText } from "./plan-text.js";
 import { asksJson, planJson, plannedView } from "../comparison/plan-json.js";
 
@@ -209,6 +212,75 @@ program
       const id = vendorArg(scored, vendor);
       if (opts.json) return console.log(JSON.stringify(asksJson(scored, view, id), null, 2));
       console.log(asksText(view.asks.find((a) => a.vendorId === id)!));
+    }),
+  );
+
+const xlsx = program.command("xlsx").description("questionnaires and answers as Excel workbooks");
+
+/** A vendor of an evaluation by id or name, as a stored vendor. */
+function storedVendor(db: Db, raw: string, vendor: string) {
+  const scored = scoreEvaluation(db, evaluationId(raw)) ?? noEvaluation(raw);
+  return findVendor(db, Number(vendorArg(scored, vendor)))!;
+}
+
+xlsx
+  .command("questionnaire")
+  .argument("<evaluation-id>")
+  .argument("<vendor>", "the vendor, by id or name")
+  .requiredOption("-o, --output <file>", "where to write the workbook")
+  .description("write the vendor's questionnaire as a workbook to fill in (its current answers filled in)")
+  .action((raw: string, vendor: string, opts: { output: string }) =>
+    withDb(async (db) => {
+      const v = storedVendor(db, raw, vendor);
+      const e = findEvaluation(db, v.evaluationId)!;
+      writeFileSync(resolveFromCwd(opts.output), await vendorWorkbook(db, v, e.roles));
+      console.log(`Wrote ${v.name}'s questionnaire to ${opts.output}.`);
+    }),
+  );
+
+xlsx
+  .command("import")
+  .argument("<evaluation-id>")
+  .argument("<vendor>", "the vendor, by id or name")
+  .argument("<file>", "the filled workbook")
+  .option("--dry-run", "print the preview and store nothing")
+  .option("--take-conflicts", "also replace answers changed online since the workbook was made")
+  .description(
+    "import a vendor's filled workbook on its behalf: the preview (changes, problems by cell, conflicts), then apply",
+  )
+  .action((raw: string, vendor: string, file: string, opts: { dryRun?: boolean; takeConflicts?: boolean }) =>
+    withDb(async (db) => {
+      const v = storedVendor(db, raw, vendor);
+      const e = findEvaluation(db, v.evaluationId)!;
+      const read = await readVendorWorkbook(db, v, readFileSync(resolveFromCwd(file)), e.roles);
+      if (!read.ok) fail(read.message);
+      const p = read.preview;
+      for (const c of p.changes) console.log(`change    ${c.key}: ${c.before} → ${c.after}`);
+      for (const c of p.conflicts) console.log(`conflict  ${c.key}: online ${c.online}; workbook ${c.after}`);
+      for (const x of p.problems) console.log(`problem   ${x.cell}: ${x.message}`);
+      console.log(
+        `${p.changes.length} changes, ${p.conflicts.length} conflicts, ${p.problems.length} problems, ${p.unchanged} unchanged.`,
+      );
+      if (opts.dryRun) return console.log("Dry run: nothing stored.");
+      const apply = [...p.changes, ...(opts.takeConflicts ? p.conflicts : [])];
+      const r = applyChanges(db, v, apply, "cli");
+      audit(db, e.id, "cli", "workbook.applied", { vendor: v.name, saved: r.saved, onBehalf: true });
+      console.log(
+        `Saved ${r.saved} answers for ${v.name}${r.missed.length ? `; changed meanwhile, not saved: ${r.missed.join("; ")}` : ""}.`,
+      );
+    }),
+  );
+
+xlsx
+  .command("answers")
+  .argument("<evaluation-id>")
+  .requiredOption("-o, --output <file>", "where to write the workbook")
+  .description("write the buyer's workbook: answers by section and vendor, cost lines, funding plan, red flags")
+  .action((raw: string, opts: { output: string }) =>
+    withDb(async (db) => {
+      const file = (await evaluationWorkbook(db, evaluationId(raw))) ?? noEvaluation(raw);
+      writeFileSync(resolveFromCwd(opts.output), file);
+      console.log(`Wrote the answers workbook to ${opts.output}.`);
     }),
   );
 

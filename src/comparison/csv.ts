@@ -14,8 +14,21 @@ function cell(v: string | number | boolean): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A table of cells: the header, then one row per record (amounts in major units, as text with every digit). */
+export interface Table {
+  head: string[];
+  rows: (string | number | boolean)[][];
+}
+
+const csvOf = (t: Table) => [t.head.join(","), ...t.rows.map((r) => r.map(cell).join(","))].join("\r\n") + "\r\n";
+
 /** One row per cost line with its provenance, amounts in major units, for finance's own spreadsheets. */
 export function comparisonCsv(result: ModelResult, set: QuestionSet): string {
+  return csvOf(costLineTable(result, set));
+}
+
+/** The cost lines' table the CSV and the buyer's workbook print. */
+export function costLineTable(result: ModelResult, set: QuestionSet): Table {
   const index = questionIndex(set);
   const d = minorDigits(result.currency);
   const major = (m: number) => (m / 10 ** d).toFixed(d);
@@ -48,47 +61,43 @@ export function comparisonCsv(result: ModelResult, set: QuestionSet): string {
     "vendor_npv",
     "vendor_discounted_payback_months",
   ];
-  const rows = [head.join(",")];
+  const rows: Table["rows"] = [];
   for (const v of result.vendors) {
     for (const l of v.lines) {
       const q = index.get(l.questionKey)?.question;
-      rows.push(
-        [
-          v.name,
-          result.currency,
-          l.kind,
-          l.headline,
-          l.layer,
-          l.phase,
-          l.nature,
-          l.questionKey,
-          q?.text ?? "",
-          q ? formatAnswer(q, l.answer, result.currency) : "",
-          major(l.amount),
-          ...l.years.map(major),
-          major(l.total),
-          l.unknown,
-          Object.entries(l.assumptions)
-            .map(([k, x]) => `${k}=${x}`)
-            .join("; "),
-          l.reason,
-          l.source,
-          l.unpriced,
-          l.countedUnder ?? "",
-          l.work,
-          v.adjustedTotal !== null,
-          major(l.presentValue),
-          v.presentTotal !== null ? major(v.presentTotal) : "",
-          result.discountRate,
-          v.roi?.npv !== null && v.roi?.npv !== undefined ? major(v.roi.npv) : "",
-          v.roi?.discountedPaybackMonths ?? "",
-        ]
-          .map(cell)
-          .join(","),
-      );
+      rows.push([
+        v.name,
+        result.currency,
+        l.kind,
+        l.headline,
+        l.layer,
+        l.phase,
+        l.nature,
+        l.questionKey,
+        q?.text ?? "",
+        q ? formatAnswer(q, l.answer, result.currency) : "",
+        major(l.amount),
+        ...l.years.map(major),
+        major(l.total),
+        l.unknown,
+        Object.entries(l.assumptions)
+          .map(([k, x]) => `${k}=${x}`)
+          .join("; "),
+        l.reason,
+        l.source,
+        l.unpriced,
+        l.countedUnder ?? "",
+        l.work,
+        v.adjustedTotal !== null,
+        major(l.presentValue),
+        v.presentTotal !== null ? major(v.presentTotal) : "",
+        result.discountRate,
+        v.roi?.npv !== null && v.roi?.npv !== undefined ? major(v.roi.npv) : "",
+        v.roi?.discountedPaybackMonths ?? "",
+      ]);
     }
   }
-  return rows.join("\r\n") + "\r\n";
+  return { head, rows };
 }
 
 /**
@@ -98,6 +107,11 @@ export function comparisonCsv(result: ModelResult, set: QuestionSet): string {
  * the stage's tranche for that vendor.
  */
 export function fundingCsv(result: ModelResult, tranches: readonly Tranche[] = []): string {
+  return csvOf(fundingTable(result, tranches));
+}
+
+/** The funding plan's table the CSV and the buyer's workbook print. */
+export function fundingTable(result: ModelResult, tranches: readonly Tranche[] = []): Table {
   const d = minorDigits(result.currency);
   const major = (m: number) => (m / 10 ** d).toFixed(d);
   const head = [
@@ -118,7 +132,7 @@ export function fundingCsv(result: ModelResult, tranches: readonly Tranche[] = [
     "vendor_total_comparable",
     "funded",
   ];
-  const rows = [head.join(",")];
+  const rows: Table["rows"] = [];
   for (const v of result.vendors) {
     const own = tranches.filter((t) => String(t.vendorId) === v.vendorId);
     const through = Math.max(-1, ...own.map((t) => PHASES.indexOf(t.throughPhase)));
@@ -126,30 +140,26 @@ export function fundingCsv(result: ModelResult, tranches: readonly Tranche[] = [
       for (const p of s.parts)
         p.years.forEach((amount, y) => {
           if (amount === 0 && p.presentYears[y] === 0) return;
-          rows.push(
-            [
-              v.name,
-              v.vendorId,
-              result.currency,
-              i + 1,
-              s.phase,
-              s.label,
-              y + 1,
-              p.layer,
-              p.nature,
-              p.nature === "recurring",
-              p.costType,
-              major(amount),
-              major(p.presentYears[y]!),
-              result.discountRate,
-              v.adjustedTotal !== null,
-              i <= through,
-            ]
-              .map(cell)
-              .join(","),
-          );
+          rows.push([
+            v.name,
+            v.vendorId,
+            result.currency,
+            i + 1,
+            s.phase,
+            s.label,
+            y + 1,
+            p.layer,
+            p.nature,
+            p.nature === "recurring",
+            p.costType,
+            major(amount),
+            major(p.presentYears[y]!),
+            result.discountRate,
+            v.adjustedTotal !== null,
+            i <= through,
+          ]);
         });
     });
   }
-  return rows.join("\r\n") + "\r\n";
+  return { head, rows };
 }

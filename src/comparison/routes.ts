@@ -16,6 +16,7 @@ import { downloadName } from "../web/download.js";
 import { StateCache } from "../web/state-cache.js";
 import { limitByCaller, postLimit } from "../web/security.js";
 import { comparisonCsv, fundingCsv } from "./csv.js";
+import { evaluationWorkbook } from "../xlsx/answers.js";
 import { PHASES } from "../domain.js";
 import type { BriefOutput } from "../report/briefs.js";
 import type { BriefJob } from "../report/worker.js";
@@ -188,6 +189,14 @@ export function comparisonRoutes(db: Db, config: Config, progressAfterMs = 1000)
     if (!row) throw notFound("This report");
     res.set("Content-Disposition", downloadName(`${e.title} — vendor comparison ${row.createdAt.slice(0, 10)}.pdf`));
     res.type("application/pdf").sendFile(join(reportsDir(config), row.fileName));
+  });
+
+  // Every answer, cost line, funding row and flag as one workbook, for finance's own spreadsheets.
+  r.get("/evaluations/:id/answers.xlsx", ...readers, exportLimit, async (_req, res) => {
+    const e = evaluationOf(res);
+    const file = (await evaluationWorkbook(db, e.id))!;
+    res.set("Content-Disposition", downloadName(`${e.title} — answers and cost lines.xlsx`));
+    res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(file);
   });
 
   // The funding plan's rows for finance, and the funding request and negotiation brief PDFs.

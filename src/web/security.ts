@@ -48,9 +48,11 @@ export function csrf(config: Config) {
   const sentToken = (req: Request) =>
     req.headers["x-csrf-token"] ??
     (req.is("application/x-www-form-urlencoded") || req.is("multipart/form-data") ? req.body?._csrf : undefined);
-  // Evidence uploads are multipart: their route checks the token once multer has read the body.
+  // Evidence and workbook uploads are multipart: their routes check the token once multer has read the body.
   const skipped = (req: Request) =>
-    req.method === "POST" && /^\/portal\/questions\/\w+\/files$/.test(req.path) && !!req.is("multipart/form-data");
+    req.method === "POST" &&
+    (/^\/portal\/questions\/\w+\/files$/.test(req.path) || req.path === "/portal/workbook") &&
+    !!req.is("multipart/form-data");
   // Methods that change nothing carry no token.
   const ignoredMethods = ["GET", "HEAD", "OPTIONS"] as const;
   const protection = doubleCsrf({

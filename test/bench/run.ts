@@ -1,6 +1,7 @@
 import { benchLoad } from "./load.js";
 import { benchModel, benchRanges } from "./model.js";
 import { benchScale } from "./scale.js";
+import { benchXlsx } from "./xlsx.js";
 import { benchAutosave, benchLargeReport, benchPages, benchPdf, type Pair } from "./web.js";
 
 const f = (ms: number) => `${ms.toFixed(2)} ms`;
@@ -36,7 +37,7 @@ function pair(p: Pair, target: number, p99Factor?: number) {
   );
 }
 
-/** `npm run bench [model|ranges|autosave|pages|pdf|scale|load]`: ratios against baselines measured in the same run. */
+/** `npm run bench [model|ranges|xlsx|autosave|pages|pdf|scale|load]`: ratios against baselines measured in the same run. */
 async function main() {
   console.log(
     `Truecost benchmarks — ${new Date().toISOString()} — node ${process.version}, ${(await import("node:os")).cpus().length} cores\n`,
@@ -59,6 +60,17 @@ async function main() {
       `  baseline: the full model re-run per draw ${f(r.perDraw.median)} × ${r.draws} = ${(r.naiveMs / 1000).toFixed(1)} s; ${r.speedup.toFixed(0)}× faster`,
     );
     console.log(`  target: median under ${r.targetMs} ms and at least 10× faster — ${r.pass ? "met" : "NOT MET"}\n`);
+  }
+  if (want("xlsx")) {
+    const x = await benchXlsx();
+    console.log(`Questionnaire workbook, ${x.questions} questions (${Math.round(x.bytes / 1024)} KB)`);
+    console.log(
+      `  made in ${f(x.makeMs)} (exceljs writing a plain workbook of as many rows ${f(x.plainWriteMs)}; ratio ${(x.makeMs / x.plainWriteMs).toFixed(1)}×)`,
+    );
+    console.log(
+      `  an upload read and previewed in ${f(x.readMs)}, ${x.changes} changes (exceljs reading the plain one ${f(x.plainReadMs)}; ratio ${(x.readMs / x.plainReadMs).toFixed(1)}×)`,
+    );
+    console.log(`  target: under 1 s each — ${x.makeMs < 1000 && x.readMs < 1000 ? "met" : "NOT MET"}\n`);
   }
   if (want("autosave")) (pair(await benchAutosave(seconds), 0.6, 2), console.log());
   if (want("pages")) {

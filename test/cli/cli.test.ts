@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, statSync, writeFileSync } from "node:fs";
+import ExcelJS from "exceljs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dbPath, openDb } from "../../src/db/index.js";
@@ -210,6 +211,33 @@ describe("truecost CLI", () => {
     const unknown = cli(["asks", id, "Nobody"], data);
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('No vendor "Nobody" in this evaluation. Vendors: 1 (Swiftpilot AI)');
+  }, 60_000);
+
+  it("xlsx writes a vendor's questionnaire, previews and applies its import, and writes the buyer's workbook", async () => {
+    const data = tempDir();
+    const id = cli(["import", DEMO_BUNDLE], data).out.trim().split("\n").at(-1)!;
+    const file = join(data, "meridian.xlsx");
+    expect(cli(["xlsx", "questionnaire", id, "Meridian", "-o", file], data).code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(readFileSync(file) as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet("CTO and engineering")!;
+    ws.eachRow((row) => {
+      if (row.getCell(1).value === "cto_incidents") row.getCell(4).value = "Deferred to a later phase";
+      if (row.getCell(1).value === "cto_vendor_share") row.getCell(4).value = "lots";
+    });
+    await wb.xlsx.writeFile(file);
+    const dry = cli(["xlsx", "import", id, "Meridian", file, "--dry-run"], data);
+    expect(dry.code, dry.err).toBe(0);
+    expect(dry.out).toMatch(/^change {4}cto_incidents: .* → Deferred to a later phase$/m);
+    expect(dry.out).toMatch(/^problem {3}CTO and engineering!D\d+: Enter a number, e\.g\. 12 or 12\.5$/m);
+    expect(dry.out).toContain("Dry run: nothing stored.");
+    const applied = cli(["xlsx", "import", id, "Meridian", file], data);
+    expect(applied.out).toContain("Saved 1 answers for Meridian Automation.");
+    const again = cli(["xlsx", "import", id, "Meridian", file, "--dry-run"], data);
+    expect(again.out).toMatch(/^0 changes, 0 conflicts, 1 problems/m);
+    const answers = join(data, "answers.xlsx");
+    expect(cli(["xlsx", "answers", id, "-o", answers], data).code).toBe(0);
+    expect(statSync(answers).size).toBeGreaterThan(10_000);
   }, 60_000);
 
   it("export → import through files, and audit verify", () => {

@@ -78,6 +78,11 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ["POST", "/evaluations/:e/reports", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   [
     "GET",
+    "/evaluations/:e/answers.xlsx",
+    { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
+  ],
+  [
+    "GET",
     "/evaluations/:e/funding-plan.csv",
     { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
   ],

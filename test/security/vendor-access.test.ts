@@ -98,6 +98,16 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ],
   [
     "GET",
+    "/portal/questionnaire.xlsx",
+    { anonymous: 410, vendorA: "ok", vendorB: "ok", colleagueB: "ok", expired: 410, revoked: 410, ended: 401 },
+  ],
+  [
+    "GET",
+    "/portal/workbook",
+    { anonymous: 410, vendorA: "ok", vendorB: "ok", colleagueB: "ok", expired: 410, revoked: 410, ended: 401 },
+  ],
+  [
+    "GET",
     "/portal/files/:file",
     { anonymous: 410, vendorA: "ok", vendorB: 404, colleagueB: 404, expired: 410, revoked: 410, ended: 401 },
   ],

@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import { Router, type Request, type Response } from "express";
+import multer from "multer";
+import { audit } from "../audit/repo.js";
+import type { Config } from "../config.js";
+import type { Db } from "../db/index.js";
+import { forbidden, invalid, notFound } from "../errors.js";
+import { downloadName } from "../web/download.js";
+import { renderPage } from "../web/render.js";
+import { limitByCaller } from "../web/security.js";
+import type { Preview } from "../xlsx/read.js";
+import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
+import { canAnswer, canChange, portalActor, portalContext, portalOf, type PortalContext } from "./access.js";
+
+/** A workbook is small: 200 questions come to about 40 KB. */
+const MAX_BYTES = 2 * 1024 * 1024;
+/** A preview waits this long to be applied; then the workbook is uploaded again. */
+const PREVIEW_MS = 30 * 60_000;
+
+/**
+ * The questionnaire as a workbook, both ways: download it, fill it in, upload it, read the preview
+ * (every change, every problem by cell, every conflict with an answer changed online since), and
+ * apply it through the same save as the web form. Nothing is stored until the preview is applied.
+ */
+export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
+  const r = Router();
+  const ctx = portalContext(db);
+  const previews = new Map<string, { linkId: number; preview: Preview; expires: number }>();
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_BYTES, files: 1, fields: 3, parts: 5 },
+  }).single("file");
+  const downloads = limitByCaller(
+    15,
+    60,
+    "You have downloaded the workbook many times in a short time. Wait a few minutes.",
+  );
+  const rolesOf = (p: PortalContext) => p.set.sections.filter((s) => canAnswer(p, s.role)).map((s) => s.role);
+
+  r.get("/portal/questionnaire.xlsx", ctx, downloads, async (_req, res) => {
+    const p = portalOf(res);
+    const file = await vendorWorkbook(db, p.vendor, rolesOf(p));
+    res.set("Content-Disposition", downloadName(`${p.evaluation.title} — ${p.vendor.name} questionnaire.xlsx`));
+    res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(file);
+  });
+
+  const page = (req: Request, res: Response, locals: Record<string, unknown>, status = 200) =>
+    renderPage(
+      req,
+      res,
+      "portal/workbook",
+      {
+        title: "Answer in a spreadsheet",
+        p: portalOf(res),
+        preview: null,
+        id: null,
+        error: null,
+        applied: null,
+        ...locals,
+      },
+      status,
+    );
+
+  r.get("/portal/workbook", ctx, (req, res) => page(req, res, {}));
+
+  r.post(
+    "/portal/workbook",
+    ctx,
+    (req, res, next) =>
+      upload(req, res, (err?: unknown) => {
+        if (!err) return next();
+        const message =
+          err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE"
+            ? `This file is over ${MAX_BYTES / 1024 / 1024} MB: a questionnaire workbook is far smaller. Upload the workbook you downloaded.`
+            : "The upload could not be read. Choose the workbook again.";
+        next(invalid({ file: message }, { file: "Workbook" }));
+      }),
+    async (req, res) => {
+      if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and upload the workbook again.");
+      const p = portalOf(res);
+      if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
+      if (!req.file) return page(req, res, { error: "Choose the workbook to upload." }, 400);
+      const read = await readVendorWorkbook(db, p.vendor, req.file.buffer, rolesOf(p));
+      if (!read.ok) return page(req, res, { error: read.message }, 400);
+      const preview = read.preview;
+      // In a revision round only the reopened questions take changes.
+      for (const c of [...preview.changes, ...preview.conflicts])
+        if (!canChange(p, c.key))
+          preview.problems.push({
+            cell: c.key,
+            message: `revision round ${p.round?.number}: this question was not reopened, so its answer stays as submitted`,
+          });
+      preview.changes = preview.changes.filter((c) => canChange(p, c.key));
+      preview.conflicts = preview.conflicts.filter((c) => canChange(p, c.key));
+      const now = Date.now();
+      for (const [k, v] of previews) if (v.expires < now) previews.delete(k);
+      const id = randomUUID();
+      previews.set(id, { linkId: p.link.id, preview, expires: now + PREVIEW_MS });
+      return page(req, res, { preview, id });
+    },
+  );
+
+  r.post("/portal/workbook/:id/apply", ctx, (req, res) => {
+    const p = portalOf(res);
+    const kept = previews.get(String(req.params.id));
+    if (!kept || kept.linkId !== p.link.id || kept.expires < Date.now())
+      throw notFound("This preview (it is kept for 30 minutes: upload the workbook again)");
+    if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
+    const taken = new Set(([] as unknown[]).concat(req.body.take ?? []).map(String));
+    const apply = [...kept.preview.changes, ...kept.preview.conflicts.filter((c) => taken.has(c.key))];
+    const { saved, missed } = applyChanges(db, p.vendor, apply, portalActor(p));
+    previews.delete(String(req.params.id));
+    audit(db, p.evaluation.id, portalActor(p), "workbook.applied", {
+      vendor: p.vendor.name,
+      saved,
+      conflictsTaken: taken.size,
+      conflictsKept: kept.preview.conflicts.length - taken.size,
+    });
+    return page(req, res, { applied: { saved, missed, kept: kept.preview.conflicts.length - taken.size } });
+  });
+  return r;
+}

@@ -1,0 +1,141 @@
+import ExcelJS from "exceljs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROLES } from "../../src/domain.js";
+import { ROOT } from "../../src/paths.js";
+import type { AnswerValue } from "../../src/questions/answers.js";
+import { loadQuestionSetFile } from "../../src/questions/loader.js";
+import { questionnaireWorkbook, sheetName } from "../../src/xlsx/questionnaire.js";
+import { readQuestionnaire } from "../../src/xlsx/read.js";
+
+const { set } = loadQuestionSetFile("questions/ai-production.yaml");
+const demo = JSON.parse(readFileSync(join(ROOT, "src", "demo", "demo-bundle.json"), "utf8")) as {
+  vendors: { name: string; answers: Record<string, AnswerValue> }[];
+};
+const roles = [...ROLES];
+const ids = { evaluationId: 7, vendorId: 3, questionSetId: 11, currency: "EUR" };
+
+function storedOf(answers: Record<string, AnswerValue>) {
+  return new Map(Object.entries(answers).map(([k, value]) => [k, { value, notKnown: null, revision: 1 }]));
+}
+
+async function workbook(stored: ReturnType<typeof storedOf>) {
+  return questionnaireWorkbook({
+    evaluation: { id: 7, title: "Claims", dueDate: "2027-01-29", currency: "EUR", buyerName: "Ada", questionSetId: 11 },
+    vendor: { id: 3, name: "Swiftpilot AI" },
+    set,
+    roles,
+    answers: stored,
+    evidence: new Map(),
+    now: new Date("2026-12-03T10:00:00Z"),
+  });
+}
+
+/** Edits cells of a workbook as a vendor would, and returns the new file. */
+async function edit(file: Buffer, cells: Record<string, ExcelJS.CellValue>): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(file as unknown as ArrayBuffer);
+  for (const [ref, v] of Object.entries(cells)) {
+    const [sheet, addr] = ref.split("!") as [string, string];
+    wb.getWorksheet(sheet)!.getCell(addr).value = v;
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** The cell address of a question's answer (or another column) on its section's sheet. */
+function cellOf(key: string, column = "D"): string {
+  for (const s of set.sections) {
+    const i = s.questions.findIndex((q) => q.key === key);
+    if (i >= 0) return `${sheetName(s.role)}!${column}${i + 2}`;
+  }
+  throw new Error(key);
+}
+
+describe("the questionnaire workbook", () => {
+  it("round-trips every vendor's answers, of every question type, without a change", async () => {
+    for (const v of demo.vendors) {
+      const stored = storedOf(v.answers);
+      const r = await readQuestionnaire(await workbook(stored), ids, set, roles, stored);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.preview.problems).toEqual([]);
+      expect(r.preview.changes).toEqual([]);
+      expect(r.preview.conflicts).toEqual([]);
+    }
+    const types = new Set(
+      set.sections.flatMap((s) => s.questions.filter((q) => q.key in demo.vendors[0]!.answers).map((q) => q.type)),
+    );
+    expect([...types].sort()).toEqual(
+      expect.arrayContaining(["coverage", "money", "multi_choice", "number", "single_choice", "text", "yes_no"]),
+    );
+  });
+
+  it("reads edits as changes through the web form's rules, and names each bad cell", async () => {
+    const stored = storedOf(demo.vendors[0]!.answers);
+    const file = await edit(await workbook(stored), {
+      [cellOf("cto_monitoring")]: "Included in the quoted price",
+      [cellOf("cfo_licence")]: 99000.5,
+      [cellOf("cfo_implementation_fee")]: "about a million",
+      [cellOf("cto_portability")]: "Somewhat",
+      [cellOf("proc_reference")]: { formula: 'HYPERLINK("http://evil.example","x")' } as ExcelJS.CellFormulaValue,
+      [cellOf("cto_inference_included")]: "Yes",
+      [cellOf("cfo_price_cap")]: "",
+      [cellOf("cfo_scope", "F")]: "Finance has not decided the scope yet",
+      [cellOf("cfo_scope")]: null,
+    });
+    const r = await readQuestionnaire(file, ids, set, roles, stored);
+    if (!r.ok) throw new Error(r.message);
+    const byKey = new Map(r.preview.changes.map((c) => [c.key, c]));
+    expect(byKey.get("cto_monitoring")!.value).toEqual({ status: "included" });
+    expect(byKey.get("cfo_licence")!.value).toBe(9900050);
+    expect(byKey.get("cto_inference_included")!.value).toBe(true);
+    expect(byKey.get("cfo_price_cap")!.value).toBeNull();
+    expect(byKey.get("cfo_scope")).toMatchObject({ value: null, notKnown: "Finance has not decided the scope yet" });
+    // A formula is kept as its text, never evaluated.
+    expect(byKey.get("proc_reference")!.value).toBe('=HYPERLINK("http://evil.example","x")');
+    const problems = new Map(r.preview.problems.map((p) => [p.cell, p.message]));
+    expect(problems.get(cellOf("cfo_implementation_fee"))).toMatch(/amount/i);
+    expect(problems.get(cellOf("cto_portability"))).toMatch(/^“Somewhat” is not a choice: one of /);
+    expect(r.preview.problems).toHaveLength(2);
+  });
+
+  it("shows an answer changed online since the download as a conflict; a row left as it was keeps the online answer", async () => {
+    const stored = storedOf(demo.vendors[0]!.answers);
+    const file = await edit(await workbook(stored), { [cellOf("cto_monitoring")]: "Partly included" });
+    const online = new Map(stored);
+    online.set("cto_monitoring", { value: { status: "included" }, notKnown: null, revision: 2 });
+    online.set("cto_controls", { value: { status: "included" }, notKnown: null, revision: 2 });
+    const r = await readQuestionnaire(file, ids, set, roles, online);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.preview.conflicts.map((c) => [c.key, c.online, c.after])).toEqual([
+      ["cto_monitoring", "Included in the quoted price", "Partly included"],
+    ]);
+    expect(r.preview.changes).toEqual([]);
+  });
+
+  it("refuses a workbook of another questionnaire, another version, or a file that is no workbook", async () => {
+    const stored = storedOf({});
+    const file = await workbook(stored);
+    const other = await readQuestionnaire(file, { ...ids, vendorId: 4 }, set, roles, stored);
+    expect(other).toEqual({ ok: false, message: expect.stringMatching(/belongs to another questionnaire/) });
+    const older = await readQuestionnaire(file, { ...ids, questionSetId: 12 }, set, roles, stored);
+    expect(older).toEqual({ ok: false, message: expect.stringMatching(/another version of the question set/) });
+    const junk = await readQuestionnaire(Buffer.from("PK\u0003\u0004 not really"), ids, set, roles, stored);
+    expect(junk).toEqual({ ok: false, message: "This file is not an Excel workbook (.xlsx) Truecost can read." });
+    const plain = new ExcelJS.Workbook();
+    plain.addWorksheet("Sheet1").getCell("A1").value = "hello";
+    const foreign = await readQuestionnaire(Buffer.from(await plain.xlsx.writeBuffer()), ids, set, roles, stored);
+    expect(foreign).toMatchObject({ ok: false, message: expect.stringMatching(/not made by Truecost/) });
+  });
+
+  it("refuses a change to a section the link may not answer, by cell", async () => {
+    const stored = storedOf({});
+    const file = await edit(await workbook(stored), { [cellOf("cfo_licence")]: 1000 });
+    const r = await readQuestionnaire(file, ids, set, ["cto"], stored);
+    if (!r.ok) throw new Error(r.message);
+    expect(r.preview.problems).toEqual([
+      { cell: cellOf("cfo_licence"), message: expect.stringContaining("not yours to answer") },
+    ]);
+  });
+});
