@@ -107,6 +107,47 @@ function choiceProblem(q: Question, raw: string | string[]): string | null {
   return `“${bad[0]}” is not a choice: one of ${labels.join("; ")}`;
 }
 
+/**
+ * An amount typed as text with another locale's separators, as the web form reads it: "1.234.567,50"
+ * and "1 234,50" (dots or spaces for thousands, a decimal comma) become "1234567.50"; "1234,5"
+ * (a comma followed by one or two digits, no dot) is a decimal comma. Anything else is left as typed.
+ */
+export function localeAmount(s: string): string {
+  const t = s.replace(/[\u00a0\u202f]/g, " ").trim();
+  if (/^[^\d-]*\d{1,3}(\.\d{3})+(,\d+)?$/.test(t)) return t.replace(/\./g, "").replace(",", ".");
+  if (/^[^\d-]*\d{1,3}( \d{3})+,\d+$/.test(t)) return t.replace(/ /g, "").replace(",", ".");
+  if (/^[^\d-]*\d+,\d{1,2}$/.test(t)) return t.replace(",", ".");
+  return s;
+}
+
+/** At most this much, uncompressed, in one workbook: a questionnaire of 1,000 questions is under 2 MB. */
+const MAX_UNPACKED = 50 * 1024 * 1024;
+const MAX_ENTRIES = 2_000;
+
+/**
+ * Why a zip file is refused before it is unpacked, or null: its central directory (read by hand,
+ * a few fixed fields) declares more than MAX_UNPACKED bytes or MAX_ENTRIES files, the shape of a
+ * zip bomb. A file without a readable directory is left to exceljs, which refuses it.
+ */
+export function zipProblem(file: Buffer): string | null {
+  const from = Math.max(0, file.length - 22 - 65_535);
+  for (let i = file.length - 22; i >= from; i--) {
+    if (file.readUInt32LE(i) !== 0x06054b50) continue;
+    const entries = file.readUInt16LE(i + 10);
+    let at = file.readUInt32LE(i + 16);
+    if (entries > MAX_ENTRIES) return "This workbook holds too many files to be a questionnaire.";
+    let total = 0;
+    for (let n = 0; n < entries; n++) {
+      if (at + 46 > file.length || file.readUInt32LE(at) !== 0x02014b50) return null;
+      total += file.readUInt32LE(at + 24);
+      if (total > MAX_UNPACKED) return "This workbook unpacks to far more than a questionnaire: it is refused unread.";
+      at += 46 + file.readUInt16LE(at + 28) + file.readUInt16LE(at + 30) + file.readUInt16LE(at + 32);
+    }
+    return null;
+  }
+  return null;
+}
+
 const same = (a: AnswerValue | null | undefined, b: AnswerValue | null | undefined) =>
   JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -121,6 +162,8 @@ export async function readQuestionnaire(
   roles: readonly Role[],
   stored: ReadonlyMap<string, Stored>,
 ): Promise<ReadResult> {
+  const bomb = zipProblem(file);
+  if (bomb) return { ok: false, message: bomb };
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(file as unknown as ArrayBuffer);
@@ -156,7 +199,14 @@ export async function readQuestionnaire(
   const seen = new Set<string>();
   for (const section of set.sections) {
     const ws = wb.getWorksheet(sheetName(section.role));
-    if (!ws) continue;
+    if (!ws) {
+      if (roles.includes(section.role) && meta.roles.includes(section.role))
+        preview.problems.push({
+          cell: sheetName(section.role),
+          message: "this sheet is missing: keep the sheets' names as downloaded (its answers were not read)",
+        });
+      continue;
+    }
     const name = ws.name;
     const may = roles.includes(section.role);
     ws.eachRow((row, n) => {
@@ -178,10 +228,19 @@ export async function readQuestionnaire(
       }
       seen.add(key);
       const q = entry.question;
-      const answerText = text(row.getCell(COLUMNS.answer));
+      const merged = [COLUMNS.answer, COLUMNS.price, COLUMNS.notKnown].find((c) => row.getCell(c).isMerged);
+      if (merged) {
+        preview.problems.push({
+          cell: at(merged),
+          message: "merged cells: unmerge them and give each question its own answer",
+        });
+        return;
+      }
+      const typed = text(row.getCell(COLUMNS.answer));
+      const answerText = q.type === "money" ? localeAmount(typed) : typed;
       const raw: RawAnswer = {
         q: answerText === "" ? undefined : choice(q, answerText),
-        p: q.type === "coverage" ? text(row.getCell(COLUMNS.price)) : undefined,
+        p: q.type === "coverage" ? localeAmount(text(row.getCell(COLUMNS.price))) : undefined,
         nk: text(row.getCell(COLUMNS.notKnown)) ? "1" : undefined,
         nkr: text(row.getCell(COLUMNS.notKnown)) || undefined,
       };

@@ -138,4 +138,45 @@ describe("the questionnaire workbook", () => {
       { cell: cellOf("cfo_licence"), message: expect.stringContaining("not yours to answer") },
     ]);
   });
+
+  it("reads other locales' amounts, refuses merged cells and a renamed sheet by cell, and a zip bomb unread", async () => {
+    const stored = storedOf({});
+    const file = await edit(await workbook(stored), {
+      [cellOf("cfo_licence")]: "1.234.567,50",
+      [cellOf("cfo_support_fee")]: "24 000,5",
+      [cellOf("cfo_training_fee")]: "15000,75",
+    });
+    const r = await readQuestionnaire(file, ids, set, roles, stored);
+    if (!r.ok) throw new Error(r.message);
+    const value = (k: string) => r.preview.changes.find((c) => c.key === k)?.value;
+    expect([value("cfo_licence"), value("cfo_support_fee"), value("cfo_training_fee")]).toEqual([
+      123456750, 2400050, 1500075,
+    ]);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await workbook(stored)) as unknown as ArrayBuffer);
+    const [sheet, addr] = cellOf("cto_monitoring").split("!") as [string, string];
+    const ws = wb.getWorksheet(sheet)!;
+    const row = Number(addr.slice(1));
+    ws.getCell(`D${row}`).value = "Not included";
+    ws.mergeCells(`D${row}:D${row + 1}`);
+    wb.getWorksheet(sheetName("cfo"))!.name = "Finance";
+    const odd = await readQuestionnaire(Buffer.from(await wb.xlsx.writeBuffer()), ids, set, roles, stored);
+    if (!odd.ok) throw new Error(odd.message);
+    expect(odd.preview.problems).toEqual(
+      expect.arrayContaining([
+        { cell: `${sheet}!D${row}`, message: expect.stringMatching(/^merged cells/) },
+        { cell: sheetName("cfo"), message: expect.stringMatching(/this sheet is missing/) },
+      ]),
+    );
+    expect(odd.preview.changes.find((c) => c.key === "cto_monitoring")).toBeUndefined();
+
+    // A zip whose directory declares 4 GB is refused before anything is unpacked.
+    const bomb = Buffer.from(file);
+    const eocd = bomb.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const central = bomb.readUInt32LE(eocd + 16);
+    bomb.writeUInt32LE(0xffffffff, central + 24);
+    const refused = await readQuestionnaire(bomb, ids, set, roles, stored);
+    expect(refused).toEqual({ ok: false, message: expect.stringMatching(/unpacks to far more than a questionnaire/) });
+  });
 });
