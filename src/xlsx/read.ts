@@ -112,7 +112,7 @@ function choiceProblem(q: Question, raw: string | string[]): string | null {
  * and "1 234,50" (dots or spaces for thousands, a decimal comma) become "1234567.50"; "1234,5"
  * (a comma followed by one or two digits, no dot) is a decimal comma. Anything else is left as typed.
  */
-export function localeAmount(s: string): string {
+function localeAmount(s: string): string {
   const t = s.replace(/[\u00a0\u202f]/g, " ").trim();
   if (/^[^\d-]*\d{1,3}(\.\d{3})+(,\d+)?$/.test(t)) return t.replace(/\./g, "").replace(",", ".");
   if (/^[^\d-]*\d{1,3}( \d{3})+,\d+$/.test(t)) return t.replace(/ /g, "").replace(",", ".");
@@ -129,7 +129,7 @@ const MAX_ENTRIES = 2_000;
  * a few fixed fields) declares more than MAX_UNPACKED bytes or MAX_ENTRIES files, the shape of a
  * zip bomb. A file without a readable directory is left to exceljs, which refuses it.
  */
-export function zipProblem(file: Buffer): string | null {
+function zipProblem(file: Buffer): string | null {
   const from = Math.max(0, file.length - 22 - 65_535);
   for (let i = file.length - 22; i >= from; i--) {
     if (file.readUInt32LE(i) !== 0x06054b50) continue;
