@@ -9,6 +9,8 @@ import { downloadName } from "../web/download.js";
 import { renderPage } from "../web/render.js";
 import { limitByCaller } from "../web/security.js";
 import type { Preview } from "../xlsx/read.js";
+import { answerPack, readPack } from "../xlsx/pack.js";
+import { listAnswers } from "../answers/repo.js";
 import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
 import { canAnswer, canChange, portalActor, portalContext, portalOf, type PortalContext } from "./access.js";
 
@@ -25,7 +27,8 @@ const PREVIEW_MS = 30 * 60_000;
 export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
   const r = Router();
   const ctx = portalContext(db);
-  const previews = new Map<string, { linkId: number; preview: Preview; expires: number }>();
+  type Review = Pick<Preview, "changes" | "conflicts" | "problems" | "unchanged">;
+  const previews = new Map<string, { linkId: number; preview: Review; expires: number }>();
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_BYTES, files: 1, fields: 3, parts: 5 },
@@ -82,21 +85,69 @@ export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Reque
       if (!req.file) return page(req, res, { error: "Choose the workbook to upload." }, 400);
       const read = await readVendorWorkbook(db, p.vendor, req.file.buffer, rolesOf(p));
       if (!read.ok) return page(req, res, { error: read.message }, 400);
-      const preview = read.preview;
-      // In a revision round only the reopened questions take changes.
-      for (const c of [...preview.changes, ...preview.conflicts])
-        if (!canChange(p, c.key))
-          preview.problems.push({
-            cell: c.key,
-            message: `revision round ${p.round?.number}: this question was not reopened, so its answer stays as submitted`,
-          });
-      preview.changes = preview.changes.filter((c) => canChange(p, c.key));
-      preview.conflicts = preview.conflicts.filter((c) => canChange(p, c.key));
-      const now = Date.now();
-      for (const [k, v] of previews) if (v.expires < now) previews.delete(k);
-      const id = randomUUID();
-      previews.set(id, { linkId: p.link.id, preview, expires: now + PREVIEW_MS });
-      return page(req, res, { preview, id });
+      return keep(req, res, p, read.preview);
+    },
+  );
+
+  /** Keeps a preview for applying, leaving out what a revision round did not reopen, and shows it. */
+  const keep = (req: Request, res: Response, p: PortalContext, preview: Review) => {
+    // In a revision round only the reopened questions take changes.
+    for (const c of [...preview.changes, ...preview.conflicts])
+      if (!canChange(p, c.key))
+        preview.problems.push({
+          cell: c.key,
+          message: `revision round ${p.round?.number}: this question was not reopened, so its answer stays as submitted`,
+        });
+    preview.changes = preview.changes.filter((c) => canChange(p, c.key));
+    preview.conflicts = preview.conflicts.filter((c) => canChange(p, c.key));
+    const now = Date.now();
+    for (const [k, v] of previews) if (v.expires < now) previews.delete(k);
+    const id = randomUUID();
+    previews.set(id, { linkId: p.link.id, preview, expires: now + PREVIEW_MS });
+    return page(req, res, { preview, id });
+  };
+
+  // An answer pack: this questionnaire's answers as JSON, to carry into another Truecost questionnaire.
+  r.get("/portal/answers.json", ctx, downloads, (_req, res) => {
+    const p = portalOf(res);
+    // A colleague's link carries the answers of its own section only.
+    const keys = new Set(
+      p.set.sections.filter((x) => canAnswer(p, x.role)).flatMap((x) => x.questions.map((q) => q.key)),
+    );
+    const own = new Map([...listAnswers(db, p.vendor.id)].filter(([k]) => keys.has(k)));
+    const pack = answerPack(p.set, p.vendor.name, own);
+    res.set("Content-Disposition", downloadName(`${p.vendor.name} — answers to ${p.evaluation.title}.json`));
+    res.type("application/json").send(JSON.stringify(pack, null, 2));
+  });
+
+  r.post(
+    "/portal/answer-pack",
+    ctx,
+    (req, res, next) =>
+      upload(req, res, (err?: unknown) =>
+        next(
+          err
+            ? invalid(
+                { pack: "The upload could not be read: choose the answer pack (.json) again, at most 2 MB." },
+                { pack: "Answer pack" },
+              )
+            : undefined,
+        ),
+      ),
+    (req, res) => {
+      if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and upload the answer pack again.");
+      const p = portalOf(res);
+      if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
+      if (!req.file) return page(req, res, { packError: "Choose the answer pack to upload." }, 400);
+      const read = readPack(
+        req.file.buffer.toString("utf8"),
+        p.set,
+        rolesOf(p),
+        listAnswers(db, p.vendor.id),
+        p.evaluation.currency,
+      );
+      if (!read.ok) return page(req, res, { packError: read.message }, 400);
+      return keep(req, res, p, read.review);
     },
   );
 

@@ -51,7 +51,9 @@ export function csrf(config: Config) {
   // Evidence and workbook uploads are multipart: their routes check the token once multer has read the body.
   const skipped = (req: Request) =>
     req.method === "POST" &&
-    (/^\/portal\/questions\/\w+\/files$/.test(req.path) || req.path === "/portal/workbook") &&
+    (/^\/portal\/questions\/\w+\/files$/.test(req.path) ||
+      req.path === "/portal/workbook" ||
+      req.path === "/portal/answer-pack") &&
     !!req.is("multipart/form-data");
   // Methods that change nothing carry no token.
   const ignoredMethods = ["GET", "HEAD", "OPTIONS"] as const;

@@ -103,6 +103,11 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ],
   [
     "GET",
+    "/portal/answers.json",
+    { anonymous: 410, vendorA: "ok", vendorB: "ok", colleagueB: "ok", expired: 410, revoked: 410, ended: 401 },
+  ],
+  [
+    "GET",
     "/portal/workbook",
     { anonymous: 410, vendorA: "ok", vendorB: "ok", colleagueB: "ok", expired: 410, revoked: 410, ended: 401 },
   ],

@@ -92,4 +92,43 @@ describe("the workbook in the portal", () => {
     expect(big.status).toBe(400);
     expect(pageText(big.text)).toMatch(/over 2 MB/);
   });
+
+  it("carries answers between two questionnaires as an answer pack, listing what does not match", async () => {
+    const a = importDemo(db);
+    const b = importDemo(db);
+    const swiftA = listVendors(db, a).find((v) => v.name === "Swiftpilot AI")!;
+    const meridianB = listVendors(db, b).find((v) => v.name === "Meridian Automation")!;
+    const from = await openLink(app, delegatedPath(db, config, swiftA.id, null as never));
+    const res = await from.get("/portal/answers.json");
+    expect(res.status).toBe(200);
+    const pack = res.body as { answers: Record<string, unknown> };
+    pack.answers.cto_teleport = { status: "included" };
+    pack.answers.cfo_licence = "a lot";
+    const to = await openLink(app, delegatedPath(db, config, meridianB.id, null as never));
+    const page = await to.get("/portal/workbook");
+    const up = await to
+      .post("/portal/answer-pack")
+      .field("_csrf", csrfOf(page.text))
+      .attach("file", Buffer.from(JSON.stringify(pack)), "pack.json");
+    expect(up.status, up.text.slice(0, 300)).toBe(200);
+    const $ = dom(up.text);
+    const problems = $(".problems li")
+      .toArray()
+      .map((li) => $(li).text().replace(/\s+/g, " ").trim());
+    expect(problems).toContain("cto_teleport: not a question of this questionnaire: left out");
+    expect(problems.some((x) => x.startsWith("cfo_licence: not an answer this question takes"))).toBe(true);
+    const apply = await to
+      .post($("#preview form").attr("action")!)
+      .type("form")
+      .send({ _csrf: csrfOf(up.text) });
+    expect(apply.status).toBe(200);
+    const mine = listAnswers(db, meridianB.id);
+    const theirs = listAnswers(db, swiftA.id);
+    for (const [k, x] of theirs) if (k !== "cfo_licence") expect(mine.get(k)?.value ?? null, k).toEqual(x.value);
+    const junk = await to
+      .post("/portal/answer-pack")
+      .field("_csrf", csrfOf(page.text))
+      .attach("file", Buffer.from("{ nope"), "pack.json");
+    expect(dom(junk.text)("#f-pack-error").text()).toMatch(/not an answer pack/);
+  });
 });
