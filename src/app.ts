@@ -17,6 +17,7 @@ import { vendorRoutes } from "./vendors/routes.js";
 import { portalRoutes } from "./portal/routes.js";
 import { submissionRoutes } from "./portal/submission-routes.js";
 import { workbookRoutes } from "./portal/workbook-routes.js";
+import { vendorWorkbookRoutes } from "./vendors/workbook-routes.js";
 import { anonymousId, csrf, privateHeaders } from "./web/security.js";
 import { requestLog } from "./web/request-log.js";
 import { applyReportFont, type Config } from "./config.js";
@@ -105,6 +106,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(apiRoutes(db));
   app.use(evaluationRoutes(db));
   app.use(vendorRoutes(db, config));
+  app.use(vendorWorkbookRoutes(db, validateRequest));
   app.use(comparisonRoutes(db, config, deps.reportProgressAfterMs));
   app.use(auditRoutes(db));
   app.use(outboxRoutes(db, config));

@@ -53,7 +53,8 @@ export function csrf(config: Config) {
     req.method === "POST" &&
     (/^\/portal\/questions\/\w+\/files$/.test(req.path) ||
       req.path === "/portal/workbook" ||
-      req.path === "/portal/answer-pack") &&
+      req.path === "/portal/answer-pack" ||
+      /^\/evaluations\/\d+\/vendors\/\d+\/workbook$/.test(req.path)) &&
     !!req.is("multipart/form-data");
   // Methods that change nothing carry no token.
   const ignoredMethods = ["GET", "HEAD", "OPTIONS"] as const;

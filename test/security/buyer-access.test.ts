@@ -78,6 +78,16 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ["POST", "/evaluations/:e/reports", { anonymous: 401, admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   [
     "GET",
+    "/evaluations/:e/vendors/:v/workbook.xlsx",
+    { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 },
+  ],
+  [
+    "GET",
+    "/evaluations/:e/vendors/:v/workbook",
+    { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: 403 },
+  ],
+  [
+    "GET",
     "/evaluations/:e/answers.xlsx",
     { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
   ],
@@ -237,7 +247,9 @@ describe("who may do what (buyer side)", () => {
     );
     const buyerSide = declaredRoutes(ctx.app).filter((r) => /^(GET|POST) \/(evaluations|outbox|admin|api)/.test(r));
     const missing = buyerSide.filter(
-      (r) => !covered.has(r) && !/\/:action$|attachments|\/retry$|\/:aid|tokens|\/:rid$|\/:did\/sign$/.test(r),
+      (r) =>
+        !covered.has(r) &&
+        !/\/:action$|attachments|\/retry$|\/:aid|tokens|\/:rid$|\/:did\/sign$|\/workbook(\/:pid\/apply)?$/.test(r),
     );
     expect(missing).toEqual([]);
   });

@@ -1,0 +1,111 @@
+import { randomUUID } from "node:crypto";
+import { Router, type Request, type Response } from "express";
+import multer from "multer";
+import { audit } from "../audit/repo.js";
+import type { Db } from "../db/index.js";
+import { badRequest, forbidden, notFound } from "../errors.js";
+import { downloadName } from "../web/download.js";
+import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
+import { renderPage } from "../web/render.js";
+import type { Preview } from "../xlsx/read.js";
+import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
+import { findVendor, type Vendor } from "./repo.js";
+
+const MAX_BYTES = 2 * 1024 * 1024;
+const PREVIEW_MS = 30 * 60_000;
+
+/**
+ * A buyer imports a vendor's filled workbook on its behalf (a vendor that mailed it back): the same
+ * preview as the portal's, applied through the same save with the buyer as the actor, and the
+ * audit log saying who did it. Only while the vendor is answering: a submitted questionnaire is
+ * reopened first, so that nothing submitted changes unseen.
+ */
+export function vendorWorkbookRoutes(db: Db, validateCsrf: (req: Request) => boolean): Router {
+  const r = Router();
+  const buyers = [requireUser, requireRole("admin", "buyer"), loadEvaluation(db)];
+  const previews = new Map<string, { vendorId: number; userId: number; preview: Preview; expires: number }>();
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_BYTES, files: 1, fields: 3, parts: 5 },
+  }).single("file");
+  const vendorOf = (req: Request, res: Response): Vendor => {
+    const v = findVendor(db, idParam(req, "vid"));
+    if (!v || v.evaluationId !== evaluationOf(res).id) throw notFound("This vendor");
+    return v;
+  };
+  const answering = (res: Response, v: Vendor) => {
+    const e = evaluationOf(res);
+    if (e.status !== "open") throw badRequest("This evaluation is closed: reopen it to import answers.");
+    if (v.status === "submitted" || v.status === "declined")
+      throw badRequest(`${v.name} has ${v.status}: reopen its questionnaire before importing a workbook for it.`);
+  };
+  const page = (req: Request, res: Response, v: Vendor, locals: Record<string, unknown>, status = 200) =>
+    renderPage(
+      req,
+      res,
+      "vendors/workbook",
+      {
+        title: `Import a workbook — ${v.name}`,
+        vendor: v,
+        preview: null,
+        id: null,
+        error: null,
+        applied: null,
+        ...locals,
+      },
+      status,
+    );
+
+  r.get("/evaluations/:id/vendors/:vid/workbook.xlsx", ...buyers, async (req, res) => {
+    const v = vendorOf(req, res);
+    const file = await vendorWorkbook(db, v, evaluationOf(res).roles);
+    res.set("Content-Disposition", downloadName(`${evaluationOf(res).title} — ${v.name} questionnaire.xlsx`));
+    res.type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").send(file);
+  });
+
+  r.get("/evaluations/:id/vendors/:vid/workbook", ...buyers, (req, res) => page(req, res, vendorOf(req, res), {}));
+
+  r.post(
+    "/evaluations/:id/vendors/:vid/workbook",
+    ...buyers,
+    (req, res, next) =>
+      upload(req, res, (err?: unknown) => {
+        if (!err) return next();
+        const v = vendorOf(req, res);
+        const error =
+          err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE"
+            ? `This file is over ${MAX_BYTES / 1024 / 1024} MB: a questionnaire workbook is far smaller.`
+            : "The upload could not be read. Choose the workbook again.";
+        page(req, res, v, { error }, 400).catch(next);
+      }),
+    async (req, res) => {
+      if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and upload the workbook again.");
+      const v = vendorOf(req, res);
+      answering(res, v);
+      if (!req.file) return page(req, res, v, { error: "Choose the workbook to upload." }, 400);
+      const read = await readVendorWorkbook(db, v, req.file.buffer, evaluationOf(res).roles);
+      if (!read.ok) return page(req, res, v, { error: read.message }, 400);
+      const now = Date.now();
+      for (const [k, x] of previews) if (x.expires < now) previews.delete(k);
+      const id = randomUUID();
+      previews.set(id, { vendorId: v.id, userId: req.user!.id, preview: read.preview, expires: now + PREVIEW_MS });
+      return page(req, res, v, { preview: read.preview, id });
+    },
+  );
+
+  r.post("/evaluations/:id/vendors/:vid/workbook/:pid/apply", ...buyers, (req, res) => {
+    const v = vendorOf(req, res);
+    const kept = previews.get(String(req.params.pid));
+    if (!kept || kept.vendorId !== v.id || kept.userId !== req.user!.id || kept.expires < Date.now())
+      throw notFound("This preview (it is kept for 30 minutes: upload the workbook again)");
+    answering(res, v);
+    const taken = new Set(([] as unknown[]).concat(req.body.take ?? []).map(String));
+    const apply = [...kept.preview.changes, ...kept.preview.conflicts.filter((c) => taken.has(c.key))];
+    const actor = `user:${req.user!.id}`;
+    const { saved, missed } = applyChanges(db, v, apply, actor);
+    previews.delete(String(req.params.pid));
+    audit(db, v.evaluationId, actor, "workbook.applied", { vendor: v.name, saved, onBehalf: true });
+    return page(req, res, v, { applied: { saved, missed, kept: kept.preview.conflicts.length - taken.size } });
+  });
+  return r;
+}
