@@ -9,11 +9,13 @@ export interface StoredAnswer {
   revision: number;
   updatedBy: string;
   updatedAt: string;
+  /** The evaluation this answer was carried over from, until the vendor confirms or changes it. */
+  carriedFrom: string | null;
 }
 
 type Row = Omit<StoredAnswer, "value"> & { value: string | null };
 const columns =
-  "question_key AS questionKey, value, not_known AS notKnown, revision, updated_by AS updatedBy, updated_at AS updatedAt";
+  "question_key AS questionKey, value, not_known AS notKnown, revision, updated_by AS updatedBy, updated_at AS updatedAt, carried_from AS carriedFrom";
 const parse = (r: Row): StoredAnswer => ({
   ...r,
   value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue),
@@ -38,17 +40,22 @@ export function answersOf(db: Db, vendorId: number, keys: readonly string[]): Ma
   let text = inList[keys.length];
   if (!text)
     inList[keys.length] =
-      text = `SELECT question_key, value, not_known, revision FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
+      text = `SELECT question_key, value, not_known, revision, carried_from FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
   const rows = sql(db, text)
     .raw(true)
-    .all(vendorId, ...keys) as [string, string | null, string | null, number][];
-  for (const [key, value, notKnown, revision] of rows)
-    out.set(key, { value: value === null ? null : (JSON.parse(value) as AnswerValue), notKnown, revision });
+    .all(vendorId, ...keys) as [string, string | null, string | null, number, string | null][];
+  for (const [key, value, notKnown, revision, carriedFrom] of rows)
+    out.set(key, {
+      value: value === null ? null : (JSON.parse(value) as AnswerValue),
+      notKnown,
+      revision,
+      carriedFrom,
+    });
   return out;
 }
 
 /** What a section page needs of a stored answer. */
-export type SectionAnswer = Pick<StoredAnswer, "value" | "notKnown" | "revision">;
+export type SectionAnswer = Pick<StoredAnswer, "value" | "notKnown" | "revision" | "carriedFrom">;
 
 /** The values of stored answers by key, leaving out cleared ones. */
 export function valuesOf(stored: ReadonlyMap<string, { value: AnswerValue | null }>): Record<string, AnswerValue> {
@@ -144,14 +151,22 @@ export function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
       ok: false,
       current: cur
         ? parse(cur)
-        : { questionKey: a.questionKey, value: null, notKnown: null, revision: 0, updatedBy: "", updatedAt: "" },
+        : {
+            questionKey: a.questionKey,
+            value: null,
+            notKnown: null,
+            revision: 0,
+            updatedBy: "",
+            updatedAt: "",
+            carriedFrom: null,
+          },
     };
   const revision = currentRevision + 1;
   const now = nowIso();
   if (cur)
     sql(
       db,
-      "UPDATE answers SET value = ?, not_known = ?, revision = ?, updated_by = ?, updated_at = ? WHERE vendor_id = ? AND question_key = ?",
+      "UPDATE answers SET value = ?, not_known = ?, revision = ?, updated_by = ?, updated_at = ?, carried_from = NULL WHERE vendor_id = ? AND question_key = ?",
     ).run(json, notKnown, revision, a.actor, now, a.vendorId, a.questionKey);
   else
     sql(
@@ -229,4 +244,30 @@ export function answerHistory(db: Db, vendorId: number, questionKey?: string): H
     value: string | null;
   })[];
   return rows.map((r) => ({ ...r, value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue) }));
+}
+
+/** Marks answers just written as carried over from `from` (see vendors/carry-over.ts). */
+export function markCarried(db: Db, vendorId: number, keys: readonly string[], from: string): void {
+  const mark = sql(db, "UPDATE answers SET carried_from = ? WHERE vendor_id = ? AND question_key = ?");
+  for (const k of keys) mark.run(from, vendorId, k);
+}
+
+/** The vendor confirms a carried-over answer as its answer here; true when there was one to confirm. */
+export function confirmCarried(db: Db, vendorId: number, key: string): boolean {
+  return (
+    sql(
+      db,
+      "UPDATE answers SET carried_from = NULL WHERE vendor_id = ? AND question_key = ? AND carried_from IS NOT NULL",
+    ).run(vendorId, key).changes > 0
+  );
+}
+
+/** The keys of a vendor's answers still marked carried over. */
+export function carriedKeys(db: Db, vendorId: number): string[] {
+  return sql(
+    db,
+    "SELECT question_key FROM answers WHERE vendor_id = ? AND carried_from IS NOT NULL ORDER BY question_key",
+  )
+    .pluck()
+    .all(vendorId) as string[];
 }

@@ -35,6 +35,8 @@ const SENTENCES: Record<string, (d: Detail, n: AuditNames) => string> = {
   "evaluation.member_added": (d) => `Added ${text(d.member)} to the evaluation.`,
   "assumptions.changed": () => "Changed the assumptions.",
   "vendor.added": (d) => `Added the vendor ${text(d.vendor)} (${text(d.contact)}).`,
+  "vendor.answers_carried_over": (d) =>
+    `Started ${text(d.vendor)} from its ${text(d.count)} answers submitted to “${text(d.from)}”, each to confirm.`,
   "vendor.invited": (d) => `Invited ${text(d.vendor)} (${text(d.to)}).`,
   "vendor.reinvited": (d) => `Sent ${text(d.vendor)} a new link (${text(d.to)}).`,
   "vendor.reminded": (d) => `Reminded ${text(d.vendor)} of the due date.`,
@@ -49,6 +51,7 @@ const SENTENCES: Record<string, (d: Detail, n: AuditNames) => string> = {
     d.notKnown
       ? `Marked the answer to ${question(d, n)} “not known yet” for ${text(d.vendor)}.`
       : `Changed the answer to ${question(d, n)} for ${text(d.vendor)}.`,
+  "answer.confirmed": (d, n) => `Confirmed the carried-over answer to ${question(d, n)} for ${text(d.vendor)}.`,
   "evidence.uploaded": (d, n) => `Attached evidence to ${question(d, n)} for ${text(d.vendor)}.`,
   "evidence.removed": (d, n) => `Removed evidence from ${question(d, n)} for ${text(d.vendor)}.`,
   "clarification.opened": (d, n) => `Asked ${text(d.vendor)} for a clarification on ${question(d, n)}.`,

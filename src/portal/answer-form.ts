@@ -143,4 +143,6 @@ export interface QuestionView {
   shown: boolean;
   error?: string;
   conflict?: { theirs: string; by: string; at: string };
+  /** Carried over from this vendor's answers to another evaluation, not yet confirmed here. */
+  carriedFrom?: string | null;
 }

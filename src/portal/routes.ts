@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { answersOf, listAnswers, valuesOf, type StoredAnswer } from "../answers/repo.js";
+import { answersOf, confirmCarried, listAnswers, valuesOf, type StoredAnswer } from "../answers/repo.js";
 import { vendorProgress } from "../vendors/service.js";
 import { audit } from "../audit/repo.js";
 import { sessionOptions, startSession } from "../auth/sessions.js";
@@ -240,6 +240,23 @@ export function portalRoutes(db: Db, config: Config): Router {
     res.json({ saved: true, revision: result.revision, progress: result.progress[entry.role], shown: result.shown });
   });
 
+  /** The vendor confirms an answer carried over from another evaluation as its answer here. */
+  r.post("/portal/answers/:key/confirm", ctx, (req, res) => {
+    const p = portalOf(res);
+    const found = questionIndex(p.set).get(String(req.params.key));
+    if (!found || !canAnswer(p, found.role)) throw notFound("This question");
+    if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
+    requireReopened(p, found.question.key);
+    db.transaction(() => {
+      if (confirmCarried(db, p.vendor.id, found.question.key))
+        audit(db, p.evaluation.id, portalActor(p), "answer.confirmed", {
+          vendor: p.vendor.name,
+          question: found.question.key,
+        });
+    })();
+    res.redirect(303, `/portal/sections/${found.role}#q-${found.question.key}`);
+  });
+
   const sectionPage = (
     req: Request,
     res: Response,
@@ -258,6 +275,7 @@ export function portalRoutes(db: Db, config: Config): Router {
         raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor, s?.notKnown),
         revision: s?.revision ?? 0,
         shown: isShown(q, values),
+        carriedFrom: s?.carriedFrom ?? null,
         ...outcome.get(q.key),
       };
     });

@@ -43,6 +43,7 @@ import { downloadName } from "../web/download.js";
 import { limitByCaller, postLimit } from "../web/security.js";
 import { StateCache } from "../web/state-cache.js";
 import { answerSheet } from "../vendors/service.js";
+import { carriedKeys } from "../answers/repo.js";
 import { submit } from "./service.js";
 import { deleteEvidence, findAttachment, listEvidence } from "../evidence/repo.js";
 import { evidenceQuota, storeEvidence, uploadMiddleware, uploadsDir, type ReceivedFile } from "../evidence/uploads.js";
@@ -71,6 +72,8 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const p = portalOf(res);
     const { values, notKnown } = answerSheet(db, p.vendor.id);
     const { missing, unknown, blocks } = submitRule(p, values, notKnown);
+    // Answers carried over from another evaluation wait for the vendor to confirm them here.
+    const carried = new Set(carriedKeys(db, p.vendor.id));
     // Every question the vendor is shown, by section, with its answer as the buyer will read it.
     const sections = p.set.sections
       .filter((s) => p.evaluation.roles.includes(s.role))
@@ -97,6 +100,11 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
         missing,
         unknown,
         blocks,
+        carried: p.set.sections
+          .filter((s) => p.evaluation.roles.includes(s.role))
+          .flatMap((s) =>
+            s.questions.filter((q) => carried.has(q.key)).map((q) => ({ role: s.role, key: q.key, text: q.text })),
+          ),
         sections,
         titles: Object.fromEntries(p.set.sections.map((s) => [s.role, s.title])),
         refused,
@@ -110,7 +118,8 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
     const p = portalOf(res);
     const { values, notKnown } = answerSheet(db, p.vendor.id);
     const rule = submitRule(p, values, notKnown);
-    if (rule.missing.length || (rule.blocks && rule.unknown.length)) return review(req, res, true);
+    if (rule.missing.length || (rule.blocks && rule.unknown.length) || carriedKeys(db, p.vendor.id).length)
+      return review(req, res, true);
     const hash = submit(db, p.vendor, p.evaluation.id, portalActor(p));
     enqueue(db, config, {
       to: p.vendor.contactEmail,

@@ -120,3 +120,21 @@ export function reopenVendor(db: Db, vendorId: number, reason: string): void {
 export function declineVendor(db: Db, vendorId: number, reason: string): void {
   sql(db, "UPDATE vendors SET status = 'declined', declined_reason = ? WHERE id = ?").run(reason, vendorId);
 }
+
+/**
+ * The newest submitted questionnaire of the same contact in another evaluation of the same
+ * question set (by its key, any version): where a re-invited vendor's answers are carried from.
+ */
+export function lastSubmission(
+  db: Db,
+  v: { contactEmail: string; evaluationId: number },
+): { vendorId: number; title: string } | undefined {
+  return sql(
+    db,
+    `SELECT v.id AS vendorId, e.title FROM vendors v JOIN evaluations e ON e.id = v.evaluation_id
+      JOIN question_sets s ON s.id = e.question_set_id
+      WHERE lower(v.contact_email) = lower(?) AND v.status = 'submitted' AND v.evaluation_id != ?
+        AND s.set_key = (SELECT s2.set_key FROM evaluations e2 JOIN question_sets s2 ON s2.id = e2.question_set_id WHERE e2.id = ?)
+      ORDER BY v.submitted_at DESC LIMIT 1`,
+  ).get(v.contactEmail, v.evaluationId, v.evaluationId) as { vendorId: number; title: string } | undefined;
+}

@@ -32,6 +32,7 @@ import { renderEvaluationPage } from "../evaluations/routes.js";
 import { sendAttachment } from "../portal/submission-routes.js";
 import { findAttachment, listEvidence } from "../evidence/repo.js";
 import { findVendor, insertVendor, reopenVendor, type Vendor } from "./repo.js";
+import { carryOver } from "./carry-over.js";
 import {
   ClarificationSchema,
   ExtendSchema,
@@ -81,6 +82,7 @@ export function vendorRoutes(db: Db, config: Config): Router {
         contact: form.data.contactEmail,
         ...(form.data.kind === "vendor" ? {} : { kind: form.data.kind }),
       });
+      carryOver(db, findVendor(db, id)!, e, actor(req));
       return id;
     })();
     if (form.data.invite) inviteVendor(db, config, e, findVendor(db, id)!, req.user!);
