@@ -236,7 +236,12 @@ export async function readQuestionnaire(
         });
         return;
       }
-      const typed = text(row.getCell(COLUMNS.answer));
+      const cell = row.getCell(COLUMNS.answer);
+      // A date typed into Excel is a day number (days since 30 Dec 1899) unless the cell is formatted as a date.
+      const typed =
+        q.type === "date" && typeof cell.value === "number"
+          ? new Date(Date.UTC(1899, 11, 30) + Math.round(cell.value) * 86_400_000).toISOString().slice(0, 10)
+          : text(cell);
       const answerText = q.type === "money" ? localeAmount(typed) : typed;
       const raw: RawAnswer = {
         q: answerText === "" ? undefined : choice(q, answerText),

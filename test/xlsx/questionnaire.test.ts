@@ -179,4 +179,49 @@ describe("the questionnaire workbook", () => {
     const refused = await readQuestionnaire(bomb, ids, set, roles, stored);
     expect(refused).toEqual({ ok: false, message: expect.stringMatching(/unpacks to far more than a questionnaire/) });
   });
+
+  it("takes a date as an Excel date or as YYYY-MM-DD text, and names a date typed another way", async () => {
+    const dated = structuredClone(set);
+    const base = dated.sections[0]!.questions.find((q) => q.type === "text")!;
+    dated.sections[0]!.questions.push({
+      ...base,
+      key: "cto_launch_date",
+      type: "date",
+      text: "When did the system first go live?",
+    });
+    const stored = new Map([["cto_launch_date", { value: "2025-05-01" as AnswerValue, notKnown: null, revision: 1 }]]);
+    const file = await questionnaireWorkbook({
+      evaluation: {
+        id: 7,
+        title: "Claims",
+        dueDate: "2027-01-29",
+        currency: "EUR",
+        buyerName: "Ada",
+        questionSetId: 11,
+      },
+      vendor: { id: 3, name: "Swiftpilot AI" },
+      set: dated,
+      roles,
+      answers: stored,
+      evidence: new Map(),
+      now: new Date("2026-12-03T10:00:00Z"),
+    });
+    const same = await readQuestionnaire(file, ids, dated, roles, stored);
+    expect(same.ok && same.preview.changes).toEqual([]);
+    const row = dated.sections[0]!.questions.length + 1;
+    const at = `${sheetName(dated.sections[0]!.role)}!D${row}`;
+    const asDate = await readQuestionnaire(
+      await edit(file, { [at]: new Date(Date.UTC(2026, 2, 1)) }),
+      ids,
+      dated,
+      roles,
+      stored,
+    );
+    expect(asDate.ok && [asDate.preview.changes.map((c) => c.value), asDate.preview.problems]).toEqual([
+      ["2026-03-01"],
+      [],
+    ]);
+    const typed = await readQuestionnaire(await edit(file, { [at]: "01/03/2026" }), ids, dated, roles, stored);
+    expect(typed.ok && typed.preview.problems.map((p) => p.cell)).toEqual([at]);
+  });
 });
