@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import multer from "multer";
 import { audit } from "../audit/repo.js";
@@ -8,7 +7,7 @@ import { forbidden, invalid, notFound } from "../errors.js";
 import { downloadName } from "../web/download.js";
 import { renderPage } from "../web/render.js";
 import { limitByCaller } from "../web/security.js";
-import type { Preview } from "../xlsx/read.js";
+import { Previews, type Review } from "../xlsx/previews.js";
 import { answerPack, readPack } from "../xlsx/pack.js";
 import { listAnswers } from "../answers/repo.js";
 import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
@@ -16,8 +15,6 @@ import { canAnswer, canChange, portalActor, portalContext, portalOf, type Portal
 
 /** A workbook is small: 200 questions come to about 40 KB. */
 const MAX_BYTES = 2 * 1024 * 1024;
-/** A preview waits this long to be applied; then the workbook is uploaded again. */
-const PREVIEW_MS = 30 * 60_000;
 
 /**
  * The questionnaire as a workbook, both ways: download it, fill it in, upload it, read the preview
@@ -27,8 +24,7 @@ const PREVIEW_MS = 30 * 60_000;
 export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Request) => boolean): Router {
   const r = Router();
   const ctx = portalContext(db);
-  type Review = Pick<Preview, "changes" | "conflicts" | "problems" | "unchanged">;
-  const previews = new Map<string, { linkId: number; preview: Review; expires: number }>();
+  const previews = new Previews();
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_BYTES, files: 1, fields: 3, parts: 5 },
@@ -100,11 +96,7 @@ export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Reque
         });
     preview.changes = preview.changes.filter((c) => canChange(p, c.key));
     preview.conflicts = preview.conflicts.filter((c) => canChange(p, c.key));
-    const now = Date.now();
-    for (const [k, v] of previews) if (v.expires < now) previews.delete(k);
-    const id = randomUUID();
-    previews.set(id, { linkId: p.link.id, preview, expires: now + PREVIEW_MS });
-    return page(req, res, { preview, id });
+    return page(req, res, { preview, id: previews.keep(`link:${p.link.id}`, preview) });
   };
 
   // An answer pack: this questionnaire's answers as JSON, to carry into another Truecost questionnaire.
@@ -153,21 +145,17 @@ export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Reque
 
   r.post("/portal/workbook/:id/apply", ctx, (req, res) => {
     const p = portalOf(res);
-    const kept = previews.get(String(req.params.id));
-    if (!kept || kept.linkId !== p.link.id || kept.expires < Date.now())
-      throw notFound("This preview (it is kept for 30 minutes: upload the workbook again)");
     if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
-    const taken = new Set(([] as unknown[]).concat(req.body.take ?? []).map(String));
-    const apply = [...kept.preview.changes, ...kept.preview.conflicts.filter((c) => taken.has(c.key))];
-    const { saved, missed } = applyChanges(db, p.vendor, apply, portalActor(p));
-    previews.delete(String(req.params.id));
+    const x = previews.take(String(req.params.id), `link:${p.link.id}`, req.body.take);
+    if (!x) throw notFound("This preview (it is kept for 30 minutes: upload the workbook again)");
+    const { saved, missed } = applyChanges(db, p.vendor, x.apply, portalActor(p));
     audit(db, p.evaluation.id, portalActor(p), "workbook.applied", {
       vendor: p.vendor.name,
       saved,
-      conflictsTaken: taken.size,
-      conflictsKept: kept.preview.conflicts.length - taken.size,
+      conflictsTaken: x.taken,
+      conflictsKept: x.kept,
     });
-    return page(req, res, { applied: { saved, missed, kept: kept.preview.conflicts.length - taken.size } });
+    return page(req, res, { applied: { saved, missed, kept: x.kept } });
   });
   return r;
 }

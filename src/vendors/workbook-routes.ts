@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { Router, type Request, type Response } from "express";
 import multer from "multer";
 import { audit } from "../audit/repo.js";
@@ -7,12 +6,11 @@ import { badRequest, forbidden, notFound } from "../errors.js";
 import { downloadName } from "../web/download.js";
 import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
-import type { Preview } from "../xlsx/read.js";
+import { Previews } from "../xlsx/previews.js";
 import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
 import { findVendor, type Vendor } from "./repo.js";
 
 const MAX_BYTES = 2 * 1024 * 1024;
-const PREVIEW_MS = 30 * 60_000;
 
 /**
  * A buyer imports a vendor's filled workbook on its behalf (a vendor that mailed it back): the same
@@ -23,7 +21,7 @@ const PREVIEW_MS = 30 * 60_000;
 export function vendorWorkbookRoutes(db: Db, validateCsrf: (req: Request) => boolean): Router {
   const r = Router();
   const buyers = [requireUser, requireRole("admin", "buyer"), loadEvaluation(db)];
-  const previews = new Map<string, { vendorId: number; userId: number; preview: Preview; expires: number }>();
+  const previews = new Previews();
   const upload = multer({
     storage: multer.memoryStorage(),
     limits: { fileSize: MAX_BYTES, files: 1, fields: 3, parts: 5 },
@@ -85,27 +83,20 @@ export function vendorWorkbookRoutes(db: Db, validateCsrf: (req: Request) => boo
       if (!req.file) return page(req, res, v, { error: "Choose the workbook to upload." }, 400);
       const read = await readVendorWorkbook(db, v, req.file.buffer, evaluationOf(res).roles);
       if (!read.ok) return page(req, res, v, { error: read.message }, 400);
-      const now = Date.now();
-      for (const [k, x] of previews) if (x.expires < now) previews.delete(k);
-      const id = randomUUID();
-      previews.set(id, { vendorId: v.id, userId: req.user!.id, preview: read.preview, expires: now + PREVIEW_MS });
+      const id = previews.keep(`user:${req.user!.id}:vendor:${v.id}`, read.preview);
       return page(req, res, v, { preview: read.preview, id });
     },
   );
 
   r.post("/evaluations/:id/vendors/:vid/workbook/:pid/apply", ...buyers, (req, res) => {
     const v = vendorOf(req, res);
-    const kept = previews.get(String(req.params.pid));
-    if (!kept || kept.vendorId !== v.id || kept.userId !== req.user!.id || kept.expires < Date.now())
-      throw notFound("This preview (it is kept for 30 minutes: upload the workbook again)");
     answering(res, v);
-    const taken = new Set(([] as unknown[]).concat(req.body.take ?? []).map(String));
-    const apply = [...kept.preview.changes, ...kept.preview.conflicts.filter((c) => taken.has(c.key))];
+    const x = previews.take(String(req.params.pid), `user:${req.user!.id}:vendor:${v.id}`, req.body.take);
+    if (!x) throw notFound("This preview (it is kept for 30 minutes: upload the workbook again)");
     const actor = `user:${req.user!.id}`;
-    const { saved, missed } = applyChanges(db, v, apply, actor);
-    previews.delete(String(req.params.pid));
+    const { saved, missed } = applyChanges(db, v, x.apply, actor);
     audit(db, v.evaluationId, actor, "workbook.applied", { vendor: v.name, saved, onBehalf: true });
-    return page(req, res, v, { applied: { saved, missed, kept: kept.preview.conflicts.length - taken.size } });
+    return page(req, res, v, { applied: { saved, missed, kept: x.kept } });
   });
   return r;
 }

@@ -3,6 +3,7 @@ import ExcelJS from "exceljs";
 import { COVERAGE, COVERAGE_LABELS, ROLE_LABELS, type Role } from "../domain.js";
 import { date, fromMinor } from "../format.js";
 import type { AnswerValue } from "../questions/answers.js";
+import { formatAnswer } from "../questions/format-answer.js";
 import type { Question, QuestionSet } from "../questions/schema.js";
 
 /**
@@ -85,14 +86,9 @@ export function cellOf(q: Question, value: AnswerValue | null | undefined, curre
     case "number":
     case "percent":
       return value as number;
-    case "yes_no":
-      return value ? "Yes" : "No";
-    case "single_choice":
-      return q.options?.find((o) => o.value === value)?.label ?? String(value);
-    case "multi_choice":
-      return (value as string[]).map((v) => q.options?.find((o) => o.value === v)?.label ?? v).join("; ");
     default:
-      return String(value);
+      // Choices by their label, dates and text as written: as the pages show them.
+      return formatAnswer(q, value, currency);
   }
 }
 

@@ -1,0 +1,38 @@
+import { randomUUID } from "node:crypto";
+import type { Change, Preview } from "./read.js";
+
+/** What a preview shows and applies, from a workbook or an answer pack. */
+export type Review = Pick<Preview, "changes" | "conflicts" | "problems" | "unchanged">;
+
+/**
+ * Previews waiting to be applied, each for the one owner that made it (a vendor link, a buyer and
+ * vendor), for half an hour; then the file is uploaded again. Kept in memory: a restart loses
+ * only previews, never an answer.
+ */
+export class Previews {
+  private readonly kept = new Map<string, { owner: string; review: Review; expires: number }>();
+
+  constructor(private readonly ttlMs = 30 * 60_000) {}
+
+  keep(owner: string, review: Review): string {
+    const now = Date.now();
+    for (const [k, x] of this.kept) if (x.expires < now) this.kept.delete(k);
+    const id = randomUUID();
+    this.kept.set(id, { owner, review, expires: now + this.ttlMs });
+    return id;
+  }
+
+  /** Takes the preview out: its changes and the conflicts the form ticked (`take`), or undefined when it is gone or not the owner's. */
+  take(id: string, owner: string, ticked: unknown): { apply: Change[]; taken: number; kept: number } | undefined {
+    const x = this.kept.get(id);
+    if (!x || x.owner !== owner || x.expires < Date.now()) return undefined;
+    this.kept.delete(id);
+    const take = new Set(([] as unknown[]).concat(ticked ?? []).map(String));
+    const conflicts = x.review.conflicts.filter((c) => take.has(c.key));
+    return {
+      apply: [...x.review.changes, ...conflicts],
+      taken: conflicts.length,
+      kept: x.review.conflicts.length - conflicts.length,
+    };
+  }
+}
