@@ -36,3 +36,15 @@ export function fieldError(html: string, field: string): string | undefined {
   const id = "f-" + field.replace(/[^\w-]/g, "-");
   return textAt(html, `[id="${id}-error"]`) ?? textAt(html, `[id="${field}-error"]`);
 }
+
+/** A GET whose body is read as bytes (a PDF, a workbook), with its response. */
+export function getBytes(agent: Agent, url: string) {
+  return agent
+    .get(url)
+    .buffer(true)
+    .parse((r, done) => {
+      const chunks: Buffer[] = [];
+      r.on("data", (c: Buffer) => chunks.push(c));
+      r.on("end", () => done(null, Buffer.concat(chunks)));
+    });
+}

@@ -7,7 +7,7 @@ import { forbidden, invalid, notFound } from "../errors.js";
 import { downloadName } from "../web/download.js";
 import { renderPage } from "../web/render.js";
 import { limitByCaller } from "../web/security.js";
-import { Previews, type Review } from "../xlsx/previews.js";
+import { NO_PREVIEW, Previews, type Review } from "../xlsx/previews.js";
 import { answerPack, readPack } from "../xlsx/pack.js";
 import { listAnswers } from "../answers/repo.js";
 import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
@@ -51,10 +51,7 @@ export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Reque
       {
         title: "Answer in a spreadsheet",
         p: portalOf(res),
-        preview: null,
-        id: null,
-        error: null,
-        applied: null,
+        ...NO_PREVIEW,
         ...locals,
       },
       status,

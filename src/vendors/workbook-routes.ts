@@ -6,7 +6,7 @@ import { badRequest, forbidden, notFound } from "../errors.js";
 import { downloadName } from "../web/download.js";
 import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
-import { Previews } from "../xlsx/previews.js";
+import { NO_PREVIEW, Previews } from "../xlsx/previews.js";
 import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
 import { findVendor, type Vendor } from "./repo.js";
 
@@ -45,10 +45,7 @@ export function vendorWorkbookRoutes(db: Db, validateCsrf: (req: Request) => boo
       {
         title: `Import a workbook — ${v.name}`,
         vendor: v,
-        preview: null,
-        id: null,
-        error: null,
-        applied: null,
+        ...NO_PREVIEW,
         ...locals,
       },
       status,

@@ -36,3 +36,6 @@ export class Previews {
     };
   }
 }
+
+/** The locals of a page that shows an upload form and maybe a preview, before either is used. */
+export const NO_PREVIEW = { preview: null, id: null, error: null, applied: null } as const;

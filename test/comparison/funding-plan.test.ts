@@ -9,23 +9,11 @@ import { importDemo, makeUser } from "../factories.js";
 import { buildSharedApp } from "../helpers.js";
 import { dom, pageText, textsAt } from "../html.js";
 import { readPdf } from "../report/pdf-text.js";
-import { fieldError, postForm, signIn, type Agent } from "../web.js";
+import { fieldError, getBytes, postForm, signIn } from "../web.js";
 
 afterAll(() => closeReportPool());
 
 const { app, db } = buildSharedApp();
-
-/** A PDF or CSV body as bytes. */
-async function bytes(agent: Agent, url: string) {
-  return agent
-    .get(url)
-    .buffer(true)
-    .parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => done(null, Buffer.concat(chunks)));
-    });
-}
 
 /** CSV rows as records (no field of these rows holds a comma inside quotes but the labels, which are quoted). */
 function records(csv: string): Record<string, string>[] {
@@ -90,7 +78,7 @@ describe("the funding plan and the negotiation asks", () => {
     expect((await agent.get(`/api/evaluations/${e}/plan?vendor=999`)).status).toBe(404);
 
     // The funding request prints the same stage figures, and its option's name in the title.
-    const pdf = await bytes(agent, `/evaluations/${e}/funding-request.pdf?vendor=${leader.vendorId}`);
+    const pdf = await getBytes(agent, `/evaluations/${e}/funding-request.pdf?vendor=${leader.vendorId}`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers["content-disposition"]).toContain("funding%20request");
     const read = readPdf(pdf.body as Buffer);
@@ -127,7 +115,7 @@ describe("the funding plan and the negotiation asks", () => {
       new RegExp(`: −${money(savings[0]!, r.currency).replace(/[€,]/g, ".")} over 3 years; today `),
     );
 
-    const brief = await bytes(agent, `/evaluations/${e}/vendors/${v.vendorId}/negotiation-brief.pdf`);
+    const brief = await getBytes(agent, `/evaluations/${e}/vendors/${v.vendorId}/negotiation-brief.pdf`);
     expect(brief.status).toBe(200);
     const text = readPdf(brief.body as Buffer).text.replace(/\s+/g, " ");
     expect(text).toContain("never this brief");
@@ -189,7 +177,7 @@ describe("the funding plan and the negotiation asks", () => {
     );
 
     const pdf = readPdf(
-      (await bytes(agent, `/evaluations/${e}/funding-request.pdf?vendor=${leader.vendorId}`)).body as Buffer,
+      (await getBytes(agent, `/evaluations/${e}/funding-request.pdf?vendor=${leader.vendorId}`)).body as Buffer,
     );
     const report = readPdf(
       Buffer.from((await render(db, { evaluationId: e, generatedBy: "T", now: new Date().toISOString() }))!.pdf),

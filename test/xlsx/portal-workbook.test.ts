@@ -7,19 +7,12 @@ import { importDemo } from "../factories.js";
 import { buildSharedApp } from "../helpers.js";
 import { csrfOf, dom, pageText } from "../html.js";
 import { delegatedPath, openLink } from "../portal/helpers.js";
-import type { Agent } from "../web.js";
+import { getBytes, type Agent } from "../web.js";
 
 const { app, db, config } = buildSharedApp();
 
 async function download(agent: Agent): Promise<Buffer> {
-  const res = await agent
-    .get("/portal/questionnaire.xlsx")
-    .buffer(true)
-    .parse((r, done) => {
-      const chunks: Buffer[] = [];
-      r.on("data", (c: Buffer) => chunks.push(c));
-      r.on("end", () => done(null, Buffer.concat(chunks)));
-    });
+  const res = await getBytes(agent, "/portal/questionnaire.xlsx");
   expect(res.status).toBe(200);
   expect(res.headers["content-type"]).toContain("spreadsheetml");
   return res.body as Buffer;
