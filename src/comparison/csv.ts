@@ -1,7 +1,6 @@
 import { minorDigits } from "../format.js";
-import { PHASES } from "../domain.js";
 import type { ModelResult } from "../model/index.js";
-import type { Tranche } from "./present-plan.js";
+import { fundedThrough, type Tranche } from "./present-plan.js";
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { QuestionSet } from "../questions/schema.js";
@@ -134,8 +133,7 @@ export function fundingTable(result: ModelResult, tranches: readonly Tranche[] =
   ];
   const rows: Table["rows"] = [];
   for (const v of result.vendors) {
-    const own = tranches.filter((t) => String(t.vendorId) === v.vendorId);
-    const through = Math.max(-1, ...own.map((t) => PHASES.indexOf(t.throughPhase)));
+    const through = fundedThrough(tranches, v.vendorId);
     v.stages.forEach((s, i) => {
       for (const p of s.parts)
         p.years.forEach((amount, y) => {

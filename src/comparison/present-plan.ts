@@ -1,11 +1,11 @@
 import { FLAG_LABELS, PHASES, PHASE_LABELS, type Layer, type Phase } from "../domain.js";
 import { date, money, percent } from "../format.js";
-import { ordinal, type Ask, type FundingStage, type ModelResult, type VendorResult } from "../model/index.js";
+import { ordinal, type Ask, type ModelResult, type VendorResult } from "../model/index.js";
 import { shortText } from "../model/funding.js";
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { Question, QuestionSet } from "../questions/schema.js";
-import { list, lower, optionLabel, rateText, sentence } from "./words.js";
+import { list, lower, optionLabel, rateText, sentence, signed } from "./words.js";
 
 /**
  * The funding plan and the negotiation asks in words and cells, from the cost model's stages,
@@ -105,17 +105,23 @@ const BY_WORDS = {
   not_asked: "not asked: priced the same for every vendor",
 } as const;
 
+/** The index of the last stage the committee has funded for a vendor (-1: none), from its tranches. */
+export function fundedThrough(tranches: readonly Tranche[], vendorId: string): number {
+  return Math.max(
+    -1,
+    ...tranches.filter((t) => String(t.vendorId) === vendorId).map((t) => PHASES.indexOf(t.throughPhase)),
+  );
+}
+
 /**
- * The option a funding plan is shown for: the vendor asked for, else the one the committee's
- * newest decision approves, else the cheapest ranked vendor, else the first with figures.
+ * The option a funding plan is shown by default: the one the committee's newest decision approves,
+ * else the cheapest ranked vendor, else the first with figures.
  */
 export function planOption(
   r: ModelResult,
   decided: readonly { vendorId: number | null; status: string }[],
-  asked?: string,
 ): { vendor: VendorResult; why: string } | null {
   const byId = new Map(r.vendors.map((v) => [v.vendorId, v]));
-  if (asked && byId.has(asked)) return { vendor: byId.get(asked)!, why: "the option chosen below" };
   const d = decided.find((x) => x.vendorId !== null && x.status !== "withdrawn");
   if (d && byId.has(String(d.vendorId)))
     return {
@@ -143,12 +149,13 @@ export function presentFundingPlan(
     return q ? shortText(q) : key;
   };
   const own = tranches.filter((t) => String(t.vendorId) === v.vendorId);
-  const fundedThrough = own.length ? Math.max(...own.map((t) => PHASES.indexOf(t.throughPhase))) : -1;
-  const sum = (f: (s: FundingStage) => number) => v.stages.reduce((a, s) => a + f(s), 0);
-  const total = sum((s) => s.total);
-  const present = sum((s) => s.presentTotal);
-  const temporary = sum((s) => s.temporary);
-  const structural = sum((s) => s.structural);
+  const through = fundedThrough(tranches, v.vendorId);
+  // The model's own totals (the stages add up to them, tested); the present value of what can be
+  // priced is the stages' when the total cannot be compared (the model gives none then).
+  const total = v.pricedTotal;
+  const present = v.presentTotal ?? v.stages.reduce((a, s) => a + s.presentTotal, 0);
+  const temporary = v.byNature.one_off + v.byNature.temporary;
+  const structural = v.byNature.recurring;
   const comparable = v.adjustedTotal !== null;
   const stages = v.stages.map((s, i): StageView => {
     const gate = r.gates.find((g) => g.after === s.phase);
@@ -169,10 +176,10 @@ export function presentFundingPlan(
       risks: s.risks.map(
         (x) => `${FLAG_LABELS[x.flag]} (${x.severity}), from ${list(x.questionKeys.map((k) => lower(text(k))))}`,
       ),
-      funded: i <= fundedThrough,
+      funded: i <= through,
       funding: tranche
         ? `Funded ${date(tranche.createdAt)} by ${tranche.userName}${tranche.note ? `: ${tranche.note}` : ""}`
-        : i === fundedThrough + 1 && i > 0
+        : i === through + 1 && i > 0
           ? `Released when gate ${i} is met`
           : null,
       gate: gate
@@ -224,7 +231,7 @@ export function presentAsks(r: ModelResult, set: QuestionSet, v: VendorResult): 
     if (!q) return [];
     const ask = askWords(q, a, cur);
     const today = a.today === null ? "unanswered" : lower(formatAnswer(q, a.today, cur));
-    const saving = `−${money(a.saving, cur)}`;
+    const saving = signed(-a.saving, cur);
     return [
       {
         questionKey: a.questionKey,
@@ -232,7 +239,7 @@ export function presentAsks(r: ModelResult, set: QuestionSet, v: VendorResult): 
         ask,
         text: `${ask}: ${saving} over ${n} years; today ${today}.`,
         saving,
-        presentSaving: `${a.presentSaving > 0 ? "−" : a.presentSaving < 0 ? "+" : ""}${money(Math.abs(a.presentSaving), cur)}`,
+        presentSaving: signed(-a.presentSaving, cur),
         today,
         effect: effectWords(a),
       },

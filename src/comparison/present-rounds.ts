@@ -5,7 +5,7 @@ import { ordinal } from "../model/index.js";
 import { questionIndex } from "../questions/answers.js";
 import { formatAnswer } from "../questions/format-answer.js";
 import type { QuestionSet } from "../questions/schema.js";
-import { list, sentence } from "./words.js";
+import { list, sentence, signed } from "./words.js";
 
 /** A revision round in words: what was asked, and once resubmitted, what changed between the two rounds. */
 export interface RoundView {
@@ -17,11 +17,6 @@ export interface RoundView {
   summary: string;
   /** Each question asked about or changed: its answer in both rounds and its cost in both. */
   rows: { questionKey: string; question: string; before: string; after: string; cost: string; change: string }[];
-}
-
-/** Signed money: "−€27,000", "+€4,500", "€0". */
-function signed(x: number, cur: string): string {
-  return x === 0 ? money(0, cur) : `${x < 0 ? "−" : "+"}${money(Math.abs(x), cur)}`;
 }
 
 export function presentRounds(

@@ -1,4 +1,4 @@
-import { percent } from "../format.js";
+import { money, percent } from "../format.js";
 import type { OptionKind } from "../model/index.js";
 
 /** Small helpers for the presenters' sentences. */
@@ -27,4 +27,9 @@ export function lower(s: string): string {
 /** What an in-house option is, in two or three words; null for a vendor's offer. */
 export function optionLabel(kind: OptionKind): string | null {
   return kind === "build" ? "in-house build" : kind === "platform" ? "platform, own team" : null;
+}
+
+/** Signed money: "−€27,000", "+€4,500", "€0". */
+export function signed(x: number, cur: string): string {
+  return x === 0 ? money(0, cur) : `${x < 0 ? "−" : "+"}${money(Math.abs(x), cur)}`;
 }

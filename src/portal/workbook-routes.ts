@@ -1,20 +1,16 @@
 import { Router, type Request, type Response } from "express";
-import multer from "multer";
 import { audit } from "../audit/repo.js";
 import type { Config } from "../config.js";
 import type { Db } from "../db/index.js";
-import { forbidden, invalid, notFound } from "../errors.js";
+import { forbidden, notFound } from "../errors.js";
 import { downloadName } from "../web/download.js";
 import { renderPage } from "../web/render.js";
 import { limitByCaller } from "../web/security.js";
-import { NO_PREVIEW, Previews, type Review } from "../xlsx/previews.js";
+import { NO_PREVIEW, oneFile, Previews, type Review } from "../xlsx/previews.js";
 import { answerPack, readPack } from "../xlsx/pack.js";
 import { listAnswers } from "../answers/repo.js";
 import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
 import { canAnswer, canChange, portalActor, portalContext, portalOf, type PortalContext } from "./access.js";
-
-/** A workbook is small: 200 questions come to about 40 KB. */
-const MAX_BYTES = 2 * 1024 * 1024;
 
 /**
  * The questionnaire as a workbook, both ways: download it, fill it in, upload it, read the preview
@@ -25,10 +21,6 @@ export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Reque
   const r = Router();
   const ctx = portalContext(db);
   const previews = new Previews();
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_BYTES, files: 1, fields: 3, parts: 5 },
-  }).single("file");
   const downloads = limitByCaller(
     15,
     60,
@@ -62,15 +54,7 @@ export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Reque
   r.post(
     "/portal/workbook",
     ctx,
-    (req, res, next) =>
-      upload(req, res, (err?: unknown) => {
-        if (!err) return next();
-        const message =
-          err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE"
-            ? `This file is over ${MAX_BYTES / 1024 / 1024} MB: a questionnaire workbook is far smaller. Upload the workbook you downloaded.`
-            : "The upload could not be read. Choose the workbook again.";
-        next(invalid({ file: message }, { file: "Workbook" }));
-      }),
+    oneFile((req, res, error) => page(req, res, { error }, 400)),
     async (req, res) => {
       if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and upload the workbook again.");
       const p = portalOf(res);
@@ -112,17 +96,7 @@ export function workbookRoutes(db: Db, config: Config, validateCsrf: (req: Reque
   r.post(
     "/portal/answer-pack",
     ctx,
-    (req, res, next) =>
-      upload(req, res, (err?: unknown) =>
-        next(
-          err
-            ? invalid(
-                { pack: "The upload could not be read: choose the answer pack (.json) again, at most 2 MB." },
-                { pack: "Answer pack" },
-              )
-            : undefined,
-        ),
-      ),
+    oneFile((req, res, packError) => page(req, res, { packError }, 400)),
     (req, res) => {
       if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and upload the answer pack again.");
       const p = portalOf(res);

@@ -64,6 +64,21 @@ function frame(w: ReportWriter, x: Read, task: BriefTask, rows: [string, string]
   w.paragraph(warning, { size: 8.5, color: "#b42318" });
 }
 
+/** A brief's writer, its document information and its first heading. */
+function start(task: BriefTask, title: string, subject: string, keywords: string, heading: string) {
+  const w = new ReportWriter({
+    Title: title,
+    Author: task.generatedBy,
+    Subject: subject,
+    Keywords: keywords,
+    Creator: "Truecost",
+    CreationDate: new Date(task.now),
+  });
+  const root = w.doc.outline;
+  w.heading(heading, 1, root, { newPage: false });
+  return { w, root };
+}
+
 async function finish(w: ReportWriter, footer: string, fileTitle: string): Promise<BriefOutput> {
   w.decorate(footer, { fromPage: 0 });
   const pdf = await w.finish();
@@ -77,16 +92,13 @@ export async function fundingRequestPdf(db: Db, task: BriefTask): Promise<BriefO
   if (!x || !plan) return null;
   const e = x.scored.evaluation;
   const title = `${e.title} — funding request: ${plan.name}`;
-  const w = new ReportWriter({
-    Title: title,
-    Author: task.generatedBy,
-    Subject: "Staged funding of the adjusted multi-year budget",
-    Keywords: "AI procurement, funding plan, gates, tranches",
-    Creator: "Truecost",
-    CreationDate: new Date(task.now),
-  });
-  const root = w.doc.outline;
-  w.heading(`Funding request: ${plan.name}`, 1, root, { newPage: false });
+  const { w, root } = start(
+    task,
+    title,
+    "Staged funding of the adjusted multi-year budget",
+    "AI procurement, funding plan, gates, tranches",
+    `Funding request: ${plan.name}`,
+  );
   frame(
     w,
     x,
@@ -114,16 +126,13 @@ export async function negotiationBriefPdf(db: Db, task: BriefTask): Promise<Brie
   if (!x || !asks || !vendor) return null;
   const e = x.scored.evaluation;
   const title = `${e.title} — negotiation brief: ${asks.name}`;
-  const w = new ReportWriter({
-    Title: title,
-    Author: task.generatedBy,
-    Subject: "Negotiation asks from the hidden and unknown lines of one vendor",
-    Keywords: "AI procurement, negotiation, hidden costs",
-    Creator: "Truecost",
-    CreationDate: new Date(task.now),
-  });
-  const root = w.doc.outline;
-  w.heading(`Negotiation brief: ${asks.name}`, 1, root, { newPage: false });
+  const { w, root } = start(
+    task,
+    title,
+    "Negotiation asks from the hidden and unknown lines of one vendor",
+    "AI procurement, negotiation, hidden costs",
+    `Negotiation brief: ${asks.name}`,
+  );
   frame(
     w,
     x,

@@ -44,6 +44,14 @@ export function listRounds(db: Db, evaluationId: number): Round[] {
   return rows.map(toRound);
 }
 
+export function findRound(db: Db, id: number): Round | undefined {
+  const r = sql(
+    db,
+    `SELECT ${COLUMNS} FROM revision_rounds r LEFT JOIN users u ON u.id = r.created_by WHERE r.id = ?`,
+  ).get(id) as Row | undefined;
+  return r && toRound(r);
+}
+
 /** The vendor's open round: the questions its questionnaire is reopened for. */
 export function openRoundOf(db: Db, vendorId: number): Pick<Round, "id" | "number" | "questionKeys"> | undefined {
   const r = sql(

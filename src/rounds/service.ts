@@ -4,7 +4,7 @@ import { findEvaluation } from "../evaluations/repo.js";
 import { scoreRounds, vendorInputs } from "../evaluations/scoring.js";
 import { getQuestionSet } from "../questions/repo.js";
 import type { Vendor } from "../vendors/repo.js";
-import { closeRound, listRounds } from "./repo.js";
+import { closeRound, findRound } from "./repo.js";
 
 /**
  * On a resubmission, inside its transaction: closes the vendor's open round with every vendor's
@@ -15,7 +15,7 @@ export function closeRoundOnSubmit(db: Db, vendor: Vendor, evaluationId: number,
   const id = closeRound(db, vendor.id, vendorInputs(db, evaluationId));
   if (id === undefined) return;
   const evaluation = findEvaluation(db, evaluationId)!;
-  const round = listRounds(db, evaluationId).find((r) => r.id === id)!;
+  const round = findRound(db, id)!;
   const [scored] = scoreRounds({ evaluation, set: getQuestionSet(db, evaluation.questionSetId) }, [round]);
   const d = scored!.diff;
   audit(db, evaluationId, actor, "round.resubmitted", {

@@ -1,16 +1,13 @@
 import { Router, type Request, type Response } from "express";
-import multer from "multer";
 import { audit } from "../audit/repo.js";
 import type { Db } from "../db/index.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
 import { downloadName } from "../web/download.js";
 import { evaluationOf, idParam, loadEvaluation, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
-import { NO_PREVIEW, Previews } from "../xlsx/previews.js";
+import { NO_PREVIEW, oneFile, Previews } from "../xlsx/previews.js";
 import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
 import { findVendor, type Vendor } from "./repo.js";
-
-const MAX_BYTES = 2 * 1024 * 1024;
 
 /**
  * A buyer imports a vendor's filled workbook on its behalf (a vendor that mailed it back): the same
@@ -22,10 +19,6 @@ export function vendorWorkbookRoutes(db: Db, validateCsrf: (req: Request) => boo
   const r = Router();
   const buyers = [requireUser, requireRole("admin", "buyer"), loadEvaluation(db)];
   const previews = new Previews();
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_BYTES, files: 1, fields: 3, parts: 5 },
-  }).single("file");
   const vendorOf = (req: Request, res: Response): Vendor => {
     const v = findVendor(db, idParam(req, "vid"));
     if (!v || v.evaluationId !== evaluationOf(res).id) throw notFound("This vendor");
@@ -63,16 +56,7 @@ export function vendorWorkbookRoutes(db: Db, validateCsrf: (req: Request) => boo
   r.post(
     "/evaluations/:id/vendors/:vid/workbook",
     ...buyers,
-    (req, res, next) =>
-      upload(req, res, (err?: unknown) => {
-        if (!err) return next();
-        const v = vendorOf(req, res);
-        const error =
-          err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE"
-            ? `This file is over ${MAX_BYTES / 1024 / 1024} MB: a questionnaire workbook is far smaller.`
-            : "The upload could not be read. Choose the workbook again.";
-        page(req, res, v, { error }, 400).catch(next);
-      }),
+    oneFile((req, res, error) => page(req, res, vendorOf(req, res), { error }, 400)),
     async (req, res) => {
       if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and upload the workbook again.");
       const v = vendorOf(req, res);

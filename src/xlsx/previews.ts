@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { Request, RequestHandler, Response } from "express";
+import multer from "multer";
 import type { Change, Preview } from "./read.js";
 
 /** What a preview shows and applies, from a workbook or an answer pack. */
@@ -39,3 +41,26 @@ export class Previews {
 
 /** The locals of a page that shows an upload form and maybe a preview, before either is used. */
 export const NO_PREVIEW = { preview: null, id: null, error: null, applied: null } as const;
+
+/** A workbook or an answer pack is small: 200 questions come to about 40 KB. */
+const MAX_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The one file of a workbook or answer-pack upload, read into memory; a refused upload (too large,
+ * unreadable) is said by `refuse`, next to the field on the page the form came from.
+ */
+export function oneFile(refuse: (req: Request, res: Response, message: string) => Promise<void>): RequestHandler {
+  const single = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_BYTES, files: 1, fields: 3, parts: 5 },
+  }).single("file");
+  return (req, res, next) =>
+    single(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const message =
+        err instanceof multer.MulterError && err.code === "LIMIT_FILE_SIZE"
+          ? `This file is over ${MAX_BYTES / 1024 / 1024} MB: a questionnaire workbook or answer pack is far smaller. Upload the one Truecost gave you.`
+          : "The upload could not be read. Choose the file again.";
+      refuse(req, res, message).catch(next);
+    });
+}

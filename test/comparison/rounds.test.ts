@@ -54,7 +54,10 @@ describe("a revision round", () => {
       `Revision round 2: ${keys.length} questions reopened for "${before.vendors.length && "Claims intake assistant — production rollout (demo)"}"`,
     ]);
     // A second round cannot open while this one is open.
-    expect((await postForm(agent, from, `/evaluations/${e}/vendors/${vid}/rounds`, { keys })).status).toBe(400);
+    const second = await postForm(agent, from, `/evaluations/${e}/vendors/${vid}/rounds`, { keys });
+    expect(second.status).toBe(400);
+    expect(pageText(second.text)).toContain("Swiftpilot AI has not submitted");
+    expect(listRounds(db, e)).toHaveLength(1);
 
     // The vendor may change only the reopened questions.
     const vendor = await openLink(app, delegatedPath(db, config, vid, "cto"));

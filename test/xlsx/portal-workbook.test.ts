@@ -84,6 +84,8 @@ describe("the workbook in the portal", () => {
     const big = await upload(agent, Buffer.alloc(3 * 1024 * 1024, 1));
     expect(big.status).toBe(400);
     expect(pageText(big.text)).toMatch(/over 2 MB/);
+    // Said next to the field, on the page the form came from.
+    expect(dom(big.text)("#f-file-error").text()).toMatch(/over 2 MB/);
   });
 
   it("carries answers between two questionnaires as an answer pack, listing what does not match", async () => {
