@@ -6,6 +6,8 @@ export interface StoredAnswer {
   value: AnswerValue | null;
   /** Why the vendor does not know the answer yet, when it said so (the value is then null: priced as silence). */
   notKnown: string | null;
+  /** The vendor's note for the buyer on this answer: context that never changes what the model reads. */
+  note: string | null;
   revision: number;
   updatedBy: string;
   updatedAt: string;
@@ -15,7 +17,7 @@ export interface StoredAnswer {
 
 type Row = Omit<StoredAnswer, "value"> & { value: string | null };
 const columns =
-  "question_key AS questionKey, value, not_known AS notKnown, revision, updated_by AS updatedBy, updated_at AS updatedAt, carried_from AS carriedFrom";
+  "question_key AS questionKey, value, not_known AS notKnown, note, revision, updated_by AS updatedBy, updated_at AS updatedAt, carried_from AS carriedFrom";
 const parse = (r: Row): StoredAnswer => ({
   ...r,
   value: r.value === null ? null : (JSON.parse(r.value) as AnswerValue),
@@ -40,14 +42,15 @@ export function answersOf(db: Db, vendorId: number, keys: readonly string[]): Ma
   let text = inList[keys.length];
   if (!text)
     inList[keys.length] =
-      text = `SELECT question_key, value, not_known, revision, carried_from FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
+      text = `SELECT question_key, value, not_known, note, revision, carried_from FROM answers WHERE vendor_id = ? AND question_key IN (${keys.map(() => "?").join(", ")})`;
   const rows = sql(db, text)
     .raw(true)
-    .all(vendorId, ...keys) as [string, string | null, string | null, number, string | null][];
-  for (const [key, value, notKnown, revision, carriedFrom] of rows)
+    .all(vendorId, ...keys) as [string, string | null, string | null, string | null, number, string | null][];
+  for (const [key, value, notKnown, note, revision, carriedFrom] of rows)
     out.set(key, {
       value: value === null ? null : (JSON.parse(value) as AnswerValue),
       notKnown,
+      note,
       revision,
       carriedFrom,
     });
@@ -55,7 +58,7 @@ export function answersOf(db: Db, vendorId: number, keys: readonly string[]): Ma
 }
 
 /** What a section page needs of a stored answer. */
-export type SectionAnswer = Pick<StoredAnswer, "value" | "notKnown" | "revision" | "carriedFrom">;
+export type SectionAnswer = Pick<StoredAnswer, "value" | "notKnown" | "note" | "revision" | "carriedFrom">;
 
 /** The values of stored answers by key, leaving out cleared ones. */
 export function valuesOf(stored: ReadonlyMap<string, { value: AnswerValue | null }>): Record<string, AnswerValue> {
@@ -71,6 +74,13 @@ export function notKnownOf(stored: ReadonlyMap<string, { notKnown: string | null
   return out;
 }
 
+/** The vendors' notes on their answers, by key. */
+export function notesOf(stored: ReadonlyMap<string, { note: string | null }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, a] of stored) if (a.note !== null) out[key] = a.note;
+  return out;
+}
+
 /** Answer values of every vendor of an evaluation, for the cost model; cleared answers are left out. */
 export function answersByVendor(db: Db, evaluationId: number): Map<number, Record<string, AnswerValue>> {
   const out = new Map<number, Record<string, AnswerValue>>();
@@ -83,6 +93,24 @@ export function answersByVendor(db: Db, evaluationId: number): Map<number, Recor
     const m = out.get(r.vendorId) ?? {};
     m[r.questionKey] = JSON.parse(r.value) as AnswerValue;
     out.set(r.vendorId, m);
+  }
+  return out;
+}
+
+/** The vendors' notes on their answers in an evaluation, by vendor id as a string, then by key. */
+export function notesByVendor(db: Db, evaluationId: number): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  const rows = sql(
+    db,
+    `SELECT a.vendor_id, a.question_key, a.note FROM answers a JOIN vendors v ON v.id = a.vendor_id
+      WHERE v.evaluation_id = ? AND a.note IS NOT NULL ORDER BY a.question_key`,
+  )
+    .raw(true)
+    .all(evaluationId) as [number, string, string][];
+  for (const [vendorId, key, note] of rows) {
+    const m = out.get(String(vendorId)) ?? {};
+    m[key] = note;
+    out.set(String(vendorId), m);
   }
   return out;
 }
@@ -121,6 +149,8 @@ export interface AnswerWrite {
   value: AnswerValue | null;
   /** The reason the answer is not known yet (the value must then be null); null or left out otherwise. */
   notKnown?: string | null;
+  /** The vendor's note on the answer; left out, the stored note stays as it is. */
+  note?: string | null;
   expectedRevision: number;
   actor: string;
 }
@@ -144,7 +174,8 @@ export function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
   const notKnown = a.value === null ? (a.notKnown ?? null) : null;
   const wasAnswered = cur !== undefined && cur.value !== null;
   const wasNotKnown = cur !== undefined && cur.notKnown !== null;
-  if (cur && cur.value === json && cur.notKnown === notKnown)
+  const note = a.note === undefined ? (cur?.note ?? null) : a.note;
+  if (cur && cur.value === json && cur.notKnown === notKnown && cur.note === note)
     return { ok: true, revision: currentRevision, changed: false, wasAnswered, wasNotKnown };
   if (currentRevision !== a.expectedRevision)
     return {
@@ -155,6 +186,7 @@ export function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
             questionKey: a.questionKey,
             value: null,
             notKnown: null,
+            note: null,
             revision: 0,
             updatedBy: "",
             updatedAt: "",
@@ -166,17 +198,17 @@ export function writeAnswer(db: Db, a: AnswerWrite): SaveResult {
   if (cur)
     sql(
       db,
-      "UPDATE answers SET value = ?, not_known = ?, revision = ?, updated_by = ?, updated_at = ?, carried_from = NULL WHERE vendor_id = ? AND question_key = ?",
-    ).run(json, notKnown, revision, a.actor, now, a.vendorId, a.questionKey);
+      "UPDATE answers SET value = ?, not_known = ?, note = ?, revision = ?, updated_by = ?, updated_at = ?, carried_from = NULL WHERE vendor_id = ? AND question_key = ?",
+    ).run(json, notKnown, note, revision, a.actor, now, a.vendorId, a.questionKey);
   else
     sql(
       db,
-      "INSERT INTO answers (vendor_id, question_key, value, not_known, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ).run(a.vendorId, a.questionKey, json, notKnown, revision, a.actor, now);
+      "INSERT INTO answers (vendor_id, question_key, value, not_known, note, revision, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(a.vendorId, a.questionKey, json, notKnown, note, revision, a.actor, now);
   sql(
     db,
-    "INSERT INTO answer_history (vendor_id, question_key, revision, value, not_known, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  ).run(a.vendorId, a.questionKey, revision, json, notKnown, a.actor, now);
+    "INSERT INTO answer_history (vendor_id, question_key, revision, value, not_known, note, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+  ).run(a.vendorId, a.questionKey, revision, json, notKnown, note, a.actor, now);
   return { ok: true, revision, changed: true, wasAnswered, wasNotKnown };
 }
 
@@ -185,6 +217,7 @@ export interface HistoryEntry {
   revision: number;
   value: AnswerValue | null;
   notKnown: string | null;
+  note: string | null;
   changedBy: string;
   changedAt: string;
 }
@@ -197,8 +230,8 @@ export function recentHistory(
 ): { entries: HistoryEntry[]; counts: Map<string, number> } {
   const rows = sql(
     db,
-    `SELECT questionKey, revision, value, notKnown, changedBy, changedAt, total FROM (
-      SELECT question_key AS questionKey, revision, value, not_known AS notKnown, changed_by AS changedBy, changed_at AS changedAt,
+    `SELECT questionKey, revision, value, notKnown, note, changedBy, changedAt, total FROM (
+      SELECT question_key AS questionKey, revision, value, not_known AS notKnown, note, changed_by AS changedBy, changed_at AS changedAt,
         row_number() OVER (PARTITION BY question_key ORDER BY revision DESC) AS n, count(*) OVER (PARTITION BY question_key) AS total
       FROM answer_history WHERE vendor_id = ?) WHERE n <= ? ORDER BY questionKey, revision DESC`,
   ).all(vendorId, perQuestion) as (Omit<HistoryEntry, "value"> & { value: string | null; total: number })[];
@@ -225,7 +258,7 @@ export function historyPage(
     .get(vendorId, questionKey) as number;
   const rows = sql(
     db,
-    `SELECT question_key AS questionKey, revision, value, not_known AS notKnown, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
+    `SELECT question_key AS questionKey, revision, value, not_known AS notKnown, note, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
       WHERE vendor_id = ? AND question_key = ? ORDER BY revision DESC LIMIT ? OFFSET ?`,
   ).all(vendorId, questionKey, size, page * size) as (Omit<HistoryEntry, "value"> & { value: string | null })[];
   return {
@@ -238,7 +271,7 @@ export function historyPage(
 export function answerHistory(db: Db, vendorId: number, questionKey?: string): HistoryEntry[] {
   const rows = sql(
     db,
-    `SELECT question_key AS questionKey, revision, value, not_known AS notKnown, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
+    `SELECT question_key AS questionKey, revision, value, not_known AS notKnown, note, changed_by AS changedBy, changed_at AS changedAt FROM answer_history
       WHERE vendor_id = ? ${questionKey ? "AND question_key = ?" : ""} ORDER BY changed_at DESC, revision DESC`,
   ).all(...(questionKey ? [vendorId, questionKey] : [vendorId])) as (Omit<HistoryEntry, "value"> & {
     value: string | null;

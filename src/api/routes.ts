@@ -47,6 +47,7 @@ export function apiRoutes(db: Db) {
           {
             value: a.value,
             ...(a.notKnown === null ? {} : { notKnown: a.notKnown }),
+            ...(a.note === null ? {} : { note: a.note }),
             revision: a.revision,
             updatedAt: a.updatedAt,
           },

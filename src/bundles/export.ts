@@ -32,6 +32,7 @@ export function exportBundle(db: Db, evaluationId: number): BundleInput | undefi
     vendors: listVendors(db, evaluationId).map((v) => {
       const stored = [...listAnswers(db, v.id).values()].sort((a, b) => a.questionKey.localeCompare(b.questionKey));
       const notKnown = stored.filter((a) => a.notKnown !== null).map((a) => [a.questionKey, a.notKnown]);
+      const notes = stored.filter((a) => a.note !== null).map((a) => [a.questionKey, a.note]);
       return {
         name: v.name,
         contactName: v.contactName,
@@ -44,6 +45,7 @@ export function exportBundle(db: Db, evaluationId: number): BundleInput | undefi
         answers: Object.fromEntries(stored.filter((a) => a.value !== null).map((a) => [a.questionKey, a.value])),
         // Left out when empty: a bundle of an evaluation without such answers reads as before.
         ...(notKnown.length ? { notKnown: Object.fromEntries(notKnown) as Record<string, string> } : {}),
+        ...(notes.length ? { notes: Object.fromEntries(notes) as Record<string, string> } : {}),
         clarifications: clarifications(db, v.id),
       };
     }),

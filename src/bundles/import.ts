@@ -88,12 +88,15 @@ function checkAgainstSet(bundle: Bundle, set: QuestionSet): BundleProblem[] {
     if (problem) problems.push({ path: `evaluation.assumptions.${key}`, message: problem });
   }
   bundle.vendors.forEach((v, vi) => {
-    for (const key of Object.keys(v.notKnown)) {
-      const entry = index.get(key);
-      if (!entry) problems.push({ path: `vendors[${vi}].notKnown.${key}`, message: `unknown question key '${key}'` });
+    for (const [field, key] of [
+      ...Object.keys(v.notKnown).map((k) => ["notKnown", k]),
+      ...Object.keys(v.notes).map((k) => ["notes", k]),
+    ]) {
+      const entry = index.get(key!);
+      if (!entry) problems.push({ path: `vendors[${vi}].${field}.${key}`, message: `unknown question key '${key}'` });
       else if (!sent.has(entry.role))
         problems.push({
-          path: `vendors[${vi}].notKnown.${key}`,
+          path: `vendors[${vi}].${field}.${key}`,
           message: `is a question of the ${entry.role} section, which the evaluation does not send`,
         });
     }
@@ -143,16 +146,15 @@ export function importBundle(db: Db, text: string, actor: string): number {
       const evaluationId = insertEvaluation(db, { ...e, questionSetId, createdBy: null });
       for (const v of bundle.vendors) {
         const vendorId = insertVendor(db, { evaluationId, ...v });
-        for (const [key, value] of Object.entries(v.answers)) {
-          const clean = answerSchema(index.get(key)!.question).parse(value);
-          saveAnswer(db, { vendorId, questionKey: key, value: clean, expectedRevision: 0, actor: `import:${actor}` });
-        }
-        for (const [key, reason] of Object.entries(v.notKnown))
+        // One write per question: its answer or its "not known yet" reason, with its note.
+        const keys = new Set([...Object.keys(v.answers), ...Object.keys(v.notKnown), ...Object.keys(v.notes)]);
+        for (const key of [...keys].sort())
           saveAnswer(db, {
             vendorId,
             questionKey: key,
-            value: null,
-            notKnown: reason,
+            value: key in v.answers ? answerSchema(index.get(key)!.question).parse(v.answers[key]) : null,
+            notKnown: v.notKnown[key] ?? null,
+            note: v.notes[key] ?? null,
             expectedRevision: 0,
             actor: `import:${actor}`,
           });

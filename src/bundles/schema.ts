@@ -70,6 +70,10 @@ export const BundleVendorSchema = z
         z.string().trim().min(1, "cannot be empty").max(500, "at most 500 characters").superRefine(oneLine),
       )
       .default({}),
+    /** The vendor's notes on its answers, by question key. */
+    notes: z
+      .record(z.string(), z.string().trim().min(1, "cannot be empty").max(2000, "at most 2000 characters"))
+      .default({}),
     clarifications: z.array(BundleClarificationSchema).default([]),
   })
   .superRefine((v, ctx) => {
@@ -86,7 +90,10 @@ export const BundleVendorSchema = z
       issue("declinedReason", `must be null: the vendor is ${v.status.replace("_", " ")}, not declined`);
     for (const key of Object.keys(v.notKnown))
       if (key in v.answers) issue("notKnown", `'${key}' has an answer: an answer is either given or not known yet`);
-    if (v.status === "invited" && Object.keys(v.answers).length + Object.keys(v.notKnown).length)
+    if (
+      v.status === "invited" &&
+      Object.keys(v.answers).length + Object.keys(v.notKnown).length + Object.keys(v.notes).length
+    )
       issue("status", "cannot be invited with answers: a vendor that answered is in progress, submitted or declined");
   });
 

@@ -4,22 +4,31 @@ import type { Question } from "../questions/schema.js";
 
 /**
  * What the form posts for one question: `q` its value(s), `p` a coverage item's separate price,
- * `nk` whether the vendor marks it "not known yet" and `nkr` why.
+ * `nk` whether the vendor marks it "not known yet", `nkr` why, and `n` the vendor's note for the
+ * buyer (left out when the form has no note field: the stored note then stays).
  */
 export interface RawAnswer {
   q?: string | string[];
   p?: string;
   nk?: string;
   nkr?: string;
+  n?: string;
 }
 
-/** A parsed answer: its value (null clears it), or no value and the reason it is not known yet. */
-export type Parsed = { ok: true; value: AnswerValue | null; notKnown: string | null } | { ok: false; error: string };
+type Core = { ok: true; value: AnswerValue | null; notKnown: string | null } | { ok: false; error: string };
+
+/**
+ * A parsed answer: its value (null clears it), or no value and the reason it is not known yet; and
+ * the note, when the form sent one (null clears it, undefined keeps the stored note).
+ */
+export type Parsed =
+  { ok: true; value: AnswerValue | null; notKnown: string | null; note?: string | null } | { ok: false; error: string };
 
 const NOT_KNOWN_MAX = 500;
+export const NOTE_MAX = 2000;
 
 /** The "not known yet" reason, when the box is ticked: one short line, required. */
-function parseNotKnown(raw: RawAnswer): Parsed | undefined {
+function parseNotKnown(raw: RawAnswer): Core | undefined {
   if (!raw.nk) return undefined;
   const reason = (raw.nkr ?? "").replace(/\s+/g, " ").trim();
   if (!reason)
@@ -40,8 +49,28 @@ function parseMoney(raw: string, currency: string): number | string {
   return r.ok ? r.minor : r.error;
 }
 
-/** Parses one question's posted fields into an answer (null clears it), checked by the question's zod schema. */
+/** The note as stored: line ends made plain, blank lines at the ends dropped; null when empty. */
+function parseNote(raw: RawAnswer): { ok: true; note: string | null | undefined } | { ok: false; error: string } {
+  if (raw.n === undefined) return { ok: true, note: undefined };
+  const note = raw.n.replace(/\r\n?/g, "\n").trim();
+  if (note.length > NOTE_MAX)
+    return { ok: false, error: `Keep the note under ${NOTE_MAX} characters (it has ${note.length})` };
+  return { ok: true, note: note || null };
+}
+
+/**
+ * Parses one question's posted fields into an answer (null clears it), checked by the question's
+ * zod schema, and the vendor's note on it.
+ */
 export function parseAnswer(q: Question, raw: RawAnswer, currency: string): Parsed {
+  const answer = parseCore(q, raw, currency);
+  if (!answer.ok) return answer;
+  const note = parseNote(raw);
+  if (!note.ok) return note;
+  return note.note === undefined ? answer : { ...answer, note: note.note };
+}
+
+function parseCore(q: Question, raw: RawAnswer, currency: string): Core {
   const value = parseValue(q, raw, currency);
   const notKnown = parseNotKnown(raw);
   if (!notKnown || !notKnown.ok) return notKnown ?? value;
@@ -50,7 +79,7 @@ export function parseAnswer(q: Question, raw: RawAnswer, currency: string): Pars
   return notKnown;
 }
 
-function parseValue(q: Question, raw: RawAnswer, currency: string): Parsed {
+function parseValue(q: Question, raw: RawAnswer, currency: string): Core {
   let value: unknown;
   switch (q.type) {
     case "coverage": {
@@ -111,6 +140,18 @@ function parseValue(q: Question, raw: RawAnswer, currency: string): Parsed {
 
 /** The form fields that show an answer again (the inverse of parseAnswer). */
 export function toRaw(
+  q: Question,
+  value: AnswerValue | null | undefined,
+  currency: string,
+  fromMinor: (m: number, c: string) => number,
+  notKnown?: string | null,
+  note?: string | null,
+): RawAnswer {
+  const answer = rawValue(q, value, currency, fromMinor, notKnown);
+  return note ? { ...answer, n: note } : answer;
+}
+
+function rawValue(
   q: Question,
   value: AnswerValue | null | undefined,
   currency: string,

@@ -15,6 +15,7 @@ export function answersCopyPdf(
   answers: Record<string, AnswerValue>,
   files: { questionKey: string; name: string; sha256: string }[],
   notKnown: Record<string, string> = {},
+  notes: Record<string, string> = {},
 ): Promise<Buffer> {
   const w = new ReportWriter(
     {
@@ -47,6 +48,8 @@ export function answersCopyPdf(
         gap: 2,
         indent: 12,
       });
+      const note = notes[q.key];
+      if (note) w.paragraph(`Note for the buyer: ${note}`, { size: 9, color: "#444444", gap: 2, indent: 12 });
       for (const f of files.filter((x) => x.questionKey === q.key))
         w.paragraph(`Evidence: ${f.name} (SHA-256 ${f.sha256.slice(0, 16)}…)`, {
           size: 8,

@@ -13,7 +13,7 @@ import { ROLE_LABELS, ROLES, type Role } from "../domain.js";
 import { forbidden, invalid, notFound } from "../errors.js";
 import { fromMinor } from "../format.js";
 import { isShown, questionIndex } from "../questions/answers.js";
-import { formatAnswer } from "../questions/format-answer.js";
+import { answerWithNote } from "../questions/format-answer.js";
 import { estimateMinutes } from "../questions/progress.js";
 import type { Question, Section } from "../questions/schema.js";
 import {
@@ -157,6 +157,7 @@ export function portalRoutes(db: Db, config: Config): Router {
         p: req.body[`p_${q.key}`],
         nk: req.body[`nk_${q.key}`],
         nkr: req.body[`nkr_${q.key}`],
+        n: req.body[`n_${q.key}`],
       };
       const expected = Number(req.body[`rev_${q.key}`] ?? 0);
       const parsed = parseAnswer(q, raw, p.evaluation.currency);
@@ -167,7 +168,8 @@ export function portalRoutes(db: Db, config: Config): Router {
       const before = stored.get(q.key);
       const same =
         JSON.stringify(before?.value ?? null) === JSON.stringify(parsed.value) &&
-        (before?.notKnown ?? null) === parsed.notKnown;
+        (before?.notKnown ?? null) === parsed.notKnown &&
+        (parsed.note === undefined || (before?.note ?? null) === parsed.note);
       if (same && (before?.value ?? null) === null) continue;
       if (fault) {
         if (!same) outcome.set(q.key, { raw, error: fault.message, revision: expected });
@@ -176,8 +178,19 @@ export function portalRoutes(db: Db, config: Config): Router {
       try {
         const scope = { set: p.set, roles: p.evaluation.roles };
         const actor = portalActor(p);
-        const { value, notKnown } = parsed;
-        const result = saveVendorAnswer(db, p.vendor, p.evaluation.id, q.key, value, expected, actor, scope, notKnown);
+        const { value, notKnown, note } = parsed;
+        const result = saveVendorAnswer(
+          db,
+          p.vendor,
+          p.evaluation.id,
+          q.key,
+          value,
+          expected,
+          actor,
+          scope,
+          notKnown,
+          note,
+        );
         if (!result.ok)
           outcome.set(q.key, { raw, revision: result.current.revision, conflict: conflictOf(q, result.current, p) });
       } catch (err) {
@@ -199,13 +212,21 @@ export function portalRoutes(db: Db, config: Config): Router {
     const entry = { q: found.question, role: found.role };
     if (!p.editable) throw forbidden("This questionnaire can no longer be changed.");
     requireReopened(p, entry.q.key);
-    const body = (req.body ?? {}) as { q?: unknown; p?: unknown; nk?: unknown; nkr?: unknown; revision?: unknown };
+    const body = (req.body ?? {}) as {
+      q?: unknown;
+      p?: unknown;
+      nk?: unknown;
+      nkr?: unknown;
+      n?: unknown;
+      revision?: unknown;
+    };
     const text = (v: unknown) => (typeof v === "string" ? v : undefined);
     const raw: RawAnswer = {
       q: typeof body.q === "string" || Array.isArray(body.q) ? (body.q as string | string[]) : undefined,
       p: text(body.p),
       nk: body.nk === true ? "1" : text(body.nk),
       nkr: text(body.nkr),
+      n: text(body.n),
     };
     const expected = Number(body.revision);
     if (!Number.isInteger(expected) || expected < 0)
@@ -226,6 +247,7 @@ export function portalRoutes(db: Db, config: Config): Router {
         key: entry.q.key,
         value: parsed.value,
         notKnown: parsed.notKnown,
+        note: parsed.note,
         expectedRevision: expected,
         actor: portalActor(p),
         scope: { set: p.set, roles: p.evaluation.roles },
@@ -272,7 +294,7 @@ export function portalRoutes(db: Db, config: Config): Router {
       const s = stored.get(q.key);
       return {
         q,
-        raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor, s?.notKnown),
+        raw: toRaw(q, s?.value, p.evaluation.currency, fromMinor, s?.notKnown, s?.note),
         revision: s?.revision ?? 0,
         shown: isShown(q, values),
         carriedFrom: s?.carriedFrom ?? null,
@@ -346,7 +368,7 @@ function roleParam(req: Request, p: PortalContext): Role {
 
 function conflictOf(q: Question, current: StoredAnswer, p: PortalContext): { theirs: string; by: string; at: string } {
   return {
-    theirs: formatAnswer(q, current.value, p.evaluation.currency),
+    theirs: answerWithNote(q, current.value, p.evaluation.currency, current.notKnown, current.note),
     by: current.updatedBy.startsWith("vendor-link:") ? "a colleague" : "someone else",
     at: current.updatedAt,
   };

@@ -26,6 +26,8 @@ export interface VendorWrite {
   value: AnswerValue | null;
   /** Why the answer is not known yet, when the vendor says so (value null). */
   notKnown?: string | null;
+  /** The vendor's note on the answer; left out, the stored note stays. */
+  note?: string | null;
   expectedRevision: number;
   actor: string;
   scope: { set: QuestionSet; roles: readonly Role[] } | undefined;
@@ -48,6 +50,7 @@ export function saveVendorAnswer(
   actor: string,
   scope?: { set: QuestionSet; roles: readonly Role[] },
   notKnown: string | null = null,
+  note?: string | null,
 ): VendorSave {
   return transaction(db, writeVendorAnswer).immediate(db, {
     vendor,
@@ -55,6 +58,7 @@ export function saveVendorAnswer(
     key,
     value,
     notKnown,
+    note,
     expectedRevision,
     actor,
     scope,
@@ -68,6 +72,7 @@ export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
     questionKey: w.key,
     value: w.value,
     notKnown: w.notKnown,
+    note: w.note,
     expectedRevision: w.expectedRevision,
     actor: w.actor,
   });
@@ -96,18 +101,19 @@ export function writeVendorAnswer(db: Db, w: VendorWrite): VendorSave {
 
 /**
  * The hash that identifies a submission: SHA-256 over the vendor, the time and every answer in key
- * order, and the reasons of answers not known yet when there are any.
+ * order, and the reasons of answers not known yet and the vendor's notes when there are any.
  */
 function submissionHash(
   vendorId: number,
   submittedAt: string,
-  sheet: { values: Record<string, AnswerValue>; notKnown: Record<string, string> },
+  sheet: { values: Record<string, AnswerValue>; notKnown: Record<string, string>; notes: Record<string, string> },
 ): string {
   const inOrder = <T>(m: Record<string, T>) =>
     Object.keys(m)
       .sort()
       .map((k) => [k, m[k]]);
   const notKnown = inOrder(sheet.notKnown);
+  const notes = inOrder(sheet.notes);
   return createHash("sha256")
     .update(
       JSON.stringify({
@@ -115,6 +121,7 @@ function submissionHash(
         submittedAt,
         answers: inOrder(sheet.values),
         ...(notKnown.length ? { notKnown } : {}),
+        ...(notes.length ? { notes } : {}),
       }),
     )
     .digest("hex");

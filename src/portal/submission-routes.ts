@@ -70,7 +70,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   /** The review page: what is still missing, and the submit button once nothing is. */
   const review = (req: Request, res: Response, refused = false) => {
     const p = portalOf(res);
-    const { values, notKnown } = answerSheet(db, p.vendor.id);
+    const { values, notKnown, notes } = answerSheet(db, p.vendor.id);
     const { missing, unknown, blocks } = submitRule(p, values, notKnown);
     // Answers carried over from another evaluation wait for the vendor to confirm them here.
     const carried = new Set(carriedKeys(db, p.vendor.id));
@@ -88,6 +88,7 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
             required: q.required,
             answer: values[q.key] === undefined ? null : formatAnswer(q, values[q.key], p.evaluation.currency),
             notKnown: notKnown[q.key] ?? null,
+            note: notes[q.key] ?? null,
           })),
       }));
     return renderPage(
@@ -156,12 +157,12 @@ export function submissionRoutes(db: Db, config: Config, validateCsrf: (req: Req
   r.get("/portal/copy.pdf", ctx, requireMain, copyLimit, async (_req, res) => {
     const p = portalOf(res);
     const v = findVendor(db, p.vendor.id)!;
-    const { values, notKnown } = answerSheet(db, p.vendor.id);
+    const { values, notKnown, notes } = answerSheet(db, p.vendor.id);
     const files = listEvidence(db, v.id);
     const key = createHash("sha256")
-      .update(JSON.stringify([p.evaluation.title, p.evaluation.questionSetId, v, values, notKnown, files]))
+      .update(JSON.stringify([p.evaluation.title, p.evaluation.questionSetId, v, values, notKnown, notes, files]))
       .digest("hex");
-    const pdf = await copies.get(key, () => answersCopyPdf(p.evaluation, p.set, v, values, files, notKnown));
+    const pdf = await copies.get(key, () => answersCopyPdf(p.evaluation, p.set, v, values, files, notKnown, notes));
     res
       .type("application/pdf")
       .set("Content-Disposition", downloadName(`${v.name} — answers.pdf`))

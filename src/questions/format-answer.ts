@@ -37,3 +37,15 @@ export function formatAnswer(
       return String(value);
   }
 }
+
+/** `formatAnswer`, followed by the vendor's note when there is one: what a preview or a conflict shows. */
+export function answerWithNote(
+  q: Question,
+  value: AnswerValue | null | undefined,
+  currency: string,
+  notKnown?: string | null,
+  note?: string | null,
+): string {
+  const text = formatAnswer(q, value, currency, notKnown);
+  return note ? `${text} (note: ${note})` : text;
+}

@@ -1,4 +1,4 @@
-import { listAnswers, valuesOf } from "../answers/repo.js";
+import { listAnswers, notesOf, valuesOf } from "../answers/repo.js";
 import { listEvidence, type EvidenceFile } from "../evidence/repo.js";
 import { listClarifications, type Clarification } from "../clarifications/repo.js";
 import { listComments, listDecisions, listTranches, type Comment, type Decision } from "../comparison/repo.js";
@@ -10,6 +10,8 @@ import type { AnswerValue } from "../questions/answers.js";
 
 export interface ReportData extends Scored {
   answers: Map<number, Record<string, AnswerValue>>;
+  /** The vendors' notes on their answers, by vendor id, then key. */
+  notes: Map<number, Record<string, string>>;
   files: Map<number, EvidenceFile[]>;
   clarifications: Map<number, Clarification[]>;
   comments: Comment[];
@@ -30,16 +32,20 @@ export function reportData(
   const scored = scoreEvaluation(db, evaluationId);
   if (!scored) return undefined;
   const answers = new Map<number, Record<string, AnswerValue>>();
+  const notes = new Map<number, Record<string, string>>();
   const files = new Map<number, EvidenceFile[]>();
   const clarifications = new Map<number, Clarification[]>();
   for (const v of scored.vendors) {
-    answers.set(v.id, valuesOf(listAnswers(db, v.id)));
+    const stored = listAnswers(db, v.id);
+    answers.set(v.id, valuesOf(stored));
+    notes.set(v.id, notesOf(stored));
     files.set(v.id, listEvidence(db, v.id));
     clarifications.set(v.id, listClarifications(db, v.id));
   }
   return {
     ...scored,
     answers,
+    notes,
     files,
     clarifications,
     comments: listComments(db, evaluationId),

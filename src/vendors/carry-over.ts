@@ -33,6 +33,7 @@ export function carryOver(
       vendorId: vendor.id,
       questionKey: key,
       value: a.value,
+      note: a.note,
       expectedRevision: 0,
       actor: "carry-over",
     });

@@ -1,4 +1,4 @@
-import { listAnswers, notKnownOf, valuesOf } from "../answers/repo.js";
+import { listAnswers, notesOf, notKnownOf, valuesOf } from "../answers/repo.js";
 import { sql, type Db } from "../db/index.js";
 import { findEvaluation } from "../evaluations/repo.js";
 import type { AnswerValue } from "../questions/answers.js";
@@ -13,13 +13,16 @@ export function answerValues(db: Db, vendorId: number): Record<string, AnswerVal
   return valuesOf(listAnswers(db, vendorId));
 }
 
-/** A vendor's answers as the progress and the submit rule read them: values, and the reasons of those not known yet. */
+/**
+ * A vendor's answers as the progress, the submit rule and the submission hash read them: values,
+ * the reasons of those not known yet, and the vendor's notes.
+ */
 export function answerSheet(
   db: Db,
   vendorId: number,
-): { values: Record<string, AnswerValue>; notKnown: Record<string, string> } {
+): { values: Record<string, AnswerValue>; notKnown: Record<string, string>; notes: Record<string, string> } {
   const stored = listAnswers(db, vendorId);
-  return { values: valuesOf(stored), notKnown: notKnownOf(stored) };
+  return { values: valuesOf(stored), notKnown: notKnownOf(stored), notes: notesOf(stored) };
 }
 
 /** Recomputes a vendor's stored progress after its answers changed (call in the same transaction); returns it with the answers it counted. */

@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import { answersByVendor } from "../answers/repo.js";
+import { answersByVendor, notesByVendor } from "../answers/repo.js";
 import { listTranches } from "../comparison/repo.js";
 import type { Db } from "../db/index.js";
 import { scoreEvaluation } from "../evaluations/scoring.js";
@@ -14,7 +14,8 @@ import { cellOf, sheetName } from "./questionnaire.js";
 /**
  * The buyer's workbook of an evaluation: a sheet per section with a column per vendor, the cost
  * lines with their provenance and the funding plan's rows (the same tables as the CSVs, from the
- * same model run), and the red flags. Amounts are numbers in major units; text stays text, so a
+ * same model run), the red flags, and the vendors' notes on their answers (also as a comment on
+ * the answer's cell). Amounts are numbers in major units; text stays text, so a
  * vendor's "=HYPERLINK(…)" is shown as typed and never runs as a formula.
  */
 export interface AnswersWorkbookInput {
@@ -25,6 +26,8 @@ export interface AnswersWorkbookInput {
   roles: readonly Role[];
   answers: ReadonlyMap<string, Readonly<Record<string, AnswerValue>>>;
   notKnown: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** The vendors' notes on their answers, by vendor id, then key. */
+  notes: ReadonlyMap<string, Readonly<Record<string, string>>>;
   tranches: readonly Tranche[];
   now: Date;
 }
@@ -57,8 +60,8 @@ async function answersWorkbook(x: AnswersWorkbookInput): Promise<Buffer> {
     ws.getColumn(1).width = 24;
     ws.getColumn(2).width = 60;
     vendors.forEach((_, i) => (ws.getColumn(i + 3).width = 28));
-    for (const q of section.questions)
-      ws.addRow([
+    for (const q of section.questions) {
+      const row = ws.addRow([
         q.key,
         q.text,
         ...vendors.map((v) => {
@@ -67,6 +70,11 @@ async function answersWorkbook(x: AnswersWorkbookInput): Promise<Buffer> {
           return cellOf(q, x.answers.get(v.vendorId)?.[q.key], cur);
         }),
       ]);
+      vendors.forEach((v, i) => {
+        const note = x.notes.get(v.vendorId)?.[q.key];
+        if (note) row.getCell(i + 3).note = `${v.name}'s note: ${note}`;
+      });
+    }
     ws.getColumn(2).alignment = { wrapText: true, vertical: "top" };
   }
   addTable(wb, "Cost lines", costLineTable(x.result, x.set));
@@ -75,6 +83,13 @@ async function answersWorkbook(x: AnswersWorkbookInput): Promise<Buffer> {
     head: ["vendor", "flag", "label", "severity", "question_keys", "message"],
     rows: vendors.flatMap((v) =>
       v.flags.map((f) => [v.name, f.id, FLAG_LABELS[f.id], f.severity, f.questionKeys.join("; "), f.message]),
+    ),
+  });
+  const text = new Map(x.set.sections.flatMap((s) => s.questions.map((q) => [q.key, q.text] as const)));
+  addTable(wb, "Vendor notes", {
+    head: ["vendor", "question_key", "question", "note"],
+    rows: vendors.flatMap((v) =>
+      Object.entries(x.notes.get(v.vendorId) ?? {}).map(([k, note]) => [v.name, k, text.get(k) ?? k, note]),
     ),
   });
   const about = wb.addWorksheet("About");
@@ -105,6 +120,7 @@ export async function evaluationWorkbook(db: Db, evaluationId: number, now = new
     roles: scored.evaluation.roles,
     answers,
     notKnown: scored.notKnown,
+    notes: notesByVendor(db, evaluationId),
     tranches: listTranches(db, evaluationId),
     now,
   });

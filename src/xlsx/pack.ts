@@ -1,6 +1,7 @@
 import type { Role } from "../domain.js";
 import { answerSchema, questionIndex, type AnswerValue } from "../questions/answers.js";
-import { formatAnswer } from "../questions/format-answer.js";
+import { answerWithNote } from "../questions/format-answer.js";
+import { NOTE_MAX } from "../portal/answer-form.js";
 import type { QuestionSet } from "../questions/schema.js";
 import type { Change, Problem } from "./read.js";
 
@@ -20,6 +21,8 @@ export interface AnswerPack {
   madeAt: string;
   answers: Record<string, AnswerValue>;
   notKnown: Record<string, string>;
+  /** The vendor's notes on its answers, by key (left out of packs made before notes existed). */
+  notes?: Record<string, string>;
 }
 
 export interface PackReview {
@@ -32,24 +35,29 @@ export interface PackReview {
 export function answerPack(
   set: QuestionSet,
   vendor: string,
-  stored: ReadonlyMap<string, { value: AnswerValue | null; notKnown: string | null }>,
+  stored: ReadonlyMap<string, Stored>,
   now = new Date(),
 ): AnswerPack {
   const answers: Record<string, AnswerValue> = {};
   const notKnown: Record<string, string> = {};
+  const notes: Record<string, string> = {};
   for (const [k, a] of [...stored].sort(([x], [y]) => x.localeCompare(y))) {
     if (a.value !== null) answers[k] = a.value;
     else if (a.notKnown) notKnown[k] = a.notKnown;
+    if (a.note) notes[k] = a.note;
   }
-  return { format: PACK_FORMAT, version: 1, questionSet: set.id, vendor, madeAt: now.toISOString(), answers, notKnown };
+  const madeAt = now.toISOString();
+  return { format: PACK_FORMAT, version: 1, questionSet: set.id, vendor, madeAt, answers, notKnown, notes };
 }
+
+type Stored = { value: AnswerValue | null; notKnown: string | null; note: string | null };
 
 /** A pack's changes against the stored answers, for the sections `roles` this link may answer. */
 export function readPack(
   text: string,
   set: QuestionSet,
   roles: readonly Role[],
-  stored: ReadonlyMap<string, { value: AnswerValue | null; notKnown: string | null }>,
+  stored: ReadonlyMap<string, Stored>,
   currency: string,
 ): { ok: true; review: PackReview } | { ok: false; message: string } {
   let pack: Partial<AnswerPack>;
@@ -69,7 +77,8 @@ export function readPack(
   const index = questionIndex(set);
   const review: PackReview = { changes: [], conflicts: [], problems: [], unchanged: 0 };
   const notKnown = typeof pack.notKnown === "object" && pack.notKnown ? pack.notKnown : {};
-  const keys = [...new Set([...Object.keys(pack.answers), ...Object.keys(notKnown)])].sort();
+  const notes = typeof pack.notes === "object" && pack.notes ? pack.notes : {};
+  const keys = [...new Set([...Object.keys(pack.answers), ...Object.keys(notKnown), ...Object.keys(notes)])].sort();
   for (const key of keys) {
     const entry = index.get(key);
     if (!entry) {
@@ -81,9 +90,24 @@ export function readPack(
       continue;
     }
     const q = entry.question;
+    const now = stored.get(key);
+    // A pack made before notes existed leaves the notes here as they are.
+    let note: string | null = pack.notes === undefined ? (now?.note ?? null) : null;
+    if (key in notes) {
+      const t = notes[key];
+      if (typeof t !== "string" || t.trim().length > NOTE_MAX) {
+        review.problems.push({ cell: key, message: `a note must be text of at most ${NOTE_MAX} characters` });
+        continue;
+      }
+      note = t.replace(/\r\n?/g, "\n").trim() || null;
+    }
+    // A key with only a note keeps the answer that stands here, and takes the note.
     let value: AnswerValue | null = null;
     let reason: string | null = null;
-    if (key in pack.answers) {
+    if (!(key in pack.answers) && !(key in notKnown)) {
+      value = now?.value ?? null;
+      reason = now?.notKnown ?? null;
+    } else if (key in pack.answers) {
       const r = answerSchema(q).safeParse(pack.answers[key]);
       if (!r.success) {
         review.problems.push({
@@ -101,18 +125,22 @@ export function readPack(
       }
       reason = t.trim();
     }
-    const now = stored.get(key);
-    if (JSON.stringify(now?.value ?? null) === JSON.stringify(value) && (now?.notKnown ?? null) === reason) {
+    if (
+      JSON.stringify(now?.value ?? null) === JSON.stringify(value) &&
+      (now?.notKnown ?? null) === reason &&
+      (now?.note ?? null) === note
+    ) {
       review.unchanged++;
       continue;
     }
     review.changes.push({
       key,
       question: q.text,
-      before: formatAnswer(q, now?.value, currency, now?.notKnown ?? null),
-      after: formatAnswer(q, value, currency, reason),
+      before: answerWithNote(q, now?.value, currency, now?.notKnown ?? null, now?.note),
+      after: answerWithNote(q, value, currency, reason, note),
       value,
       notKnown: reason,
+      note,
     });
   }
   return { ok: true, review };

@@ -16,7 +16,16 @@ import type { Question, QuestionSet } from "../questions/schema.js";
  */
 
 /** The workbook's columns on a section sheet. */
-export const COLUMNS = { key: 1, question: 2, guidance: 3, answer: 4, price: 5, notKnown: 6, evidence: 7 } as const;
+export const COLUMNS = {
+  key: 1,
+  question: 2,
+  guidance: 3,
+  answer: 4,
+  price: 5,
+  notKnown: 6,
+  evidence: 7,
+  notes: 8,
+} as const;
 export const FIRST_ROW = 2;
 export const META_SHEET = "_truecost";
 export const FORMAT = "truecost-questionnaire";
@@ -34,14 +43,18 @@ export interface WorkbookMeta {
   revisions: Record<string, number>;
   /** Each answer's fingerprint when the workbook was made (answerHash): a row left as it was is not a change. */
   hashes: Record<string, string>;
+  /** Whether the sheets have the notes column (workbooks made before it existed leave notes as they are). */
+  notes?: true;
 }
 
-/** A short fingerprint of an answer and its "not known yet" reason. */
-export function answerHash(value: AnswerValue | null | undefined, notKnown: string | null | undefined): string {
-  return createHash("sha256")
-    .update(JSON.stringify([value ?? null, notKnown ?? null]))
-    .digest("hex")
-    .slice(0, 16);
+/** A short fingerprint of an answer, its "not known yet" reason and the vendor's note on it. */
+export function answerHash(
+  value: AnswerValue | null | undefined,
+  notKnown: string | null | undefined,
+  note?: string | null,
+): string {
+  const parts = note ? [value ?? null, notKnown ?? null, note] : [value ?? null, notKnown ?? null];
+  return createHash("sha256").update(JSON.stringify(parts)).digest("hex").slice(0, 16);
 }
 
 export interface QuestionnaireInput {
@@ -56,7 +69,10 @@ export interface QuestionnaireInput {
   vendor: { id: number; name: string };
   set: QuestionSet;
   roles: Role[];
-  answers: ReadonlyMap<string, { value: AnswerValue | null; notKnown: string | null; revision: number }>;
+  answers: ReadonlyMap<
+    string,
+    { value: AnswerValue | null; notKnown: string | null; note: string | null; revision: number }
+  >;
   evidence: ReadonlyMap<string, string[]>;
   now: Date;
 }
@@ -139,7 +155,7 @@ export async function questionnaireWorkbook(x: QuestionnaireInput): Promise<Buff
     ["Made", x.now.toISOString()],
     [
       "How to answer",
-      "Fill in the Answer column of each section's sheet (a dropdown where the question offers choices). If you do not know an answer yet, leave it blank and give the reason in the “Not known yet” column. Do not rename sheets or move rows: the hidden first column ties each row to its question.",
+      "Fill in the Answer column of each section's sheet (a dropdown where the question offers choices). If you do not know an answer yet, leave it blank and give the reason in the “Not known yet” column. Anything the buyer should read with an answer (a caveat, where a figure comes from) goes in the “Notes for the buyer” column. Do not rename sheets or move rows: the hidden first column ties each row to its question.",
     ],
     [
       "How to return it",
@@ -160,13 +176,14 @@ export async function questionnaireWorkbook(x: QuestionnaireInput): Promise<Buff
       { header: `Separate price (${cur})`, width: 18 },
       { header: "Not known yet: reason", width: 30 },
       { header: "Evidence on file", width: 28 },
+      { header: "Notes for the buyer", width: 40 },
     ];
     ws.getRow(1).font = { bold: true };
     section.questions.forEach((q, i) => {
       const row = ws.getRow(FIRST_ROW + i);
       const stored = x.answers.get(q.key);
       revisions[q.key] = stored?.revision ?? 0;
-      hashes[q.key] = answerHash(stored?.value, stored?.notKnown);
+      hashes[q.key] = answerHash(stored?.value, stored?.notKnown, stored?.note);
       row.getCell(COLUMNS.key).value = q.key;
       row.getCell(COLUMNS.question).value = q.text;
       row.getCell(COLUMNS.guidance).value = guidance(q, x.set, cur);
@@ -204,7 +221,10 @@ export async function questionnaireWorkbook(x: QuestionnaireInput): Promise<Buff
       row.getCell(COLUMNS.evidence).value = (x.evidence.get(q.key) ?? []).join("; ") || null;
       answer.protection = { locked: false };
       row.getCell(COLUMNS.notKnown).protection = { locked: false };
-      for (const c of [COLUMNS.question, COLUMNS.guidance])
+      const notes = row.getCell(COLUMNS.notes);
+      notes.value = stored?.note ?? null;
+      notes.protection = { locked: false };
+      for (const c of [COLUMNS.question, COLUMNS.guidance, COLUMNS.notes])
         row.getCell(c).alignment = { wrapText: true, vertical: "top" };
     });
     await ws.protect("", { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true });
@@ -219,6 +239,7 @@ export async function questionnaireWorkbook(x: QuestionnaireInput): Promise<Buff
     madeAt: x.now.toISOString(),
     revisions,
     hashes,
+    notes: true,
   };
   const hidden = wb.addWorksheet(META_SHEET, { state: "veryHidden" });
   hidden.getCell("A1").value = JSON.stringify(meta);

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import { COVERAGE, COVERAGE_LABELS, type Role } from "../domain.js";
 import { parseAnswer, type RawAnswer } from "../portal/answer-form.js";
 import { questionIndex, type AnswerValue } from "../questions/answers.js";
-import { formatAnswer } from "../questions/format-answer.js";
+import { answerWithNote } from "../questions/format-answer.js";
 import type { Question, QuestionSet } from "../questions/schema.js";
 import { answerHash, COLUMNS, FIRST_ROW, FORMAT, META_SHEET, sheetName, type WorkbookMeta } from "./questionnaire.js";
 
@@ -25,6 +25,8 @@ export interface Change {
   after: string;
   value: AnswerValue | null;
   notKnown: string | null;
+  /** The vendor's note; left out, the stored note stays. */
+  note?: string | null;
 }
 
 export interface Conflict extends Change {
@@ -45,6 +47,7 @@ export type ReadResult = { ok: true; preview: Preview } | { ok: false; message: 
 interface Stored {
   value: AnswerValue | null;
   notKnown: string | null;
+  note: string | null;
   revision: number;
 }
 
@@ -228,7 +231,9 @@ export async function readQuestionnaire(
       }
       seen.add(key);
       const q = entry.question;
-      const merged = [COLUMNS.answer, COLUMNS.price, COLUMNS.notKnown].find((c) => row.getCell(c).isMerged);
+      const merged = [COLUMNS.answer, COLUMNS.price, COLUMNS.notKnown, COLUMNS.notes]
+        .filter((c) => c !== COLUMNS.notes || meta.notes)
+        .find((c) => row.getCell(c).isMerged);
       if (merged) {
         preview.problems.push({
           cell: at(merged),
@@ -248,6 +253,7 @@ export async function readQuestionnaire(
         p: q.type === "coverage" ? localeAmount(text(row.getCell(COLUMNS.price))) : undefined,
         nk: text(row.getCell(COLUMNS.notKnown)) ? "1" : undefined,
         nkr: text(row.getCell(COLUMNS.notKnown)) || undefined,
+        n: meta.notes ? text(row.getCell(COLUMNS.notes)) : undefined,
       };
       const now = stored.get(key);
       const bad =
@@ -256,16 +262,25 @@ export async function readQuestionnaire(
           : null;
       const parsed = bad ? { ok: false as const, error: bad } : parseAnswer(q, raw, expect.currency);
       if (!parsed.ok) {
-        const col = parsed.error.startsWith("Separate price") ? COLUMNS.price : COLUMNS.answer;
+        const col = parsed.error.startsWith("Separate price")
+          ? COLUMNS.price
+          : parsed.error.startsWith("Keep the note")
+            ? COLUMNS.notes
+            : COLUMNS.answer;
         preview.problems.push({ cell: at(col), message: parsed.error.replace(/^Separate price: /, "") });
         return;
       }
-      if (same(parsed.value, now?.value) && (parsed.notKnown ?? null) === (now?.notKnown ?? null)) {
+      const note = parsed.note === undefined ? (now?.note ?? null) : parsed.note;
+      if (
+        same(parsed.value, now?.value) &&
+        (parsed.notKnown ?? null) === (now?.notKnown ?? null) &&
+        note === (now?.note ?? null)
+      ) {
         preview.unchanged++;
         return;
       }
       // A row left as it was when the workbook was made keeps whatever was saved online since.
-      if (answerHash(parsed.value, parsed.notKnown) === meta.hashes?.[key]) {
+      if (answerHash(parsed.value, parsed.notKnown, meta.notes ? note : null) === meta.hashes?.[key]) {
         preview.unchanged++;
         return;
       }
@@ -276,15 +291,14 @@ export async function readQuestionnaire(
         });
         return;
       }
-      const show = (v: AnswerValue | null | undefined, nk: string | null | undefined) =>
-        formatAnswer(q, v, expect.currency, nk ?? null);
       const change: Change = {
         key,
         question: q.text,
-        before: show(now?.value, now?.notKnown),
-        after: show(parsed.value, parsed.notKnown),
+        before: answerWithNote(q, now?.value, expect.currency, now?.notKnown ?? null, now?.note),
+        after: answerWithNote(q, parsed.value, expect.currency, parsed.notKnown, note),
         value: parsed.value,
         notKnown: parsed.notKnown,
+        note,
       };
       const madeAt = meta.revisions[key] ?? 0;
       if ((now?.revision ?? 0) > madeAt) preview.conflicts.push({ ...change, online: change.before });

@@ -78,6 +78,7 @@ export function applyChanges(
       actor,
       scope,
       c.notKnown,
+      c.note,
     );
     if (r.ok) saved++;
     else missed.push(c.question);

@@ -14,7 +14,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 export async function benchXlsx(runs = 7) {
   const { set, vendors } = modelFixture(1, 200);
   const answers = new Map(
-    Object.entries(vendors[0]!.answers).map(([k, value]) => [k, { value: value ?? null, notKnown: null, revision: 1 }]),
+    Object.entries(vendors[0]!.answers).map(([k, value]) => [
+      k,
+      { value: value ?? null, notKnown: null, note: null, revision: 1 },
+    ]),
   );
   const questions = set.sections.reduce((n, s) => n + s.questions.length, 0);
   const make = () =>

@@ -74,7 +74,7 @@ export function autosave(
   agent: Agent,
   csrf: string,
   key: string,
-  body: { q?: string | string[]; p?: string; revision: number },
+  body: { q?: string | string[]; p?: string; n?: string; revision: number },
 ) {
   return agent.post(`/portal/answers/${key}`).set("x-csrf-token", csrf).set("Accept", "application/json").send(body);
 }

@@ -68,6 +68,36 @@ describe("the workbook in the portal", () => {
     expect(audited).toBe(1);
   });
 
+  it("takes a note typed in the notes column, keeping the answer as it was", async () => {
+    const e = importDemo(db);
+    const meridian = listVendors(db, e).find((v) => v.name === "Meridian Automation")!;
+    const agent = await openLink(app, delegatedPath(db, config, meridian.id, null as never));
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await download(agent)) as unknown as ArrayBuffer);
+    const cfo = wb.getWorksheet(sheetName("cfo"))!;
+    expect(cfo.getCell("H1").value).toBe("Notes for the buyer");
+    let row = 0;
+    cfo.eachRow((r, n) => {
+      if (r.getCell(1).value === "cfo_licence") row = n;
+    });
+    cfo.getCell(`H${row}`).value = "Includes the 2027 price rise";
+    const before = listAnswers(db, meridian.id).get("cfo_licence")!;
+    const res = await upload(agent, Buffer.from(await wb.xlsx.writeBuffer()));
+    const $ = dom(res.text);
+    expect(pageText($("#preview").html()!)).toContain("One change, no conflicts, no problems");
+    expect(pageText($("#preview").html()!)).toContain("(note: Includes the 2027 price rise)");
+    await agent
+      .post($("#preview form").attr("action")!)
+      .type("form")
+      .send({ _csrf: csrfOf(res.text) });
+    const now = listAnswers(db, meridian.id).get("cfo_licence")!;
+    expect([now.value, now.note, now.revision]).toEqual([
+      before.value,
+      "Includes the 2027 price rise",
+      before.revision + 1,
+    ]);
+  });
+
   it("refuses another vendor's workbook and a file that is no workbook, next to the field", async () => {
     const e = importDemo(db);
     const [swift, , meridian] = listVendors(db, e);

@@ -16,8 +16,15 @@ const demo = JSON.parse(readFileSync(join(ROOT, "src", "demo", "demo-bundle.json
 const roles = [...ROLES];
 const ids = { evaluationId: 7, vendorId: 3, questionSetId: 11, currency: "EUR" };
 
-function storedOf(answers: Record<string, AnswerValue>) {
-  return new Map(Object.entries(answers).map(([k, value]) => [k, { value, notKnown: null, revision: 1 }]));
+interface Stored {
+  value: AnswerValue | null;
+  notKnown: string | null;
+  note: string | null;
+  revision: number;
+}
+
+function storedOf(answers: Record<string, AnswerValue>): Map<string, Stored> {
+  return new Map(Object.entries(answers).map(([k, value]) => [k, { value, notKnown: null, note: null, revision: 1 }]));
 }
 
 async function workbook(stored: ReturnType<typeof storedOf>) {
@@ -100,12 +107,38 @@ describe("the questionnaire workbook", () => {
     expect(r.preview.problems).toHaveLength(2);
   });
 
+  it("reads the notes column: a note alone is a change, kept apart from the answer, and a bad note is named by cell", async () => {
+    const stored = storedOf(demo.vendors[0]!.answers);
+    stored.set("cto_monitoring", { ...stored.get("cto_monitoring")!, note: "Dashboards only; alerting is extra" });
+    const file = await workbook(stored);
+    // The note goes out in its own column and comes back unchanged.
+    const same = await readQuestionnaire(file, ids, set, roles, stored);
+    if (!same.ok) throw new Error(same.message);
+    expect(same.preview.changes).toEqual([]);
+    const edited = await edit(file, {
+      [cellOf("cfo_licence", "H")]: "List price; 12% off for three years",
+      [cellOf("cto_monitoring", "H")]: null,
+      [cellOf("cfo_scope", "H")]: "x".repeat(2001),
+    });
+    const r = await readQuestionnaire(edited, ids, set, roles, stored);
+    if (!r.ok) throw new Error(r.message);
+    const byKey = new Map(r.preview.changes.map((c) => [c.key, c]));
+    expect(byKey.get("cfo_licence")).toMatchObject({
+      value: stored.get("cfo_licence")!.value,
+      note: "List price; 12% off for three years",
+    });
+    expect(byKey.get("cfo_licence")!.after).toMatch(/\(note: List price; 12% off for three years\)$/);
+    expect(byKey.get("cto_monitoring")).toMatchObject({ value: stored.get("cto_monitoring")!.value, note: null });
+    expect(r.preview.problems).toEqual([{ cell: cellOf("cfo_scope", "H"), message: expect.stringMatching(/note/) }]);
+    expect(r.preview.changes).toHaveLength(2);
+  });
+
   it("shows an answer changed online since the download as a conflict; a row left as it was keeps the online answer", async () => {
     const stored = storedOf(demo.vendors[0]!.answers);
     const file = await edit(await workbook(stored), { [cellOf("cto_monitoring")]: "Partly included" });
     const online = new Map(stored);
-    online.set("cto_monitoring", { value: { status: "included" }, notKnown: null, revision: 2 });
-    online.set("cto_controls", { value: { status: "included" }, notKnown: null, revision: 2 });
+    online.set("cto_monitoring", { value: { status: "included" }, notKnown: null, note: null, revision: 2 });
+    online.set("cto_controls", { value: { status: "included" }, notKnown: null, note: null, revision: 2 });
     const r = await readQuestionnaire(file, ids, set, roles, online);
     if (!r.ok) throw new Error(r.message);
     expect(r.preview.conflicts.map((c) => [c.key, c.online, c.after])).toEqual([
@@ -189,7 +222,9 @@ describe("the questionnaire workbook", () => {
       type: "date",
       text: "When did the system first go live?",
     });
-    const stored = new Map([["cto_launch_date", { value: "2025-05-01" as AnswerValue, notKnown: null, revision: 1 }]]);
+    const stored = new Map([
+      ["cto_launch_date", { value: "2025-05-01" as AnswerValue, notKnown: null, note: null, revision: 1 }],
+    ]);
     const file = await questionnaireWorkbook({
       evaluation: {
         id: 7,

@@ -29,6 +29,8 @@
       out.nk = true;
       out.nkr = box.querySelector('[name="nkr_' + key + '"]').value;
     }
+    var note = box.querySelector('[name="n_' + key + '"]');
+    if (note) out.n = note.value;
     return out;
   }
 

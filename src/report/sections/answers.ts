@@ -22,7 +22,9 @@ export function answers({ data, w, root }: ReportContext): void {
               .filter((f) => f.questionKey === q.key)
               .map((f) => `Evidence: ${f.name}`);
             const reason = data.notKnown.get(String(v.id))?.[q.key];
-            return [formatAnswer(q, values[q.key], e.currency, reason), ...files].join("\n");
+            const note = data.notes.get(v.id)?.[q.key];
+            const noted = note ? [`Vendor's note: ${note}`] : [];
+            return [formatAnswer(q, values[q.key], e.currency, reason), ...noted, ...files].join("\n");
           }),
         ]),
         { size: 7.5 },
