@@ -11,6 +11,7 @@ import { loadSession, sessionOptions } from "./auth/sessions.js";
 import { createSso } from "./auth/sso.js";
 import { FLAG_LABELS, SEAT_LABELS } from "./domain.js";
 import { evaluationRoutes } from "./evaluations/routes.js";
+import { libraryRoutes } from "./library/routes.js";
 import { outboxRoutes } from "./mail/routes.js";
 import { formatAnswer } from "./questions/format-answer.js";
 import { vendorRoutes } from "./vendors/routes.js";
@@ -109,6 +110,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(vendorWorkbookRoutes(db, validateRequest));
   app.use(comparisonRoutes(db, config, deps.reportProgressAfterMs));
   app.use(auditRoutes(db));
+  app.use(libraryRoutes(db));
   app.use(outboxRoutes(db, config));
   app.use(adminRoutes(db, config));
 

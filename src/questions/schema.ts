@@ -18,6 +18,7 @@ import {
   TIMINGS,
   type Term,
 } from "../domain.js";
+import { frameworksOf } from "../library/frameworks.js";
 
 const slug = z.string().regex(/^[a-z][a-z0-9_]*$/, "must be lower_snake_case (a-z, 0-9, _), starting with a letter");
 const text = (min: number) => z.string().trim().min(min, `must be at least ${min} characters`);
@@ -80,6 +81,16 @@ const FlagHookSchema = z.strictObject({
 
 const OptionSchema = z.strictObject({ value: slug, label: text(1) });
 
+/** An item of a framework by its identifier ("MEASURE 2.7", "Art. 14", "A.6.2.4"). */
+const refId = z.string().trim().min(1, "cannot be empty").max(80, "at most 80 characters");
+
+/** A framework a set declares itself (an imported library's): its items by identifier, with a short label. */
+const FrameworkSchema = z.strictObject({
+  key: slug,
+  title: text(3),
+  items: z.array(z.strictObject({ id: refId, label: z.string().trim().max(200).default("") })).min(1),
+});
+
 const QuestionSchema = z.strictObject({
   key: slug,
   type: z.enum(QUESTION_TYPES),
@@ -115,6 +126,8 @@ const QuestionSchema = z.strictObject({
   options: z.array(OptionSchema).optional(),
   estimate: EstimateSchema.optional(),
   flags: z.array(FlagHookSchema).default([]),
+  /** The framework items this question bears on, by framework key and item identifier: identifiers only. */
+  refs: z.record(slug, z.array(refId).min(1, "name at least one item")).optional(),
 });
 
 const SectionSchema = z.strictObject({
@@ -129,6 +142,8 @@ export const QuestionSetSchema = z
     id: slug,
     title: text(3),
     description: text(10),
+    /** Frameworks beyond the built-in ones (EU AI Act, NIST AI RMF, ISO/IEC 42001) that questions refer to. */
+    frameworks: z.array(FrameworkSchema).optional(),
     assumptions: z.array(AssumptionSchema).min(1),
     sections: z.array(SectionSchema).min(1),
   })
@@ -147,8 +162,12 @@ type Ctx = z.RefinementCtx;
 type Path = (string | number)[];
 
 /** Checks that span fields: unique keys, references to assumptions and questions, per-type requirements. */
-function crossCheck(set: { assumptions: Assumption[]; sections: Section[] }, ctx: Ctx): void {
+function crossCheck(
+  set: { assumptions: Assumption[]; sections: Section[]; frameworks?: z.infer<typeof FrameworkSchema>[] },
+  ctx: Ctx,
+): void {
   const add = (path: Path, message: string) => ctx.addIssue({ code: "custom", path, message });
+  checkRefs(set, add);
   const assumptions = new Map<string, number>();
   set.assumptions.forEach((a, i) => {
     if (assumptions.has(a.key))
@@ -197,6 +216,46 @@ function crossCheck(set: { assumptions: Assumption[]; sections: Section[] }, ctx
     if (of === "run_reference" || of === "annual_licence" || of === "annual_run_cost")
       needs(FEATURE_ASSUMPTIONS.runReferenceDays, `'${q.key}' (a share of the run reference)`);
   }
+}
+
+/** Declared frameworks are new and unique; each reference names a known framework and one of its items. */
+function checkRefs(
+  set: { sections: Section[]; frameworks?: z.infer<typeof FrameworkSchema>[] },
+  add: (path: Path, message: string) => void,
+): void {
+  const declared = new Set<string>();
+  const builtIn = frameworksOf().map((f) => f.key);
+  (set.frameworks ?? []).forEach((f, fi) => {
+    if (builtIn.includes(f.key))
+      add(["frameworks", fi, "key"], `'${f.key}' is built in: refer to it without declaring it`);
+    else if (declared.has(f.key)) add(["frameworks", fi, "key"], `duplicate framework '${f.key}'`);
+    declared.add(f.key);
+    const ids = new Set<string>();
+    f.items.forEach((item, ii) => {
+      if (ids.has(item.id)) add(["frameworks", fi, "items", ii, "id"], `duplicate item '${item.id}'`);
+      ids.add(item.id);
+    });
+  });
+  const known = new Map(frameworksOf(set.frameworks ?? []).map((f) => [f.key, f]));
+  set.sections.forEach((s, si) =>
+    s.questions.forEach((q, qi) => {
+      for (const [key, ids] of Object.entries(q.refs ?? {})) {
+        const path: Path = ["sections", si, "questions", qi, "refs", key];
+        const f = known.get(key);
+        if (!f) {
+          add(
+            path,
+            `unknown framework '${key}': one of ${[...known.keys()].join(", ")}, or declare it under frameworks`,
+          );
+          continue;
+        }
+        ids.forEach((id, i) => {
+          if (!f.items.some((item) => item.id === id))
+            add([...path, i], `'${id}' is not an item of ${f.title} (e.g. ${f.items[0]!.id})`);
+        });
+      }
+    }),
+  );
 }
 
 /** Which question types and natures each term takes. */

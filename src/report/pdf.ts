@@ -8,6 +8,7 @@ import { committee } from "./sections/committee.js";
 import type { Section } from "./sections/context.js";
 import { cover } from "./sections/cover.js";
 import { flagMatrix } from "./sections/flags.js";
+import { frameworks } from "./sections/frameworks.js";
 import { funding } from "./sections/funding.js";
 import { method } from "./sections/method.js";
 import { openItems } from "./sections/open-items.js";
@@ -31,6 +32,7 @@ const SECTIONS: Section[] = [
   method,
   glossary,
   committee,
+  frameworks,
 ];
 
 /** The PDF comparison report for the buying committee. Every figure is the cost model's, every sentence the presenter's. */

@@ -67,6 +67,11 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ["GET", "/evaluations/:e/audit", { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" }],
   [
     "GET",
+    "/evaluations/:e/frameworks",
+    { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
+  ],
+  [
+    "GET",
     "/evaluations/:e/comparison",
     { anonymous: "login", admin: "ok", buyer: "ok", otherBuyer: 404, committee: "ok" },
   ],
