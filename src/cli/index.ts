@@ -25,6 +25,10 @@ import { evaluationWorkbook } from "../xlsx/answers.js";
 import { applyChanges, readVendorWorkbook, vendorWorkbook } from "../xlsx/vendor.js";
 import { findVendor } from "../vendors/repo.js";
 import { asksText, planText } from "./plan-text.js";
+import { IMPORT_FORMATS, importQuestionSet, type ImportFormat } from "../library/import.js";
+import type { MappingFile } from "../library/draft.js";
+import { parse as parseYaml } from "yaml";
+import { basename } from "node:path";
 import { asksJson, planJson, plannedView } from "../comparison/plan-json.js";
 
 /** Opens the configured database, migrated and with the question sets loaded. */
@@ -116,6 +120,51 @@ questions
           `${String(r.id).padStart(4)}  ${r.setKey} v${r.version}  ${r.contentHash.slice(0, 12)}  ${r.sourceFile}  "${r.title}"  loaded ${r.loadedAt}`,
         );
     }),
+  );
+
+questions
+  .command("import")
+  .argument("<file>", "a CISO Assistant library (YAML), or a table of questions (CSV or XLSX)")
+  .requiredOption("--format <format>", `the file's format: ${IMPORT_FORMATS.join(", ")}`)
+  .requiredOption("-o, --output <file>", "where to write the question set (YAML)")
+  .option("--map <file>", "placement of a library's requirements: role section, type and layer (YAML)")
+  .option("--id <id>", "the set's id (lower_snake_case) instead of one made from the source")
+  .description("import a question set as a draft YAML file the loader accepts, and print what needs a decision")
+  .action((file: string, opts: { format: string; output: string; map?: string; id?: string }) =>
+    (async () => {
+      if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) {
+        console.error(`--format must be one of ${IMPORT_FORMATS.join(", ")} (not "${opts.format}").`);
+        process.exit(1);
+      }
+      let mapping: MappingFile | undefined;
+      if (opts.map) {
+        try {
+          mapping = (parseYaml(readFileSync(resolveFromCwd(opts.map), "utf8")) ?? {}) as MappingFile;
+        } catch (err) {
+          console.error(`${opts.map}: not a readable mapping file (${(err as Error).message.split("\n")[0]}).`);
+          process.exit(1);
+        }
+      }
+      const r = await importQuestionSet(readFileSync(resolveFromCwd(file)), opts.format as ImportFormat, {
+        mapping,
+        id: opts.id,
+        source: basename(file),
+      });
+      if (!r.ok) {
+        console.error(`${file} was not imported:`);
+        for (const x of r.refusals) console.error(`  ${x.at}: ${x.message}`);
+        process.exit(1);
+      }
+      writeFileSync(resolveFromCwd(opts.output), r.yaml);
+      const count = r.set.sections.reduce((n, s) => n + s.questions.length, 0);
+      console.log(
+        `Wrote "${r.set.title}" (${r.set.id}) to ${opts.output}: ${count} questions in ${r.set.sections.length} sections.`,
+      );
+      if (r.decisions.length) {
+        console.log(`Needs a decision (${r.decisions.length}):`);
+        for (const d of r.decisions) console.log(`  - ${d}`);
+      } else console.log("Nothing needs a decision.");
+    })(),
   );
 
 /** Parses an evaluation id argument, or exits with a message. */
