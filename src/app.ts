@@ -12,6 +12,7 @@ import { createSso } from "./auth/sso.js";
 import { FLAG_LABELS, SEAT_LABELS } from "./domain.js";
 import { evaluationRoutes } from "./evaluations/routes.js";
 import { libraryRoutes } from "./library/routes.js";
+import { editorRoutes } from "./library/editor-routes.js";
 import { outboxRoutes } from "./mail/routes.js";
 import { formatAnswer } from "./questions/format-answer.js";
 import { vendorRoutes } from "./vendors/routes.js";
@@ -111,6 +112,7 @@ export function buildApp(deps: AppDeps): express.Express {
   app.use(comparisonRoutes(db, config, deps.reportProgressAfterMs));
   app.use(auditRoutes(db));
   app.use(libraryRoutes(db));
+  app.use(editorRoutes(db, validateRequest));
   app.use(outboxRoutes(db, config));
   app.use(adminRoutes(db, config));
 

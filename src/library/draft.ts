@@ -5,6 +5,7 @@ import { LAYERS, QUESTION_TYPES, ROLE_LABELS, ROLES, type Layer, type QuestionTy
 import { QUESTIONS_DIR } from "../paths.js";
 import { formatPath, QuestionSetSchema, type QuestionSet } from "../questions/schema.js";
 import type { Framework } from "./frameworks.js";
+import type { RawQuestion } from "./raw.js";
 
 /**
  * What the importers share: a draft question set assembled from imported rows, the mapping that
@@ -12,9 +13,6 @@ import type { Framework } from "./frameworks.js";
  * starts from, and the YAML the loader reads back. A draft takes the default set's assumptions, so
  * that it loads as it is and every estimate it starts with refers to an assumption that exists.
  */
-
-/** A question as the YAML file writes it: only the fields given (the loader fills the defaults). */
-export type RawQuestion = { key: string; type: QuestionType; text: string } & Record<string, unknown>;
 
 export interface DraftItem {
   role: Role;

@@ -1,7 +1,8 @@
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import type { Framework } from "./frameworks.js";
-import { keyOf, LAYER_TEMPLATES, placement, type DraftItem, type MappingFile, type RawQuestion } from "./draft.js";
+import { keyOf, LAYER_TEMPLATES, placement, type DraftItem, type MappingFile } from "./draft.js";
+import type { RawQuestion } from "./raw.js";
 
 /**
  * CISO Assistant's published library format: a YAML library whose `objects.framework` holds

@@ -1,7 +1,8 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { QUESTION_TYPES, ROLE_LABELS, ROLES, type Role } from "../domain.js";
-import type { DraftItem, RawQuestion, Refusal } from "./draft.js";
+import type { DraftItem, Refusal } from "./draft.js";
+import type { RawQuestion } from "./raw.js";
 
 /**
  * Question sets from a table, one row per question (docs/question-library.md has the layout): a

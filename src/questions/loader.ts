@@ -23,6 +23,8 @@ export interface LoadedQuestionSet {
   file: string;
   hash: string;
   set: QuestionSet;
+  /** The YAML the set was read from: its hash is the version's. */
+  text: string;
 }
 
 /** Parses and validates question-set YAML text; throws QuestionSetError naming the file, path and reason. */
@@ -57,14 +59,14 @@ export function parseQuestionSet(text: string, file: string): QuestionSet {
 }
 
 /** Hash that versions a question set: the SHA-256 of the file's bytes. */
-function contentHash(text: string): string {
+export function contentHash(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** Loads one question-set file. */
 export function loadQuestionSetFile(file: string): LoadedQuestionSet {
   const text = readFileSync(file, "utf8");
-  return { file: basename(file), hash: contentHash(text), set: parseQuestionSet(text, basename(file)) };
+  return { file: basename(file), hash: contentHash(text), set: parseQuestionSet(text, basename(file)), text };
 }
 
 /** The YAML files in a questions folder, sorted. */

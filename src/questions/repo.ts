@@ -16,11 +16,17 @@ export interface QuestionSetRow {
 
 const cache = new Map<string, QuestionSet>();
 
-/** Stores a loaded set as a new version unless that exact content is already stored; returns its row id. */
-function storeQuestionSet(db: Db, loaded: LoadedQuestionSet): { id: number; created: boolean } {
+/**
+ * Stores a loaded set as a new version unless that exact content is already stored; returns its row
+ * id. The YAML is kept with it, so that an export loads back as the same version.
+ */
+export function storeQuestionSet(db: Db, loaded: LoadedQuestionSet): { id: number; created: boolean } {
   const existing = db.prepare("SELECT id FROM question_sets WHERE content_hash = ?").pluck().get(loaded.hash) as
     number | undefined;
-  if (existing !== undefined) return { id: existing, created: false };
+  if (existing !== undefined) {
+    sql(db, "UPDATE question_sets SET source_text = ? WHERE id = ? AND source_text IS NULL").run(loaded.text, existing);
+    return { id: existing, created: false };
+  }
   return db.transaction(() => {
     const version =
       ((db.prepare("SELECT max(version) FROM question_sets WHERE set_key = ?").pluck().get(loaded.set.id) as
@@ -28,10 +34,17 @@ function storeQuestionSet(db: Db, loaded: LoadedQuestionSet): { id: number; crea
     const id = Number(
       db
         .prepare(
-          "INSERT INTO question_sets (set_key, version, content_hash, title, source_file, content) VALUES (?, ?, ?, ?, ?, ?)",
+          "INSERT INTO question_sets (set_key, version, content_hash, title, source_file, content, source_text) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
-        .run(loaded.set.id, version, loaded.hash, loaded.set.title, loaded.file, JSON.stringify(loaded.set))
-        .lastInsertRowid,
+        .run(
+          loaded.set.id,
+          version,
+          loaded.hash,
+          loaded.set.title,
+          loaded.file,
+          JSON.stringify(loaded.set),
+          loaded.text,
+        ).lastInsertRowid,
     );
     const insert = db.prepare(
       "INSERT INTO questions (question_set_id, key, role, position, type, layer, phase, required, definition) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -98,6 +111,11 @@ export function findQuestionSetByVersion(db: Db, setKey: string, version: number
   return db
     .prepare(`SELECT ${rowColumns} FROM question_sets WHERE set_key = ? AND version = ?`)
     .get(setKey, version) as QuestionSetRow | undefined;
+}
+
+/** The YAML a stored version was read from (null for a version stored before it was kept). */
+export function questionSetSource(db: Db, id: number): string | null {
+  return (sql(db, "SELECT source_text FROM question_sets WHERE id = ?").pluck().get(id) as string | null) ?? null;
 }
 
 /** The frozen content of a stored version; versions never change, so they are cached by hash (and the hash by row). */

@@ -54,6 +54,7 @@ export function csrf(config: Config) {
     (/^\/portal\/questions\/\w+\/files$/.test(req.path) ||
       req.path === "/portal/workbook" ||
       req.path === "/portal/answer-pack" ||
+      req.path === "/library/import" ||
       /^\/evaluations\/\d+\/vendors\/\d+\/workbook$/.test(req.path)) &&
     !!req.is("multipart/form-data");
   // Methods that change nothing carry no token.

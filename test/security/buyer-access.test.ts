@@ -4,6 +4,9 @@ import { buildSharedApp } from "../helpers.js";
 import { makeEvaluation, makeUser, makeVendor, importDemo } from "../factories.js";
 import { signIn, type Agent } from "../web.js";
 import { declaredRoutes } from "./routes.js";
+import { createDraft } from "../../src/library/repo.js";
+import { blankSet } from "../../src/library/editor.js";
+import { latestQuestionSets } from "../../src/questions/repo.js";
 import { inviteVendor } from "../../src/vendors/invitations.js";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { findVendor } from "../../src/vendors/repo.js";
@@ -16,7 +19,7 @@ type Outcome = "ok" | "login" | 401 | 403 | 404;
 
 const ctx = buildSharedApp();
 let agents: Record<Exclude<Caller, "anonymous">, Agent>;
-let e: number, v: number, link: number, clar: number;
+let e: number, v: number, link: number, clar: number, draft: number, spare: number, setId: number;
 
 beforeAll(async () => {
   const { db, config, app } = ctx;
@@ -28,6 +31,9 @@ beforeAll(async () => {
   db.prepare("INSERT INTO evaluation_members (evaluation_id, user_id) VALUES (?, ?)").run(e, committee.id);
   makeEvaluation(db, other.id, { title: "Someone else's" });
   importDemo(db);
+  draft = createDraft(db, blankSet(), null, admin.id);
+  spare = createDraft(db, blankSet(), null, admin.id);
+  setId = latestQuestionSets(db)[0]!.id;
   v = makeVendor(db, e);
   link = inviteVendor(db, config, findEvaluation(db, e)!, findVendor(db, v)!, findUser(db, buyer.id)!).linkId;
   clar = Number(
@@ -205,6 +211,39 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
     { anonymous: 401, admin: 400, buyer: 400, otherBuyer: 404, committee: 403 } as never,
   ],
   ["POST", "/admin/users", { anonymous: 401, admin: 400, buyer: 403, otherBuyer: 403, committee: 403 } as never],
+  // The question library: administrators only.
+  ...(
+    [
+      ["GET", "/library", "ok"],
+      ["POST", "/library/drafts", "ok"],
+      ["POST", "/library/import", 400],
+      ["GET", "/library/drafts/:d", "ok"],
+      ["POST", "/library/drafts/:d/set", "ok"],
+      ["POST", "/library/drafts/:d/sections", 400],
+      ["GET", "/library/drafts/:d/sections/:role", "ok"],
+      ["POST", "/library/drafts/:d/sections/:role", 422],
+      ["POST", "/library/drafts/:d/sections/:role/delete", 400],
+      ["POST", "/library/drafts/:d/questions", 400],
+      ["GET", "/library/drafts/:d/questions/:role/:n", "ok"],
+      ["POST", "/library/drafts/:d/questions/:role/:n", 422],
+      ["POST", "/library/drafts/:d/questions/:role/:n/move", 400],
+      ["POST", "/library/drafts/:d/questions/:role/:n/delete", 400],
+      ["POST", "/library/drafts/:d/assumptions", "ok"],
+      ["GET", "/library/drafts/:d/assumptions/:n", "ok"],
+      ["POST", "/library/drafts/:d/assumptions/:n", 422],
+      ["POST", "/library/drafts/:d/assumptions/:n/delete", "ok"],
+      ["GET", "/library/drafts/:d/preview/:role", "ok"],
+      ["POST", "/library/drafts/:d/preview/:role", "ok"],
+      ["POST", "/library/drafts/:d/publish", 422],
+      ["POST", "/library/drafts/:x/delete", "ok"],
+      ["GET", "/library/sets/:s", "ok"],
+      ["GET", "/library/sets/:s/export.yaml", "ok"],
+      ["GET", "/library/sets/:s/diff?against=:s", "ok"],
+    ] as const
+  ).map(
+    ([m, r, admin]) =>
+      [m, r, { anonymous: m === "GET" ? "login" : 401, admin, buyer: 403, otherBuyer: 403, committee: 403 }] as never,
+  ),
 ];
 
 const fill = (p: string) =>
@@ -213,7 +252,12 @@ const fill = (p: string) =>
     .replace(":v", String(v))
     .replace(":l", String(link))
     .replace(":c", String(clar))
-    .replace(":j", "00000000-0000-4000-8000-000000000000");
+    .replace(":j", "00000000-0000-4000-8000-000000000000")
+    .replace(":d", String(draft))
+    .replace(":x", String(spare))
+    .replace(/:s/g, String(setId))
+    .replace(":role", "cto")
+    .replace(":n", "0");
 
 async function call(caller: Caller, method: string, path: string) {
   const agent = caller === "anonymous" ? request.agent(ctx.app) : agents[caller];
@@ -247,10 +291,12 @@ describe("who may do what (buyer side)", () => {
     const covered = new Set(
       TABLE.map(
         ([m, r]) =>
-          `${m} ${r.replace(/\?.*$/, "").replace(":e", ":id").replace(":v", ":vid").replace(":l", ":lid").replace(":c", ":cid").replace(":j", ":job").replace("cto_controls", ":key")}`,
+          `${m} ${r.replace(/\?.*$/, "").replace(":e", ":id").replace(":v", ":vid").replace(":l", ":lid").replace(":c", ":cid").replace(":j", ":job").replace("cto_controls", ":key").replace(":x", ":d").replace(":s", ":id")}`,
       ),
     );
-    const buyerSide = declaredRoutes(ctx.app).filter((r) => /^(GET|POST) \/(evaluations|outbox|admin|api)/.test(r));
+    const buyerSide = declaredRoutes(ctx.app).filter((r) =>
+      /^(GET|POST) \/(evaluations|outbox|admin|api|library)/.test(r),
+    );
     const missing = buyerSide.filter(
       (r) =>
         !covered.has(r) &&

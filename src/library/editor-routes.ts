@@ -1,0 +1,726 @@
+import { Router, type Request, type Response } from "express";
+import { audit } from "../audit/repo.js";
+import type { Db } from "../db/index.js";
+import { ROLE_LABELS, ROLES, type Role } from "../domain.js";
+import { badRequest, forbidden, notFound } from "../errors.js";
+import { money } from "../format.js";
+import { parseAnswer, toRaw, type QuestionView, type RawAnswer } from "../portal/answer-form.js";
+import { isShown, type AnswerValue } from "../questions/answers.js";
+import { findQuestionSetRow, getQuestionSet, listQuestionSets, questionSetSource } from "../questions/repo.js";
+import { fromMinor } from "../format.js";
+import { downloadName } from "../web/download.js";
+import { idParam, requireRole, requireUser } from "../web/guards.js";
+import { renderPage } from "../web/render.js";
+import { oneFile } from "../xlsx/previews.js";
+import { diffSets } from "./diff.js";
+import { blankSet, checkDraft, issuesAt, placeLink, sampleLines, type Issue, type Place } from "./editor.js";
+import {
+  ASSUMPTION_FIELDS,
+  fieldOf,
+  formOf,
+  questionFields,
+  QUESTION_CHECKS,
+  readForm,
+  SECTION_FIELDS,
+  SET_FIELDS,
+  type Field,
+  type FieldErrors,
+  type FormValues,
+} from "./fields.js";
+import { IMPORT_FORMATS, importQuestionSet, type ImportFormat } from "./import.js";
+import { rawOf, setYaml, type RawQuestion, type RawSet } from "./raw.js";
+import { createDraft, deleteDraft, findDraft, listDrafts, publishYaml, saveDraft, type Draft } from "./repo.js";
+import { parse as parseYaml } from "yaml";
+
+/**
+ * The question library in the browser, for administrators: drafts edited field by field with the
+ * loader's own schema (each message next to its field, nothing typed lost), a preview exactly as a
+ * vendor sees it with the cost lines a sample answer causes, publishing as a new immutable version,
+ * a diff between versions, YAML export, and imports from the files `truecost questions import` reads.
+ */
+export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): Router {
+  const r = Router();
+  const admins = [requireUser, requireRole("admin")];
+  const actor = (req: Request) => `user:${req.user!.id}`;
+
+  const draftOf = (req: Request): Draft => {
+    const d = findDraft(db, idParam(req, "d"));
+    if (!d) throw notFound("This draft");
+    return d;
+  };
+  const roleOf = (req: Request, raw: RawSet): Role => {
+    const role = String(req.params.role) as Role;
+    if (!ROLES.includes(role) || !raw.sections.some((s) => s.role === role)) throw notFound("This section");
+    return role;
+  };
+  const questionAt = (req: Request, raw: RawSet) => {
+    const role = roleOf(req, raw);
+    const section = raw.sections.find((s) => s.role === role)!;
+    const n = Number(req.params.n);
+    if (!Number.isInteger(n) || n < 0 || n >= section.questions.length) throw notFound("This question");
+    return { role, section, n, q: section.questions[n]! };
+  };
+  const draftHref = (d: Draft) => `/library/drafts/${d.id}`;
+  const back = (d: Draft) => ({ href: draftHref(d), label: d.content.title || "Draft" });
+  /** Writes a draft's new content, or null when someone saved it since the form was opened. */
+  const store = (req: Request, d: Draft, content: RawSet): number | null =>
+    saveDraft(db, d.id, content, Number(req.body?.rev ?? d.revision), req.user!.id);
+  const CONFLICT =
+    "Someone else saved this draft since you opened the form: nothing was saved. Your typing is below; save again to keep it, or reload to see theirs.";
+
+  /** The schema's messages of one place, by field, beside the form's own. */
+  const placeErrors = (raw: RawSet, place: Place, fields: Field[], own: FieldErrors): FieldErrors => {
+    const checked = checkDraft(raw);
+    const out: FieldErrors = { ...own };
+    if (checked.ok) return out;
+    for (const i of issuesAt(checked.issues, place)) {
+      const name = fieldOf(fields, i.path) ?? "_form";
+      out[name] ??= i.message;
+    }
+    return out;
+  };
+
+  const formPage = (
+    req: Request,
+    res: Response,
+    x: {
+      d: Draft;
+      heading: string;
+      intro?: string;
+      action: string;
+      fields: Field[];
+      values: FormValues;
+      errors: FieldErrors;
+      rev: number;
+      conflict?: string;
+      notice?: string;
+      extra?: { action: string; label: string; danger?: boolean; fields?: Record<string, string> }[];
+    },
+    status = 200,
+  ) =>
+    renderPage(
+      req,
+      res,
+      "library/form",
+      {
+        title: `${x.heading} — ${x.d.content.title || "Draft"}`,
+        back: back(x.d),
+        labels: { ...Object.fromEntries(x.fields.map((f) => [f.name, f.label])), _form: "This item" },
+        extra: [],
+        intro: "",
+        conflict: "",
+        notice: "",
+        ...x,
+      },
+      status,
+    );
+
+  r.get("/library", ...admins, (req, res) => {
+    const rows = listQuestionSets(db);
+    const sets = [...new Set(rows.map((s) => s.setKey))].map((key) => ({
+      key,
+      versions: rows.filter((s) => s.setKey === key),
+    }));
+    return renderPage(req, res, "library/index", {
+      title: "Question library",
+      sets,
+      drafts: listDrafts(db).map((d) => ({ d, problems: checkDraft(d.content).ok ? 0 : 1 })),
+      formats: IMPORT_FORMATS,
+      importError: null,
+      decisions: null,
+    });
+  });
+
+  r.post("/library/drafts", ...admins, (req, res) => {
+    const from = Number(req.body?.from ?? 0);
+    let content = blankSet();
+    let base: number | null = null;
+    if (from) {
+      if (!findQuestionSetRow(db, from)) throw notFound("This version");
+      content = rawOf(getQuestionSet(db, from));
+      base = from;
+    }
+    const id = createDraft(db, content, base, req.user!.id);
+    audit(db, null, actor(req), "library.draft_started", { draft: id, from: base });
+    res.redirect(303, `/library/drafts/${id}`);
+  });
+
+  r.post(
+    "/library/import",
+    ...admins,
+    oneFile((req, res, error) => indexWith(req, res, { importError: error }, 400)),
+    async (req, res) => {
+      if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and upload the file again.");
+      const format = String(req.body?.format ?? "") as ImportFormat;
+      if (!IMPORT_FORMATS.includes(format))
+        return indexWith(req, res, { importError: `Choose the file's format: ${IMPORT_FORMATS.join(", ")}.` }, 400);
+      if (!req.file) return indexWith(req, res, { importError: "Choose the file to import." }, 400);
+      let mapping;
+      const mapText = String(req.body?.mapping ?? "").trim();
+      if (mapText)
+        try {
+          mapping = parseYaml(mapText) as never;
+        } catch {
+          return indexWith(req, res, { importError: "The mapping is not readable YAML." }, 400);
+        }
+      const r2 = await importQuestionSet(req.file.buffer, format, {
+        mapping,
+        source: req.file.originalname || "upload",
+      });
+      if (!r2.ok)
+        return indexWith(
+          req,
+          res,
+          { importError: `Not imported: ${r2.refusals.map((x) => `${x.at}: ${x.message}`).join("; ")}` },
+          400,
+        );
+      const id = createDraft(db, rawOf(r2.set), null, req.user!.id);
+      audit(db, null, actor(req), "library.imported", { draft: id, format, file: req.file.originalname });
+      return draftPage(req, res, findDraft(db, id)!, { decisions: r2.decisions });
+    },
+  );
+
+  const indexWith = (req: Request, res: Response, extra: Record<string, unknown>, status: number) => {
+    const rows = listQuestionSets(db);
+    return renderPage(
+      req,
+      res,
+      "library/index",
+      {
+        title: "Question library",
+        sets: [...new Set(rows.map((s) => s.setKey))].map((key) => ({
+          key,
+          versions: rows.filter((s) => s.setKey === key),
+        })),
+        drafts: listDrafts(db).map((d) => ({ d, problems: checkDraft(d.content).ok ? 0 : 1 })),
+        formats: IMPORT_FORMATS,
+        importError: null,
+        decisions: null,
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  const draftPage = (req: Request, res: Response, d: Draft, extra: Record<string, unknown> = {}, status = 200) => {
+    const checked = checkDraft(d.content);
+    const issues: Issue[] = checked.ok ? [] : checked.issues;
+    const setIssues = issuesAt(issues, { kind: "set" });
+    const setErrors: FieldErrors = {};
+    for (const i of setIssues) setErrors[fieldOf(SET_FIELDS, i.path) ?? "_set"] ??= i.message;
+    return renderPage(
+      req,
+      res,
+      "library/draft",
+      {
+        title: `Draft — ${d.content.title}`,
+        d,
+        raw: d.content,
+        issues: issues.map((i) => ({ ...i, link: placeLink(d.id, d.content, i.place) })),
+        problemsOf: (p: Place) => issuesAt(issues, p).length,
+        setFields: SET_FIELDS,
+        setValues: formOf(SET_FIELDS, d.content as never),
+        setErrors,
+        roleLabels: ROLE_LABELS,
+        missingRoles: ROLES.filter((ro) => !d.content.sections.some((s) => s.role === ro)),
+        base: d.baseId ? findQuestionSetRow(db, d.baseId) : null,
+        decisions: null,
+        conflict: "",
+        ...extra,
+      },
+      status,
+    );
+  };
+
+  r.get("/library/drafts/:d", ...admins, (req, res) => draftPage(req, res, draftOf(req)));
+
+  r.post("/library/drafts/:d/set", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const { value, values, errors } = readForm(SET_FIELDS, req.body ?? {}, d.content as never);
+    const content = value as unknown as RawSet;
+    if (Object.keys(errors).length) return draftPage(req, res, d, { setValues: values, setErrors: errors }, 422);
+    if (store(req, d, content) === null)
+      return draftPage(req, res, findDraft(db, d.id)!, { setValues: values, conflict: CONFLICT }, 409);
+    res.redirect(303, `${draftHref(d)}#set`);
+  });
+
+  // Sections: their title and introduction; a section is added for a role the set has none for.
+  r.post("/library/drafts/:d/sections", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const role = String(req.body?.role ?? "") as Role;
+    if (!ROLES.includes(role)) throw badRequest("Choose the role of the new section.");
+    if (d.content.sections.some((s) => s.role === role)) return res.redirect(303, `${draftHref(d)}/sections/${role}`);
+    const content = structuredClone(d.content);
+    content.sections.push({
+      role,
+      title: ROLE_LABELS[role],
+      intro: `What the ${ROLE_LABELS[role]} member of the committee asks.`,
+      questions: [{ key: `${role}_new_question`, type: "yes_no", text: "Write the question here" }],
+    });
+    content.sections.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
+    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
+    res.redirect(303, `${draftHref(d)}/sections/${role}`);
+  });
+
+  const sectionForm = (
+    req: Request,
+    res: Response,
+    d: Draft,
+    role: Role,
+    over: Partial<Parameters<typeof formPage>[2]> = {},
+    status = 200,
+  ) => {
+    const s = d.content.sections.find((x) => x.role === role)!;
+    return formPage(
+      req,
+      res,
+      {
+        d,
+        heading: `Section: ${ROLE_LABELS[role]}`,
+        action: `${draftHref(d)}/sections/${role}`,
+        fields: SECTION_FIELDS,
+        values: formOf(SECTION_FIELDS, s as never),
+        errors: placeErrors(d.content, { kind: "section", role }, SECTION_FIELDS, {}),
+        rev: d.revision,
+        extra:
+          d.content.sections.length > 1
+            ? [
+                {
+                  action: `${draftHref(d)}/sections/${role}/delete`,
+                  label: "Remove this section and its questions",
+                  danger: true,
+                },
+              ]
+            : [],
+        ...over,
+      },
+      status,
+    );
+  };
+  r.get("/library/drafts/:d/sections/:role", ...admins, (req, res) => {
+    const d = draftOf(req);
+    return sectionForm(req, res, d, roleOf(req, d.content));
+  });
+  r.post("/library/drafts/:d/sections/:role", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const role = roleOf(req, d.content);
+    const content = structuredClone(d.content);
+    const i = content.sections.findIndex((s) => s.role === role);
+    const { value, values, errors } = readForm(SECTION_FIELDS, req.body ?? {}, content.sections[i] as never);
+    content.sections[i] = value as never;
+    if (Object.keys(errors).length) return sectionForm(req, res, d, role, { values, errors }, 422);
+    const rev = store(req, d, content);
+    if (rev === null) return sectionForm(req, res, findDraft(db, d.id)!, role, { values, conflict: CONFLICT }, 409);
+    const saved = findDraft(db, d.id)!;
+    const errs = placeErrors(saved.content, { kind: "section", role }, SECTION_FIELDS, {});
+    if (Object.keys(errs).length)
+      return sectionForm(
+        req,
+        res,
+        saved,
+        role,
+        { values, errors: errs, notice: "Saved in the draft; not yet valid." },
+        422,
+      );
+    res.redirect(303, draftHref(d));
+  });
+  r.post("/library/drafts/:d/sections/:role/delete", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const role = roleOf(req, d.content);
+    if (d.content.sections.length < 2) throw badRequest("A set keeps at least one section.");
+    const content = { ...d.content, sections: d.content.sections.filter((s) => s.role !== role) };
+    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
+    res.redirect(303, draftHref(d));
+  });
+
+  // Questions, by section and position: a key may be renamed (or, while invalid, repeated).
+  const questionForm = (
+    req: Request,
+    res: Response,
+    d: Draft,
+    role: Role,
+    n: number,
+    over: Partial<Parameters<typeof formPage>[2]> = {},
+    status = 200,
+  ) => {
+    const section = d.content.sections.find((s) => s.role === role)!;
+    const q = section.questions[n]!;
+    const fields = questionFields(d.content, q.key);
+    const base = `${draftHref(d)}/questions/${role}/${n}`;
+    return formPage(
+      req,
+      res,
+      {
+        d,
+        heading: `Question ${n + 1} of ${ROLE_LABELS[role]}: ${q.key}`,
+        intro: "Every field the YAML loader reads. Fields a type does not use stay empty.",
+        action: base,
+        fields,
+        values: formOf(fields, { ...q, role }, QUESTION_CHECKS),
+        errors: placeErrors(d.content, { kind: "question", role, n }, fields, {}),
+        rev: d.revision,
+        extra: [
+          ...(n > 0 ? [{ action: `${base}/move`, label: "Move up", fields: { dir: "up" } }] : []),
+          ...(n < section.questions.length - 1
+            ? [{ action: `${base}/move`, label: "Move down", fields: { dir: "down" } }]
+            : []),
+          ...(section.questions.length > 1
+            ? [{ action: `${base}/delete`, label: "Delete this question", danger: true }]
+            : []),
+        ],
+        ...over,
+      },
+      status,
+    );
+  };
+
+  r.post("/library/drafts/:d/questions", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const role = String(req.body?.role ?? "") as Role;
+    const content = structuredClone(d.content);
+    const section = content.sections.find((s) => s.role === role);
+    if (!section) throw badRequest("Choose a section the set has.");
+    const keys = new Set(content.sections.flatMap((s) => s.questions.map((q) => q.key)));
+    let key = `${role}_new_question`;
+    for (let i = 2; keys.has(key); i++) key = `${role}_new_question_${i}`;
+    section.questions.push({ key, type: "yes_no", text: "Write the question here" });
+    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
+    res.redirect(303, `${draftHref(d)}/questions/${role}/${section.questions.length - 1}`);
+  });
+
+  r.get("/library/drafts/:d/questions/:role/:n", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const { role, n } = questionAt(req, d.content);
+    return questionForm(req, res, d, role, n);
+  });
+
+  r.post("/library/drafts/:d/questions/:role/:n", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const { role, n, q } = questionAt(req, d.content);
+    const fields = questionFields(d.content, q.key);
+    // The form holds every field: what it leaves empty is left out (the loader's defaults apply).
+    const { value, values, errors } = readForm(fields, req.body ?? {}, {});
+    if (Object.keys(errors).length) return questionForm(req, res, d, role, n, { values, errors }, 422);
+    const { role: to, ...rest } = value as { role?: Role } & RawQuestion;
+    const target = to && ROLES.includes(to) ? to : role;
+    const content = structuredClone(d.content);
+    const from = content.sections.find((s) => s.role === role)!;
+    let at = { role, n };
+    if (target === role) from.questions[n] = rest;
+    else {
+      let dest = content.sections.find((s) => s.role === target);
+      if (!dest) {
+        dest = {
+          role: target,
+          title: ROLE_LABELS[target],
+          intro: `What the ${ROLE_LABELS[target]} member of the committee asks.`,
+          questions: [],
+        };
+        content.sections.push(dest);
+        content.sections.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
+      }
+      from.questions.splice(n, 1);
+      dest.questions.push(rest);
+      if (!from.questions.length) content.sections = content.sections.filter((s) => s !== from);
+      at = { role: target, n: dest.questions.length - 1 };
+    }
+    if (store(req, d, content) === null)
+      return questionForm(
+        req,
+        res,
+        findDraft(db, d.id)!,
+        role,
+        Math.min(n, d.content.sections.find((s) => s.role === role)!.questions.length - 1),
+        { values, conflict: CONFLICT },
+        409,
+      );
+    const saved = findDraft(db, d.id)!;
+    const savedFields = questionFields(saved.content, rest.key);
+    const errs = placeErrors(saved.content, { kind: "question", ...at }, savedFields, {});
+    if (Object.keys(errs).length)
+      return questionForm(
+        req,
+        res,
+        saved,
+        at.role,
+        at.n,
+        { values, errors: errs, notice: "Saved in the draft; not yet valid: each problem is next to its field." },
+        422,
+      );
+    res.redirect(303, `${draftHref(d)}#section-${at.role}`);
+  });
+
+  r.post("/library/drafts/:d/questions/:role/:n/move", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const { role, n } = questionAt(req, d.content);
+    const content = structuredClone(d.content);
+    const qs = content.sections.find((s) => s.role === role)!.questions;
+    const to = req.body?.dir === "up" ? n - 1 : n + 1;
+    if (to < 0 || to >= qs.length) throw badRequest("The question cannot move further.");
+    [qs[n], qs[to]] = [qs[to]!, qs[n]!];
+    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
+    res.redirect(303, `${draftHref(d)}/questions/${role}/${to}`);
+  });
+
+  r.post("/library/drafts/:d/questions/:role/:n/delete", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const { role, n } = questionAt(req, d.content);
+    const content = structuredClone(d.content);
+    const section = content.sections.find((s) => s.role === role)!;
+    if (section.questions.length < 2)
+      throw badRequest("A section keeps at least one question: remove the section instead.");
+    section.questions.splice(n, 1);
+    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
+    res.redirect(303, `${draftHref(d)}#section-${role}`);
+  });
+
+  // Assumptions, by position, with a default per tier, bounds and basis.
+  const assumptionForm = (
+    req: Request,
+    res: Response,
+    d: Draft,
+    n: number,
+    over: Partial<Parameters<typeof formPage>[2]> = {},
+    status = 200,
+  ) =>
+    formPage(
+      req,
+      res,
+      {
+        d,
+        heading: `Assumption: ${d.content.assumptions[n]!.key}`,
+        action: `${draftHref(d)}/assumptions/${n}`,
+        fields: ASSUMPTION_FIELDS,
+        values: formOf(ASSUMPTION_FIELDS, d.content.assumptions[n]!),
+        errors: placeErrors(d.content, { kind: "assumption", n }, ASSUMPTION_FIELDS, {}),
+        rev: d.revision,
+        extra: [{ action: `${draftHref(d)}/assumptions/${n}/delete`, label: "Delete this assumption", danger: true }],
+        ...over,
+      },
+      status,
+    );
+  const assumptionAt = (req: Request, d: Draft) => {
+    const n = Number(req.params.n);
+    if (!Number.isInteger(n) || n < 0 || n >= d.content.assumptions.length) throw notFound("This assumption");
+    return n;
+  };
+  r.post("/library/drafts/:d/assumptions", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const content = structuredClone(d.content);
+    const keys = new Set(content.assumptions.map((a) => a.key));
+    let key = "new_assumption";
+    for (let i = 2; keys.has(key); i++) key = `new_assumption_${i}`;
+    content.assumptions.push({
+      key,
+      label: "New assumption",
+      meaning: "What it means, in a sentence.",
+      basis: "judgement",
+      unit: "days",
+      min: 0,
+      max: 100,
+      defaults: { pilot: 1, production: 1, system_of_record: 1 },
+    });
+    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
+    res.redirect(303, `${draftHref(d)}/assumptions/${content.assumptions.length - 1}`);
+  });
+  r.get("/library/drafts/:d/assumptions/:n", ...admins, (req, res) => {
+    const d = draftOf(req);
+    return assumptionForm(req, res, d, assumptionAt(req, d));
+  });
+  r.post("/library/drafts/:d/assumptions/:n", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const n = assumptionAt(req, d);
+    const { value, values, errors } = readForm(ASSUMPTION_FIELDS, req.body ?? {}, {});
+    if (Object.keys(errors).length) return assumptionForm(req, res, d, n, { values, errors }, 422);
+    const content = structuredClone(d.content);
+    content.assumptions[n] = value as never;
+    if (store(req, d, content) === null)
+      return assumptionForm(req, res, findDraft(db, d.id)!, n, { values, conflict: CONFLICT }, 409);
+    const saved = findDraft(db, d.id)!;
+    const errs = placeErrors(saved.content, { kind: "assumption", n }, ASSUMPTION_FIELDS, {});
+    if (Object.keys(errs).length)
+      return assumptionForm(
+        req,
+        res,
+        saved,
+        n,
+        { values, errors: errs, notice: "Saved in the draft; not yet valid: each problem is next to its field." },
+        422,
+      );
+    res.redirect(303, `${draftHref(d)}#assumptions`);
+  });
+  r.post("/library/drafts/:d/assumptions/:n/delete", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const n = assumptionAt(req, d);
+    const content = structuredClone(d.content);
+    content.assumptions.splice(n, 1);
+    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
+    res.redirect(303, `${draftHref(d)}#assumptions`);
+  });
+
+  // The preview: a section exactly as a vendor's page draws it, and the cost lines a sample answer causes.
+  const preview = (req: Request, res: Response, sample: Map<string, RawAnswer> | null, status = 200) => {
+    const d = draftOf(req);
+    const role = roleOf(req, d.content);
+    const checked = checkDraft(d.content);
+    if (!checked.ok)
+      return renderPage(
+        req,
+        res,
+        "library/preview",
+        {
+          title: `Preview — ${d.content.title}`,
+          d,
+          role,
+          invalid: checked.issues.length,
+          questions: [],
+          cost: null,
+          roleLabels: ROLE_LABELS,
+          sections: d.content.sections,
+        },
+        status,
+      );
+    const set = checked.set;
+    const section = set.sections.find((s) => s.role === role)!;
+    const answers: Record<string, AnswerValue> = {};
+    const errors = new Map<string, string>();
+    for (const [key, raw] of sample ?? []) {
+      const q = set.sections.flatMap((s) => s.questions).find((x) => x.key === key);
+      if (!q) continue;
+      const p = parseAnswer(q, raw, "EUR");
+      if (!p.ok) errors.set(key, p.error);
+      else if (p.value !== null) answers[key] = p.value;
+    }
+    const questions: QuestionView[] = section.questions.map((q) => ({
+      q,
+      raw: sample?.get(q.key) ?? toRaw(q, undefined, "EUR", fromMinor),
+      revision: 0,
+      shown: isShown(q, answers),
+      ...(errors.has(q.key) ? { error: errors.get(q.key)! } : {}),
+    }));
+    const cost = sample ? sampleLines(set, answers) : null;
+    return renderPage(
+      req,
+      res,
+      "library/preview",
+      {
+        title: `Preview — ${d.content.title}`,
+        d,
+        role,
+        invalid: 0,
+        section,
+        sections: d.content.sections,
+        questions,
+        roleLabels: ROLE_LABELS,
+        cost: cost && {
+          total: cost.total === null ? null : money(cost.total, "EUR"),
+          lines: cost.lines
+            .filter((l) => l.role === role && l.total > 0)
+            // What the sample answered first, then what its silence costs.
+            .sort((a, b) => Number(a.source !== "answered") - Number(b.source !== "answered"))
+            .map((l) => ({
+              key: l.questionKey,
+              kind: l.kind,
+              layer: l.layer,
+              amount: money(l.amount, "EUR"),
+              total: money(l.total, "EUR"),
+              reason: l.reason,
+            })),
+        },
+      },
+      status,
+    );
+  };
+  r.get("/library/drafts/:d/preview/:role", ...admins, (req, res) => preview(req, res, null));
+  r.post("/library/drafts/:d/preview/:role", ...admins, (req, res) => {
+    const body = (req.body ?? {}) as Record<string, string | string[]>;
+    const sample = new Map<string, RawAnswer>();
+    for (const [name, v] of Object.entries(body)) {
+      const m = /^(q|p|nk|nkr)_(\w+)$/.exec(name);
+      if (!m) continue;
+      const cur = sample.get(m[2]!) ?? {};
+      (cur as Record<string, unknown>)[m[1]!] = v;
+      sample.set(m[2]!, cur);
+    }
+    return preview(req, res, sample);
+  });
+
+  r.post("/library/drafts/:d/publish", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const checked = checkDraft(d.content);
+    if (!checked.ok) return draftPage(req, res, d, {}, 422);
+    const yaml = setYaml(
+      d.content,
+      `Published from the Truecost editor by ${req.user!.name} on ${new Date().toISOString().slice(0, 10)}.`,
+    );
+    const published = publishYaml(db, yaml, `editor:${checked.set.id}`);
+    if (!published.ok) return draftPage(req, res, d, {}, 422);
+    audit(db, null, actor(req), "library.published", {
+      draft: d.id,
+      questionSet: published.id,
+      created: published.created,
+    });
+    deleteDraft(db, d.id);
+    res.redirect(303, `/library/sets/${published.id}${published.created ? "?published=1" : "?same=1"}`);
+  });
+
+  r.post("/library/drafts/:d/delete", ...admins, (req, res) => {
+    const d = draftOf(req);
+    deleteDraft(db, d.id);
+    audit(db, null, actor(req), "library.draft_deleted", { draft: d.id });
+    res.redirect(303, "/library");
+  });
+
+  const versionOf = (req: Request) => {
+    const row = findQuestionSetRow(db, idParam(req, "id"));
+    if (!row) throw notFound("This version");
+    return row;
+  };
+
+  r.get("/library/sets/:id", ...admins, (req, res) => {
+    const row = versionOf(req);
+    const set = getQuestionSet(db, row.id);
+    const versions = listQuestionSets(db).filter((s) => s.setKey === row.setKey);
+    const inUse = db
+      .prepare("SELECT count(*) FROM evaluations WHERE question_set_id = ?")
+      .pluck()
+      .get(row.id) as number;
+    return renderPage(req, res, "library/version", {
+      title: `${set.title} — version ${row.version}`,
+      row,
+      set,
+      versions,
+      inUse,
+      roleLabels: ROLE_LABELS,
+      published: req.query.published === "1",
+      same: req.query.same === "1",
+      previous: versions.find((v) => v.version < row.version) ?? null,
+    });
+  });
+
+  r.get("/library/sets/:id/export.yaml", ...admins, (req, res) => {
+    const row = versionOf(req);
+    // The text the version was read from: loaded again, it is the same version (the same hash).
+    const text =
+      questionSetSource(db, row.id) ??
+      setYaml(rawOf(getQuestionSet(db, row.id)), `Exported from Truecost: ${row.setKey} version ${row.version}.`);
+    res.set("Content-Disposition", downloadName(`${row.setKey}.${row.version}.yaml`));
+    res.type("application/yaml").send(text);
+  });
+
+  r.get("/library/sets/:id/diff", ...admins, (req, res) => {
+    const row = versionOf(req);
+    const against = findQuestionSetRow(db, Number(req.query.against));
+    if (!against) throw notFound("The version to compare with");
+    const [older, newer] =
+      against.version <= row.version || against.setKey !== row.setKey ? [against, row] : [row, against];
+    return renderPage(req, res, "library/diff", {
+      title: `${row.setKey}: version ${older.version} to ${newer.version}`,
+      older,
+      newer,
+      diff: diffSets(getQuestionSet(db, older.id), getQuestionSet(db, newer.id)),
+    });
+  });
+
+  return r;
+}

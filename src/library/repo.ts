@@ -1,0 +1,77 @@
+import { nowIso, sql, type Db } from "../db/index.js";
+import { contentHash, parseQuestionSet } from "../questions/loader.js";
+import { storeQuestionSet } from "../questions/repo.js";
+import type { RawSet } from "./raw.js";
+
+/** A question set being edited: its content as its YAML file would hold it, kept even while it does not validate. */
+export interface Draft {
+  id: number;
+  baseId: number | null;
+  content: RawSet;
+  revision: number;
+  createdBy: number | null;
+  updatedBy: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Row = Omit<Draft, "content"> & { content: string };
+const columns =
+  "id, base_id AS baseId, content, revision, created_by AS createdBy, updated_by AS updatedBy, created_at AS createdAt, updated_at AS updatedAt";
+const parse = (r: Row): Draft => ({ ...r, content: JSON.parse(r.content) as RawSet });
+
+export function createDraft(db: Db, content: RawSet, baseId: number | null, userId: number | null): number {
+  return Number(
+    sql(db, "INSERT INTO question_set_drafts (base_id, content, created_by, updated_by) VALUES (?, ?, ?, ?)").run(
+      baseId,
+      JSON.stringify(content),
+      userId,
+      userId,
+    ).lastInsertRowid,
+  );
+}
+
+export function findDraft(db: Db, id: number): Draft | undefined {
+  const r = sql(db, `SELECT ${columns} FROM question_set_drafts WHERE id = ?`).get(id) as Row | undefined;
+  return r && parse(r);
+}
+
+export function listDrafts(db: Db): Draft[] {
+  return (sql(db, `SELECT ${columns} FROM question_set_drafts ORDER BY updated_at DESC`).all() as Row[]).map(parse);
+}
+
+/**
+ * Writes a draft's content if the editor saw its latest revision; returns the new revision, or
+ * null when someone else saved it meanwhile (nothing is written then).
+ */
+export function saveDraft(db: Db, id: number, content: RawSet, expected: number, userId: number | null): number | null {
+  const r = sql(
+    db,
+    "UPDATE question_set_drafts SET content = ?, revision = revision + 1, updated_by = ?, updated_at = ? WHERE id = ? AND revision = ?",
+  ).run(JSON.stringify(content), userId, nowIso(), id, expected);
+  return r.changes ? expected + 1 : null;
+}
+
+export function deleteDraft(db: Db, id: number): void {
+  sql(db, "DELETE FROM question_set_drafts WHERE id = ?").run(id);
+}
+
+export type PublishResult =
+  { ok: true; id: number; created: boolean } | { ok: false; problems: { path: string; message: string }[] };
+
+/**
+ * Publishes YAML as a new immutable version of its set (the next version number of its key), or
+ * finds the version that already holds exactly this text. The text is what the loader reads: its
+ * SHA-256 is the version's hash, and an export of it loads back as the same version.
+ */
+export function publishYaml(db: Db, yaml: string, sourceFile: string): PublishResult {
+  let set;
+  try {
+    set = parseQuestionSet(yaml, sourceFile);
+  } catch (err) {
+    const problems = (err as { problems?: { path: string; message: string }[] }).problems;
+    if (problems) return { ok: false, problems };
+    throw err;
+  }
+  return { ok: true, ...storeQuestionSet(db, { file: sourceFile, hash: contentHash(yaml), set, text: yaml }) };
+}
