@@ -205,6 +205,13 @@ export const SET_FIELDS: Field[] = [
   { name: "id", label: "Set id", kind: "text", group: "The set", help: "lower_snake_case; a new id makes a new set" },
   { name: "title", label: "Title", kind: "text", group: "The set" },
   { name: "description", label: "Description", kind: "textarea", group: "The set" },
+  {
+    name: "frameworks",
+    label: "Frameworks of this set's own",
+    kind: "lines",
+    group: "The set",
+    help: "Beyond the built-in EU AI Act, NIST AI RMF and ISO/IEC 42001: one per line, key | Title | identifier, identifier",
+  },
 ];
 
 export const SECTION_FIELDS: Field[] = [
@@ -299,6 +306,10 @@ function shown(field: Field, v: unknown): string {
         .join("\n");
     case "flags":
       return (v as FlagLine[]).map(flagLine).join("\n");
+    case "frameworks":
+      return (v as { key: string; title: string; items: { id: string }[] }[])
+        .map((f) => `${f.key} | ${f.title} | ${f.items.map((i) => i.id).join(", ")}`)
+        .join("\n");
     case "refs":
       return Object.entries(v as Record<string, string[]>)
         .map(([f, ids]) => `${f}: ${ids.join(", ")}`)
@@ -373,6 +384,23 @@ export function readForm(
               .filter(Boolean),
           ]),
         );
+    } else if (f.name === "frameworks") {
+      const read = lines(s).map((l) => l.split("|").map((x) => x.trim()));
+      const bad = read.find((p) => p.length !== 3 || !p[0] || !p[2]);
+      if (bad) errors[f.name] = `“${bad.join(" | ")}”: write key | Title | identifier, identifier`;
+      else {
+        // An item keeps the label it had (an imported library's) while its identifier stays.
+        const before = (base.frameworks ?? []) as { key: string; items: { id: string; label?: string }[] }[];
+        v = read.map(([key, title, ids]) => ({
+          key,
+          title,
+          items: ids!
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean)
+            .map((id) => before.find((b) => b.key === key)?.items.find((i) => i.id === id) ?? { id }),
+        }));
+      }
     } else if (f.name === "flags") {
       const parsed = lines(s).map(parseFlag);
       const bad = parsed.find((x) => typeof x === "string");

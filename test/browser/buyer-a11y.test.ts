@@ -3,12 +3,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listVendors } from "../../src/vendors/repo.js";
 import { importDemo, makeUser } from "../factories.js";
 import { axe, launch, serve, signInOn } from "./browser.js";
+import { createDraft } from "../../src/library/repo.js";
+import { rawOf } from "../../src/library/raw.js";
+import { getQuestionSet, listQuestionSets } from "../../src/questions/repo.js";
 
 let browser: Browser;
 let app: Awaited<ReturnType<typeof serve>>;
 let e: number;
 let vendor: number;
 let email: string;
+let draft: number;
+let versions: { id: number }[];
 
 beforeAll(async () => {
   browser = await launch();
@@ -16,6 +21,8 @@ beforeAll(async () => {
   email = (await makeUser(app.db, "admin", { name: "Ada Admin" })).email;
   e = importDemo(app.db);
   vendor = listVendors(app.db, e)[0]!.id;
+  versions = listQuestionSets(app.db).filter((s) => s.setKey === "ai_production");
+  draft = createDraft(app.db, rawOf(getQuestionSet(app.db, versions[0]!.id)), versions[0]!.id, null);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -48,6 +55,15 @@ describe("every buyer page passes axe-core's WCAG 2.1 AA rules", () => {
         `/evaluations/${e}/audit`,
         "/outbox",
         "/admin/users",
+        `/evaluations/${e}/frameworks`,
+        "/library",
+        `/library/drafts/${draft}`,
+        `/library/drafts/${draft}/questions/cto/1`,
+        `/library/drafts/${draft}/assumptions/0`,
+        `/library/drafts/${draft}/sections/cfo`,
+        `/library/drafts/${draft}/preview/cfo`,
+        `/library/sets/${versions[0]!.id}`,
+        `/library/sets/${versions[0]!.id}/diff?against=${versions.at(-1)!.id}`,
       ];
       const found: Record<string, string[]> = {};
       for (const p of pages) {
@@ -71,6 +87,13 @@ describe("every buyer page passes axe-core's WCAG 2.1 AA rules", () => {
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("f-title");
       const refused = summary(await axe(page));
       if (refused.length) found["/evaluations/new (refused)"] = refused;
+      // A question of the editor refused by the loader's schema: each message next to its field.
+      await page.goto(`${app.url}/library/drafts/${draft}/questions/cto/1`);
+      await page.fill("#f-text", "Short");
+      await page.locator("form.editor-form button[type=submit]").click();
+      await page.waitForSelector("#f-text-error");
+      const editor = summary(await axe(page));
+      if (editor.length) found["editor (refused)"] = editor;
       await page.goto(`${app.url}/evaluations/${e}/comparison`);
       await page
         .locator("#comments button[type=submit], form[action$='/comments'] button[type=submit]")

@@ -252,6 +252,30 @@ describe("the question set editor", () => {
     });
   });
 
+  it("declares a framework of the set's own, whose items the questions may then refer to", async () => {
+    const { agent, draft } = await adminWithDraft();
+    const page = await agent.get(draft);
+    const values = formValues(page.text, "form#set");
+    const set = await agent
+      .post(`${draft}/set`)
+      .type("form")
+      .send({ ...values, frameworks: "soc2 | SOC 2 criteria | CC6.1, CC7.2" });
+    expect(set.status).toBe(303);
+    const ok = await editQuestion(agent, `${draft}/questions/cto/1`, { refs: "soc2: CC7.2\nnist_ai_rmf: MEASURE 2.7" });
+    expect(ok.status).toBe(303);
+    const bad = await editQuestion(agent, `${draft}/questions/cto/1`, { refs: "soc2: CC9.9" });
+    expect(bad.status).toBe(422);
+    expect(fieldError(bad.text, "refs")).toBe("'CC9.9' is not an item of SOC 2 criteria (e.g. CC6.1)");
+    const malformed = await agent
+      .post(`${draft}/set`)
+      .type("form")
+      .send({ ...values, frameworks: "soc2 SOC 2 criteria" });
+    expect(malformed.status).toBe(422);
+    expect(fieldError(malformed.text, "frameworks")).toBe(
+      "“soc2 SOC 2 criteria”: write key | Title | identifier, identifier",
+    );
+  });
+
   it("previews a section as the vendor's page draws it, with the cost lines a sample answer causes", async () => {
     const { agent, draft } = await adminWithDraft();
     const page = await agent.get(`${draft}/preview/cto`);
