@@ -97,40 +97,36 @@ export function answersByVendor(db: Db, evaluationId: number): Map<number, Recor
   return out;
 }
 
-/** The vendors' notes on their answers in an evaluation, by vendor id as a string, then by key. */
-export function notesByVendor(db: Db, evaluationId: number): Map<string, Record<string, string>> {
+/** A text column of every vendor's answers in an evaluation, where it is set: by vendor id as a string, then by key. */
+function columnByVendor(
+  db: Db,
+  evaluationId: number,
+  column: "note" | "not_known",
+): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
   const rows = sql(
     db,
-    `SELECT a.vendor_id, a.question_key, a.note FROM answers a JOIN vendors v ON v.id = a.vendor_id
-      WHERE v.evaluation_id = ? AND a.note IS NOT NULL ORDER BY a.question_key`,
+    `SELECT a.vendor_id, a.question_key, a.${column} FROM answers a JOIN vendors v ON v.id = a.vendor_id
+      WHERE v.evaluation_id = ? AND a.${column} IS NOT NULL ORDER BY a.question_key`,
   )
     .raw(true)
     .all(evaluationId) as [number, string, string][];
-  for (const [vendorId, key, note] of rows) {
+  for (const [vendorId, key, text] of rows) {
     const m = out.get(String(vendorId)) ?? {};
-    m[key] = note;
+    m[key] = text;
     out.set(String(vendorId), m);
   }
   return out;
 }
 
+/** The vendors' notes on their answers in an evaluation, by vendor id as a string, then by key. */
+export function notesByVendor(db: Db, evaluationId: number): Map<string, Record<string, string>> {
+  return columnByVendor(db, evaluationId, "note");
+}
+
 /** The reasons of answers marked "not known yet" of every vendor of an evaluation, by vendor id as a string. */
 export function notKnownByVendor(db: Db, evaluationId: number): Map<string, Record<string, string>> {
-  const out = new Map<string, Record<string, string>>();
-  const rows = sql(
-    db,
-    `SELECT a.vendor_id, a.question_key, a.not_known FROM answers a JOIN vendors v ON v.id = a.vendor_id
-      WHERE v.evaluation_id = ? AND a.not_known IS NOT NULL`,
-  )
-    .raw(true)
-    .all(evaluationId) as [number, string, string][];
-  for (const [vendorId, key, reason] of rows) {
-    const m = out.get(String(vendorId)) ?? {};
-    m[key] = reason;
-    out.set(String(vendorId), m);
-  }
-  return out;
+  return columnByVendor(db, evaluationId, "not_known");
 }
 
 export type SaveResult =

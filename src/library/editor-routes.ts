@@ -80,6 +80,37 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     return out;
   };
 
+  type Spec = Parameters<typeof formPage>[2];
+  type Over = Partial<Spec>;
+  type Show = (d: Draft, over: Over, status: number) => Promise<void>;
+  const NOT_VALID = "Saved in the draft; not yet valid: each problem is next to its field.";
+
+  /** A change of the draft's structure (add, move, delete): saved, or the draft's page says someone else saved first. */
+  const change = (req: Request, res: Response, d: Draft, content: RawSet, next: string) => {
+    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
+    return res.redirect(303, next);
+  };
+
+  /**
+   * A form's content saved in the draft, then checked: a save over someone else's brings the form
+   * back with the typing (`again` draws it at its old place), the schema's messages bring it back
+   * next to their fields (`show` draws it at its place after the save), else the editor goes on.
+   */
+  const saveForm = (
+    req: Request,
+    res: Response,
+    d: Draft,
+    content: RawSet,
+    x: { values: FormValues; place: Place; fields: (saved: RawSet) => Field[]; again: Show; show: Show; next: string },
+  ) => {
+    if (store(req, d, content) === null)
+      return x.again(findDraft(db, d.id)!, { values: x.values, conflict: CONFLICT }, 409);
+    const saved = findDraft(db, d.id)!;
+    const errors = placeErrors(saved.content, x.place, x.fields(saved.content), {});
+    if (Object.keys(errors).length) return x.show(saved, { values: x.values, errors, notice: NOT_VALID }, 422);
+    return res.redirect(303, x.next);
+  };
+
   const formPage = (
     req: Request,
     res: Response,
@@ -258,48 +289,34 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
       questions: [{ key: `${role}_new_question`, type: "yes_no", text: "Write the question here" }],
     });
     content.sections.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
-    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
-    res.redirect(303, `${draftHref(d)}/sections/${role}`);
+    return change(req, res, d, content, `${draftHref(d)}/sections/${role}`);
   });
 
-  const sectionForm = (
-    req: Request,
-    res: Response,
-    d: Draft,
-    role: Role,
-    over: Partial<Parameters<typeof formPage>[2]> = {},
-    status = 200,
-  ) => {
+  const sectionForm = (d: Draft, role: Role): Spec => {
     const s = d.content.sections.find((x) => x.role === role)!;
-    return formPage(
-      req,
-      res,
-      {
-        d,
-        heading: `Section: ${ROLE_LABELS[role]}`,
-        action: `${draftHref(d)}/sections/${role}`,
-        fields: SECTION_FIELDS,
-        values: formOf(SECTION_FIELDS, s as never),
-        errors: placeErrors(d.content, { kind: "section", role }, SECTION_FIELDS, {}),
-        rev: d.revision,
-        extra:
-          d.content.sections.length > 1
-            ? [
-                {
-                  action: `${draftHref(d)}/sections/${role}/delete`,
-                  label: "Remove this section and its questions",
-                  danger: true,
-                },
-              ]
-            : [],
-        ...over,
-      },
-      status,
-    );
+    return {
+      d,
+      heading: `Section: ${ROLE_LABELS[role]}`,
+      action: `${draftHref(d)}/sections/${role}`,
+      fields: SECTION_FIELDS,
+      values: formOf(SECTION_FIELDS, s as never),
+      errors: placeErrors(d.content, { kind: "section", role }, SECTION_FIELDS, {}),
+      rev: d.revision,
+      extra:
+        d.content.sections.length > 1
+          ? [
+              {
+                action: `${draftHref(d)}/sections/${role}/delete`,
+                label: "Remove this section and its questions",
+                danger: true,
+              },
+            ]
+          : [],
+    };
   };
   r.get("/library/drafts/:d/sections/:role", ...admins, (req, res) => {
     const d = draftOf(req);
-    return sectionForm(req, res, d, roleOf(req, d.content));
+    return formPage(req, res, sectionForm(d, roleOf(req, d.content)));
   });
   r.post("/library/drafts/:d/sections/:role", ...admins, (req, res) => {
     const d = draftOf(req);
@@ -308,70 +325,50 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     const i = content.sections.findIndex((s) => s.role === role);
     const { value, values, errors } = readForm(SECTION_FIELDS, req.body ?? {}, content.sections[i] as never);
     content.sections[i] = value as never;
-    if (Object.keys(errors).length) return sectionForm(req, res, d, role, { values, errors }, 422);
-    const rev = store(req, d, content);
-    if (rev === null) return sectionForm(req, res, findDraft(db, d.id)!, role, { values, conflict: CONFLICT }, 409);
-    const saved = findDraft(db, d.id)!;
-    const errs = placeErrors(saved.content, { kind: "section", role }, SECTION_FIELDS, {});
-    if (Object.keys(errs).length)
-      return sectionForm(
-        req,
-        res,
-        saved,
-        role,
-        { values, errors: errs, notice: "Saved in the draft; not yet valid." },
-        422,
-      );
-    res.redirect(303, draftHref(d));
+    if (Object.keys(errors).length) return formPage(req, res, { ...sectionForm(d, role), values, errors }, 422);
+    const show: Show = (x, over, status) => formPage(req, res, { ...sectionForm(x, role), ...over }, status);
+    return saveForm(req, res, d, content, {
+      values,
+      place: { kind: "section", role },
+      fields: () => SECTION_FIELDS,
+      again: show,
+      show,
+      next: draftHref(d),
+    });
   });
   r.post("/library/drafts/:d/sections/:role/delete", ...admins, (req, res) => {
     const d = draftOf(req);
     const role = roleOf(req, d.content);
     if (d.content.sections.length < 2) throw badRequest("A set keeps at least one section.");
     const content = { ...d.content, sections: d.content.sections.filter((s) => s.role !== role) };
-    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
-    res.redirect(303, draftHref(d));
+    return change(req, res, d, content, draftHref(d));
   });
 
   // Questions, by section and position: a key may be renamed (or, while invalid, repeated).
-  const questionForm = (
-    req: Request,
-    res: Response,
-    d: Draft,
-    role: Role,
-    n: number,
-    over: Partial<Parameters<typeof formPage>[2]> = {},
-    status = 200,
-  ) => {
+  const questionForm = (d: Draft, role: Role, n: number): Spec => {
     const section = d.content.sections.find((s) => s.role === role)!;
     const q = section.questions[n]!;
     const fields = questionFields(d.content, q.key);
     const base = `${draftHref(d)}/questions/${role}/${n}`;
-    return formPage(
-      req,
-      res,
-      {
-        d,
-        heading: `Question ${n + 1} of ${ROLE_LABELS[role]}: ${q.key}`,
-        intro: "Every field the YAML loader reads. Fields a type does not use stay empty.",
-        action: base,
-        fields,
-        values: formOf(fields, { ...q, role }, QUESTION_CHECKS),
-        errors: placeErrors(d.content, { kind: "question", role, n }, fields, {}),
-        rev: d.revision,
-        extra: [
-          ...(n > 0 ? [{ action: `${base}/move`, label: "Move up", fields: { dir: "up" } }] : []),
-          ...(n < section.questions.length - 1
-            ? [{ action: `${base}/move`, label: "Move down", fields: { dir: "down" } }]
-            : []),
-          ...(section.questions.length > 1
-            ? [{ action: `${base}/delete`, label: "Delete this question", danger: true }]
-            : []),
-        ],
-        ...over,
-      },
-      status,
-    );
+    return {
+      d,
+      heading: `Question ${n + 1} of ${ROLE_LABELS[role]}: ${q.key}`,
+      intro: "Every field the YAML loader reads. Fields a type does not use stay empty.",
+      action: base,
+      fields,
+      values: formOf(fields, { ...q, role }, QUESTION_CHECKS),
+      errors: placeErrors(d.content, { kind: "question", role, n }, fields, {}),
+      rev: d.revision,
+      extra: [
+        ...(n > 0 ? [{ action: `${base}/move`, label: "Move up", fields: { dir: "up" } }] : []),
+        ...(n < section.questions.length - 1
+          ? [{ action: `${base}/move`, label: "Move down", fields: { dir: "down" } }]
+          : []),
+        ...(section.questions.length > 1
+          ? [{ action: `${base}/delete`, label: "Delete this question", danger: true }]
+          : []),
+      ],
+    };
   };
 
   r.post("/library/drafts/:d/questions", ...admins, (req, res) => {
@@ -384,14 +381,13 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     let key = `${role}_new_question`;
     for (let i = 2; keys.has(key); i++) key = `${role}_new_question_${i}`;
     section.questions.push({ key, type: "yes_no", text: "Write the question here" });
-    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
-    res.redirect(303, `${draftHref(d)}/questions/${role}/${section.questions.length - 1}`);
+    return change(req, res, d, content, `${draftHref(d)}/questions/${role}/${section.questions.length - 1}`);
   });
 
   r.get("/library/drafts/:d/questions/:role/:n", ...admins, (req, res) => {
     const d = draftOf(req);
     const { role, n } = questionAt(req, d.content);
-    return questionForm(req, res, d, role, n);
+    return formPage(req, res, questionForm(d, role, n));
   });
 
   r.post("/library/drafts/:d/questions/:role/:n", ...admins, (req, res) => {
@@ -400,7 +396,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     const fields = questionFields(d.content, q.key);
     // The form holds every field: what it leaves empty is left out (the loader's defaults apply).
     const { value, values, errors } = readForm(fields, req.body ?? {}, {});
-    if (Object.keys(errors).length) return questionForm(req, res, d, role, n, { values, errors }, 422);
+    if (Object.keys(errors).length) return formPage(req, res, { ...questionForm(d, role, n), values, errors }, 422);
     const { role: to, ...rest } = value as { role?: Role } & RawQuestion;
     const target = to && ROLES.includes(to) ? to : role;
     const content = structuredClone(d.content);
@@ -424,30 +420,14 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
       if (!from.questions.length) content.sections = content.sections.filter((s) => s !== from);
       at = { role: target, n: dest.questions.length - 1 };
     }
-    if (store(req, d, content) === null)
-      return questionForm(
-        req,
-        res,
-        findDraft(db, d.id)!,
-        role,
-        Math.min(n, d.content.sections.find((s) => s.role === role)!.questions.length - 1),
-        { values, conflict: CONFLICT },
-        409,
-      );
-    const saved = findDraft(db, d.id)!;
-    const savedFields = questionFields(saved.content, rest.key);
-    const errs = placeErrors(saved.content, { kind: "question", ...at }, savedFields, {});
-    if (Object.keys(errs).length)
-      return questionForm(
-        req,
-        res,
-        saved,
-        at.role,
-        at.n,
-        { values, errors: errs, notice: "Saved in the draft; not yet valid: each problem is next to its field." },
-        422,
-      );
-    res.redirect(303, `${draftHref(d)}#section-${at.role}`);
+    return saveForm(req, res, d, content, {
+      values,
+      place: { kind: "question", ...at },
+      fields: (saved) => questionFields(saved, rest.key),
+      again: (x, over, status) => formPage(req, res, { ...questionForm(x, role, n), ...over }, status),
+      show: (x, over, status) => formPage(req, res, { ...questionForm(x, at.role, at.n), ...over }, status),
+      next: `${draftHref(d)}#section-${at.role}`,
+    });
   });
 
   r.post("/library/drafts/:d/questions/:role/:n/move", ...admins, (req, res) => {
@@ -458,8 +438,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     const to = req.body?.dir === "up" ? n - 1 : n + 1;
     if (to < 0 || to >= qs.length) throw badRequest("The question cannot move further.");
     [qs[n], qs[to]] = [qs[to]!, qs[n]!];
-    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
-    res.redirect(303, `${draftHref(d)}/questions/${role}/${to}`);
+    return change(req, res, d, content, `${draftHref(d)}/questions/${role}/${to}`);
   });
 
   r.post("/library/drafts/:d/questions/:role/:n/delete", ...admins, (req, res) => {
@@ -470,35 +449,20 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     if (section.questions.length < 2)
       throw badRequest("A section keeps at least one question: remove the section instead.");
     section.questions.splice(n, 1);
-    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
-    res.redirect(303, `${draftHref(d)}#section-${role}`);
+    return change(req, res, d, content, `${draftHref(d)}#section-${role}`);
   });
 
   // Assumptions, by position, with a default per tier, bounds and basis.
-  const assumptionForm = (
-    req: Request,
-    res: Response,
-    d: Draft,
-    n: number,
-    over: Partial<Parameters<typeof formPage>[2]> = {},
-    status = 200,
-  ) =>
-    formPage(
-      req,
-      res,
-      {
-        d,
-        heading: `Assumption: ${d.content.assumptions[n]!.key}`,
-        action: `${draftHref(d)}/assumptions/${n}`,
-        fields: ASSUMPTION_FIELDS,
-        values: formOf(ASSUMPTION_FIELDS, d.content.assumptions[n]!),
-        errors: placeErrors(d.content, { kind: "assumption", n }, ASSUMPTION_FIELDS, {}),
-        rev: d.revision,
-        extra: [{ action: `${draftHref(d)}/assumptions/${n}/delete`, label: "Delete this assumption", danger: true }],
-        ...over,
-      },
-      status,
-    );
+  const assumptionForm = (d: Draft, n: number): Spec => ({
+    d,
+    heading: `Assumption: ${d.content.assumptions[n]!.key}`,
+    action: `${draftHref(d)}/assumptions/${n}`,
+    fields: ASSUMPTION_FIELDS,
+    values: formOf(ASSUMPTION_FIELDS, d.content.assumptions[n]!),
+    errors: placeErrors(d.content, { kind: "assumption", n }, ASSUMPTION_FIELDS, {}),
+    rev: d.revision,
+    extra: [{ action: `${draftHref(d)}/assumptions/${n}/delete`, label: "Delete this assumption", danger: true }],
+  });
   const assumptionAt = (req: Request, d: Draft) => {
     const n = Number(req.params.n);
     if (!Number.isInteger(n) || n < 0 || n >= d.content.assumptions.length) throw notFound("This assumption");
@@ -520,42 +484,35 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
       max: 100,
       defaults: { pilot: 1, production: 1, system_of_record: 1 },
     });
-    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
-    res.redirect(303, `${draftHref(d)}/assumptions/${content.assumptions.length - 1}`);
+    return change(req, res, d, content, `${draftHref(d)}/assumptions/${content.assumptions.length - 1}`);
   });
   r.get("/library/drafts/:d/assumptions/:n", ...admins, (req, res) => {
     const d = draftOf(req);
-    return assumptionForm(req, res, d, assumptionAt(req, d));
+    return formPage(req, res, assumptionForm(d, assumptionAt(req, d)));
   });
   r.post("/library/drafts/:d/assumptions/:n", ...admins, (req, res) => {
     const d = draftOf(req);
     const n = assumptionAt(req, d);
     const { value, values, errors } = readForm(ASSUMPTION_FIELDS, req.body ?? {}, {});
-    if (Object.keys(errors).length) return assumptionForm(req, res, d, n, { values, errors }, 422);
+    if (Object.keys(errors).length) return formPage(req, res, { ...assumptionForm(d, n), values, errors }, 422);
     const content = structuredClone(d.content);
     content.assumptions[n] = value as never;
-    if (store(req, d, content) === null)
-      return assumptionForm(req, res, findDraft(db, d.id)!, n, { values, conflict: CONFLICT }, 409);
-    const saved = findDraft(db, d.id)!;
-    const errs = placeErrors(saved.content, { kind: "assumption", n }, ASSUMPTION_FIELDS, {});
-    if (Object.keys(errs).length)
-      return assumptionForm(
-        req,
-        res,
-        saved,
-        n,
-        { values, errors: errs, notice: "Saved in the draft; not yet valid: each problem is next to its field." },
-        422,
-      );
-    res.redirect(303, `${draftHref(d)}#assumptions`);
+    const show: Show = (x, over, status) => formPage(req, res, { ...assumptionForm(x, n), ...over }, status);
+    return saveForm(req, res, d, content, {
+      values,
+      place: { kind: "assumption", n },
+      fields: () => ASSUMPTION_FIELDS,
+      again: show,
+      show,
+      next: `${draftHref(d)}#assumptions`,
+    });
   });
   r.post("/library/drafts/:d/assumptions/:n/delete", ...admins, (req, res) => {
     const d = draftOf(req);
     const n = assumptionAt(req, d);
     const content = structuredClone(d.content);
     content.assumptions.splice(n, 1);
-    if (store(req, d, content) === null) return draftPage(req, res, findDraft(db, d.id)!, { conflict: CONFLICT }, 409);
-    res.redirect(303, `${draftHref(d)}#assumptions`);
+    return change(req, res, d, content, `${draftHref(d)}#assumptions`);
   });
 
   // The preview: a section exactly as a vendor's page draws it, and the cost lines a sample answer causes.
@@ -563,8 +520,8 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     const d = draftOf(req);
     const role = roleOf(req, d.content);
     const checked = checkDraft(d.content);
-    if (!checked.ok)
-      return renderPage(
+    const page = (locals: Record<string, unknown>) =>
+      renderPage(
         req,
         res,
         "library/preview",
@@ -572,14 +529,13 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
           title: `Preview — ${d.content.title}`,
           d,
           role,
-          invalid: checked.issues.length,
-          questions: [],
-          cost: null,
           roleLabels: ROLE_LABELS,
           sections: d.content.sections,
+          ...locals,
         },
         status,
       );
+    if (!checked.ok) return page({ invalid: checked.issues.length, questions: [], cost: null });
     const set = checked.set;
     const section = set.sections.find((s) => s.role === role)!;
     const answers: Record<string, AnswerValue> = {};
@@ -599,37 +555,26 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
       ...(errors.has(q.key) ? { error: errors.get(q.key)! } : {}),
     }));
     const cost = sample ? sampleLines(set, answers) : null;
-    return renderPage(
-      req,
-      res,
-      "library/preview",
-      {
-        title: `Preview — ${d.content.title}`,
-        d,
-        role,
-        invalid: 0,
-        section,
-        sections: d.content.sections,
-        questions,
-        roleLabels: ROLE_LABELS,
-        cost: cost && {
-          total: cost.total === null ? null : money(cost.total, "EUR"),
-          lines: cost.lines
-            .filter((l) => l.role === role && l.total > 0)
-            // What the sample answered first, then what its silence costs.
-            .sort((a, b) => Number(a.source !== "answered") - Number(b.source !== "answered"))
-            .map((l) => ({
-              key: l.questionKey,
-              kind: l.kind,
-              layer: l.layer,
-              amount: money(l.amount, "EUR"),
-              total: money(l.total, "EUR"),
-              reason: l.reason,
-            })),
-        },
+    return page({
+      invalid: 0,
+      section,
+      questions,
+      cost: cost && {
+        total: cost.total === null ? null : money(cost.total, "EUR"),
+        lines: cost.lines
+          .filter((l) => l.role === role && l.total > 0)
+          // What the sample answered first, then what its silence costs.
+          .sort((a, b) => Number(a.source !== "answered") - Number(b.source !== "answered"))
+          .map((l) => ({
+            key: l.questionKey,
+            kind: l.kind,
+            layer: l.layer,
+            amount: money(l.amount, "EUR"),
+            total: money(l.total, "EUR"),
+            reason: l.reason,
+          })),
       },
-      status,
-    );
+    });
   };
   r.get("/library/drafts/:d/preview/:role", ...admins, (req, res) => preview(req, res, null));
   r.post("/library/drafts/:d/preview/:role", ...admins, (req, res) => {

@@ -44,6 +44,17 @@ export type FieldErrors = Record<string, string>;
 const pick = (values: readonly string[], labels?: Record<string, string>) =>
   values.map((v) => ({ value: v, label: labels?.[v] ? `${labels[v]} (${v})` : v }));
 
+/** A field of one group: name, label, control, and its help or choices. */
+const inGroup =
+  (group: string) =>
+  (name: string, label: string, kind: FieldKind, more: Partial<Field> = {}): Field => ({
+    name,
+    label,
+    kind,
+    group,
+    ...more,
+  });
+
 /** The fields of a question, with choices drawn from the draft (its assumptions and other questions). */
 export function questionFields(set: RawSet, self?: string): Field[] {
   const assumptions = set.assumptions.map((a) => ({ value: a.key, label: a.key }));
@@ -51,172 +62,90 @@ export function questionFields(set: RawSet, self?: string): Field[] {
     .flatMap((s) => s.questions)
     .filter((q) => q.key !== self)
     .map((q) => ({ value: q.key, label: `${q.key}: ${q.text.slice(0, 60)}` }));
-  const q = "The question";
-  const when = "When it is asked";
-  const cost = "What it costs the buyer";
+  const q = inGroup("The question");
+  const when = inGroup("When it is asked");
+  const cost = inGroup("What it costs the buyer");
+  const more = inGroup("Red flags and framework references");
   return [
-    { name: "role", label: "Section", kind: "select", group: q, choices: pick(ROLES, ROLE_LABELS) },
-    {
-      name: "key",
-      label: "Key",
-      kind: "text",
-      group: q,
-      help: "lower_snake_case, unique in the set; answers are matched by it",
-    },
-    { name: "type", label: "Type", kind: "select", group: q, choices: pick(QUESTION_TYPES) },
-    { name: "text", label: "Question", kind: "textarea", group: q },
-    { name: "help", label: "Guidance for the vendor", kind: "textarea", group: q },
-    { name: "required", label: "Required", kind: "check", group: q },
-    { name: "evidence", label: "Evidence is asked for", kind: "check", group: q },
-    {
-      name: "options",
-      label: "Options",
-      kind: "lines",
-      group: q,
+    q("role", "Section", "select", { choices: pick(ROLES, ROLE_LABELS) }),
+    q("key", "Key", "text", { help: "lower_snake_case, unique in the set; answers are matched by it" }),
+    q("type", "Type", "select", { choices: pick(QUESTION_TYPES) }),
+    q("text", "Question", "textarea"),
+    q("help", "Guidance for the vendor", "textarea"),
+    q("required", "Required", "check"),
+    q("evidence", "Evidence is asked for", "check"),
+    q("options", "Options", "lines", {
       help: "Choice questions: one per line, value: Label (e.g. per_seat: Per named user)",
-    },
-    { name: "unit", label: "Unit", kind: "text", group: q, help: "Number questions, e.g. days or months" },
-    { name: "min", label: "Smallest answer", kind: "number", group: q },
-    { name: "max", label: "Largest answer", kind: "number", group: q },
-    {
-      name: "shows_if.question",
-      label: "Only when this question…",
-      kind: "select",
-      group: when,
+    }),
+    q("unit", "Unit", "text", { help: "Number questions, e.g. days or months" }),
+    q("min", "Smallest answer", "number"),
+    q("max", "Largest answer", "number"),
+    when("shows_if.question", "Only when this question…", "select", {
       choices: others,
       help: "Leave empty to ask it always",
-    },
-    {
-      name: "shows_if.in",
-      label: "…has one of these answers",
-      kind: "list",
-      group: when,
+    }),
+    when("shows_if.in", "…has one of these answers", "list", {
       help: "Values separated by commas (yes or no for a yes/no question)",
-    },
-    { name: "layer", label: "Cost layer", kind: "select", group: cost, choices: pick(LAYERS, LAYER_LABELS) },
-    { name: "phase", label: "Phase it is funded in", kind: "select", group: cost, choices: pick(PHASES, PHASE_LABELS) },
-    { name: "nature", label: "Nature", kind: "select", group: cost, choices: pick(NATURES, NATURE_LABELS) },
-    {
-      name: "estimate.share",
-      label: "Estimate: share (assumption)",
-      kind: "select",
-      group: cost,
-      choices: assumptions,
-    },
-    { name: "estimate.of", label: "Estimate: share of", kind: "select", group: cost, choices: pick(ESTIMATE_BASES) },
-    {
-      name: "estimate.days",
-      label: "Estimate: buyer days (assumption)",
-      kind: "select",
-      group: cost,
-      choices: assumptions,
-    },
-    {
-      name: "estimate.applies_when",
-      label: "Estimate applies when the answer is",
-      kind: "list",
-      group: cost,
+    }),
+    cost("layer", "Cost layer", "select", { choices: pick(LAYERS, LAYER_LABELS) }),
+    cost("phase", "Phase it is funded in", "select", { choices: pick(PHASES, PHASE_LABELS) }),
+    cost("nature", "Nature", "select", { choices: pick(NATURES, NATURE_LABELS) }),
+    cost("estimate.share", "Estimate: share (assumption)", "select", { choices: assumptions }),
+    cost("estimate.of", "Estimate: share of", "select", { choices: pick(ESTIMATE_BASES) }),
+    cost("estimate.days", "Estimate: buyer days (assumption)", "select", { choices: assumptions }),
+    cost("estimate.applies_when", "Estimate applies when the answer is", "list", {
       help: "Yes/no and choice questions: the answers that cause the cost, separated by commas",
-    },
-    {
-      name: "estimate.scale_by.question",
-      label: "Scale the estimate by the answer to",
-      kind: "select",
-      group: cost,
-      choices: others,
-    },
-    {
-      name: "estimate.scale_by.factors",
-      label: "Scale factors",
-      kind: "lines",
-      group: cost,
-      help: "One per line, answer: assumption_key",
-    },
-    { name: "months", label: "Length in months (assumption)", kind: "select", group: cost, choices: assumptions },
-    { name: "timing", label: "When a one-off cost falls", kind: "select", group: cost, choices: pick(TIMINGS) },
-    { name: "starts", label: "When a recurring cost starts", kind: "select", group: cost, choices: pick(STARTS) },
-    {
-      name: "work",
-      label: "Work it pays for",
-      kind: "text",
-      group: cost,
-      help: "Questions pricing the same work share it; it is counted once",
-    },
-    { name: "quote", label: "Quoted price item", kind: "select", group: cost, choices: pick(QUOTE_ITEMS) },
-    { name: "headline", label: "Part of the headline price", kind: "check", group: cost },
-    { name: "term", label: "Commercial term the model reads", kind: "select", group: cost, choices: pick(TERMS) },
-    { name: "allow_na", label: "“Not applicable” is an acceptable answer", kind: "check", group: cost },
-    { name: "control", label: "A control item (deferring it counts toward a red flag)", kind: "check", group: cost },
-    {
-      name: "flags",
-      label: "Red flags",
-      kind: "lines",
-      group: "Red flags and framework references",
+    }),
+    cost("estimate.scale_by.question", "Scale the estimate by the answer to", "select", { choices: others }),
+    cost("estimate.scale_by.factors", "Scale factors", "lines", { help: "One per line, answer: assumption_key" }),
+    cost("months", "Length in months (assumption)", "select", { choices: assumptions }),
+    cost("timing", "When a one-off cost falls", "select", { choices: pick(TIMINGS) }),
+    cost("starts", "When a recurring cost starts", "select", { choices: pick(STARTS) }),
+    cost("work", "Work it pays for", "text", { help: "Questions pricing the same work share it; it is counted once" }),
+    cost("quote", "Quoted price item", "select", { choices: pick(QUOTE_ITEMS) }),
+    cost("headline", "Part of the headline price", "check"),
+    cost("term", "Commercial term the model reads", "select", { choices: pick(TERMS) }),
+    cost("allow_na", "“Not applicable” is an acceptable answer", "check"),
+    cost("control", "A control item (deferring it counts toward a red flag)", "check"),
+    more("flags", "Red flags", "lines", {
       help: `One per line: flag severity answers, or flag severity below N / above N (per tier: below pilot=1 production=2 system_of_record=3). Flags: ${FLAGS.join(", ")}; severities: ${SEVERITIES.join(", ")}`,
-    },
-    {
-      name: "refs",
-      label: "Framework references",
-      kind: "lines",
-      group: "Red flags and framework references",
+    }),
+    more("refs", "Framework references", "lines", {
       help: "One framework per line: framework: identifier, identifier (e.g. nist_ai_rmf: MEASURE 2.7, MAP 1.1)",
-    },
+    }),
   ];
 }
 
+const assumption = inGroup("The assumption");
+const bounds = inGroup("Defaults and bounds");
 export const ASSUMPTION_FIELDS: Field[] = [
-  { name: "key", label: "Key", kind: "text", group: "The assumption", help: "lower_snake_case; estimates refer to it" },
-  { name: "label", label: "Label", kind: "text", group: "The assumption" },
-  { name: "meaning", label: "Meaning", kind: "textarea", group: "The assumption" },
-  {
-    name: "basis",
-    label: "Basis",
-    kind: "text",
-    group: "The assumption",
-    help: "A cited public figure, or the word judgement where none exists",
-  },
-  {
-    name: "unit",
-    label: "Unit",
-    kind: "select",
-    group: "The assumption",
-    choices: pick(["share", "days", "months", "ratio", "count", "money"]),
-  },
-  {
-    name: "kind",
-    label: "Kind",
-    kind: "select",
-    group: "The assumption",
-    choices: pick(["cost", "threshold", "timing", "value"]),
-  },
-  ...TIERS.map((t): Field => ({
-    name: `defaults.${t}`,
-    label: `Default: ${TIER_LABELS[t]}`,
-    kind: "number",
-    group: "Defaults and bounds",
-  })),
-  { name: "min", label: "Smallest value a buyer may set", kind: "number", group: "Defaults and bounds" },
-  { name: "max", label: "Largest value a buyer may set", kind: "number", group: "Defaults and bounds" },
-  { name: "low", label: "Low end of its range", kind: "number", group: "Defaults and bounds" },
-  { name: "high", label: "High end of its range", kind: "number", group: "Defaults and bounds" },
+  assumption("key", "Key", "text", { help: "lower_snake_case; estimates refer to it" }),
+  assumption("label", "Label", "text"),
+  assumption("meaning", "Meaning", "textarea"),
+  assumption("basis", "Basis", "text", { help: "A cited public figure, or the word judgement where none exists" }),
+  assumption("unit", "Unit", "select", { choices: pick(["share", "days", "months", "ratio", "count", "money"]) }),
+  assumption("kind", "Kind", "select", { choices: pick(["cost", "threshold", "timing", "value"]) }),
+  ...TIERS.map((t) => bounds(`defaults.${t}`, `Default: ${TIER_LABELS[t]}`, "number")),
+  bounds("min", "Smallest value a buyer may set", "number"),
+  bounds("max", "Largest value a buyer may set", "number"),
+  bounds("low", "Low end of its range", "number"),
+  bounds("high", "High end of its range", "number"),
 ];
 
+const set = inGroup("The set");
 export const SET_FIELDS: Field[] = [
-  { name: "id", label: "Set id", kind: "text", group: "The set", help: "lower_snake_case; a new id makes a new set" },
-  { name: "title", label: "Title", kind: "text", group: "The set" },
-  { name: "description", label: "Description", kind: "textarea", group: "The set" },
-  {
-    name: "frameworks",
-    label: "Frameworks of this set's own",
-    kind: "lines",
-    group: "The set",
+  set("id", "Set id", "text", { help: "lower_snake_case; a new id makes a new set" }),
+  set("title", "Title", "text"),
+  set("description", "Description", "textarea"),
+  set("frameworks", "Frameworks of this set's own", "lines", {
     help: "Beyond the built-in EU AI Act, NIST AI RMF and ISO/IEC 42001: one per line, key | Title | identifier, identifier",
-  },
+  }),
 ];
 
+const section = inGroup("The section");
 export const SECTION_FIELDS: Field[] = [
-  { name: "title", label: "Section title", kind: "text", group: "The section" },
-  { name: "intro", label: "Introduction for the vendor", kind: "textarea", group: "The section" },
+  section("title", "Section title", "text"),
+  section("intro", "Introduction for the vendor", "textarea"),
 ];
 
 function getPath(o: Record<string, unknown>, path: string): unknown {

@@ -1,4 +1,4 @@
-import { parseDocument } from "yaml";
+import { readYaml } from "../questions/loader.js";
 import { z } from "zod";
 import type { Framework } from "./frameworks.js";
 import { keyOf, LAYER_TEMPLATES, placement, type DraftItem, type MappingFile } from "./draft.js";
@@ -54,22 +54,9 @@ const oneLine = (s: string | undefined) => (s ?? "").replace(/\s+/g, " ").trim()
 
 /** Reads a CISO Assistant library as a draft set's items, or every reason it cannot. */
 export function importCiso(text: string, mapping?: MappingFile): ImportResult {
-  const doc = parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length)
-    return {
-      ok: false,
-      refusals: doc.errors.map((e) => ({
-        at: e.linePos ? `line ${e.linePos[0].line}` : "(yaml)",
-        message: e.message.split("\n")[0] ?? e.code,
-      })),
-    };
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 50 });
-  } catch (err) {
-    return { ok: false, refusals: [{ at: "(yaml)", message: (err as Error).message.split("\n")[0] ?? "unreadable" }] };
-  }
-  const lib = Library.safeParse(data);
+  const read = readYaml(text);
+  if (!read.ok) return { ok: false, refusals: read.problems.map((p) => ({ at: p.path, message: p.message })) };
+  const lib = Library.safeParse(read.data);
   if (!lib.success)
     return {
       ok: false,

@@ -27,27 +27,33 @@ export interface LoadedQuestionSet {
   text: string;
 }
 
-/** Parses and validates question-set YAML text; throws QuestionSetError naming the file, path and reason. */
-export function parseQuestionSet(text: string, file: string): QuestionSet {
+/** YAML text as data, or its problems by line: duplicate keys refused, aliases bounded. */
+export function readYaml(text: string): { ok: true; data: unknown } | { ok: false; problems: Problem[] } {
   const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new QuestionSetError(
-      file,
-      doc.errors.map((e) => ({
+  if (doc.errors.length > 0)
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => ({
         path: e.linePos ? `line ${e.linePos[0].line}` : "(yaml)",
         message: e.message.split("\n")[0] ?? e.code,
       })),
-    );
-  }
-  let data: unknown;
+    };
   try {
-    data = doc.toJS({ maxAliasCount: 50 });
+    return { ok: true, data: doc.toJS({ maxAliasCount: 50 }) };
   } catch (err) {
     // Unresolved or excessive aliases surface only when the document is converted.
-    throw new QuestionSetError(file, [
-      { path: "(yaml)", message: (err as Error).message.split("\n")[0] ?? "unreadable YAML" },
-    ]);
+    return {
+      ok: false,
+      problems: [{ path: "(yaml)", message: (err as Error).message.split("\n")[0] ?? "unreadable YAML" }],
+    };
   }
+}
+
+/** Parses and validates question-set YAML text; throws QuestionSetError naming the file, path and reason. */
+export function parseQuestionSet(text: string, file: string): QuestionSet {
+  const read = readYaml(text);
+  if (!read.ok) throw new QuestionSetError(file, read.problems);
+  const data = read.data;
   const parsed = QuestionSetSchema.safeParse(data);
   if (!parsed.success) {
     throw new QuestionSetError(
