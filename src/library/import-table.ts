@@ -1,5 +1,6 @@
 import { parse as parseCsv } from "csv-parse/sync";
 import ExcelJS from "exceljs";
+import { zipProblem } from "../xlsx/read.js";
 import { QUESTION_TYPES, ROLE_LABELS, ROLES, type Role } from "../domain.js";
 import type { DraftItem, Refusal } from "./draft.js";
 import type { RawQuestion } from "./raw.js";
@@ -204,6 +205,8 @@ export function csvRows(text: string): { ok: true; rows: string[][] } | { ok: fa
 export async function xlsxRows(
   file: Buffer,
 ): Promise<{ ok: true; rows: string[][] } | { ok: false; refusals: Refusal[] }> {
+  const bomb = zipProblem(file);
+  if (bomb) return { ok: false, refusals: [{ at: "(file)", message: bomb }] };
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(file as unknown as ArrayBuffer);

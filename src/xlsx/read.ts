@@ -132,7 +132,7 @@ const MAX_ENTRIES = 2_000;
  * a few fixed fields) declares more than MAX_UNPACKED bytes or MAX_ENTRIES files, the shape of a
  * zip bomb. A file without a readable directory is left to exceljs, which refuses it.
  */
-function zipProblem(file: Buffer): string | null {
+export function zipProblem(file: Buffer): string | null {
   const from = Math.max(0, file.length - 22 - 65_535);
   for (let i = file.length - 22; i >= from; i--) {
     if (file.readUInt32LE(i) !== 0x06054b50) continue;

@@ -126,6 +126,12 @@ describe("importing a table of questions", () => {
       "the column “section” is missing",
       "the column “type” is missing",
     ]);
+    // A workbook whose zip directory declares 4 GB is refused before anything is unpacked.
+    const bomb = await workbook([["section", "key", "type", "text"]]);
+    const eocd = bomb.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    bomb.writeUInt32LE(0xffffffff, bomb.readUInt32LE(eocd + 16) + 24);
+    const refusedBomb = await importQuestionSet(bomb, "xlsx", { source: "b.xlsx" });
+    expect(refusedBomb.ok || refusedBomb.refusals[0]!.message).toMatch(/unpacks to far more than a questionnaire/);
     const junk = await importQuestionSet(Buffer.from("not a zip"), "xlsx", { source: "j.xlsx" });
     expect(junk.ok || junk.refusals[0]!.message).toMatch(/not an Excel workbook/);
     const dupes = await importQuestionSet(
