@@ -28,6 +28,7 @@ import {
   type FormValues,
 } from "./fields.js";
 import { IMPORT_FORMATS, importQuestionSet, type ImportFormat } from "./import.js";
+import { templateCsv } from "./import-table.js";
 import { rawOf, setYaml, type RawQuestion, type RawSet } from "./raw.js";
 import { createDraft, deleteDraft, findDraft, listDrafts, publishYaml, saveDraft, type Draft } from "./repo.js";
 import { parse as parseYaml } from "yaml";
@@ -162,6 +163,11 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     });
   });
 
+  r.get("/library/template.csv", ...admins, (_req, res) => {
+    res.set("Content-Disposition", downloadName("question-set-template.csv"));
+    res.type("text/csv").send(templateCsv());
+  });
+
   r.post("/library/drafts", ...admins, (req, res) => {
     const from = Number(req.body?.from ?? 0);
     let content = blankSet();
@@ -205,9 +211,9 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
           { importError: `Not imported: ${r2.refusals.map((x) => `${x.at}: ${x.message}`).join("; ")}` },
           400,
         );
-      const id = createDraft(db, rawOf(r2.set), null, req.user!.id);
+      const id = createDraft(db, rawOf(r2.set), null, req.user!.id, r2.decisions);
       audit(db, null, actor(req), "library.imported", { draft: id, format, file: req.file.originalname });
-      return draftPage(req, res, findDraft(db, id)!, { decisions: r2.decisions });
+      return res.redirect(303, `/library/drafts/${id}`);
     },
   );
 
@@ -255,7 +261,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
         roleLabels: ROLE_LABELS,
         missingRoles: ROLES.filter((ro) => !d.content.sections.some((s) => s.role === ro)),
         base: d.baseId ? findQuestionSetRow(db, d.baseId) : null,
-        decisions: null,
+        decisions: d.decisions,
         conflict: "",
         ...extra,
       },

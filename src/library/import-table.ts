@@ -185,6 +185,46 @@ export function importRows(rows: string[][]): TableResult {
   return { ok: true, table: { items, refusals, rows: rowsOf } };
 }
 
+/** Example rows of the layout, for the template a user downloads and fills in. */
+const EXAMPLES: Partial<Record<Column, string>>[] = [
+  {
+    section: "cto",
+    key: "cto_runtime_monitoring",
+    type: "coverage",
+    text: "Runtime monitoring of output quality after go-live, with alerts",
+    help: "Say what is watched, how often, and who is told.",
+    required: "yes",
+    evidence: "yes",
+    layer: "support",
+    phase: "operate",
+    nature: "recurring",
+    estimate_days: "monitoring_days",
+    refs: "nist_ai_rmf: MEASURE 2.4, MANAGE 4.1; iso_42001: A.6.2.6",
+  },
+  {
+    section: "cfo",
+    key: "cfo_licence_basis",
+    type: "single_choice",
+    text: "How is the licence counted?",
+    options: "per_seat: Per named user; per_case: Per case handled; flat: A flat yearly fee",
+  },
+  {
+    section: "cfo",
+    key: "cfo_seat_count",
+    type: "number",
+    text: "How many named users does the quote assume?",
+    required: "no",
+    shows_if: "cfo_licence_basis = per_seat",
+  },
+];
+
+/** The layout as a CSV file: the header and a few example rows that import as they stand. */
+export function templateCsv(): string {
+  const cell = (v: string) => (/[",;\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const rows = [COLUMNS.join(","), ...EXAMPLES.map((e) => COLUMNS.map((c) => cell(e[c] ?? "")).join(","))];
+  return rows.join("\r\n") + "\r\n";
+}
+
 /** A CSV file's rows (UTF-8, a byte-order mark allowed; commas or semicolons as the separator). */
 export function csvRows(text: string): { ok: true; rows: string[][] } | { ok: false; refusals: Refusal[] } {
   const clean = text.replace(/^\uFEFF/, "");

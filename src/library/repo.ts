@@ -8,6 +8,8 @@ export interface Draft {
   id: number;
   baseId: number | null;
   content: RawSet;
+  /** What an import left for a person to decide, shown with the draft until it is published. */
+  decisions: string[];
   revision: number;
   createdBy: number | null;
   updatedBy: number | null;
@@ -15,19 +17,27 @@ export interface Draft {
   updatedAt: string;
 }
 
-type Row = Omit<Draft, "content"> & { content: string };
+type Row = Omit<Draft, "content" | "decisions"> & { content: string; decisions: string };
 const columns =
-  "id, base_id AS baseId, content, revision, created_by AS createdBy, updated_by AS updatedBy, created_at AS createdAt, updated_at AS updatedAt";
-const parse = (r: Row): Draft => ({ ...r, content: JSON.parse(r.content) as RawSet });
+  "id, base_id AS baseId, content, decisions, revision, created_by AS createdBy, updated_by AS updatedBy, created_at AS createdAt, updated_at AS updatedAt";
+const parse = (r: Row): Draft => ({
+  ...r,
+  content: JSON.parse(r.content) as RawSet,
+  decisions: JSON.parse(r.decisions) as string[],
+});
 
-export function createDraft(db: Db, content: RawSet, baseId: number | null, userId: number | null): number {
+export function createDraft(
+  db: Db,
+  content: RawSet,
+  baseId: number | null,
+  userId: number | null,
+  decisions: readonly string[] = [],
+): number {
   return Number(
-    sql(db, "INSERT INTO question_set_drafts (base_id, content, created_by, updated_by) VALUES (?, ?, ?, ?)").run(
-      baseId,
-      JSON.stringify(content),
-      userId,
-      userId,
-    ).lastInsertRowid,
+    sql(
+      db,
+      "INSERT INTO question_set_drafts (base_id, content, decisions, created_by, updated_by) VALUES (?, ?, ?, ?, ?)",
+    ).run(baseId, JSON.stringify(content), JSON.stringify(decisions), userId, userId).lastInsertRowid,
   );
 }
 

@@ -1,9 +1,11 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { QUESTION_TYPES } from "../../src/domain.js";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { contentHash, loadQuestionSetFile, parseQuestionSet } from "../../src/questions/loader.js";
+import { importQuestionSet } from "../../src/library/import.js";
+import { ROOT } from "../../src/paths.js";
 import { findQuestionSetRow, getQuestionSet, latestQuestionSets, storeQuestionSet } from "../../src/questions/repo.js";
 import { makeEvaluation, makeUser } from "../factories.js";
 import { buildTestApp, tempDir } from "../helpers.js";
@@ -309,8 +311,31 @@ describe("the question set editor", () => {
         Buffer.from("section,key,type,text\ncto,rai_a,yes_no,Is there a reviewer on every output?\n"),
         "rai.csv",
       );
-    expect(up.status, up.text.slice(0, 300)).toBe(200);
-    expect(dom(up.text)("h1").text()).toBe("Draft: Imported from rai.csv");
+    expect(up.status, up.text.slice(0, 300)).toBe(303);
+    expect(dom((await agent.get(up.headers.location as string)).text)("h1").text()).toBe(
+      "Draft: Imported from rai.csv",
+    );
+    // A library's import keeps what needs a decision with the draft, until it is published.
+    const lib = await agent
+      .post("/library/import")
+      .field("_csrf", csrfOf(index.text))
+      .field("format", "ciso")
+      .field("mapping", "rules: [{ match: OPS, role: cto, type: coverage, layer: support }]")
+      .attach("file", readFileSync(join(ROOT, "test", "library", "fixtures", "baseline-library.yaml")), "bab.yaml");
+    expect(lib.status).toBe(303);
+    const again = dom((await agent.get(lib.headers.location as string)).text);
+    const decisions = again("#decisions li")
+      .toArray()
+      .map((li) => again(li).text());
+    expect(decisions[0]).toMatch(/^3 requirements placed as yes\/no questions in procurement/);
+    expect(decisions).toContain(
+      "OPS-1: priced as a support item with that layer's starting estimate; check the estimate",
+    );
+    // The layout's template imports as it stands.
+    const template = await agent.get("/library/template.csv");
+    expect(template.headers["content-type"]).toMatch(/^text\/csv/);
+    const fromTemplate = await importQuestionSet(Buffer.from(template.text), "csv", { source: "t.csv" });
+    expect(fromTemplate.ok, JSON.stringify(fromTemplate)).toBe(true);
     const bad = await agent
       .post("/library/import")
       .field("_csrf", csrfOf(index.text))

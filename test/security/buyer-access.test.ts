@@ -215,6 +215,7 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
   ...(
     [
       ["GET", "/library", "ok"],
+      ["GET", "/library/template.csv", "ok"],
       ["POST", "/library/drafts", "ok"],
       ["POST", "/library/import", 400],
       ["GET", "/library/drafts/:d", "ok"],
