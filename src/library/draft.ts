@@ -47,6 +47,11 @@ export function placement(ref: string, file: MappingFile | undefined): Mapping {
 
 /** Checks a mapping file's values before anything is read with it; returns the problems. */
 export function mappingProblems(file: MappingFile): string[] {
+  const isObject = (x: unknown) => typeof x === "object" && x !== null && !Array.isArray(x);
+  if (!isObject(file)) return ["a mapping is a YAML map: default: {…} and rules: [{ match: …, role: … }]"];
+  if (file.default !== undefined && !isObject(file.default)) return ["default: a map of role, type and layer"];
+  if (file.rules !== undefined && (!Array.isArray(file.rules) || !file.rules.every(isObject)))
+    return ["rules: a list of maps, each with match and any of role, type, layer"];
   const out: string[] = [];
   const check = (where: string, m: Partial<Mapping>) => {
     if (m.role !== undefined && !ROLES.includes(m.role))

@@ -64,6 +64,13 @@ describe("importing a CISO Assistant library", () => {
       source: "x.yaml",
       mapping: { rules: [{ match: "OPS", role: "ceo" as never, type: "yes_no", layer: "support" }] },
     });
+    for (const m of ["just text", [1, 2], { rules: 5 }, { rules: ["OPS"] }, { default: "cto" }]) {
+      const odd = await importQuestionSet(fixture("baseline-library.yaml"), "ciso", {
+        source: "x",
+        mapping: m as never,
+      });
+      expect(odd.ok || odd.refusals[0]!.at).toBe("mapping");
+    }
     expect(badMap.ok || badMap.refusals.map((x) => x.message)).toEqual([
       "rules[0]: role 'ceo' is not one of cto, cfo, product, procurement",
       "rules[0]: only a coverage question is priced into a layer (type 'yes_no' takes none)",
