@@ -94,6 +94,47 @@ export const LAYER_TEMPLATES: Record<Layer, Record<string, unknown>> = {
   },
 };
 
+/** The fields of a question's cost rule: what a question of another type or no layer leaves behind. */
+const COST_FIELDS = [
+  "layer",
+  "phase",
+  "nature",
+  "estimate",
+  "months",
+  "timing",
+  "starts",
+  "work",
+  "control",
+  "allow_na",
+];
+
+/**
+ * A question given another type or cost layer, as a person placing imported items means it: a
+ * coverage question in a layer starts from that layer's pricing pattern; a question taken out of
+ * every layer drops its cost rule; a choice question gets options to edit, others lose theirs.
+ */
+export function placed(q: RawQuestion, type: QuestionType, layer: Layer | undefined): RawQuestion {
+  if (type === q.type && layer === q.layer) return q;
+  const out: RawQuestion = { ...q, type };
+  const choice = type === "single_choice" || type === "multi_choice";
+  if (choice && !Array.isArray(out.options))
+    out.options = [
+      { value: "yes", label: "Yes, fully" },
+      { value: "partly", label: "In part" },
+      { value: "no", label: "No" },
+    ];
+  if (!choice) delete out.options;
+  if (!layer) {
+    for (const f of COST_FIELDS) delete out[f];
+    return out;
+  }
+  if (type === "coverage" && (layer !== q.layer || q.type !== "coverage" || out.estimate === undefined)) {
+    for (const f of COST_FIELDS) delete out[f];
+    Object.assign(out, { layer, ...LAYER_TEMPLATES[layer] });
+  } else out.layer = layer;
+  return out;
+}
+
 /** A reference identifier as a question key: lower snake case, starting with a letter. */
 export function keyOf(prefix: string, ref: string): string {
   const s = `${prefix}_${ref}`

@@ -1,7 +1,17 @@
 import { Router, type Request, type Response } from "express";
 import { audit } from "../audit/repo.js";
 import type { Db } from "../db/index.js";
-import { ROLE_LABELS, ROLES, type Role } from "../domain.js";
+import {
+  LAYER_LABELS,
+  LAYERS,
+  QUESTION_TYPES,
+  ROLE_LABELS,
+  ROLES,
+  type Layer,
+  type QuestionType,
+  type Role,
+} from "../domain.js";
+import { placed } from "./draft.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
 import { money } from "../format.js";
 import { parseAnswer, toRaw, type QuestionView, type RawAnswer } from "../portal/answer-form.js";
@@ -348,6 +358,67 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     if (d.content.sections.length < 2) throw badRequest("A set keeps at least one section.");
     const content = { ...d.content, sections: d.content.sections.filter((s) => s.role !== role) };
     return change(req, res, d, content, draftHref(d));
+  });
+
+  // Placement: every question's section, type and cost layer in one table (an import's mapping, edited).
+  r.get("/library/drafts/:d/placement", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const checked = checkDraft(d.content);
+    return renderPage(req, res, "library/placement", {
+      title: `Place the questions — ${d.content.title}`,
+      d,
+      rows: d.content.sections.flatMap((s) =>
+        s.questions.map((q, n) => ({
+          role: s.role,
+          n,
+          q,
+          problems: checked.ok ? 0 : issuesAt(checked.issues, { kind: "question", role: s.role, n }).length,
+        })),
+      ),
+      roles: ROLES,
+      roleLabels: ROLE_LABELS,
+      types: QUESTION_TYPES,
+      layers: LAYERS,
+      layerLabels: LAYER_LABELS,
+      saved: req.query.saved === "1",
+      conflict: "",
+    });
+  });
+  r.post("/library/drafts/:d/placement", ...admins, (req, res) => {
+    const d = draftOf(req);
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const pick = <T extends string>(name: string, allowed: readonly T[], keep: T | undefined) => {
+      const v = body[name];
+      return typeof v === "string" && (allowed as readonly string[]).includes(v)
+        ? (v as T)
+        : v === ""
+          ? undefined
+          : keep;
+    };
+    const moved = new Map<Role, RawQuestion[]>(ROLES.map((r) => [r, []]));
+    let i = 0;
+    for (const s of d.content.sections)
+      for (const q of s.questions) {
+        const role = pick(`role_${i}`, ROLES, s.role) ?? s.role;
+        const type = pick(`type_${i}`, QUESTION_TYPES, q.type as QuestionType) ?? (q.type as QuestionType);
+        const layer = pick(`layer_${i}`, LAYERS, q.layer as Layer | undefined);
+        moved.get(role)!.push(placed(q, type, layer));
+        i++;
+      }
+    const sections = ROLES.flatMap((role) => {
+      const questions = moved.get(role)!;
+      if (!questions.length) return [];
+      const had = d.content.sections.find((s) => s.role === role);
+      return [
+        {
+          role,
+          title: had?.title ?? ROLE_LABELS[role],
+          intro: had?.intro ?? `What the ${ROLE_LABELS[role]} member of the committee asks.`,
+          questions,
+        },
+      ];
+    });
+    return change(req, res, d, { ...d.content, sections }, `${draftHref(d)}/placement?saved=1`);
   });
 
   // Questions, by section and position: a key may be renamed (or, while invalid, repeated).

@@ -1,7 +1,7 @@
 import { readYaml } from "../questions/loader.js";
 import { z } from "zod";
 import type { Framework } from "./frameworks.js";
-import { keyOf, LAYER_TEMPLATES, placement, type DraftItem, type MappingFile } from "./draft.js";
+import { keyOf, placed, placement, type DraftItem, type MappingFile } from "./draft.js";
 import type { RawQuestion } from "./raw.js";
 
 /**
@@ -114,25 +114,18 @@ export function importCiso(text: string, mapping?: MappingFile): ImportResult {
       .filter(Boolean)
       .join(" ");
     const place = placement(ref, mapping);
-    const question: RawQuestion = {
-      key,
-      type: place.type,
-      text,
-      ...(help ? { help } : group ? { help: `Part of ${group}.` } : {}),
-      ...(place.type === "coverage"
-        ? { layer: place.layer ?? "governance", ...LAYER_TEMPLATES[place.layer ?? "governance"] }
-        : {}),
-      ...(place.type === "single_choice" || place.type === "multi_choice"
-        ? {
-            options: [
-              { value: "yes", label: "Yes, fully" },
-              { value: "partly", label: "In part" },
-              { value: "no", label: "No" },
-            ],
-          }
-        : {}),
-      refs: { [fwKey]: [ref] },
-    };
+    const layer = place.type === "coverage" ? (place.layer ?? "governance") : undefined;
+    const question: RawQuestion = placed(
+      {
+        key,
+        type: "text",
+        text,
+        ...(help ? { help } : group ? { help: `Part of ${group}.` } : {}),
+        refs: { [fwKey]: [ref] },
+      },
+      place.type,
+      layer,
+    );
     if (place.type === "coverage")
       decisions.push(
         `${ref}: priced as a ${place.layer ?? "governance"} item with that layer's starting estimate; check the estimate`,

@@ -60,6 +60,7 @@ describe("every buyer page passes axe-core's WCAG 2.1 AA rules", () => {
         `/library/drafts/${draft}`,
         `/library/drafts/${draft}/questions/cto/1`,
         `/library/drafts/${draft}/assumptions/0`,
+        `/library/drafts/${draft}/placement`,
         `/library/drafts/${draft}/sections/cfo`,
         `/library/drafts/${draft}/preview/cfo`,
         `/library/sets/${versions[0]!.id}`,

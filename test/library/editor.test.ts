@@ -5,6 +5,8 @@ import { QUESTION_TYPES } from "../../src/domain.js";
 import { findEvaluation } from "../../src/evaluations/repo.js";
 import { contentHash, loadQuestionSetFile, parseQuestionSet } from "../../src/questions/loader.js";
 import { importQuestionSet } from "../../src/library/import.js";
+import { createDraft, findDraft } from "../../src/library/repo.js";
+import { rawOf } from "../../src/library/raw.js";
 import { ROOT } from "../../src/paths.js";
 import { findQuestionSetRow, getQuestionSet, latestQuestionSets, storeQuestionSet } from "../../src/questions/repo.js";
 import { makeEvaluation, makeUser } from "../factories.js";
@@ -276,6 +278,53 @@ describe("the question set editor", () => {
     expect(fieldError(malformed.text, "frameworks")).toBe(
       "“soc2 SOC 2 criteria”: write key | Title | identifier, identifier",
     );
+  });
+
+  it("places every question of an import in one table: section, type and cost layer", async () => {
+    const { db, agent, admin } = await adminWithDraft();
+    const imported = await importQuestionSet(
+      readFileSync(join(ROOT, "test", "library", "fixtures", "baseline-library.yaml")),
+      "ciso",
+      { source: "bab.yaml" },
+    );
+    if (!imported.ok) throw new Error("import");
+    const id = createDraft(db, rawOf(imported.set), null, admin.id);
+    const url = `/library/drafts/${id}/placement`;
+    const page = await agent.get(url);
+    expect(page.status).toBe(200);
+    const values = formValues(page.text, "form.placement-form");
+    const keys = imported.set.sections.flatMap((s) => s.questions.map((q) => q.key));
+    expect(keys).toEqual(["bab_1_ops_1", "bab_1_ops_2", "bab_1_gov_1", "bab_1_gov_2", "bab_1_exit_1"]);
+    // OPS-1 becomes a support item of the CTO's section; EXIT-1 an ownership item; GOV-2 a text question.
+    Object.assign(values, {
+      role_0: "cto",
+      type_0: "coverage",
+      layer_0: "support",
+      type_3: "text",
+      role_4: "cfo",
+      type_4: "coverage",
+      layer_4: "ownership",
+    });
+    const saved = await agent.post(url).type("form").send(values);
+    expect(saved.status).toBe(303);
+    const draft = findDraft(db, id)!.content;
+    expect(draft.sections.map((s) => [s.role, s.questions.map((q) => q.key)])).toEqual([
+      ["cto", ["bab_1_ops_1"]],
+      ["cfo", ["bab_1_exit_1"]],
+      ["procurement", ["bab_1_ops_2", "bab_1_gov_1", "bab_1_gov_2"]],
+    ]);
+    expect(draft.sections[0]!.questions[0]).toMatchObject({
+      type: "coverage",
+      layer: "support",
+      nature: "recurring",
+      estimate: { days: "monitoring_days" },
+    });
+    expect(draft.sections[1]!.questions[0]).toMatchObject({ layer: "ownership", phase: "transition" });
+    expect(draft.sections[2]!.questions[2]).not.toHaveProperty("layer");
+    // The placed draft is valid as it stands, its references kept.
+    const overview = dom((await agent.get(`/library/drafts/${id}`)).text);
+    expect(overview("#problems h2").text()).toBe("Ready to publish");
+    expect(draft.sections[0]!.questions[0]!.refs).toEqual({ bab_1: ["OPS-1"] });
   });
 
   it("previews a section as the vendor's page draws it, with the cost lines a sample answer causes", async () => {

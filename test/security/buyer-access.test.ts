@@ -220,6 +220,8 @@ const TABLE: [string, string, Record<Caller, Outcome>][] = [
       ["POST", "/library/import", 400],
       ["GET", "/library/drafts/:d", "ok"],
       ["POST", "/library/drafts/:d/set", "ok"],
+      ["GET", "/library/drafts/:d/placement", "ok"],
+      ["POST", "/library/drafts/:d/placement", "ok"],
       ["POST", "/library/drafts/:d/sections", 400],
       ["GET", "/library/drafts/:d/sections/:role", "ok"],
       ["POST", "/library/drafts/:d/sections/:role", 422],
