@@ -72,7 +72,7 @@ export function mappingProblems(file: MappingFile): string[] {
 }
 
 /** How a coverage question in each layer is priced until someone decides better: the default set's own patterns. */
-export const LAYER_TEMPLATES: Record<Layer, Record<string, unknown>> = {
+const LAYER_TEMPLATES: Record<Layer, Record<string, unknown>> = {
   governance: {
     phase: "implementation",
     nature: "one_off",
