@@ -107,6 +107,11 @@ export function insertEvaluation(db: Db, e: NewEvaluation): number {
   );
 }
 
+/** How many evaluations use a stored question-set version. */
+export function countEvaluationsOfSet(db: Db, questionSetId: number): number {
+  return sql(db, "SELECT count(*) FROM evaluations WHERE question_set_id = ?").pluck().get(questionSetId) as number;
+}
+
 export function findEvaluation(db: Db, id: number): Evaluation | undefined {
   const r = sql(db, `SELECT ${evaluationColumns} FROM evaluations WHERE id = ?`).get(id) as Row | undefined;
   return r && toEvaluation(r);

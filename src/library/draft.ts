@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse, stringify } from "yaml";
+import { stringify } from "yaml";
 import { LAYERS, QUESTION_TYPES, ROLE_LABELS, ROLES, type Layer, type QuestionType, type Role } from "../domain.js";
-import { QUESTIONS_DIR } from "../paths.js";
-import { formatPath, QuestionSetSchema, type QuestionSet } from "../questions/schema.js";
+import type { QuestionSet } from "../questions/schema.js";
 import type { Framework } from "./frameworks.js";
-import type { RawQuestion } from "./raw.js";
+import { checkDraft } from "./editor.js";
+import { defaultAssumptions, type RawQuestion, type RawSet } from "./raw.js";
 
 /**
  * What the importers share: a draft question set assembled from imported rows, the mapping that
@@ -145,12 +143,6 @@ export function keyOf(prefix: string, ref: string): string {
   return /^[a-z]/.test(s) ? s : `q_${s}`;
 }
 
-/** The default set's assumptions, as its file writes them: every draft starts with them. */
-function defaultAssumptions(): unknown[] {
-  const raw = parse(readFileSync(join(QUESTIONS_DIR, "ai-production.yaml"), "utf8")) as { assumptions: unknown[] };
-  return raw.assumptions;
-}
-
 export interface DraftInput {
   id: string;
   title: string;
@@ -194,18 +186,14 @@ export function validateDraft(
   draft: Record<string, unknown>,
   locate: (role: Role, index: number, field: string) => string | undefined,
 ): { ok: true; set: QuestionSet } | { ok: false; refusals: Refusal[] } {
-  const r = QuestionSetSchema.safeParse(draft);
-  if (r.success) return { ok: true, set: r.data };
-  const sections = draft.sections as { role: Role }[];
+  const checked = checkDraft(draft as unknown as RawSet);
+  if (checked.ok) return checked;
   return {
     ok: false,
-    refusals: r.error.issues.map((i) => {
-      const [s, si, q, qi, ...field] = i.path;
-      if (s === "sections" && q === "questions" && typeof si === "number" && typeof qi === "number") {
-        const at = locate(sections[si]!.role, qi, field.map(String).join("."));
-        if (at) return { at, message: i.message };
-      }
-      return { at: formatPath(i.path), message: i.message };
+    refusals: checked.issues.map((i) => {
+      const at =
+        i.place.kind === "question" ? locate(i.place.role, i.place.n, i.path.map(String).join(".")) : undefined;
+      return { at: at ?? i.at, message: i.message };
     }),
   };
 }

@@ -13,17 +13,29 @@ import {
 } from "../domain.js";
 import { placed } from "./draft.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
-import { money } from "../format.js";
+import { fromMinor, money } from "../format.js";
 import { parseAnswer, toRaw, type QuestionView, type RawAnswer } from "../portal/answer-form.js";
 import { isShown, type AnswerValue } from "../questions/answers.js";
 import { findQuestionSetRow, getQuestionSet, listQuestionSets, questionSetSource } from "../questions/repo.js";
-import { fromMinor } from "../format.js";
 import { downloadName } from "../web/download.js";
 import { idParam, requireRole, requireUser } from "../web/guards.js";
 import { renderPage } from "../web/render.js";
 import { oneFile } from "../xlsx/previews.js";
 import { diffSets } from "./diff.js";
-import { blankSet, checkDraft, issuesAt, placeLink, sampleLines, type Issue, type Place } from "./editor.js";
+import {
+  blankSet,
+  checkDraft,
+  issuesAt,
+  newQuestion,
+  newSection,
+  placeExists,
+  placeLink,
+  sampleLines,
+  withSection,
+  type Issue,
+  type Place,
+} from "./editor.js";
+import { countEvaluationsOfSet } from "../evaluations/repo.js";
 import {
   ASSUMPTION_FIELDS,
   fieldOf,
@@ -79,10 +91,10 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
   const CONFLICT =
     "Someone else saved this draft since you opened the form: nothing was saved. Your typing is below; save again to keep it, or reload to see theirs.";
 
-  /** The schema's messages of one place, by field, beside the form's own. */
-  const placeErrors = (raw: RawSet, place: Place, fields: Field[], own: FieldErrors): FieldErrors => {
+  /** The schema's messages of one place, by field. */
+  const placeErrors = (raw: RawSet, place: Place, fields: Field[]): FieldErrors => {
     const checked = checkDraft(raw);
-    const out: FieldErrors = { ...own };
+    const out: FieldErrors = {};
     if (checked.ok) return out;
     for (const i of issuesAt(checked.issues, place)) {
       const name = fieldOf(fields, i.path) ?? "_form";
@@ -95,6 +107,21 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
   type Over = Partial<Spec>;
   type Show = (d: Draft, over: Over, status: number) => Promise<void>;
   const NOT_VALID = "Saved in the draft; not yet valid: each problem is next to its field.";
+
+  /**
+   * A form posted from an older revision for something no longer in the draft (another editor
+   * removed it): the draft's page says so, with a 409, rather than "not found".
+   */
+  const vanished = (req: Request, res: Response, d: Draft, place: Place) =>
+    Number(req.body?.rev) !== d.revision && !placeExists(d.content, place)
+      ? draftPage(req, res, d, { conflict: `${CONFLICT} What you were editing is no longer in it.` }, 409)
+      : undefined;
+  const placeOf = (req: Request): Place =>
+    req.params.n === undefined
+      ? { kind: "section", role: String(req.params.role) as Role }
+      : req.params.role === undefined
+        ? { kind: "assumption", n: Number(req.params.n) }
+        : { kind: "question", role: String(req.params.role) as Role, n: Number(req.params.n) };
 
   /** A change of the draft's structure (add, move, delete): saved, or the draft's page says someone else saved first. */
   const change = (req: Request, res: Response, d: Draft, content: RawSet, next: string) => {
@@ -112,12 +139,20 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     res: Response,
     d: Draft,
     content: RawSet,
-    x: { values: FormValues; place: Place; fields: (saved: RawSet) => Field[]; again: Show; show: Show; next: string },
+    x: {
+      values: FormValues;
+      /** Where the content is after the save. */
+      place: Place;
+      fields: (saved: RawSet) => Field[];
+      again: Show;
+      show: Show;
+      next: string;
+    },
   ) => {
     if (store(req, d, content) === null)
       return x.again(findDraft(db, d.id)!, { values: x.values, conflict: CONFLICT }, 409);
     const saved = findDraft(db, d.id)!;
-    const errors = placeErrors(saved.content, x.place, x.fields(saved.content), {});
+    const errors = placeErrors(saved.content, x.place, x.fields(saved.content));
     if (Object.keys(errors).length) return x.show(saved, { values: x.values, errors, notice: NOT_VALID }, 422);
     return res.redirect(303, x.next);
   };
@@ -157,21 +192,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
       status,
     );
 
-  r.get("/library", ...admins, (req, res) => {
-    const rows = listQuestionSets(db);
-    const sets = [...new Set(rows.map((s) => s.setKey))].map((key) => ({
-      key,
-      versions: rows.filter((s) => s.setKey === key),
-    }));
-    return renderPage(req, res, "library/index", {
-      title: "Question library",
-      sets,
-      drafts: listDrafts(db).map((d) => ({ d, problems: checkDraft(d.content).ok ? 0 : 1 })),
-      formats: IMPORT_FORMATS,
-      importError: null,
-      decisions: null,
-    });
-  });
+  r.get("/library", ...admins, (req, res) => indexWith(req, res, {}, 200));
 
   r.get("/library/template.csv", ...admins, (_req, res) => {
     res.set("Content-Disposition", downloadName("question-set-template.csv"));
@@ -199,27 +220,27 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     async (req, res) => {
       if (!validateCsrf(req)) throw forbidden("This form expired. Reload the page and upload the file again.");
       const format = String(req.body?.format ?? "") as ImportFormat;
-      if (!IMPORT_FORMATS.includes(format))
-        return indexWith(req, res, { importError: `Choose the file's format: ${IMPORT_FORMATS.join(", ")}.` }, 400);
-      if (!req.file) return indexWith(req, res, { importError: "Choose the file to import." }, 400);
-      let mapping;
       const mapText = String(req.body?.mapping ?? "").trim();
+      // A refused import comes back with the format and the mapping as typed (a file input cannot be refilled).
+      const refuse = (importError: string, refusals: string[] = []) =>
+        indexWith(req, res, { importError, refusals, typed: { format, mapping: mapText } }, 400);
+      if (!IMPORT_FORMATS.includes(format)) return refuse(`Choose the file's format: ${IMPORT_FORMATS.join(", ")}.`);
+      if (!req.file) return refuse("Choose the file to import.");
+      let mapping;
       if (mapText)
         try {
           mapping = parseYaml(mapText) as never;
         } catch {
-          return indexWith(req, res, { importError: "The mapping is not readable YAML." }, 400);
+          return refuse("The mapping is not readable YAML.");
         }
       const r2 = await importQuestionSet(req.file.buffer, format, {
         mapping,
         source: req.file.originalname || "upload",
       });
       if (!r2.ok)
-        return indexWith(
-          req,
-          res,
-          { importError: `Not imported: ${r2.refusals.map((x) => `${x.at}: ${x.message}`).join("; ")}` },
-          400,
+        return refuse(
+          `Not imported: ${r2.refusals.length === 1 ? "one problem" : `${r2.refusals.length} problems`}, listed below.`,
+          r2.refusals.map((x) => `${x.at}: ${x.message}`),
         );
       const id = createDraft(db, rawOf(r2.set), null, req.user!.id, r2.decisions);
       audit(db, null, actor(req), "library.imported", { draft: id, format, file: req.file.originalname });
@@ -242,7 +263,8 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
         drafts: listDrafts(db).map((d) => ({ d, problems: checkDraft(d.content).ok ? 0 : 1 })),
         formats: IMPORT_FORMATS,
         importError: null,
-        decisions: null,
+        refusals: [],
+        typed: { format: "", mapping: "" },
         ...extra,
       },
       status,
@@ -298,13 +320,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     if (!ROLES.includes(role)) throw badRequest("Choose the role of the new section.");
     if (d.content.sections.some((s) => s.role === role)) return res.redirect(303, `${draftHref(d)}/sections/${role}`);
     const content = structuredClone(d.content);
-    content.sections.push({
-      role,
-      title: ROLE_LABELS[role],
-      intro: `What the ${ROLE_LABELS[role]} member of the committee asks.`,
-      questions: [{ key: `${role}_new_question`, type: "yes_no", text: "Write the question here" }],
-    });
-    content.sections.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
+    content.sections = withSection(content.sections, newSection(role, [newQuestion(content, role)]));
     return change(req, res, d, content, `${draftHref(d)}/sections/${role}`);
   });
 
@@ -316,7 +332,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
       action: `${draftHref(d)}/sections/${role}`,
       fields: SECTION_FIELDS,
       values: formOf(SECTION_FIELDS, s as never),
-      errors: placeErrors(d.content, { kind: "section", role }, SECTION_FIELDS, {}),
+      errors: placeErrors(d.content, { kind: "section", role }, SECTION_FIELDS),
       rev: d.revision,
       extra:
         d.content.sections.length > 1
@@ -336,6 +352,8 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
   });
   r.post("/library/drafts/:d/sections/:role", ...admins, (req, res) => {
     const d = draftOf(req);
+    const gone = vanished(req, res, d, placeOf(req));
+    if (gone) return gone;
     const role = roleOf(req, d.content);
     const content = structuredClone(d.content);
     const i = content.sections.findIndex((s) => s.role === role);
@@ -409,14 +427,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
       const questions = moved.get(role)!;
       if (!questions.length) return [];
       const had = d.content.sections.find((s) => s.role === role);
-      return [
-        {
-          role,
-          title: had?.title ?? ROLE_LABELS[role],
-          intro: had?.intro ?? `What the ${ROLE_LABELS[role]} member of the committee asks.`,
-          questions,
-        },
-      ];
+      return [had ? { ...had, questions } : newSection(role, questions)];
     });
     return change(req, res, d, { ...d.content, sections }, `${draftHref(d)}/placement?saved=1`);
   });
@@ -434,7 +445,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
       action: base,
       fields,
       values: formOf(fields, { ...q, role }, QUESTION_CHECKS),
-      errors: placeErrors(d.content, { kind: "question", role, n }, fields, {}),
+      errors: placeErrors(d.content, { kind: "question", role, n }, fields),
       rev: d.revision,
       extra: [
         ...(n > 0 ? [{ action: `${base}/move`, label: "Move up", fields: { dir: "up" } }] : []),
@@ -454,10 +465,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     const content = structuredClone(d.content);
     const section = content.sections.find((s) => s.role === role);
     if (!section) throw badRequest("Choose a section the set has.");
-    const keys = new Set(content.sections.flatMap((s) => s.questions.map((q) => q.key)));
-    let key = `${role}_new_question`;
-    for (let i = 2; keys.has(key); i++) key = `${role}_new_question_${i}`;
-    section.questions.push({ key, type: "yes_no", text: "Write the question here" });
+    section.questions.push(newQuestion(content, role));
     return change(req, res, d, content, `${draftHref(d)}/questions/${role}/${section.questions.length - 1}`);
   });
 
@@ -469,6 +477,8 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
 
   r.post("/library/drafts/:d/questions/:role/:n", ...admins, (req, res) => {
     const d = draftOf(req);
+    const gone = vanished(req, res, d, placeOf(req));
+    if (gone) return gone;
     const { role, n, q } = questionAt(req, d.content);
     const fields = questionFields(d.content, q.key);
     // The form holds every field: what it leaves empty is left out (the loader's defaults apply).
@@ -482,16 +492,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     if (target === role) from.questions[n] = rest;
     else {
       let dest = content.sections.find((s) => s.role === target);
-      if (!dest) {
-        dest = {
-          role: target,
-          title: ROLE_LABELS[target],
-          intro: `What the ${ROLE_LABELS[target]} member of the committee asks.`,
-          questions: [],
-        };
-        content.sections.push(dest);
-        content.sections.sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
-      }
+      if (!dest) content.sections = withSection(content.sections, (dest = newSection(target, [])));
       from.questions.splice(n, 1);
       dest.questions.push(rest);
       if (!from.questions.length) content.sections = content.sections.filter((s) => s !== from);
@@ -536,7 +537,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     action: `${draftHref(d)}/assumptions/${n}`,
     fields: ASSUMPTION_FIELDS,
     values: formOf(ASSUMPTION_FIELDS, d.content.assumptions[n]!),
-    errors: placeErrors(d.content, { kind: "assumption", n }, ASSUMPTION_FIELDS, {}),
+    errors: placeErrors(d.content, { kind: "assumption", n }, ASSUMPTION_FIELDS),
     rev: d.revision,
     extra: [{ action: `${draftHref(d)}/assumptions/${n}/delete`, label: "Delete this assumption", danger: true }],
   });
@@ -569,6 +570,8 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
   });
   r.post("/library/drafts/:d/assumptions/:n", ...admins, (req, res) => {
     const d = draftOf(req);
+    const gone = vanished(req, res, d, placeOf(req));
+    if (gone) return gone;
     const n = assumptionAt(req, d);
     const { value, values, errors } = readForm(ASSUMPTION_FIELDS, req.body ?? {}, {});
     if (Object.keys(errors).length) return formPage(req, res, { ...assumptionForm(d, n), values, errors }, 422);
@@ -671,12 +674,21 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     const d = draftOf(req);
     const checked = checkDraft(d.content);
     if (!checked.ok) return draftPage(req, res, d, {}, 422);
-    const yaml = setYaml(
-      d.content,
-      `Published from the Truecost editor by ${req.user!.name} on ${new Date().toISOString().slice(0, 10)}.`,
-    );
+    // Who published and when is in the audit log: the text, and so the version's hash, is the content alone.
+    const yaml = setYaml(d.content, "Published from the Truecost question library editor.");
     const published = publishYaml(db, yaml, `editor:${checked.set.id}`);
-    if (!published.ok) return draftPage(req, res, d, {}, 422);
+    if (!published.ok)
+      return draftPage(
+        req,
+        res,
+        d,
+        {
+          conflict: `Not published: the YAML it writes does not load (${published.problems
+            .map((p) => `${p.path}: ${p.message}`)
+            .join("; ")}). Nothing was stored.`,
+        },
+        422,
+      );
     audit(db, null, actor(req), "library.published", {
       draft: d.id,
       questionSet: published.id,
@@ -703,10 +715,7 @@ export function editorRoutes(db: Db, validateCsrf: (req: Request) => boolean): R
     const row = versionOf(req);
     const set = getQuestionSet(db, row.id);
     const versions = listQuestionSets(db).filter((s) => s.setKey === row.setKey);
-    const inUse = db
-      .prepare("SELECT count(*) FROM evaluations WHERE question_set_id = ?")
-      .pluck()
-      .get(row.id) as number;
+    const inUse = countEvaluationsOfSet(db, row.id);
     return renderPage(req, res, "library/version", {
       title: `${set.title} — version ${row.version}`,
       row,

@@ -1,12 +1,8 @@
-import { parse } from "yaml";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ROLE_LABELS, type Role } from "../domain.js";
+import { ROLE_LABELS, ROLES, type Role } from "../domain.js";
 import { runModel, type CostLine } from "../model/index.js";
-import { QUESTIONS_DIR } from "../paths.js";
 import type { AnswerValue } from "../questions/answers.js";
 import { formatPath, QuestionSetSchema, type QuestionSet } from "../questions/schema.js";
-import type { RawSet } from "./raw.js";
+import { defaultAssumptions, type RawQuestion, type RawSection, type RawSet } from "./raw.js";
 
 /**
  * What the browser editor reads of a draft: its problems by place (the set, a section, a question,
@@ -77,14 +73,50 @@ export function issuesAt(issues: readonly Issue[], place: Place): Issue[] {
   return issues.filter((i) => samePlace(i.place, place));
 }
 
+/** A section for a role the draft has none for, with its default title and introduction. */
+export function newSection(role: Role, questions: RawQuestion[]): RawSection {
+  return {
+    role,
+    title: ROLE_LABELS[role],
+    intro: `What the ${ROLE_LABELS[role]} member of the committee asks.`,
+    questions,
+  };
+}
+
+/** The sections with one more, in role order (the order sets keep). */
+export function withSection(sections: readonly RawSection[], added: RawSection): RawSection[] {
+  return [...sections, added].sort((a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role));
+}
+
+/** A question to start from in a role's section, with a key no question of the draft has. */
+export function newQuestion(raw: RawSet, role: Role): RawQuestion {
+  const keys = new Set(raw.sections.flatMap((s) => s.questions.map((q) => q.key)));
+  let key = `${role}_new_question`;
+  for (let i = 2; keys.has(key); i++) key = `${role}_new_question_${i}`;
+  return { key, type: "yes_no", text: "Write the question here" };
+}
+
+/** Whether a place is still in the draft (another editor may have removed it). */
+export function placeExists(raw: RawSet, p: Place): boolean {
+  switch (p.kind) {
+    case "question":
+      return (raw.sections.find((s) => s.role === p.role)?.questions.length ?? 0) > p.n;
+    case "section":
+      return raw.sections.some((s) => s.role === p.role);
+    case "assumption":
+      return raw.assumptions.length > p.n;
+    default:
+      return true;
+  }
+}
+
 /** A new set: the default set's assumptions, one section and one question to start from. */
 export function blankSet(): RawSet {
-  const file = parse(readFileSync(join(QUESTIONS_DIR, "ai-production.yaml"), "utf8")) as RawSet;
   return {
     id: "new_question_set",
     title: "New question set",
     description: "What this questionnaire asks vendors, and why.",
-    assumptions: file.assumptions,
+    assumptions: defaultAssumptions(),
     sections: [
       {
         role: "cto",

@@ -160,6 +160,8 @@ export interface FrameworkCoverage {
   /** Items in the framework's order, each with the questions that touch it (in set order). */
   items: (FrameworkItem & { questions: { key: string; text: string; role: string }[] })[];
   touched: number;
+  /** Items no question touches: total − touched. */
+  untouched: number;
   total: number;
 }
 
@@ -191,6 +193,7 @@ export function frameworkCoverage(set: SetLike, roles: readonly string[]): Frame
         title: f.title,
         items: rows,
         touched: rows.filter((r) => r.questions.length).length,
+        untouched: rows.filter((r) => !r.questions.length).length,
         total: rows.length,
       };
     });

@@ -1,4 +1,7 @@
-import { stringify } from "yaml";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { QUESTIONS_DIR } from "../paths.js";
 import type { Role } from "../domain.js";
 import type { QuestionSet } from "../questions/schema.js";
 
@@ -22,6 +25,14 @@ export interface RawSet {
   frameworks?: { key: string; title: string; items: { id: string; label?: string }[] }[];
   assumptions: RawAssumption[];
   sections: RawSection[];
+}
+
+/** The default set's assumptions, as its file writes them: every draft starts with them. */
+export function defaultAssumptions(): RawAssumption[] {
+  const raw = parse(readFileSync(join(QUESTIONS_DIR, "ai-production.yaml"), "utf8")) as {
+    assumptions: RawAssumption[];
+  };
+  return raw.assumptions;
 }
 
 /** The schema's defaults, left out of a raw set (the loader fills them in again). */

@@ -1,6 +1,7 @@
 import { nowIso, sql, type Db } from "../db/index.js";
 import { contentHash, parseQuestionSet } from "../questions/loader.js";
-import { storeQuestionSet } from "../questions/repo.js";
+import { getQuestionSet, listQuestionSets, storeQuestionSet } from "../questions/repo.js";
+import { isDeepStrictEqual } from "node:util";
 import type { RawSet } from "./raw.js";
 
 /** A question set being edited: its content as its YAML file would hold it, kept even while it does not validate. */
@@ -71,8 +72,9 @@ export type PublishResult =
 
 /**
  * Publishes YAML as a new immutable version of its set (the next version number of its key), or
- * finds the version that already holds exactly this text. The text is what the loader reads: its
- * SHA-256 is the version's hash, and an export of it loads back as the same version.
+ * finds the version that already holds this set: the same text, or other text (a file's comments
+ * and layout) that loads to the same content. The text is what the loader reads: its SHA-256 is
+ * the version's hash, and an export of it loads back as the same version.
  */
 export function publishYaml(db: Db, yaml: string, sourceFile: string): PublishResult {
   let set;
@@ -83,5 +85,11 @@ export function publishYaml(db: Db, yaml: string, sourceFile: string): PublishRe
     if (problems) return { ok: false, problems };
     throw err;
   }
+  // Compared as stored (JSON): a stored version read back may carry fields set to undefined.
+  const asStored = (x: unknown) => JSON.parse(JSON.stringify(x)) as unknown;
+  const same = listQuestionSets(db).find(
+    (v) => v.setKey === set.id && isDeepStrictEqual(asStored(getQuestionSet(db, v.id)), asStored(set)),
+  );
+  if (same) return { ok: true, id: same.id, created: false };
   return { ok: true, ...storeQuestionSet(db, { file: sourceFile, hash: contentHash(yaml), set, text: yaml }) };
 }

@@ -166,6 +166,34 @@ describe("the question set editor", () => {
     expect(latestQuestionSets(db).find((s) => s.setKey === "ai_production")!.version).toBe(2);
   });
 
+  it("publishes nothing new for a draft whose set is the same as a stored version", async () => {
+    const { db, agent, base, draft } = await adminWithDraft();
+    const page = await agent.get(draft);
+    const published = await agent
+      .post(`${draft}/publish`)
+      .type("form")
+      .send({ _csrf: csrfOf(page.text) });
+    expect(published.headers.location).toBe(`/library/sets/${base.id}?same=1`);
+    expect(latestQuestionSets(db).find((s) => s.setKey === "ai_production")!.id).toBe(base.id);
+    const shown = await agent.get(published.headers.location as string);
+    expect(dom(shown.text)("[role=status]").text()).toMatch(/^The draft was the same as version \d+/);
+  });
+
+  it("answers a save whose question someone else removed meanwhile with the draft's page, not an error", async () => {
+    const { agent, draft } = await adminWithDraft();
+    const url = `${draft}/questions/product/13`;
+    const page = await agent.get(url);
+    const values = formValues(page.text, "form.editor-form");
+    const removed = await agent
+      .post(`${url}/delete`)
+      .type("form")
+      .send({ _csrf: csrfOf(page.text), rev: values.rev });
+    expect(removed.status).toBe(303);
+    const late = await agent.post(url).type("form").send(values);
+    expect(late.status).toBe(409);
+    expect(dom(late.text)("[role=alert]").text()).toMatch(/What you were editing is no longer in it\.$/);
+  });
+
   it("refuses a save over someone else's, keeping the typing", async () => {
     const { agent, draft } = await adminWithDraft();
     const url = `${draft}/questions/cfo/0`;
@@ -389,9 +417,14 @@ describe("the question set editor", () => {
       .post("/library/import")
       .field("_csrf", csrfOf(index.text))
       .field("format", "csv")
+      .field("mapping", "default: { role: cto }")
       .attach("file", Buffer.from("section,key,type,text\ncto,rai_a,dropdown,Is there a reviewer?\n"), "bad.csv");
     expect(bad.status).toBe(400);
     expect(fieldError(bad.text, "file")).toMatch(/row 2, column type: “dropdown” is not a question type/);
+    // What was typed comes back: the format chosen and the mapping; each problem is its own line.
+    expect(dom(bad.text)("#f-format option[selected]").attr("value")).toBe("csv");
+    expect(dom(bad.text)("#f-mapping").text()).toBe("default: { role: cto }");
+    expect(dom(bad.text)("#f-file-error li").length).toBe(1);
     const buyer = await makeUser(db, "buyer");
     const other = await signIn(app, buyer.email);
     expect((await other.get("/library")).status).toBe(403);

@@ -17,7 +17,7 @@ export function frameworks({ data, w, root }: ReportContext): void {
       { header: "Items touched", width: 1, align: "right" },
       { header: "Touched by no question", width: 1.2, align: "right" },
     ],
-    coverage.map((f) => [f.title, `${f.touched} of ${f.total}`, String(f.total - f.touched)]),
+    coverage.map((f) => [f.title, `${f.touched} of ${f.total}`, String(f.untouched)]),
     { size: 8 },
   );
   for (const f of coverage) {
